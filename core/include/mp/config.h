@@ -1,0 +1,82 @@
+/*
+ * Compile-time sizes of every table the runtime owns.
+ *
+ * Order of precedence (first definition wins):
+ *   1. the application's header, named by -DMP_CONFIG_FILE="my_config.h";
+ *   2. the port's or board's defaults, mp_port_config.h found on the include path;
+ *   3. the defaults below.
+ * Every value is then checked here, once, with a message that names the option.
+ */
+#ifndef MP_CONFIG_H
+#define MP_CONFIG_H
+
+#if defined(MP_CONFIG_FILE)
+#include MP_CONFIG_FILE
+#endif
+#include "mp_port_config.h"
+
+/* Process slots, the main process included (it always takes slot 0). */
+#ifndef MP_CONF_MAX_PROCESSES
+#define MP_CONF_MAX_PROCESSES 16
+#endif
+
+/* Bytes of the argument copied into a process slot at create (CPython's args). */
+#ifndef MP_CONF_ARG_SIZE
+#define MP_CONF_ARG_SIZE 32
+#endif
+
+/* Bytes of a process name, terminating NUL included. */
+#ifndef MP_CONF_NAME_LEN
+#define MP_CONF_NAME_LEN 16
+#endif
+
+/* Levels of the Process-1:2:3 identity kept for default names. */
+#ifndef MP_CONF_IDENT_DEPTH
+#define MP_CONF_IDENT_DEPTH 4
+#endif
+
+/* Locks and recursive locks, one shared table. */
+#ifndef MP_CONF_MAX_LOCKS
+#define MP_CONF_MAX_LOCKS 32
+#endif
+
+/* Task port: bytes of stack per process slot (slot 0 runs on the board's own stack). */
+#ifndef MP_CONF_STACK_SIZE
+#define MP_CONF_STACK_SIZE 4096
+#endif
+
+/* Ports that detect a dead owner by looking rather than being told re-check a blocked
+ * wait this often (nanoseconds); 0 means the port wakes waiters on every death itself. */
+#ifndef MP_CONF_LIVENESS_NS
+#define MP_CONF_LIVENESS_NS 0
+#endif
+
+/* Spins on a busy word before sleeping; 0 on a single CPU, where spinning never helps. */
+#ifndef MP_CONF_SPIN
+#define MP_CONF_SPIN 0
+#endif
+
+/* Alignment of the runtime's shared state: a page where the port maps it shared. */
+#ifndef MP_CONF_WORLD_ALIGN
+#define MP_CONF_WORLD_ALIGN 64
+#endif
+
+/* ---- checks: one per option ------------------------------------------------------ */
+_Static_assert(MP_CONF_MAX_PROCESSES >= 2 && MP_CONF_MAX_PROCESSES <= 4095,
+               "MP_CONF_MAX_PROCESSES must be 2..4095 (slot 0 is the main process)");
+_Static_assert(MP_CONF_ARG_SIZE >= 0 && MP_CONF_ARG_SIZE <= 65535,
+               "MP_CONF_ARG_SIZE must be 0..65535 bytes");
+_Static_assert(MP_CONF_NAME_LEN >= 8 && MP_CONF_NAME_LEN <= 255,
+               "MP_CONF_NAME_LEN must be 8..255 (room for \"Process-1\")");
+_Static_assert(MP_CONF_IDENT_DEPTH >= 1 && MP_CONF_IDENT_DEPTH <= 16,
+               "MP_CONF_IDENT_DEPTH must be 1..16");
+_Static_assert(MP_CONF_MAX_LOCKS >= 1 && MP_CONF_MAX_LOCKS <= 4095,
+               "MP_CONF_MAX_LOCKS must be 1..4095");
+_Static_assert(MP_CONF_STACK_SIZE >= 256 && MP_CONF_STACK_SIZE % 16 == 0,
+               "MP_CONF_STACK_SIZE must be at least 256 and a multiple of 16");
+_Static_assert(MP_CONF_SPIN >= 0, "MP_CONF_SPIN must not be negative");
+_Static_assert(MP_CONF_WORLD_ALIGN >= 8 &&
+                   (MP_CONF_WORLD_ALIGN & (MP_CONF_WORLD_ALIGN - 1)) == 0,
+               "MP_CONF_WORLD_ALIGN must be a power of two, at least 8");
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * mp_err_t: the one result type of every public call.
+ *
+ * MP_OK is 0; every failure is a distinct negative value, so "would block" is never
+ * confused with "timed out", nor "full" with "empty" (the FreeRTOS errQUEUE_FULL ==
+ * errQUEUE_EMPTY trap). There is no errno and no abort: a bad argument is reported
+ * and leaves every object as it was.
+ *
+ * MP_EOWNERDEAD is the one code that reports success with news attached: the lock
+ * *was* acquired, but its previous holder died while holding it. It is reported to
+ * exactly one acquirer.
+ */
+#ifndef MP_ERROR_H
+#define MP_ERROR_H
+
+typedef enum {
+    MP_OK = 0,
+    MP_EINVAL = -1,      /* bad argument: NULL pointer, zero size, out-of-range value */
+    MP_EHANDLE = -2,     /* not a handle of this kind (zero, forged, or another object's) */
+    MP_ESTALE = -3,      /* handle to an object that was freed (and maybe reused) */
+    MP_ENOINIT = -4,     /* mp_init() has not run in this program */
+    MP_EALREADY = -5,    /* done once already: start twice, init twice */
+    MP_ENOTSTARTED = -6, /* join/terminate/... of a process that was never started */
+    MP_ESELF = -7,       /* a process may not join itself */
+    MP_ENOTCHILD = -8,   /* only the creating process may start/join/terminate it */
+    MP_EDAEMON = -9,     /* daemonic processes are not allowed to have children */
+    MP_ENOSLOT = -10,    /* the object's table (sized in mp/config.h) is full */
+    MP_ETIMEDOUT = -11,  /* waited until the timeout and the condition never held */
+    MP_EAGAIN = -12,     /* would block, and the call was not allowed to wait */
+    MP_ENOTLOCKED = -13, /* release of a Lock that is not held */
+    MP_EPERM = -14,      /* release of an RLock by a process that does not own it */
+    MP_EOWNERDEAD = -15, /* acquired, but the previous owner died holding it */
+    MP_EBUSY = -16,      /* object still in use: destroy of a held lock, close of a live process */
+    MP_ERUNNING = -17,   /* the process is still running (exitcode not known yet) */
+    MP_ENOENT = -18,     /* no such thing: the main process has no parent */
+    MP_ESYS = -19,       /* the operating system refused (fork failed, ...) */
+    MP_EDEADLK = -20,    /* the simulation found every task blocked forever */
+    MP_EFULL = -21,      /* queue full and the call was not allowed to wait */
+    MP_EEMPTY = -22,     /* queue empty and the call was not allowed to wait */
+    MP_ECLOSED = -23,    /* the queue or pipe end was closed */
+    MP_EMSGSIZE = -24,   /* message larger than the object's maximum */
+    MP_ETOOSMALL = -25,  /* receive buffer too small; the message stays queued */
+    MP_ETOOMANY = -26,   /* task_done() called more times than put() */
+    MP_EOF = -27,        /* the peer end is closed or its process died: no more data */
+    MP_EBROKEN = -28,    /* the barrier is broken (abort, timeout, or a party died) */
+    MP_EOVERFLOW = -29,  /* bounded semaphore released above its initial value */
+    MP_EREADONLY = -30,  /* send on a receive-only pipe end */
+    MP_EWRITEONLY = -31, /* receive on a send-only pipe end */
+    MP_ENOMEM = -32,     /* the shared arena has no room for the request */
+    MP_ENOTSUP = -33,    /* the operation is not available on this port */
+} mp_err_t;
+
+/* One past the most negative code: every code c satisfies MP_ERR_LAST <= c <= MP_OK. */
+#define MP_ERR_LAST MP_ENOTSUP
+
+/* The name of a code ("MP_ETIMEDOUT: timed out"); an unknown value gets a generic text. */
+const char *mp_strerror(mp_err_t err);
+
+#endif

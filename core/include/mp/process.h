@@ -1,0 +1,109 @@
+/*
+ * Processes: CPython's multiprocessing.Process, in a fixed table.
+ *
+ *   mp_process_t p;
+ *   mp_process_create(&p, &(mp_process_attr_t){ .target = work, .arg = &job,
+ *                                               .arg_size = sizeof job });
+ *   mp_process_start(p);
+ *   mp_process_join(p, MP_FOREVER);
+ *   mp_process_exitcode(p, &code);
+ *
+ * Rules (each breach has its own code, and changes nothing):
+ * - start twice: MP_EALREADY; join/terminate/kill/is_alive before start: MP_ENOTSTARTED;
+ *   join of self: MP_ESELF; start/join/terminate by anyone but the creator: MP_ENOTCHILD;
+ *   a daemonic process creating a child: MP_EDAEMON; table full: MP_ENOSLOT.
+ * - exitcode: MP_ERUNNING while not started or running; then the target's return value,
+ *   or -N when ended by signal N. terminate gives -15 and kill -9 on every port; a POSIX
+ *   child that crashes on a bad access gives -11. POSIX keeps only the low 8 bits of a
+ *   returned code (the kernel's rule), so portable targets return 0..255.
+ * - When a target returns, its daemonic children are terminated and its other children
+ *   joined, then the process ends (CPython's exit sequence). mp_process_exit() does the
+ *   same from anywhere, the main process included.
+ * - join(p, t) returns MP_OK once p has ended and been reaped, MP_ETIMEDOUT if it still
+ *   runs after t ms. Reaped means the runtime will never touch the process's slot, stack
+ *   or pid again except to read its exitcode; no zombie outlives a join.
+ * - A joined slot keeps its exitcode until mp_process_close() frees it, or until a
+ *   create finds no free slot and recycles the oldest joined one; a handle to it then
+ *   gets MP_ESTALE, never another process's data.
+ */
+#ifndef MP_PROCESS_H
+#define MP_PROCESS_H
+
+#include "mp/config.h"
+#include "mp/types.h"
+
+typedef struct {
+    uint32_t id;
+} mp_process_t;
+
+/* The target runs in the new process; its return value is the exit code. It receives
+ * the process's private copy of the argument (NULL when arg_size is 0). */
+typedef int (*mp_process_fn)(void *arg);
+
+typedef enum {
+    MP_DAEMON_INHERIT = 0, /* CPython's daemon=None: take the creator's flag */
+    MP_DAEMON_NO = 1,
+    MP_DAEMON_YES = 2,
+} mp_daemon_t;
+
+typedef struct {
+    mp_process_fn target; /* required */
+    const void *arg;      /* copied into the slot; at most MP_CONF_ARG_SIZE bytes */
+    size_t arg_size;
+    const char *name;     /* NULL: "Process-N1:N2..." as CPython names it */
+    mp_daemon_t daemon;
+} mp_process_attr_t;
+
+/* Signals that end a process show in its exitcode as -N; the numbers are Linux's on every port. */
+#define MP_SIGKILL 9
+#define MP_SIGSEGV 11
+#define MP_SIGTERM 15
+
+/* Claims a slot and copies the attributes; the process does not run yet.
+ * @retval MP_EINVAL NULL p/attr/target, arg_size too big, arg NULL with a size, bad daemon
+ * @retval MP_EDAEMON the caller is daemonic  @retval MP_ENOSLOT table full */
+mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr);
+
+/* Runs the process. @retval MP_EALREADY started before  @retval MP_ENOTCHILD not the
+ * creator  @retval MP_ESYS the OS could not create it (the slot stays startable) */
+mp_err_t mp_process_start(mp_process_t p);
+
+/* Waits up to timeout ms for p to end, then reaps it.
+ * @retval MP_ETIMEDOUT still running  @retval MP_ESELF p is the caller */
+mp_err_t mp_process_join(mp_process_t p, mp_timeout_t timeout);
+
+/* Reaps p if it ended; *alive is false before start and after the end. */
+mp_err_t mp_process_is_alive(mp_process_t p, bool *alive);
+
+/* SIGTERM / SIGKILL. A process that already ended is left as it is (MP_OK). Terminating
+ * oneself ends the caller at once with exitcode -15 (or -9). */
+mp_err_t mp_process_terminate(mp_process_t p);
+mp_err_t mp_process_kill(mp_process_t p);
+
+/* @retval MP_ERUNNING not started, or not ended yet (CPython's None) */
+mp_err_t mp_process_exitcode(mp_process_t p, int *code);
+
+/* Frees a slot that was never started or has been joined. @retval MP_EBUSY still running */
+mp_err_t mp_process_close(mp_process_t p);
+
+/* Copies the name, always NUL-terminated (truncated to size - 1). */
+mp_err_t mp_process_name(mp_process_t p, char *buf, size_t size);
+
+/* The OS process id (POSIX) or task number (task port). @retval MP_ENOTSTARTED */
+mp_err_t mp_process_pid(mp_process_t p, uint32_t *pid);
+
+mp_err_t mp_process_daemon(mp_process_t p, bool *daemon);
+
+/* current_process() and parent_process(). @retval MP_ENOENT the caller is the main process */
+mp_err_t mp_process_self(mp_process_t *self);
+mp_err_t mp_process_parent(mp_process_t *parent);
+
+/* active_children(): reaps the caller's children that ended, then fills out[] with
+ * those still running, up to max; *count is how many there are in all. */
+mp_err_t mp_process_active_children(mp_process_t *out, size_t max, size_t *count);
+
+/* Ends the caller as if its target had returned code: daemonic children are
+ * terminated, the others joined. Does not return. */
+_Noreturn void mp_process_exit(int code);
+
+#endif

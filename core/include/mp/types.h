@@ -1,0 +1,31 @@
+/*
+ * Handles and timeouts, shared by every object.
+ *
+ * A handle is a small value, never a pointer: bits 31..28 name the kind of object,
+ * 27..12 the generation of its table slot, 11..0 the slot index plus one. A handle
+ * whose slot was freed and reused differs in generation and is refused with
+ * MP_ESTALE; a handle of another kind is refused with MP_EHANDLE. The all-zero
+ * handle is never valid, so a zero-initialised variable cannot alias anything.
+ */
+#ifndef MP_TYPES_H
+#define MP_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mp/error.h"
+
+/* Milliseconds to wait. MP_NOWAIT polls; MP_FOREVER waits as long as it takes. */
+typedef uint32_t mp_timeout_t;
+#define MP_NOWAIT ((mp_timeout_t)0)
+#define MP_FOREVER ((mp_timeout_t)UINT32_MAX)
+
+/* Nanoseconds on the port's monotonic clock (virtual on the host simulation). */
+typedef uint64_t mp_time_t;
+
+/* The port's monotonic clock, in ns: virtual on the host simulation, so an application
+ * measures time the way the runtime's timeouts do. @retval MP_EINVAL now is NULL */
+mp_err_t mp_clock_ns(mp_time_t *now);
+
+#endif

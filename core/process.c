@@ -1,0 +1,454 @@
+/*
+ * Processes: CPython's Process contract on a fixed table of slots.
+ *
+ * Who writes what. A slot's fields are written by its creator (the parent) only, and
+ * only while the slot is CREATED, or at the RUNNING -> JOINED step after reaping; the
+ * child reads them. The one field a child's end changes is the life word, and the port
+ * owns that (Linux sets MP_LIFE_DEAD itself through the robust list, even on SIGKILL).
+ * So no lock guards the table: state moves by single stores from one writer, and a
+ * free slot is claimed through the free bitmap or a CAS on a JOINED slot's state.
+ *
+ * Reuse. A slot becomes free only after its process was reaped (the port promises the
+ * stack and control block are no longer in use) and its generation changes on every
+ * free, so an old handle gets MP_ESTALE instead of aliasing the next process.
+ */
+#include <string.h>
+
+#include "world.h"
+
+static mpi_slot_t *slot_at(uint32_t index)
+{
+    return &mpi_world.slots[index];
+}
+
+static uint32_t state_of(const mpi_slot_t *s)
+{
+    return atomic_load_explicit(&s->state, memory_order_acquire);
+}
+
+static mpi_token_t token_of(uint32_t index)
+{
+    return (index + 1u) | (slot_at(index)->gen & MPI_GEN_MASK) << 12;
+}
+
+static mp_process_t handle_of(uint32_t index)
+{
+    return (mp_process_t){mpi_handle_make(MPI_KIND_PROCESS, slot_at(index)->gen, index)};
+}
+
+mpi_token_t mpi_self_token(void)
+{
+    return token_of(mp_port_self());
+}
+
+bool mpi_token_alive(mpi_token_t token)
+{
+    uint32_t index = (token & MPI_INDEX_MASK) - 1u;
+    if (index >= MP_CONF_MAX_PROCESSES)
+        return false;
+    const mpi_slot_t *s = slot_at(index);
+    return s->gen == (token >> 12 & MPI_GEN_MASK) && state_of(s) == MPI_SLOT_RUNNING &&
+           !(atomic_load(&s->life) & MP_LIFE_DEAD);
+}
+
+void mpi_token_name(mpi_token_t token, char *buf, size_t size)
+{
+    uint32_t index = (token & MPI_INDEX_MASK) - 1u;
+    if (index < MP_CONF_MAX_PROCESSES && slot_at(index)->gen == (token >> 12 & MPI_GEN_MASK))
+        mpi_strlcpy(buf, slot_at(index)->name, size);
+    else
+        mpi_strlcpy(buf, "a process that is gone", size);
+}
+
+static mp_err_t lookup(mp_process_t p, uint32_t *index)
+{
+    uint32_t gen;
+    mp_err_t err = mpi_handle_split(p.id, MPI_KIND_PROCESS, MP_CONF_MAX_PROCESSES, index, &gen);
+    if (err != MP_OK)
+        return err;
+    const mpi_slot_t *s = slot_at(*index);
+    if (s->gen != gen || state_of(s) == MPI_SLOT_FREE)
+        return MP_ESTALE;
+    return MP_OK;
+}
+
+/* The checks of join/terminate/is_alive: a started child of the caller. */
+static mp_err_t lookup_child(mp_process_t p, uint32_t *index)
+{
+    mp_err_t err = lookup(p, index);
+    if (err != MP_OK)
+        return err;
+    if (*index == mp_port_self())
+        return MP_ESELF;
+    if (slot_at(*index)->parent != mpi_self_token())
+        return MP_ENOTCHILD;
+    if (state_of(slot_at(*index)) == MPI_SLOT_CREATED)
+        return MP_ENOTSTARTED;
+    return MP_OK;
+}
+
+static void slot_free(uint32_t index)
+{
+    mpi_slot_t *s = slot_at(index);
+    s->gen = mpi_gen_next(s->gen);
+    atomic_store_explicit(&s->state, MPI_SLOT_FREE, memory_order_release);
+    mpi_bits_give(mpi_world.slot_free, index);
+}
+
+/* No free slot: take the one reaped longest ago. Its handle holders get MP_ESTALE. */
+static bool slot_recycle(uint32_t *index)
+{
+    for (;;) {
+        uint32_t best = UINT32_MAX, best_seq = 0, now = atomic_load(&mpi_world.join_seq);
+        for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
+            const mpi_slot_t *s = slot_at(i);
+            uint32_t age = now - s->joined_seq;
+            if (state_of(s) == MPI_SLOT_JOINED && (best == UINT32_MAX || age > best_seq)) {
+                best = i;
+                best_seq = age;
+            }
+        }
+        if (best == UINT32_MAX)
+            return false;
+        uint32_t joined = MPI_SLOT_JOINED;
+        if (atomic_compare_exchange_strong(&slot_at(best)->state, &joined, MPI_SLOT_FREE)) {
+            slot_at(best)->gen = mpi_gen_next(slot_at(best)->gen);
+            *index = best;
+            return true;
+        }
+    }
+}
+
+static void name_default(mpi_slot_t *s)
+{
+    size_t n = mpi_strlcpy(s->name, "Process-", sizeof s->name);
+    for (uint32_t i = 0; i < s->ident_depth && n + 1 < sizeof s->name; i++) {
+        if (i > 0)
+            s->name[n++] = ':';
+        n += mpi_utoa(s->name + n, sizeof s->name - n, s->ident[i]);
+    }
+    s->name[n < sizeof s->name ? n : sizeof s->name - 1] = '\0';
+}
+
+mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
+{
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    if (p == NULL || attr == NULL || attr->target == NULL || attr->arg_size > MP_CONF_ARG_SIZE ||
+        (attr->arg == NULL && attr->arg_size > 0) || attr->daemon > MP_DAEMON_YES)
+        return MP_EINVAL;
+    uint32_t self = mp_port_self();
+    mpi_slot_t *me = slot_at(self);
+    if (me->daemon)
+        return MP_EDAEMON;
+
+    uint32_t index;
+    if (!mpi_bits_take(mpi_world.slot_free, MP_CONF_MAX_PROCESSES, &index) &&
+        !slot_recycle(&index))
+        return MP_ENOSLOT;
+
+    mpi_slot_t *s = slot_at(index);
+    uint32_t gen = s->gen;
+    memset(s, 0, sizeof *s);
+    s->gen = gen;
+    s->parent = token_of(self);
+    s->target = attr->target;
+    s->daemon = attr->daemon == MP_DAEMON_YES ||
+                (attr->daemon == MP_DAEMON_INHERIT && me->daemon);
+    if (attr->arg_size > 0)
+        memcpy(s->arg, attr->arg, attr->arg_size);
+    s->arg_size = (uint16_t)attr->arg_size;
+
+    /* CPython counts children at construction: the 2nd Process() of Process-1 is 1:2. */
+    me->children++;
+    uint32_t depth = me->ident_depth < MP_CONF_IDENT_DEPTH ? me->ident_depth + 1u
+                                                           : MP_CONF_IDENT_DEPTH;
+    memcpy(s->ident, me->ident, sizeof s->ident);
+    s->ident[depth - 1u] = me->children;
+    s->ident_depth = (uint8_t)depth;
+    if (attr->name != NULL)
+        mpi_strlcpy(s->name, attr->name, sizeof s->name);
+    else
+        name_default(s);
+
+    atomic_store_explicit(&s->state, MPI_SLOT_CREATED, memory_order_release);
+    *p = handle_of(index);
+    return MP_OK;
+}
+
+mp_err_t mp_process_start(mp_process_t p)
+{
+    uint32_t index;
+    mp_err_t err = lookup(p, &index);
+    if (err != MP_OK)
+        return err;
+    mpi_slot_t *s = slot_at(index);
+    if (s->parent != mpi_self_token())
+        return MP_ENOTCHILD;
+    if (state_of(s) != MPI_SLOT_CREATED)
+        return MP_EALREADY;
+    if (slot_at(mp_port_self())->daemon)
+        return MP_EDAEMON;
+
+    atomic_store(&s->life, 0);
+    atomic_store_explicit(&s->state, MPI_SLOT_RUNNING, memory_order_release);
+    uint32_t pid = 0;
+    err = mp_port_spawn(index, &pid);
+    if (err != MP_OK) {
+        atomic_store_explicit(&s->state, MPI_SLOT_CREATED, memory_order_release);
+        return err;
+    }
+    s->pid = pid;
+    return MP_OK;
+}
+
+static mp_err_t reap(uint32_t index, mp_time_t deadline)
+{
+    mpi_slot_t *s = slot_at(index);
+    int code;
+    mp_err_t err = mp_port_reap(index, deadline, &code);
+    if (err != MP_OK)
+        return err;
+    s->exitcode = code;
+    s->joined_seq = atomic_fetch_add(&mpi_world.join_seq, 1u);
+    atomic_fetch_or(&s->life, MP_LIFE_DEAD);
+    atomic_store_explicit(&s->state, MPI_SLOT_JOINED, memory_order_release);
+    return MP_OK;
+}
+
+/* Reaps a running child if it has ended; the cheap probe behind is_alive/exitcode. */
+static void reap_if_ended(uint32_t index)
+{
+    if (state_of(slot_at(index)) == MPI_SLOT_RUNNING)
+        (void)reap(index, 0);
+}
+
+mp_err_t mp_process_join(mp_process_t p, mp_timeout_t timeout)
+{
+    uint32_t index;
+    mp_err_t err = lookup_child(p, &index);
+    if (err != MP_OK)
+        return err;
+    if (state_of(slot_at(index)) == MPI_SLOT_JOINED)
+        return MP_OK;
+    return reap(index, timeout == MP_NOWAIT ? 0 : mpi_deadline(timeout));
+}
+
+mp_err_t mp_process_is_alive(mp_process_t p, bool *alive)
+{
+    if (alive == NULL)
+        return MP_EINVAL;
+    uint32_t index;
+    mp_err_t err = lookup_child(p, &index);
+    if (err == MP_ESELF || err == MP_ENOTSTARTED) {
+        *alive = err == MP_ESELF; /* CPython: current_process() is alive; unstarted is not */
+        return MP_OK;
+    }
+    if (err != MP_OK)
+        return err;
+    reap_if_ended(index);
+    *alive = state_of(slot_at(index)) == MPI_SLOT_RUNNING;
+    return MP_OK;
+}
+
+static mp_err_t send_signal(mp_process_t p, int sig)
+{
+    uint32_t index;
+    mp_err_t err = lookup_child(p, &index);
+    if (err == MP_ESELF)
+        return mp_port_signal(index, sig);
+    if (err != MP_OK)
+        return err;
+    if (state_of(slot_at(index)) != MPI_SLOT_RUNNING)
+        return MP_OK;
+    return mp_port_signal(index, sig);
+}
+
+mp_err_t mp_process_terminate(mp_process_t p)
+{
+    return send_signal(p, MP_SIGTERM);
+}
+
+mp_err_t mp_process_kill(mp_process_t p)
+{
+    return send_signal(p, MP_SIGKILL);
+}
+
+mp_err_t mp_process_exitcode(mp_process_t p, int *code)
+{
+    if (code == NULL)
+        return MP_EINVAL;
+    uint32_t index;
+    mp_err_t err = lookup(p, &index);
+    if (err != MP_OK)
+        return err;
+    if (slot_at(index)->parent == mpi_self_token())
+        reap_if_ended(index);
+    if (state_of(slot_at(index)) != MPI_SLOT_JOINED)
+        return MP_ERUNNING;
+    *code = slot_at(index)->exitcode;
+    return MP_OK;
+}
+
+mp_err_t mp_process_close(mp_process_t p)
+{
+    uint32_t index;
+    mp_err_t err = lookup(p, &index);
+    if (err != MP_OK)
+        return err;
+    if (index == mp_port_self())
+        return MP_EBUSY;
+    if (slot_at(index)->parent != mpi_self_token())
+        return MP_ENOTCHILD;
+    reap_if_ended(index);
+    if (state_of(slot_at(index)) == MPI_SLOT_RUNNING)
+        return MP_EBUSY;
+    slot_free(index);
+    return MP_OK;
+}
+
+mp_err_t mp_process_name(mp_process_t p, char *buf, size_t size)
+{
+    if (buf == NULL || size == 0)
+        return MP_EINVAL;
+    uint32_t index;
+    mp_err_t err = lookup(p, &index);
+    if (err != MP_OK)
+        return err;
+    mpi_strlcpy(buf, slot_at(index)->name, size);
+    return MP_OK;
+}
+
+mp_err_t mp_process_pid(mp_process_t p, uint32_t *pid)
+{
+    if (pid == NULL)
+        return MP_EINVAL;
+    uint32_t index;
+    mp_err_t err = lookup(p, &index);
+    if (err != MP_OK)
+        return err;
+    if (state_of(slot_at(index)) == MPI_SLOT_CREATED)
+        return MP_ENOTSTARTED;
+    *pid = slot_at(index)->pid;
+    return MP_OK;
+}
+
+mp_err_t mp_process_daemon(mp_process_t p, bool *daemon)
+{
+    if (daemon == NULL)
+        return MP_EINVAL;
+    uint32_t index;
+    mp_err_t err = lookup(p, &index);
+    if (err != MP_OK)
+        return err;
+    *daemon = slot_at(index)->daemon != 0;
+    return MP_OK;
+}
+
+mp_err_t mp_process_self(mp_process_t *self)
+{
+    if (self == NULL)
+        return MP_EINVAL;
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    *self = handle_of(mp_port_self());
+    return MP_OK;
+}
+
+mp_err_t mp_process_parent(mp_process_t *parent)
+{
+    if (parent == NULL)
+        return MP_EINVAL;
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    mpi_token_t t = slot_at(mp_port_self())->parent;
+    if (t == 0)
+        return MP_ENOENT;
+    parent->id = mpi_handle_make(MPI_KIND_PROCESS, t >> 12, (t & MPI_INDEX_MASK) - 1u);
+    return MP_OK;
+}
+
+mp_err_t mp_process_active_children(mp_process_t *out, size_t max, size_t *count)
+{
+    if (count == NULL || (out == NULL && max > 0))
+        return MP_EINVAL;
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    mpi_token_t me = mpi_self_token();
+    size_t n = 0;
+    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
+        if (slot_at(i)->parent != me)
+            continue;
+        reap_if_ended(i);
+        if (state_of(slot_at(i)) != MPI_SLOT_RUNNING)
+            continue;
+        if (n < max)
+            out[n] = handle_of(i);
+        n++;
+    }
+    *count = n;
+    return MP_OK;
+}
+
+/* CPython's _exit_function: terminate the daemonic children, then join every child. */
+static void end_children(void)
+{
+    mpi_token_t me = mpi_self_token();
+    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
+        if (slot_at(i)->parent == me && state_of(slot_at(i)) == MPI_SLOT_RUNNING &&
+            slot_at(i)->daemon)
+            (void)mp_port_signal(i, MP_SIGTERM);
+    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
+        if (slot_at(i)->parent == me && state_of(slot_at(i)) == MPI_SLOT_RUNNING)
+            (void)reap(i, MP_TIME_NEVER);
+}
+
+_Noreturn void mp_process_exit(int code)
+{
+    end_children();
+    mp_port_exit(code);
+}
+
+_Noreturn void mpi_process_main(uint32_t slot)
+{
+    const mpi_slot_t *s = slot_at(slot);
+    /* The child's private copy: on its own stack, not in the shared slot. */
+    _Alignas(8) uint8_t arg[MP_CONF_ARG_SIZE > 0 ? MP_CONF_ARG_SIZE : 1];
+    memcpy(arg, s->arg, s->arg_size);
+    int code = s->target(s->arg_size > 0 ? arg : NULL);
+    mp_process_exit(code);
+}
+
+void mpi_process_orphan(uint32_t slot)
+{
+    mpi_token_t dead = token_of(slot);
+    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
+        if (slot_at(i)->parent == dead && state_of(slot_at(i)) == MPI_SLOT_RUNNING &&
+            slot_at(i)->daemon)
+            (void)mp_port_signal(i, MP_SIGKILL);
+}
+
+mp_port_slot_t *mpi_port_slot(uint32_t slot)
+{
+    return &slot_at(slot)->port;
+}
+
+_Atomic uint32_t *mpi_life_word(uint32_t slot)
+{
+    return &slot_at(slot)->life;
+}
+
+uint32_t mpi_slot_count(void)
+{
+    return MP_CONF_MAX_PROCESSES;
+}
+
+bool mpi_slot_daemon(uint32_t slot)
+{
+    return slot < MP_CONF_MAX_PROCESSES && slot_at(slot)->daemon;
+}
+
+void mpi_slot_name(uint32_t slot, char *buf, size_t size)
+{
+    mpi_strlcpy(buf, slot < MP_CONF_MAX_PROCESSES ? slot_at(slot)->name : "?", size);
+}

@@ -1,0 +1,132 @@
+/*
+ * The world's one instance, mp_init(), and the small helpers every object shares:
+ * handle checks, free-entry bitmaps, deadlines, and waits that notice dead owners.
+ */
+#include <string.h>
+
+#include "world.h"
+
+/* In the mp_world section, so a port (POSIX) can map exactly that section shared; the
+ * linker fragment in linker/ gathers it page-aligned. */
+__attribute__((section("mp_world"), aligned(MP_CONF_WORLD_ALIGN))) mpi_world_t mpi_world;
+
+mp_err_t mp_init(void)
+{
+    mpi_world_t *w = &mpi_world;
+    if (w->ready == MPI_WORLD_READY)
+        return MP_EALREADY;
+    memset(w, 0, sizeof *w);
+    mpi_bits_fill(w->slot_free, MP_CONF_MAX_PROCESSES);
+    mpi_bits_fill(w->lock_free, MP_CONF_MAX_LOCKS);
+    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
+        w->slots[i].gen = 1;
+    for (uint32_t i = 0; i < MP_CONF_MAX_LOCKS; i++)
+        w->locks[i].gen = 1;
+
+    uint32_t main_slot;
+    mpi_bits_take(w->slot_free, MP_CONF_MAX_PROCESSES, &main_slot); /* always 0 */
+    mpi_slot_t *s = &w->slots[main_slot];
+    mpi_strlcpy(s->name, "MainProcess", sizeof s->name);
+    atomic_store(&s->state, MPI_SLOT_RUNNING);
+
+    w->ready = MPI_WORLD_READY;
+    mp_err_t err = mp_port_init(w, sizeof *w);
+    if (err != MP_OK)
+        w->ready = 0;
+    return err;
+}
+
+mp_err_t mpi_handle_split(uint32_t id, uint32_t kind, uint32_t count, uint32_t *index,
+                          uint32_t *gen)
+{
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    uint32_t i = id & MPI_INDEX_MASK;
+    if (id >> 28 != kind || i == 0 || i > count)
+        return MP_EHANDLE;
+    *index = i - 1u;
+    *gen = id >> 12 & MPI_GEN_MASK;
+    return MP_OK;
+}
+
+void mpi_bits_fill(_Atomic uint32_t *bits, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++)
+        atomic_fetch_or(&bits[i / 32u], 1u << (i % 32u));
+}
+
+bool mpi_bits_take(_Atomic uint32_t *bits, uint32_t count, uint32_t *index)
+{
+    for (uint32_t w = 0; w < MPI_BITWORDS(count); w++) {
+        uint32_t v = atomic_load(&bits[w]);
+        while (v != 0) {
+            uint32_t bit = (uint32_t)__builtin_ctz(v);
+            if (atomic_compare_exchange_weak(&bits[w], &v, v & ~(1u << bit))) {
+                *index = w * 32u + bit;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void mpi_bits_give(_Atomic uint32_t *bits, uint32_t index)
+{
+    atomic_fetch_or(&bits[index / 32u], 1u << (index % 32u));
+}
+
+mp_err_t mp_clock_ns(mp_time_t *now)
+{
+    if (now == NULL)
+        return MP_EINVAL;
+    *now = mp_port_now();
+    return MP_OK;
+}
+
+mp_time_t mpi_deadline(mp_timeout_t timeout)
+{
+    if (timeout == MP_FOREVER)
+        return MP_TIME_NEVER;
+    return mp_port_now() + (mp_time_t)timeout * 1000000u;
+}
+
+mp_err_t mpi_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
+{
+    mp_time_t until = deadline;
+    if (MP_CONF_LIVENESS_NS > 0) {
+        mp_time_t slice = mp_port_now() + MP_CONF_LIVENESS_NS;
+        if (slice < until)
+            until = slice;
+    }
+    mp_err_t err = mp_port_wait(addr, expected, until);
+    if (err == MP_ETIMEDOUT && until != deadline)
+        return MP_OK; /* a liveness slice ended, not the caller's timeout */
+    return err;
+}
+
+size_t mpi_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+    if (size == 0)
+        return n;
+    size_t k = n < size - 1 ? n : size - 1;
+    memcpy(dst, src, k);
+    dst[k] = '\0';
+    return n;
+}
+
+size_t mpi_utoa(char *dst, size_t size, uint32_t value)
+{
+    char tmp[10];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + value % 10u);
+        value /= 10u;
+    } while (value != 0);
+    size_t k = 0;
+    while (n > 0 && k + 1 < size)
+        dst[k++] = tmp[--n];
+    if (size > 0)
+        dst[k] = '\0';
+    return k;
+}

@@ -1,0 +1,142 @@
+/*
+ * The port contract: everything the core needs from a platform, and nothing else.
+ *
+ * The core builds every blocking object (locks, joins, and later queues, events,
+ * barriers) from C11 atomics on 32-bit words plus the wait/wake pair below, the way
+ * musl builds its mutexes from a_cas and futex wait/wake. A port is therefore small:
+ *   port/posix   Linux processes: fork, one MAP_SHARED world, futex, pidfd, robust list
+ *   port/task    tasks with static stacks and a scheduler; arch/ holds the context switch
+ *   port/template  a port that compiles and does nothing: start here for a new one
+ *
+ * Processes are named by their slot index in the core's process table (0 = the main
+ * process). A port keeps whatever it needs per slot in mp_port_slot_t (mp_port_slot.h
+ * on the port's include path), which the core embeds in each slot of the shared world.
+ *
+ * Atomics. The core uses <stdatomic.h> on 32-bit words only. A target without atomic
+ * instructions (Cortex-M0) supplies the __atomic_* helpers with its critical sections;
+ * the core itself never asks for a critical section, so none appears here.
+ *
+ * Preemption. Any call below may switch to another process or task; on a preemptive
+ * port a switch may also happen between any two instructions of the core. The core is
+ * written for that, and the host simulation switches at these calls on purpose (seeded)
+ * to find the races it would hide.
+ */
+#ifndef MP_PORT_H
+#define MP_PORT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mp/config.h"
+#include "mp/error.h"
+#include "mp/types.h"
+#include "mp_port_slot.h"
+
+/* The absent deadline: wait as long as it takes. */
+#define MP_TIME_NEVER UINT64_MAX
+
+/* Bit of a slot's life word that says "this process has ended" (the robust-futex
+ * FUTEX_OWNER_DIED bit, so that Linux sets it for us even after SIGKILL). The low 30
+ * bits hold the port's id of the live process (a pid, a task number); 0 = none yet. */
+#define MP_LIFE_DEAD 0x40000000u
+#define MP_LIFE_ID_MASK 0x3fffffffu
+
+/* ---- implemented by the port ------------------------------------------------------- */
+
+/*
+ * mp_port_init: called once, by mp_init() in the main process, before any other port
+ * call and before any process is spawned. world/size is the core's shared state, every
+ * byte of it initialised. The port must make it visible, at the same address, to every
+ * process it will ever spawn (POSIX: remap it MAP_SHARED; task port: nothing to do),
+ * and set up the main process as slot 0 (its life word, its scheduler entry).
+ * Returns MP_OK or MP_ESYS.
+ */
+mp_err_t mp_port_init(void *world, size_t size);
+
+/*
+ * mp_port_spawn: called by the parent, from process context, after the core has filled
+ * the slot. Starts a process (or task) that calls mpi_process_main(slot) and never
+ * returns from it. Stores the port's id of the new process in *pid and in the low bits of
+ * the slot's life word. Must not wait for the child to run. The child must start with
+ * default handling of every fatal signal (so a crash ends it with -SIGSEGV) and, when the
+ * slot is daemonic, die when its parent dies (POSIX: PR_SET_PDEATHSIG).
+ * Returns MP_OK, or MP_ESYS with nothing started.
+ */
+mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid);
+
+/*
+ * mp_port_exit: ends the calling process with code, from process context. The core has
+ * already run the exit sequence (children terminated or joined). The port sets
+ * MP_LIFE_DEAD in the caller's life word and wakes everything waiting on it.
+ */
+_Noreturn void mp_port_exit(int code);
+
+/*
+ * mp_port_signal: asks a process to end: sig is MP_SIGTERM or MP_SIGKILL. Called by
+ * the parent (or by a process about itself). The process ends without running more of
+ * its code, its exitcode becomes -sig, its life word gets MP_LIFE_DEAD, and waiters on
+ * anything it held are woken. Signalling a process that already ended is MP_OK.
+ */
+mp_err_t mp_port_signal(uint32_t slot, int sig);
+
+/*
+ * mp_port_reap: called by the parent only. Waits until the slot's process has ended or
+ * the deadline (mp_port_now() time) has passed; a deadline already past polls. On MP_OK
+ * the exitcode is in *exitcode (the returned value, or -N for signal N), the process is
+ * gone for good (no zombie, no stack or control block in use) and MP_LIFE_DEAD is set in
+ * its life word. Returns MP_OK or MP_ETIMEDOUT (MP_EDEADLK from a simulation that finds
+ * the wait can never end).
+ */
+mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode);
+
+/* mp_port_self: the slot index of the calling process or task. Cheap: the lock fast
+ * path calls it. */
+uint32_t mp_port_self(void);
+
+/*
+ * mp_port_wait: if *addr still equals expected, sleeps until woken by mp_port_wake on
+ * the same address or until the deadline. The check and the sleep are one atomic step
+ * with respect to mp_port_wake (the futex rule), so a wake between the caller's last
+ * look and the sleep is never lost. Spurious returns are allowed: the core re-checks.
+ * Works on any 32-bit word of the shared world, across processes.
+ * Returns MP_OK (woken, changed, or spurious), MP_ETIMEDOUT (deadline passed), or
+ * MP_EDEADLK (simulation only: every task is blocked and no deadline is pending).
+ */
+mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline);
+
+/* mp_port_wake: wakes up to n waiters on addr (UINT32_MAX: all). Never blocks. */
+void mp_port_wake(_Atomic uint32_t *addr, uint32_t n);
+
+/* mp_port_now: monotonic nanoseconds. Virtual on the host simulation, where it moves
+ * only when every task is blocked (it then jumps to the next deadline). */
+mp_time_t mp_port_now(void);
+
+/* ---- implemented by the core, called by the port ----------------------------------- */
+
+/* The body of every spawned process: runs the target, then the exit sequence, then
+ * mp_port_exit(). Called by the port in the new process or task, with mp_port_self()
+ * already returning slot. */
+_Noreturn void mpi_process_main(uint32_t slot);
+
+/* Called by a task port after a process ended without running the exit sequence
+ * (signal, fault): kills its daemonic children, as PR_SET_PDEATHSIG does on Linux. */
+void mpi_process_orphan(uint32_t slot);
+
+/* The port-private part of a slot, and its life word. */
+mp_port_slot_t *mpi_port_slot(uint32_t slot);
+_Atomic uint32_t *mpi_life_word(uint32_t slot);
+uint32_t mpi_slot_count(void);
+
+/* Writes a short text naming the object a waiter on addr waits for ("Lock #3 held by
+ * Process-2"); used by deadlock reports. Returns the text length. */
+size_t mpi_describe_wait(const void *addr, char *buf, size_t size);
+
+/* Copies the name of a slot's process (deadlock reports). */
+void mpi_slot_name(uint32_t slot, char *buf, size_t size);
+
+/* Whether a slot's process is daemonic (it must die with its parent). */
+bool mpi_slot_daemon(uint32_t slot);
+
+#endif

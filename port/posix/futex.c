@@ -1,0 +1,45 @@
+/*
+ * POSIX wait/wake and the clock: the futex syscall on the shared mapping.
+ *
+ * The operations are the shared (not FUTEX_PRIVATE_FLAG) kind, because the word is in
+ * a MAP_SHARED mapping used by several processes. FUTEX_WAIT_BITSET takes an absolute
+ * CLOCK_MONOTONIC deadline, the same clock as mp_port_now(), so a wait interrupted and
+ * restarted never stretches its timeout.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mp_port.h"
+
+mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
+{
+    struct timespec ts, *tsp = NULL;
+    if (deadline != MP_TIME_NEVER) {
+        ts.tv_sec = (time_t)(deadline / 1000000000u);
+        ts.tv_nsec = (long)(deadline % 1000000000u);
+        tsp = &ts;
+    }
+    long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET, expected, tsp, NULL,
+                     FUTEX_BITSET_MATCH_ANY);
+    if (r == -1 && errno == ETIMEDOUT)
+        return MP_ETIMEDOUT;
+    return MP_OK; /* woken, value changed (EAGAIN) or a signal (EINTR): the caller re-checks */
+}
+
+void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
+{
+    syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE, n > INT_MAX ? INT_MAX : (int)n, NULL,
+            NULL, 0);
+}
+
+mp_time_t mp_port_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (mp_time_t)ts.tv_sec * 1000000000u + (mp_time_t)ts.tv_nsec;
+}

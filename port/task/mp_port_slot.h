@@ -1,0 +1,24 @@
+/*
+ * The task port's control block, one per process slot, inside the world.
+ * Lists link slots by index + 1 (0 ends a list), never by pointer.
+ */
+#ifndef MP_PORT_SLOT_H
+#define MP_PORT_SLOT_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "mp_arch_context.h"
+
+typedef struct {
+    mp_arch_context_t ctx;    /* saved registers / stack pointer (arch-defined) */
+    _Atomic uint32_t *wait_addr; /* while BLOCKED: the word it sleeps on */
+    uint64_t deadline;        /* while BLOCKED: MP_TIME_NEVER or when to give up */
+    uint32_t next;            /* ready list or blocked list link */
+    int32_t exitcode;         /* valid once DEAD */
+    uint8_t state;            /* mpi_task_state_t */
+    int8_t wait_result;       /* what mp_port_wait returns when it resumes */
+    uint8_t pad[2];
+} mp_port_slot_t;
+
+#endif

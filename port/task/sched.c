@@ -1,0 +1,353 @@
+/*
+ * The task port: a scheduler with static stacks, one per process slot.
+ *
+ * Lists. Ready tasks form a FIFO (round robin); blocked tasks form one list in the
+ * order they blocked, so a wake on an address releases its waiters first-come
+ * first-served. Tables are small (MP_CONF_MAX_PROCESSES), so a wake or a timeout scan
+ * walks the blocked list rather than keeping per-address queues.
+ *
+ * When tasks switch. Only inside these calls: when the running task blocks, ends, or
+ * reaches a preemption point where the board says to switch (the host simulation
+ * decides from its seed, so a run can be replayed exactly). A preemptive board adds
+ * its own switches from interrupts through the arch folder.
+ *
+ * Time. Nothing here sleeps: when no task is ready the board's idle hook either waits
+ * for an interrupt (a real target) or moves its virtual clock to the next deadline
+ * (host simulation). If nothing is ready and no deadline is pending, the board reports
+ * a deadlock.
+ *
+ * Death. A task that ends, however, sets MP_LIFE_DEAD in its life word and wakes every
+ * blocked task: a waiter on a lock held by the dead task then re-checks the owner and
+ * takes the lock over (the core's robust rule), so no liveness polling is needed here.
+ */
+#include <string.h>
+
+#include "task.h"
+
+#define NONE UINT32_MAX
+
+static uint32_t current;
+static uint32_t ready_head, ready_tail;     /* slot + 1; 0 = empty */
+static uint32_t blocked_head, blocked_tail; /* slot + 1; 0 = empty */
+static uint32_t next_pid;
+
+/* Stacks for every slot but 0, which runs on the board's own stack. */
+static _Alignas(16) uint8_t stacks[MP_CONF_MAX_PROCESSES - 1][MP_CONF_STACK_SIZE];
+
+static mp_port_slot_t *task(uint32_t slot)
+{
+    return mpi_port_slot(slot);
+}
+
+static void ready_push(uint32_t slot)
+{
+    mp_port_slot_t *t = task(slot);
+    t->state = MPI_TASK_READY;
+    t->next = 0;
+    if (ready_tail)
+        task(ready_tail - 1)->next = slot + 1;
+    else
+        ready_head = slot + 1;
+    ready_tail = slot + 1;
+}
+
+static uint32_t ready_pop(void)
+{
+    if (!ready_head)
+        return NONE;
+    uint32_t slot = ready_head - 1;
+    ready_head = task(slot)->next;
+    if (!ready_head)
+        ready_tail = 0;
+    return slot;
+}
+
+/* Unlinks slot from the list (head, tail); returns false if it was not there. */
+static bool list_remove(uint32_t *head, uint32_t *tail, uint32_t slot)
+{
+    uint32_t prev = 0;
+    for (uint32_t i = *head; i; prev = i, i = task(i - 1)->next) {
+        if (i != slot + 1)
+            continue;
+        uint32_t next = task(slot)->next;
+        if (prev)
+            task(prev - 1)->next = next;
+        else
+            *head = next;
+        if (*tail == slot + 1)
+            *tail = prev;
+        return true;
+    }
+    return false;
+}
+
+static void blocked_push(uint32_t slot)
+{
+    task(slot)->next = 0;
+    if (blocked_tail)
+        task(blocked_tail - 1)->next = slot + 1;
+    else
+        blocked_head = slot + 1;
+    blocked_tail = slot + 1;
+}
+
+/* Moves a blocked task to the ready list; its wait returns result. */
+static void unblock(uint32_t slot, mp_err_t result)
+{
+    list_remove(&blocked_head, &blocked_tail, slot);
+    task(slot)->wait_result = (int8_t)result;
+    task(slot)->wait_addr = NULL;
+    ready_push(slot);
+}
+
+static void wake_where(_Atomic uint32_t *addr, uint32_t n)
+{
+    uint32_t i = blocked_head;
+    while (i && n > 0) {
+        uint32_t next = task(i - 1)->next;
+        if (addr == NULL || task(i - 1)->wait_addr == addr) {
+            unblock(i - 1, MP_OK);
+            n--;
+        }
+        i = next;
+    }
+}
+
+static mp_time_t expire(void)
+{
+    mp_time_t now = mpi_board_now(), next = MP_TIME_NEVER;
+    uint32_t i = blocked_head;
+    while (i) {
+        uint32_t slot = i - 1;
+        i = task(slot)->next;
+        if (task(slot)->deadline <= now)
+            unblock(slot, MP_ETIMEDOUT);
+        else if (task(slot)->deadline < next)
+            next = task(slot)->deadline;
+    }
+    return next;
+}
+
+/* Runs the next ready task. The caller has already put the current task where it
+ * belongs (ready, blocked, or dead). Returns when the current task runs again. */
+static void reschedule(void)
+{
+    bool dying = task(current)->state == MPI_TASK_DEAD;
+    uint32_t next;
+    for (;;) {
+        mp_time_t deadline = expire();
+        next = ready_pop();
+        if (next != NONE)
+            break;
+        (void)mpi_board_idle(deadline);
+    }
+    task(next)->state = MPI_TASK_RUNNING;
+    if (next == current)
+        return;
+    uint32_t from = current;
+    current = next;
+    mpi_arch_switch(dying ? NULL : task(from), task(next));
+}
+
+static void preempt_point(void)
+{
+    if (!mpi_board_preempt())
+        return;
+    uint32_t irq = mpi_arch_lock();
+    if (ready_head) {
+        ready_push(current);
+        reschedule();
+    }
+    mpi_arch_unlock(irq);
+}
+
+/* Ends slot with code: it never runs again, and everyone blocked re-checks. */
+static void end_task(uint32_t slot, int code)
+{
+    mp_port_slot_t *t = task(slot);
+    if (t->state == MPI_TASK_READY)
+        list_remove(&ready_head, &ready_tail, slot);
+    else if (t->state == MPI_TASK_BLOCKED)
+        list_remove(&blocked_head, &blocked_tail, slot);
+    t->state = MPI_TASK_DEAD;
+    t->exitcode = code;
+    atomic_fetch_or(mpi_life_word(slot), MP_LIFE_DEAD);
+    wake_where(NULL, UINT32_MAX);
+}
+
+/* ---- the port contract ------------------------------------------------------------- */
+
+mp_err_t mp_port_init(void *world, size_t size)
+{
+    (void)world;
+    (void)size;
+    mpi_board_init();
+    current = 0;
+    ready_head = ready_tail = blocked_head = blocked_tail = 0;
+    task(0)->state = MPI_TASK_RUNNING;
+    next_pid = 1;
+    atomic_store(mpi_life_word(0), next_pid++);
+    return MP_OK;
+}
+
+mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
+{
+    if (slot == 0 || slot >= MP_CONF_MAX_PROCESSES)
+        return MP_EINVAL;
+    uint32_t irq = mpi_arch_lock();
+    mp_port_slot_t *t = task(slot);
+    memset(t, 0, sizeof *t);
+    mpi_arch_context_init(t, stacks[slot - 1], sizeof stacks[slot - 1]);
+    *pid = next_pid;
+    next_pid = next_pid + 1 > MP_LIFE_ID_MASK ? 1 : next_pid + 1;
+    atomic_store(mpi_life_word(slot), *pid);
+    ready_push(slot);
+    mpi_arch_unlock(irq);
+    preempt_point();
+    return MP_OK;
+}
+
+_Noreturn void mpi_task_entry(void)
+{
+    mpi_arch_unlock(0);
+    mpi_process_main(current);
+}
+
+_Noreturn void mp_port_exit(int code)
+{
+    (void)mpi_arch_lock();
+    end_task(current, code);
+    reschedule();
+    for (;;) /* a dead task is never resumed */
+        ;
+}
+
+mp_err_t mp_port_signal(uint32_t slot, int sig)
+{
+    if (slot >= MP_CONF_MAX_PROCESSES)
+        return MP_EINVAL;
+    uint8_t state = task(slot)->state;
+    if (state == MPI_TASK_FREE || state == MPI_TASK_DEAD)
+        return MP_OK;
+    mpi_process_orphan(slot); /* daemonic children die with it, as PR_SET_PDEATHSIG does */
+    uint32_t irq = mpi_arch_lock();
+    end_task(slot, -sig);
+    if (slot == current)
+        reschedule();
+    mpi_arch_unlock(irq);
+    return MP_OK;
+}
+
+mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
+{
+    if (slot == 0 || slot >= MP_CONF_MAX_PROCESSES)
+        return MP_EINVAL;
+    _Atomic uint32_t *life = mpi_life_word(slot);
+    for (;;) {
+        mp_port_slot_t *t = task(slot);
+        if (t->state == MPI_TASK_DEAD) {
+            *exitcode = t->exitcode;
+            t->state = MPI_TASK_FREE;
+            return MP_OK;
+        }
+        if (t->state == MPI_TASK_FREE)
+            return MP_ESYS;
+        mp_err_t err = mp_port_wait(life, atomic_load(life), deadline);
+        if (err != MP_OK)
+            return err;
+    }
+}
+
+uint32_t mp_port_self(void)
+{
+    preempt_point();
+    return current;
+}
+
+mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
+{
+    preempt_point();
+    uint32_t irq = mpi_arch_lock();
+    mp_err_t err = MP_OK;
+    if (atomic_load(addr) != expected) {
+        /* changed already: the caller re-checks */
+    } else if (deadline <= mpi_board_now()) {
+        err = MP_ETIMEDOUT;
+    } else {
+        mp_port_slot_t *t = task(current);
+        t->state = MPI_TASK_BLOCKED;
+        t->wait_addr = addr;
+        t->deadline = deadline;
+        t->wait_result = MP_OK;
+        blocked_push(current);
+        reschedule();
+        err = (mp_err_t)t->wait_result;
+    }
+    mpi_arch_unlock(irq);
+    return err;
+}
+
+void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
+{
+    uint32_t irq = mpi_arch_lock();
+    wake_where(addr, n);
+    mpi_arch_unlock(irq);
+    preempt_point();
+}
+
+mp_time_t mp_port_now(void)
+{
+    return mpi_board_now();
+}
+
+/* ---- for boards ------------------------------------------------------------------- */
+
+uint32_t mpi_task_current(void)
+{
+    return current;
+}
+
+bool mpi_task_interrupt_wait(uint32_t slot, mp_err_t err)
+{
+    if (slot >= MP_CONF_MAX_PROCESSES || task(slot)->state != MPI_TASK_BLOCKED)
+        return false;
+    unblock(slot, err);
+    return true;
+}
+
+/* Appends s at buf[n], keeping buf NUL-terminated; returns the length it would have. */
+static size_t append(char *buf, size_t size, size_t n, const char *s)
+{
+    for (; *s; s++, n++)
+        if (n + 1 < size)
+            buf[n] = *s;
+    if (size > 0)
+        buf[n < size ? n : size - 1] = '\0';
+    return n;
+}
+
+size_t mpi_task_report(char *buf, size_t size)
+{
+    static const char *const names[] = {"free", "ready", "running", "blocked", "ended"};
+    char text[96];
+    size_t n = 0;
+    if (size > 0)
+        buf[0] = '\0';
+    for (uint32_t slot = 0; slot < MP_CONF_MAX_PROCESSES; slot++) {
+        mp_port_slot_t *t = task(slot);
+        if (t->state == MPI_TASK_FREE)
+            continue;
+        mpi_slot_name(slot, text, sizeof text);
+        n = append(buf, size, n, "  ");
+        n = append(buf, size, n, text);
+        n = append(buf, size, n, ": ");
+        n = append(buf, size, n, names[t->state]);
+        if (t->state == MPI_TASK_BLOCKED) {
+            mpi_describe_wait((const void *)t->wait_addr, text, sizeof text);
+            n = append(buf, size, n, t->deadline == MP_TIME_NEVER ? ", waits for " : ", waits (with a timeout) for ");
+            n = append(buf, size, n, text);
+        }
+        n = append(buf, size, n, "\n");
+    }
+    return n;
+}

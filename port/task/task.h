@@ -1,0 +1,51 @@
+/*
+ * Internal to the task port: what the scheduler needs from the arch folder (context
+ * switch, interrupt masking) and from the board (clock, idle, preemption choice).
+ */
+#ifndef MP_TASK_H
+#define MP_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mp_port.h"
+
+typedef enum {
+    MPI_TASK_FREE = 0, /* never spawned, or reaped */
+    MPI_TASK_READY,    /* on the ready list */
+    MPI_TASK_RUNNING,  /* the current task */
+    MPI_TASK_BLOCKED,  /* on the blocked list, waiting on a word */
+    MPI_TASK_DEAD,     /* ended; exitcode valid; waiting to be reaped */
+} mpi_task_state_t;
+
+/* ---- arch (port/task/arch/<arch>) ---------------------------------------------------- */
+/* Prepares t to start running mpi_task_entry() on the given stack. */
+void mpi_arch_context_init(mp_port_slot_t *t, void *stack, size_t size);
+/* Saves the running context in from and resumes to. from == NULL: the running task has
+ * ended and its context (and stack) will never be resumed. */
+void mpi_arch_switch(mp_port_slot_t *from, mp_port_slot_t *to);
+/* Masks and restores whatever may preempt the scheduler (interrupts). */
+uint32_t mpi_arch_lock(void);
+void mpi_arch_unlock(uint32_t state);
+
+/* ---- board (boards/<board>) --------------------------------------------------------- */
+mp_time_t mpi_board_now(void);
+/* Nothing is ready. Wait for an interrupt or until next (MP_TIME_NEVER: no deadline).
+ * Returns MP_OK to let the scheduler look again, or MP_EDEADLK if nothing can ever
+ * become ready (the board has reported it). */
+mp_err_t mpi_board_idle(mp_time_t next);
+/* Called at every preemption point: true to switch to another ready task now. */
+bool mpi_board_preempt(void);
+/* Called once from mp_port_init. */
+void mpi_board_init(void);
+
+/* ---- the scheduler, for the arch and the board ------------------------------------- */
+_Noreturn void mpi_task_entry(void);
+uint32_t mpi_task_current(void);
+/* Fills buf with one line per live task: its name, state and what it waits on. */
+size_t mpi_task_report(char *buf, size_t size);
+/* Makes a blocked task's wait return err (the deadlock policy uses it). */
+bool mpi_task_interrupt_wait(uint32_t slot, mp_err_t err);
+
+#endif
