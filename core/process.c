@@ -202,6 +202,27 @@ mp_err_t mp_process_start(mp_process_t p)
     return MP_OK;
 }
 
+/* The children of a reaped process become the reaper's (Unix adoption): someone must
+ * be able to join them, or their slots would never come back. Those it created but never
+ * started cannot be started by anyone any more, so their slots are freed. */
+static void adopt_orphans(uint32_t dead)
+{
+    mpi_token_t old = token_of(dead), me = mpi_self_token();
+    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
+        mpi_slot_t *c = slot_at(i);
+        if (c->parent != old)
+            continue;
+        uint32_t st = state_of(c);
+        if (st == MPI_SLOT_CREATED) {
+            slot_free(i);
+        } else if (st == MPI_SLOT_RUNNING && mp_port_adopt(i, c->pid) == MP_OK) {
+            c->parent = me;
+        } else if (st == MPI_SLOT_JOINED) {
+            c->parent = me; /* so the adopter may close it */
+        }
+    }
+}
+
 static mp_err_t reap(uint32_t index, mp_time_t deadline)
 {
     mpi_slot_t *s = slot_at(index);
@@ -209,6 +230,7 @@ static mp_err_t reap(uint32_t index, mp_time_t deadline)
     mp_err_t err = mp_port_reap(index, deadline, &code);
     if (err != MP_OK)
         return err;
+    adopt_orphans(index);
     s->exitcode = code;
     s->joined_seq = atomic_fetch_add(&mpi_world.join_seq, 1u);
     atomic_fetch_or(&s->life, MP_LIFE_DEAD);

@@ -8,7 +8,7 @@
 
 /* In the mp_world section, so a port (POSIX) can map exactly that section shared; the
  * linker fragment in linker/ gathers it page-aligned. */
-__attribute__((section("mp_world"), aligned(MP_CONF_WORLD_ALIGN))) mpi_world_t mpi_world;
+MP_SHARED _Alignas(MP_CONF_WORLD_ALIGN) mpi_world_t mpi_world;
 
 mp_err_t mp_init(void)
 {

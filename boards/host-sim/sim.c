@@ -1,10 +1,15 @@
 /*
- * Host simulation board: virtual clock, seeded preemption, deadlock reports.
+ * Host simulation board: virtual clock, seeded preemption, deadlock reports, and task
+ * faults: a SIGSEGV/SIGBUS inside a task ends that task with exitcode -11 (or -7) and the
+ * simulation goes on, as a fault handler does on the microcontroller. A fault in the
+ * main process is left to whatever handled it before (a test runner, or the default).
  *
  * What it does not model: real parallelism (one task runs at a time, so races show up
  * only at preemption points, which are every runtime call when a seed is set), memory
  * isolation (tasks share the host process, as on a microcontroller), and interrupts.
  */
+#define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +46,36 @@ mp_err_t mp_sim_deadlock_report(char *buf, size_t size)
     return MP_OK;
 }
 
+static struct sigaction before[2];
+static const int fault_signals[2] = {SIGSEGV, SIGBUS};
+static _Alignas(16) uint8_t fault_stack[64 * 1024];
+
+static void on_fault(int sig)
+{
+    if (mpi_task_current() != 0)
+        mpi_task_fault(sig); /* switches to another task: this handler never returns */
+    /* The main process faulted: give the fault back to whoever handled it before. */
+    for (int i = 0; i < 2; i++)
+        if (fault_signals[i] == sig)
+            sigaction(sig, &before[i], NULL);
+}
+
+/* Re-armed at every spawn because a test runner may have installed its own handler
+ * since (CMocka does, around each test); the one found is kept for the main process. */
+void mpi_board_task_start(void)
+{
+    stack_t ss = {.ss_sp = fault_stack, .ss_size = sizeof fault_stack};
+    sigaltstack(&ss, NULL);
+    struct sigaction sa = {.sa_handler = on_fault, .sa_flags = SA_ONSTACK | SA_NODEFER};
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 2; i++) {
+        struct sigaction old;
+        sigaction(fault_signals[i], &sa, &old);
+        if (old.sa_handler != on_fault)
+            before[i] = old;
+    }
+}
+
 void mpi_board_init(void)
 {
     const char *env = getenv("MP_SIM_SEED");
@@ -70,6 +105,12 @@ mp_err_t mpi_board_idle(mp_time_t next)
         return MP_EDEADLK;
     fflush(NULL);
     _exit(MP_SIM_DEADLOCK_STATUS);
+}
+
+_Noreturn void mpi_board_exit(int code)
+{
+    fflush(NULL);
+    exit(code);
 }
 
 bool mpi_board_preempt(void)

@@ -91,6 +91,14 @@ mp_err_t mp_port_signal(uint32_t slot, int sig);
  */
 mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode);
 
+/*
+ * mp_port_adopt: called by a process right after it reaped the parent of slot, whose
+ * process (pid) still runs or has ended unreaped: the caller becomes its parent, as init
+ * (or a Linux subreaper) adopts orphans, so that mp_port_reap and mp_port_signal work on
+ * it from the caller. Returns MP_OK or MP_ESYS.
+ */
+mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid);
+
 /* mp_port_self: the slot index of the calling process or task. Cheap: the lock fast
  * path calls it. */
 uint32_t mp_port_self(void);

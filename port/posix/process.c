@@ -62,6 +62,23 @@ mp_err_t mpi_posix_process_init(void)
     for (size_t i = 0; i < sizeof pidfds / sizeof pidfds[0]; i++)
         pidfds[i] = -1;
     robust_register(0);
+    /* Orphaned grandchildren come to us, not to init, so we can adopt and reap them. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    return MP_OK;
+}
+
+mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid)
+{
+    if (slot >= mpi_slot_count())
+        return MP_EINVAL;
+    /* Linux reparented it to us (we are a subreaper) before its parent became reapable,
+     * and only we can reap it now, so its pid cannot have been reused. */
+    int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+    if (fd < 0)
+        return MP_ESYS;
+    if (pidfds[slot] >= 0)
+        close(pidfds[slot]);
+    pidfds[slot] = fd;
     return MP_OK;
 }
 
@@ -93,6 +110,7 @@ static void child_setup(uint32_t slot, pid_t parent)
             raise(SIGKILL);
     }
     robust_register(slot);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     /* Shared pages are not copied by fork; touching each would fault once per page. */
     void *start;
     size_t size;

@@ -203,6 +203,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
     atomic_store(mpi_life_word(slot), *pid);
     ready_push(slot);
     mpi_arch_unlock(irq);
+    mpi_board_task_start();
     preempt_point();
     return MP_OK;
 }
@@ -215,8 +216,21 @@ _Noreturn void mpi_task_entry(void)
 
 _Noreturn void mp_port_exit(int code)
 {
+    if (current == 0)
+        mpi_board_exit(code); /* the main process takes the program with it */
     (void)mpi_arch_lock();
     end_task(current, code);
+    reschedule();
+    for (;;) /* a dead task is never resumed */
+        ;
+}
+
+_Noreturn void mpi_task_fault(int sig)
+{
+    uint32_t slot = current;
+    mpi_process_orphan(slot);
+    (void)mpi_arch_lock();
+    end_task(slot, -sig);
     reschedule();
     for (;;) /* a dead task is never resumed */
         ;
@@ -258,6 +272,12 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
     }
 }
 
+mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid)
+{
+    (void)pid;
+    return slot < MP_CONF_MAX_PROCESSES ? MP_OK : MP_EINVAL; /* any task may reap any task */
+}
+
 uint32_t mp_port_self(void)
 {
     preempt_point();
@@ -272,7 +292,13 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
     if (atomic_load(addr) != expected) {
         /* changed already: the caller re-checks */
     } else if (deadline <= mpi_board_now()) {
-        err = MP_ETIMEDOUT;
+        /* A poll lets the others run first: a loop of polls must not starve the task it
+         * waits for, with or without preemption. */
+        if (ready_head) {
+            ready_push(current);
+            reschedule();
+        }
+        err = atomic_load(addr) != expected ? MP_OK : MP_ETIMEDOUT;
     } else {
         mp_port_slot_t *t = task(current);
         t->state = MPI_TASK_BLOCKED;

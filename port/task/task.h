@@ -37,11 +37,18 @@ mp_time_t mpi_board_now(void);
 mp_err_t mpi_board_idle(mp_time_t next);
 /* Called at every preemption point: true to switch to another ready task now. */
 bool mpi_board_preempt(void);
+/* The main process (slot 0) ended: end the whole program with code. */
+_Noreturn void mpi_board_exit(int code);
 /* Called once from mp_port_init. */
 void mpi_board_init(void);
+/* Called each time a task is spawned (a board may need to re-arm its fault handling). */
+void mpi_board_task_start(void);
 
 /* ---- the scheduler, for the arch and the board ------------------------------------- */
 _Noreturn void mpi_task_entry(void);
+/* The running task faulted (bad access, stack overflow): end it with exitcode -sig, as
+ * if killed by that signal, and run the next task. Called from the fault handler. */
+_Noreturn void mpi_task_fault(int sig);
 uint32_t mpi_task_current(void);
 /* Fills buf with one line per live task: its name, state and what it waits on. */
 size_t mpi_task_report(char *buf, size_t size);

@@ -16,6 +16,12 @@
 
 #include "mp/error.h"
 
+/* Storage class for a global that every process shares: `MP_SHARED int hits;` puts it in
+ * the runtime's world, so on POSIX it is one copy across fork instead of a copy-on-write
+ * one per process (on the task port all memory is shared anyway). Static initialisers
+ * are kept. It must not hold pointers into process-private memory. */
+#define MP_SHARED __attribute__((section("mp_world")))
+
 /* Milliseconds to wait. MP_NOWAIT polls; MP_FOREVER waits as long as it takes. */
 typedef uint32_t mp_timeout_t;
 #define MP_NOWAIT ((mp_timeout_t)0)

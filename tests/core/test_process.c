@@ -1,0 +1,578 @@
+/*
+ * Processes: the CPython contract, on every port (same source for posix and host-sim).
+ */
+#include <stdlib.h>
+
+#include "mp_test.h"
+
+/* ---- targets ------------------------------------------------------------------------ */
+
+static int return_arg(void *arg)
+{
+    return *(int *)arg;
+}
+
+/* Reports whether it saw the value the parent had at create, then scribbles on its copy. */
+static MP_SHARED int seen_by_child;
+static int read_and_modify(void *arg)
+{
+    int *v = arg;
+    seen_by_child = *v;
+    *v = -1;
+    return 0;
+}
+
+typedef struct {
+    test_signal_t ready; /* posted once the child runs */
+    mp_lock_t block;     /* held by the parent: the child waits on it forever */
+} blocker_arg_t;
+
+static int blocker(void *arg)
+{
+    blocker_arg_t *a = arg;
+    signal_post(a->ready);
+    mp_lock_acquire(a->block, MP_FOREVER);
+    return 99;
+}
+
+static void blocker_init(blocker_arg_t *a)
+{
+    signal_init(&a->ready);
+    OK(mp_lock_create(&a->block));
+    OK(mp_lock_acquire(a->block, MP_NOWAIT));
+}
+
+static void blocker_destroy(blocker_arg_t *a)
+{
+    signal_destroy(&a->ready);
+    (void)mp_lock_release(a->block);
+    OK(mp_lock_destroy(a->block));
+}
+
+static mp_process_t start_blocker(blocker_arg_t *a, mp_daemon_t daemon)
+{
+    mp_process_t p = spawn(blocker, a, sizeof *a, daemon);
+    OK(signal_wait(a->ready, MP_FOREVER));
+    return p;
+}
+
+/* ---- exit codes ----------------------------------------------------------------------- */
+
+static void test_exitcode_is_the_targets_return_value(void **state)
+{
+    (void)state;
+    int values[] = {0, 1, 7, 255};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+        assert_int_equal(values[i], run(return_arg, &values[i], sizeof values[i]));
+}
+
+static void test_exitcode_is_running_until_joined(void **state)
+{
+    (void)state;
+    blocker_arg_t a;
+    blocker_init(&a);
+    mp_process_t p;
+    int code;
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = blocker, .arg = &a,
+                                                  .arg_size = sizeof a}));
+    assert_int_equal(MP_ERUNNING, mp_process_exitcode(p, &code)); /* not started */
+    OK(mp_process_start(p));
+    OK(signal_wait(a.ready, MP_FOREVER));
+    assert_int_equal(MP_ERUNNING, mp_process_exitcode(p, &code)); /* running */
+    OK(mp_lock_release(a.block));
+    assert_int_equal(99, reap(p));
+    blocker_destroy(&a);
+}
+
+static void test_terminate_gives_minus_15_and_kill_minus_9(void **state)
+{
+    (void)state;
+    blocker_arg_t a;
+    blocker_init(&a);
+    mp_process_t p = start_blocker(&a, MP_DAEMON_NO);
+    OK(mp_process_terminate(p));
+    assert_int_equal(-MP_SIGTERM, reap(p));
+    p = start_blocker(&a, MP_DAEMON_NO);
+    OK(mp_process_kill(p));
+    assert_int_equal(-MP_SIGKILL, reap(p));
+    blocker_destroy(&a);
+}
+
+static int crash(void *arg)
+{
+    (void)arg;
+    volatile int *volatile bad = (int *)(uintptr_t)16;
+    *bad = 1;
+    return 0;
+}
+
+static void test_crash_gives_minus_11(void **state)
+{
+    (void)state;
+    assert_int_equal(-MP_SIGSEGV, run(crash, NULL, 0));
+}
+
+static void test_terminate_after_the_end_keeps_the_exitcode(void **state)
+{
+    (void)state;
+    int v = 3;
+    mp_process_t p = spawn(return_arg, &v, sizeof v, MP_DAEMON_NO);
+    OK(mp_process_join(p, MP_FOREVER));
+    OK(mp_process_terminate(p));
+    OK(mp_process_kill(p));
+    int code;
+    OK(mp_process_exitcode(p, &code));
+    assert_int_equal(3, code);
+    OK(mp_process_close(p));
+}
+
+/* ---- the argument --------------------------------------------------------------------- */
+
+static void test_argument_is_a_private_copy(void **state)
+{
+    (void)state;
+    int v = 41;
+    mp_process_t p;
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = read_and_modify, .arg = &v,
+                                                  .arg_size = sizeof v}));
+    v = 42; /* after create: the child must still see 41, as with pickled args */
+    OK(mp_process_start(p));
+    assert_int_equal(0, reap(p));
+    assert_int_equal(41, seen_by_child);
+    assert_int_equal(42, v);
+}
+
+/* ---- join ------------------------------------------------------------------------------ */
+
+static void test_join_times_out_then_succeeds(void **state)
+{
+    (void)state;
+    blocker_arg_t a;
+    blocker_init(&a);
+    mp_process_t p = start_blocker(&a, MP_DAEMON_NO);
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(p, MP_NOWAIT));
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(p, 20));
+    bool alive;
+    OK(mp_process_is_alive(p, &alive));
+    assert_true(alive);
+    OK(mp_lock_release(a.block));
+    OK(mp_process_join(p, MP_FOREVER));
+    OK(mp_process_join(p, MP_FOREVER)); /* joining again is fine */
+    OK(mp_process_is_alive(p, &alive));
+    assert_false(alive);
+    assert_int_equal(99, reap(p));
+    blocker_destroy(&a);
+}
+
+static void test_is_alive_reaps_an_ended_child(void **state)
+{
+    (void)state;
+    int v = 5;
+    mp_process_t p = spawn(return_arg, &v, sizeof v, MP_DAEMON_NO);
+    bool alive = true;
+    /* Poll until the child is seen ended: is_alive itself must reap it. */
+    while (alive)
+        OK(mp_process_is_alive(p, &alive));
+    int code;
+    OK(mp_process_exitcode(p, &code));
+    assert_int_equal(5, code);
+    OK(mp_process_close(p));
+}
+
+/* ---- rules ------------------------------------------------------------------------------ */
+
+static void test_start_twice_is_refused(void **state)
+{
+    (void)state;
+    int v = 0;
+    mp_process_t p = spawn(return_arg, &v, sizeof v, MP_DAEMON_NO);
+    assert_int_equal(MP_EALREADY, mp_process_start(p));
+    assert_int_equal(0, reap(p));
+}
+
+static void test_unstarted_process_cannot_be_joined_or_signalled(void **state)
+{
+    (void)state;
+    int v = 0;
+    mp_process_t p;
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                  .arg_size = sizeof v}));
+    assert_int_equal(MP_ENOTSTARTED, mp_process_join(p, MP_NOWAIT));
+    assert_int_equal(MP_ENOTSTARTED, mp_process_terminate(p));
+    assert_int_equal(MP_ENOTSTARTED, mp_process_kill(p));
+    uint32_t pid;
+    assert_int_equal(MP_ENOTSTARTED, mp_process_pid(p, &pid));
+    bool alive = true;
+    OK(mp_process_is_alive(p, &alive));
+    assert_false(alive);
+    OK(mp_process_close(p)); /* an unstarted slot can be given back */
+}
+
+static void test_join_of_self_is_refused(void **state)
+{
+    (void)state;
+    mp_process_t me;
+    OK(mp_process_self(&me));
+    assert_int_equal(MP_ESELF, mp_process_join(me, MP_NOWAIT));
+}
+
+static int join_sibling(void *arg)
+{
+    return CODE(mp_process_join(*(mp_process_t *)arg, MP_NOWAIT));
+}
+
+static int join_own_self(void *arg)
+{
+    (void)arg;
+    mp_process_t me;
+    mp_process_self(&me);
+    return CODE(mp_process_join(me, MP_NOWAIT));
+}
+
+static void test_only_the_parent_may_join(void **state)
+{
+    (void)state;
+    blocker_arg_t a;
+    blocker_init(&a);
+    mp_process_t sibling = start_blocker(&a, MP_DAEMON_NO);
+    assert_int_equal(CODE(MP_ENOTCHILD), run(join_sibling, &sibling, sizeof sibling));
+    assert_int_equal(CODE(MP_ESELF), run(join_own_self, NULL, 0));
+    OK(mp_process_terminate(sibling));
+    assert_int_equal(-MP_SIGTERM, reap(sibling));
+    blocker_destroy(&a);
+}
+
+static int start_grandchild(void *arg)
+{
+    (void)arg;
+    int v = 0;
+    mp_process_t p;
+    return CODE(mp_process_create(&p, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                           .arg_size = sizeof v}));
+}
+
+static void test_daemon_may_not_have_children(void **state)
+{
+    (void)state;
+    mp_process_t p = spawn(start_grandchild, NULL, 0, MP_DAEMON_YES);
+    assert_int_equal(CODE(MP_EDAEMON), reap(p));
+}
+
+static void test_bad_arguments_change_nothing(void **state)
+{
+    (void)state;
+    int v = 0;
+    char big[MP_CONF_ARG_SIZE + 1] = {0};
+    mp_process_t p;
+    assert_int_equal(MP_EINVAL, mp_process_create(NULL, &(mp_process_attr_t){.target = return_arg}));
+    assert_int_equal(MP_EINVAL, mp_process_create(&p, NULL));
+    assert_int_equal(MP_EINVAL, mp_process_create(&p, &(mp_process_attr_t){.target = NULL}));
+    assert_int_equal(MP_EINVAL, mp_process_create(&p, &(mp_process_attr_t){
+                                                          .target = return_arg, .arg = big,
+                                                          .arg_size = sizeof big}));
+    assert_int_equal(MP_EINVAL, mp_process_create(&p, &(mp_process_attr_t){
+                                                          .target = return_arg, .arg_size = 4}));
+    assert_int_equal(MP_EINVAL, mp_process_create(&p, &(mp_process_attr_t){
+                                                          .target = return_arg, .daemon = 7}));
+    mp_process_t zero = {0}, forged = {0x10000001u | 0x20000000u};
+    mp_lock_t lock;
+    OK(mp_lock_create(&lock));
+    mp_process_t lock_as_process = {lock.id};
+    assert_int_equal(MP_EHANDLE, mp_process_join(zero, MP_NOWAIT));
+    assert_int_equal(MP_EHANDLE, mp_process_start(forged));
+    assert_int_equal(MP_EHANDLE, mp_process_terminate(lock_as_process));
+    assert_int_equal(MP_EINVAL, mp_process_exitcode(zero, NULL));
+    assert_int_equal(MP_EINVAL, mp_process_is_alive(zero, NULL));
+    assert_int_equal(MP_EINVAL, mp_process_name(zero, NULL, 4));
+    assert_int_equal(MP_EINVAL, mp_process_self(NULL));
+    OK(mp_lock_destroy(lock));
+    /* still usable after all that */
+    assert_int_equal(0, run(return_arg, &v, sizeof v));
+}
+
+/* ---- the table ---------------------------------------------------------------------- */
+
+static void test_table_full_then_stale_handles_after_reuse(void **state)
+{
+    (void)state;
+    int v = 0;
+    mp_process_t all[MP_CONF_MAX_PROCESSES];
+    size_t n = 0;
+    mp_err_t err;
+    while ((err = mp_process_create(&all[n], &(mp_process_attr_t){
+                                                 .target = return_arg, .arg = &v,
+                                                 .arg_size = sizeof v})) == MP_OK)
+        n++;
+    assert_int_equal(MP_ENOSLOT, err);
+    assert_int_equal(MP_CONF_MAX_PROCESSES - 1, n); /* slot 0 is the main process */
+    mp_process_t old = all[0];
+    OK(mp_process_close(old));
+    assert_int_equal(MP_ESTALE, mp_process_start(old));
+    OK(mp_process_create(&all[0], &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                       .arg_size = sizeof v}));
+    assert_int_not_equal(old.id, all[0].id);
+    assert_int_equal(MP_ESTALE, mp_process_join(old, MP_NOWAIT));
+    char name[MP_CONF_NAME_LEN];
+    assert_int_equal(MP_ESTALE, mp_process_name(old, name, sizeof name));
+    for (size_t i = 0; i < n; i++)
+        OK(mp_process_close(all[i]));
+}
+
+static void test_joined_slots_are_recycled_oldest_first(void **state)
+{
+    (void)state;
+    int v = 0;
+    mp_process_t all[MP_CONF_MAX_PROCESSES];
+    size_t n = MP_CONF_MAX_PROCESSES - 1;
+    for (size_t i = 0; i < n; i++) {
+        all[i] = spawn(return_arg, &v, sizeof v, MP_DAEMON_NO);
+        OK(mp_process_join(all[i], MP_FOREVER)); /* joined, not closed */
+    }
+    mp_process_t fresh = spawn(return_arg, &v, sizeof v, MP_DAEMON_NO);
+    int code;
+    assert_int_equal(MP_ESTALE, mp_process_exitcode(all[0], &code)); /* recycled */
+    OK(mp_process_exitcode(all[1], &code));                            /* still there */
+    assert_int_equal(0, reap(fresh));
+    for (size_t i = 1; i < n; i++)
+        OK(mp_process_close(all[i]));
+}
+
+/* ---- names, pids, self, parent, children ------------------------------------------ */
+
+static int name_check(void *arg)
+{
+    (void)arg;
+    char mine[MP_CONF_NAME_LEN], child[MP_CONF_NAME_LEN], expect[MP_CONF_NAME_LEN];
+    mp_process_t me, p;
+    int v = 0;
+    mp_process_self(&me);
+    mp_process_name(me, mine, sizeof mine);
+    if (mp_process_create(&p, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                   .arg_size = sizeof v}) != MP_OK)
+        return 1;
+    mp_process_name(p, child, sizeof child);
+    mp_process_close(p);
+    strcpy(expect, mine);
+    strcat(expect, ":1"); /* the first child of Process-N is Process-N:1 */
+    return strcmp(expect, child) == 0 ? 0 : 2;
+}
+
+static void test_default_names_follow_cpython(void **state)
+{
+    (void)state;
+    char a[MP_CONF_NAME_LEN], b[MP_CONF_NAME_LEN], main_name[MP_CONF_NAME_LEN];
+    mp_process_t me, p, q;
+    int v = 0;
+    OK(mp_process_self(&me));
+    OK(mp_process_name(me, main_name, sizeof main_name));
+    assert_string_equal("MainProcess", main_name);
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                  .arg_size = sizeof v}));
+    OK(mp_process_create(&q, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                  .arg_size = sizeof v, .name = "worker"}));
+    OK(mp_process_name(p, a, sizeof a));
+    OK(mp_process_name(q, b, sizeof b));
+    assert_memory_equal("Process-", a, 8);
+    assert_string_equal("worker", b);
+    OK(mp_process_close(p));
+    OK(mp_process_close(q));
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                  .arg_size = sizeof v}));
+    OK(mp_process_name(p, b, sizeof b));
+    /* counters go on: the next default name is one more than the first */
+    assert_int_equal(atoi(a + 8) + 2, atoi(b + 8));
+    OK(mp_process_close(p));
+    assert_int_equal(0, run(name_check, NULL, 0));
+}
+
+static int parent_check(void *arg)
+{
+    mp_process_t expected_parent = *(mp_process_t *)arg, parent, me;
+    if (mp_process_parent(&parent) != MP_OK || parent.id != expected_parent.id)
+        return 1;
+    if (mp_process_self(&me) != MP_OK)
+        return 2;
+    bool daemon = true;
+    if (mp_process_daemon(me, &daemon) != MP_OK || daemon)
+        return 3;
+    return 0;
+}
+
+static void test_self_parent_pid_daemon(void **state)
+{
+    (void)state;
+    mp_process_t me, parent;
+    OK(mp_process_self(&me));
+    assert_int_equal(MP_ENOENT, mp_process_parent(&parent));
+    /* daemon=inherit from the (non-daemonic) main process gives a non-daemonic child */
+    mp_process_t p = spawn(parent_check, &me, sizeof me, MP_DAEMON_INHERIT);
+    uint32_t pid = 0;
+    OK(mp_process_pid(p, &pid));
+    assert_true(pid > 0);
+    bool daemon;
+    OK(mp_process_daemon(p, &daemon));
+    assert_false(daemon);
+    assert_int_equal(0, reap(p));
+}
+
+static void test_active_children_lists_running_children(void **state)
+{
+    (void)state;
+    blocker_arg_t a;
+    blocker_init(&a);
+    mp_process_t p1 = start_blocker(&a, MP_DAEMON_NO);
+    mp_process_t p2 = start_blocker(&a, MP_DAEMON_NO);
+    mp_process_t list[4];
+    size_t n = 0;
+    OK(mp_process_active_children(list, 4, &n));
+    assert_int_equal(2, n);
+    assert_true((list[0].id == p1.id && list[1].id == p2.id) ||
+                (list[0].id == p2.id && list[1].id == p1.id));
+    OK(mp_lock_release(a.block)); /* both blockers can now finish, one after the other */
+    assert_int_equal(99, reap(p1));
+    assert_int_equal(99, reap(p2));
+    OK(mp_process_active_children(list, 4, &n));
+    assert_int_equal(0, n);
+    blocker_destroy(&a);
+}
+
+/* ---- daemons and the exit sequence --------------------------------------------------- */
+
+typedef struct {
+    test_signal_t ready;  /* the middle process posts it once both children hold their locks */
+    mp_lock_t daemon_holds; /* taken by the daemonic grandchild, never released */
+    mp_lock_t release_normal; /* held by main; the non-daemonic grandchild waits on it */
+    test_signal_t daemon_ready;
+    test_signal_t normal_ready;
+} family_t;
+
+static int grandchild_daemon(void *arg)
+{
+    family_t *f = arg;
+    mp_lock_acquire(f->daemon_holds, MP_FOREVER);
+    signal_post(f->daemon_ready);
+    mp_lock_acquire(f->release_normal, MP_FOREVER); /* held by main: blocks until it dies */
+    return 0;
+}
+
+static int grandchild_normal(void *arg)
+{
+    family_t *f = arg;
+    signal_post(f->normal_ready);
+    mp_lock_acquire(f->release_normal, MP_FOREVER);
+    mp_lock_release(f->release_normal);
+    return 0;
+}
+
+/* Starts a daemonic and a normal child, then either returns or blocks forever. */
+static int middle(void *arg)
+{
+    family_t *f = arg;
+    mp_process_t d, n;
+    mp_process_create(&d, &(mp_process_attr_t){.target = grandchild_daemon, .arg = f,
+                                              .arg_size = sizeof *f, .daemon = MP_DAEMON_YES});
+    mp_process_create(&n, &(mp_process_attr_t){.target = grandchild_normal, .arg = f,
+                                              .arg_size = sizeof *f, .daemon = MP_DAEMON_NO});
+    mp_process_start(d);
+    mp_process_start(n);
+    signal_wait(f->daemon_ready, MP_FOREVER);
+    signal_wait(f->normal_ready, MP_FOREVER);
+    signal_post(f->ready);
+    return 0;
+}
+
+static void family_init(family_t *f)
+{
+    signal_init(&f->ready);
+    signal_init(&f->daemon_ready);
+    signal_init(&f->normal_ready);
+    OK(mp_lock_create(&f->daemon_holds));
+    OK(mp_lock_create(&f->release_normal));
+    OK(mp_lock_acquire(f->release_normal, MP_NOWAIT));
+}
+
+static void family_destroy(family_t *f)
+{
+    signal_destroy(&f->ready);
+    signal_destroy(&f->daemon_ready);
+    signal_destroy(&f->normal_ready);
+    (void)mp_lock_release(f->daemon_holds);
+    OK(mp_lock_destroy(f->daemon_holds));
+    (void)mp_lock_release(f->release_normal);
+    OK(mp_lock_destroy(f->release_normal));
+}
+
+static void test_exit_terminates_daemons_and_joins_the_others(void **state)
+{
+    (void)state;
+    family_t f;
+    family_init(&f);
+    mp_process_t m = spawn(middle, &f, sizeof f, MP_DAEMON_NO);
+    OK(signal_wait(f.ready, MP_FOREVER));
+    /* middle has returned, but must wait in its exit sequence for its normal child */
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(m, 30));
+    /* its daemonic child was terminated: the lock it held comes back as owner-died */
+    assert_int_equal(MP_EOWNERDEAD, mp_lock_acquire(f.daemon_holds, MP_FOREVER));
+    OK(mp_lock_release(f.release_normal));
+    assert_int_equal(0, reap(m));
+    family_destroy(&f);
+}
+
+static int middle_forever(void *arg)
+{
+    family_t *f = arg;
+    middle(arg);
+    mp_lock_acquire(f->release_normal, MP_FOREVER); /* held by main: blocks until killed */
+    return 0;
+}
+
+static void test_daemon_children_die_with_a_killed_parent(void **state)
+{
+    (void)state;
+    family_t f;
+    family_init(&f);
+    mp_process_t m = spawn(middle_forever, &f, sizeof f, MP_DAEMON_NO);
+    OK(signal_wait(f.ready, MP_FOREVER));
+    OK(mp_process_kill(m));
+    assert_int_equal(-MP_SIGKILL, reap(m));
+    /* the daemonic grandchild dies with its parent; the lock it held is recovered */
+    assert_int_equal(MP_EOWNERDEAD, mp_lock_acquire(f.daemon_holds, MP_FOREVER));
+    /* the non-daemonic one lives on, adopted by main (who reaped its parent) */
+    mp_process_t orphan;
+    size_t n = 0;
+    OK(mp_process_active_children(&orphan, 1, &n));
+    assert_int_equal(1, n);
+    OK(mp_lock_release(f.release_normal));
+    assert_int_equal(0, reap(orphan));
+    family_destroy(&f);
+}
+
+int main(void)
+{
+    if (mp_init() != MP_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_exitcode_is_the_targets_return_value, no_children_left),
+        cmocka_unit_test_teardown(test_exitcode_is_running_until_joined, no_children_left),
+        cmocka_unit_test_teardown(test_terminate_gives_minus_15_and_kill_minus_9, no_children_left),
+        cmocka_unit_test_teardown(test_crash_gives_minus_11, no_children_left),
+        cmocka_unit_test_teardown(test_terminate_after_the_end_keeps_the_exitcode, no_children_left),
+        cmocka_unit_test_teardown(test_argument_is_a_private_copy, no_children_left),
+        cmocka_unit_test_teardown(test_join_times_out_then_succeeds, no_children_left),
+        cmocka_unit_test_teardown(test_is_alive_reaps_an_ended_child, no_children_left),
+        cmocka_unit_test_teardown(test_start_twice_is_refused, no_children_left),
+        cmocka_unit_test_teardown(test_unstarted_process_cannot_be_joined_or_signalled, no_children_left),
+        cmocka_unit_test_teardown(test_join_of_self_is_refused, no_children_left),
+        cmocka_unit_test_teardown(test_only_the_parent_may_join, no_children_left),
+        cmocka_unit_test_teardown(test_daemon_may_not_have_children, no_children_left),
+        cmocka_unit_test_teardown(test_bad_arguments_change_nothing, no_children_left),
+        cmocka_unit_test_teardown(test_table_full_then_stale_handles_after_reuse, no_children_left),
+        cmocka_unit_test_teardown(test_joined_slots_are_recycled_oldest_first, no_children_left),
+        cmocka_unit_test_teardown(test_default_names_follow_cpython, no_children_left),
+        cmocka_unit_test_teardown(test_self_parent_pid_daemon, no_children_left),
+        cmocka_unit_test_teardown(test_active_children_lists_running_children, no_children_left),
+        cmocka_unit_test_teardown(test_exit_terminates_daemons_and_joins_the_others, no_children_left),
+        cmocka_unit_test_teardown(test_daemon_children_die_with_a_killed_parent, no_children_left),
+    };
+    return cmocka_run_group_tests_name("process", tests, NULL, NULL);
+}

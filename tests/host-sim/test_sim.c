@@ -1,0 +1,170 @@
+/*
+ * What only the host simulation board offers: a virtual clock, a replayable schedule,
+ * and deadlock reports. (The core suites run here too, unchanged.)
+ */
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mp_sim.h"
+#include "mp_test.h"
+
+typedef struct {
+    mp_lock_t block; /* held by main */
+} hold_arg_t;
+
+static int wait_on_lock(void *arg)
+{
+    hold_arg_t *a = arg;
+    mp_lock_acquire(a->block, MP_FOREVER);
+    mp_lock_release(a->block);
+    return 0;
+}
+
+static void test_join_timeout_of_5s_runs_on_the_virtual_clock(void **state)
+{
+    (void)state;
+    hold_arg_t a;
+    OK(mp_lock_create(&a.block));
+    OK(mp_lock_acquire(a.block, MP_NOWAIT));
+    mp_process_t p = spawn(wait_on_lock, &a, sizeof a, MP_DAEMON_NO);
+    mp_time_t before, after;
+    OK(mp_clock_ns(&before));
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(p, 5000));
+    OK(mp_clock_ns(&after));
+    /* Exactly 5 s of virtual time: the clock jumped to the deadline, nothing else ran. */
+    assert_int_equal(5000000000ull, after - before);
+    OK(mp_lock_release(a.block));
+    assert_int_equal(0, reap(p));
+    OK(mp_clock_ns(&before));
+    assert_int_equal(before, after); /* no waiting was needed, so no time passed */
+    OK(mp_lock_destroy(a.block));
+}
+
+/* ---- replayable schedules ------------------------------------------------------------ */
+
+#define TASKS 4
+#define STEPS 6
+static char trace[TASKS * STEPS + 1];
+static size_t traced;
+
+static int emit_tokens(void *arg)
+{
+    char token = *(char *)arg;
+    mp_process_t me;
+    for (int i = 0; i < STEPS; i++) {
+        trace[traced++] = token;
+        mp_process_self(&me); /* a runtime call: a preemption point */
+        mp_process_self(&me);
+    }
+    return 0;
+}
+
+static void run_schedule(uint64_t seed, char *out)
+{
+    OK(mp_sim_seed(seed));
+    traced = 0;
+    mp_process_t p[TASKS];
+    for (int i = 0; i < TASKS; i++) {
+        char token = (char)('A' + i);
+        p[i] = spawn(emit_tokens, &token, 1, MP_DAEMON_NO);
+    }
+    for (int i = 0; i < TASKS; i++)
+        assert_int_equal(0, reap(p[i]));
+    OK(mp_sim_seed(0));
+    trace[traced] = '\0';
+    strcpy(out, trace);
+}
+
+static void test_same_seed_gives_the_same_interleaving(void **state)
+{
+    (void)state;
+    char first[sizeof trace], again[sizeof trace], other[sizeof trace];
+    run_schedule(42, first);
+    run_schedule(42, again);
+    assert_string_equal(first, again);
+    assert_int_equal(TASKS * STEPS, strlen(first));
+
+    /* Without a seed, tasks switch only when one blocks: each runs to its end in turn. */
+    run_schedule(0, other);
+    assert_string_equal("AAAAAABBBBBBCCCCCCDDDDDD", other);
+
+    /* Other seeds give other interleavings (and the same one again when repeated). */
+    int differ = 0;
+    for (uint64_t seed = 1; seed <= 8; seed++) {
+        run_schedule(seed, other);
+        differ += strcmp(other, first) != 0;
+        run_schedule(seed, again);
+        assert_string_equal(other, again);
+    }
+    assert_true(differ > 0);
+    print_message("seed 42 interleaving: %s\n", first);
+}
+
+/* ---- deadlock reports ---------------------------------------------------------------- */
+
+static void make_deadlock(mp_process_t *p, hold_arg_t *a)
+{
+    OK(mp_lock_create(&a->block));
+    OK(mp_lock_acquire(a->block, MP_NOWAIT));
+    mp_process_attr_t attr = {.target = wait_on_lock, .arg = a, .arg_size = sizeof *a,
+                              .name = "stuck"};
+    OK(mp_process_create(p, &attr));
+    OK(mp_process_start(*p));
+}
+
+static void test_deadlock_is_reported_and_can_return_to_main(void **state)
+{
+    (void)state;
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_RETURN));
+    mp_process_t p;
+    hold_arg_t a;
+    make_deadlock(&p, &a);
+    /* main waits for "stuck", which waits for a lock main holds: nobody can move */
+    assert_int_equal(MP_EDEADLK, mp_process_join(p, MP_FOREVER));
+    char report[1024];
+    OK(mp_sim_deadlock_report(report, sizeof report));
+    assert_non_null(strstr(report, "deadlock"));
+    assert_non_null(strstr(report, "MainProcess: blocked, waits for the end of stuck"));
+    assert_non_null(strstr(report, "stuck: blocked, waits for Lock #"));
+    assert_non_null(strstr(report, "held by MainProcess"));
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_EXIT));
+    OK(mp_process_terminate(p));
+    assert_int_equal(-MP_SIGTERM, reap(p));
+    OK(mp_lock_release(a.block));
+    OK(mp_lock_destroy(a.block));
+    assert_int_equal(MP_EINVAL, mp_sim_on_deadlock((mp_sim_deadlock_t)9));
+    assert_int_equal(MP_EINVAL, mp_sim_deadlock_report(NULL, 4));
+}
+
+static void test_deadlock_stops_the_simulation_by_default(void **state)
+{
+    (void)state;
+    fflush(NULL);
+    pid_t pid = fork(); /* a copy of the whole simulation, to watch it stop */
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        mp_process_t p;
+        hold_arg_t a;
+        make_deadlock(&p, &a);
+        mp_process_join(p, MP_FOREVER); /* never returns: the simulation exits */
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(pid, waitpid(pid, &status, 0));
+    assert_true(WIFEXITED(status));
+    assert_int_equal(MP_SIM_DEADLOCK_STATUS, WEXITSTATUS(status));
+}
+
+int main(void)
+{
+    if (mp_init() != MP_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_join_timeout_of_5s_runs_on_the_virtual_clock, no_children_left),
+        cmocka_unit_test_teardown(test_same_seed_gives_the_same_interleaving, no_children_left),
+        cmocka_unit_test_teardown(test_deadlock_is_reported_and_can_return_to_main, no_children_left),
+        cmocka_unit_test_teardown(test_deadlock_stops_the_simulation_by_default, no_children_left),
+    };
+    return cmocka_run_group_tests_name("host-sim", tests, NULL, NULL);
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# core/ must stay freestanding and heap-free: together, its objects may need nothing from
+# libc but memcpy/memset/memcmp/memmove/strlen, and nothing from the port but the
+# mp_port_* functions of the contract. Any other undefined symbol (malloc, printf, an OS
+# call...) fails the build.
+set -u
+defined=$(nm --defined-only "$@" | awk 'NF == 3 {print $3}' | sort -u)
+needed=$(nm -u "$@" | awk 'NF == 2 {print $2}' | sort -u)
+bad=$(comm -23 <(echo "$needed") <(echo "$defined") |
+      grep -vE '^(memcpy|memset|memcmp|memmove|strlen|mp_port_[a-z_]+)$')
+if [[ -n $bad ]]; then
+  echo "core/ objects use symbols outside the port contract and freestanding C:"
+  echo "$bad"
+  exit 1
+fi
+echo "core/ needs only: $(comm -23 <(echo "$needed") <(echo "$defined") | tr '\n' ' ')"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test suite given on the command line and ends with one aggregate line,
+# "N passed, N failed", counting every test of every suite on every port.
+#   run_tests.sh [ENV=VAL@]path/to/suite ...
+# A suite that is missing, crashes, times out or prints no CMocka summary counts as
+# failed (at least one test), so a suite that did not run can never look green.
+set -u
+passed=0
+failed=0
+broken=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for run in "$@"; do
+  env_part=""
+  exe=$run
+  if [[ $run == *@* ]]; then
+    env_part=${run%%@*}
+    exe=${run#*@}
+  fi
+  echo "==== ${env_part:+$env_part }$exe"
+  if [[ ! -x $exe ]]; then
+    echo "missing suite: $exe"
+    failed=$((failed + 1)); broken+=("$run (missing)")
+    continue
+  fi
+  # shellcheck disable=SC2086
+  env $env_part timeout 600 "$exe" >"$log" 2>&1
+  status=$?
+  cat "$log"
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -n 1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:.*/\1/p' "$log" | tail -n 1)
+  p=${p:-0}
+  f=${f:-0}
+  if ! grep -q '^\[==========\] [0-9]* test(s) run\.' "$log"; then
+    # No summary: the suite crashed or hung. Count what it did not finish as failed.
+    ran=$(grep -c '^\[ RUN      \]' "$log")
+    ok=$(grep -c '^\[       OK \]' "$log")
+    p=$ok
+    f=$((ran - ok)); [[ $f -lt 1 ]] && f=1
+    broken+=("$run (no summary, exit $status)")
+  elif [[ $status -ne 0 && $f -eq 0 ]]; then
+    f=1; broken+=("$run (exit $status)")
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+done
+if [[ ${#broken[@]} -gt 0 ]]; then
+  echo "suites that did not finish cleanly:"
+  printf '  %s\n' "${broken[@]}"
+fi
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
