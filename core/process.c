@@ -238,11 +238,16 @@ static mp_err_t reap(uint32_t index, mp_time_t deadline)
     return MP_OK;
 }
 
-/* Reaps a running child if it has ended; the cheap probe behind is_alive/exitcode. */
+/* Reaps a running child if it has ended; the cheap probe behind is_alive/exitcode.
+ * Once the life word says "dead" (which is what makes a lock it held recoverable), the
+ * process is past its last instruction and will be reapable in a moment: wait for that,
+ * so is_alive never disagrees with what the locks already know. */
 static void reap_if_ended(uint32_t index)
 {
-    if (state_of(slot_at(index)) == MPI_SLOT_RUNNING)
-        (void)reap(index, 0);
+    if (state_of(slot_at(index)) != MPI_SLOT_RUNNING)
+        return;
+    bool dead = atomic_load(&slot_at(index)->life) & MP_LIFE_DEAD;
+    (void)reap(index, dead ? MP_TIME_NEVER : 0);
 }
 
 mp_err_t mp_process_join(mp_process_t p, mp_timeout_t timeout)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite given on the command line and ends with one aggregate line,
 # "N passed, N failed", counting every test of every suite on every port.
-#   run_tests.sh [ENV=VAL@]path/to/suite ...
+#   run_tests.sh [ENV=VAL@]path/to/suite ...   a CMocka suite (with an environment)
+#   run_tests.sh check:script:dir               script run on dir/*.o, counted as one test
 # A suite that is missing, crashes, times out or prints no CMocka summary counts as
 # failed (at least one test), so a suite that did not run can never look green.
 set -u
@@ -11,6 +12,16 @@ broken=()
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for run in "$@"; do
+  if [[ $run == check:* ]]; then
+    IFS=: read -r _ script dir <<<"$run"
+    echo "==== $script $dir"
+    if bash "$script" "$dir"/*.o; then
+      echo "[  PASSED  ] 1 check"; passed=$((passed + 1))
+    else
+      failed=$((failed + 1)); broken+=("$run")
+    fi
+    continue
+  fi
   env_part=""
   exe=$run
   if [[ $run == *@* ]]; then
@@ -24,7 +35,7 @@ for run in "$@"; do
     continue
   fi
   # shellcheck disable=SC2086
-  env $env_part timeout 600 "$exe" >"$log" 2>&1
+  env $env_part timeout 300 "$exe" >"$log" 2>&1
   status=$?
   cat "$log"
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -n 1)
