@@ -124,6 +124,17 @@ def main():
                         test_deps.append(exe)
         w("")
 
+    # The template port must keep compiling against the contract (and core with it).
+    tmpl = []
+    for src in CORE + sorted(glob.glob("port/template/*.c")):
+        o = obj("template", src)
+        tmpl.append(o)
+        w("build %s: cc %s" % (o, src))
+        w("  vflags = -O2")
+        w("  incs = -Icore/include -Iport/include -Iport/template")
+    w("build $builddir/template/libmpstatic.a: ar %s" % " ".join(tmpl))
+    everything.append("$builddir/template/libmpstatic.a")
+    w("")
     w("build test: suites | %s" % " ".join(sorted(set(test_deps))))
     w("  runs = %s" % " ".join(run_args))
     demos = ["$builddir/posix/examples/demo", "$builddir/host-sim/examples/demo"]

@@ -1,0 +1,75 @@
+/*
+ * The smallest port that compiles: every function of port/include/mp_port.h, doing the
+ * least that keeps the contract's promises for a system with one process and no way to
+ * create another. Copy this folder to start a port; build.ninja compiles it on every
+ * build so that it never falls behind the contract.
+ */
+#include "mp_port.h"
+
+mp_err_t mp_port_init(void *world, size_t size)
+{
+    (void)world;
+    (void)size;
+    atomic_store(mpi_life_word(0), 1); /* the main process is alive, with id 1 */
+    return MP_OK;
+}
+
+mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
+{
+    (void)slot;
+    (void)pid;
+    return MP_ESYS; /* no way to run a second process */
+}
+
+_Noreturn void mp_port_exit(int code)
+{
+    (void)code;
+    atomic_fetch_or(mpi_life_word(0), MP_LIFE_DEAD);
+    for (;;) /* halt: nothing else can run */
+        ;
+}
+
+mp_err_t mp_port_signal(uint32_t slot, int sig)
+{
+    if (slot == 0)
+        mp_port_exit(-sig);
+    return MP_OK; /* nothing else ever runs */
+}
+
+mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
+{
+    (void)slot;
+    (void)deadline;
+    (void)exitcode;
+    return MP_ESYS; /* nothing was ever spawned */
+}
+
+mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid)
+{
+    (void)slot;
+    (void)pid;
+    return MP_OK;
+}
+
+uint32_t mp_port_self(void)
+{
+    return 0;
+}
+
+mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
+{
+    (void)deadline;
+    /* No one else could change the word: waiting would last forever. */
+    return atomic_load(addr) != expected ? MP_OK : MP_ETIMEDOUT;
+}
+
+void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
+{
+    (void)addr;
+    (void)n;
+}
+
+mp_time_t mp_port_now(void)
+{
+    return 0; /* a real port reads a monotonic counter */
+}
