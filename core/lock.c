@@ -224,32 +224,3 @@ mp_err_t mp_rlock_depth(mp_rlock_t lock, uint32_t *depth)
     *depth = mine ? l->depth : 0;
     return MP_OK;
 }
-
-size_t mpi_describe_wait(const void *addr, char *buf, size_t size)
-{
-    char owner[MP_CONF_NAME_LEN];
-    size_t n = 0;
-    for (uint32_t i = 0; i < MP_CONF_MAX_LOCKS; i++) {
-        mpi_lock_t *l = &mpi_world.locks[i];
-        if (addr != (const void *)&l->word)
-            continue;
-        n = mpi_strlcpy(buf, l->kind == MPI_KIND_RLOCK ? "RLock #" : "Lock #", size);
-        n += mpi_utoa(buf + (n < size ? n : size), n < size ? size - n : 0, i);
-        mpi_token_name(atomic_load(&l->word) & MPI_LOCK_OWNER, owner, sizeof owner);
-        if (n < size)
-            n += mpi_strlcpy(buf + n, " held by ", size - n);
-        if (n < size)
-            n += mpi_strlcpy(buf + n, owner, size - n);
-        return n;
-    }
-    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
-        if (addr != (const void *)mpi_life_word(i))
-            continue;
-        mpi_slot_name(i, owner, sizeof owner);
-        n = mpi_strlcpy(buf, "the end of ", size);
-        if (n < size)
-            n += mpi_strlcpy(buf + n, owner, size - n);
-        return n;
-    }
-    return mpi_strlcpy(buf, "an unknown object", size);
-}

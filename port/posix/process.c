@@ -41,7 +41,7 @@ _Static_assert(offsetof(mp_port_slot_t, pending) ==
 /* Private to each process (not in the world): what it knows about its own children. */
 static uint32_t self_slot;
 static pid_t self_pid;
-static int pidfds[4096];
+static int pidfds[MP_CONF_MAX_PROCESSES];
 
 static void robust_register(uint32_t slot)
 {

@@ -208,6 +208,12 @@ static void test_unstarted_process_cannot_be_joined_or_signalled(void **state)
     OK(mp_process_close(p)); /* an unstarted slot can be given back */
 }
 
+static void test_init_twice_is_refused(void **state)
+{
+    (void)state;
+    assert_int_equal(MP_EALREADY, mp_init());
+}
+
 static void test_join_of_self_is_refused(void **state)
 {
     (void)state;
@@ -562,6 +568,7 @@ int main(void)
         cmocka_unit_test_teardown(test_is_alive_reaps_an_ended_child, no_children_left),
         cmocka_unit_test_teardown(test_start_twice_is_refused, no_children_left),
         cmocka_unit_test_teardown(test_unstarted_process_cannot_be_joined_or_signalled, no_children_left),
+        cmocka_unit_test_teardown(test_init_twice_is_refused, no_children_left),
         cmocka_unit_test_teardown(test_join_of_self_is_refused, no_children_left),
         cmocka_unit_test_teardown(test_only_the_parent_may_join, no_children_left),
         cmocka_unit_test_teardown(test_daemon_may_not_have_children, no_children_left),
