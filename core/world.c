@@ -17,11 +17,23 @@ mp_err_t mp_init(void)
         return MP_EALREADY;
     memset(w, 0, sizeof *w);
     mpi_bits_fill(w->slot_free, MP_CONF_MAX_PROCESSES);
-    mpi_bits_fill(w->lock_free, MP_CONF_MAX_LOCKS);
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
         w->slots[i].gen = 1;
-    for (uint32_t i = 0; i < MP_CONF_MAX_LOCKS; i++)
-        w->locks[i].gen = 1;
+#define FILL(name, count)                                                                    \
+    do {                                                                                     \
+        mpi_bits_fill(w->name##_free, (count));                                              \
+        for (uint32_t i = 0; i < (count); i++)                                               \
+            w->name[i].hdr.gen = 1;                                                          \
+    } while (0)
+    FILL(locks, MP_CONF_MAX_LOCKS);
+    FILL(queues, MP_CONF_MAX_QUEUES);
+    FILL(pipes, MP_CONF_MAX_PIPES);
+    FILL(values, MP_CONF_MAX_VALUES);
+    FILL(semaphores, MP_CONF_MAX_SEMAPHORES);
+    FILL(events, MP_CONF_MAX_EVENTS);
+    FILL(conditions, MP_CONF_MAX_CONDITIONS);
+    FILL(barriers, MP_CONF_MAX_BARRIERS);
+#undef FILL
 
     uint32_t main_slot;
     mpi_bits_take(w->slot_free, MP_CONF_MAX_PROCESSES, &main_slot); /* always 0 */
@@ -140,7 +152,7 @@ size_t mpi_describe_wait(const void *addr, char *buf, size_t size)
         mpi_lock_t *l = &mpi_world.locks[i];
         if (addr != (const void *)&l->word)
             continue;
-        n = mpi_strlcpy(buf, l->kind == MPI_KIND_RLOCK ? "RLock #" : "Lock #", size);
+        n = mpi_strlcpy(buf, l->hdr.kind == MPI_KIND_RLOCK ? "RLock #" : "Lock #", size);
         n += mpi_utoa(buf + (n < size ? n : size), n < size ? size - n : 0, i);
         mpi_token_name(atomic_load(&l->word) & MPI_LOCK_OWNER, owner, sizeof owner);
         if (n < size)

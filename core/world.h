@@ -19,7 +19,19 @@
 #define MPI_BITWORDS(n) (((n) + 31u) / 32u)
 
 /* Handle layout (see mp/types.h): kind 31..28, generation 27..12, index+1 11..0. */
-enum { MPI_KIND_PROCESS = 1, MPI_KIND_LOCK = 2, MPI_KIND_RLOCK = 3 };
+enum {
+    MPI_KIND_PROCESS = 1,
+    MPI_KIND_LOCK,
+    MPI_KIND_RLOCK,
+    MPI_KIND_QUEUE,
+    MPI_KIND_CONN,
+    MPI_KIND_VALUE,
+    MPI_KIND_ARRAY,
+    MPI_KIND_SEMAPHORE,
+    MPI_KIND_EVENT,
+    MPI_KIND_CONDITION,
+    MPI_KIND_BARRIER,
+};
 #define MPI_GEN_MASK 0xffffu
 #define MPI_INDEX_MASK 0xfffu
 
@@ -53,27 +65,147 @@ typedef struct {
     mp_port_slot_t port;
 } mpi_slot_t;
 
-/* Lock word: 0 = free; otherwise the owner's token, plus MPI_LOCK_WAITERS when someone
- * sleeps (or may sleep) on it, so that release makes a wake call only then. Bit 30 is
- * left clear, matching the robust-futex layout. */
+/* Every table entry but process slots starts with this: kind 0 = free. */
+typedef struct {
+    uint16_t gen;
+    uint8_t kind;
+    uint8_t flags;
+} mpi_obj_t;
+
+/* Lock word (also every internal lock, see guard.c): 0 = free; otherwise the owner's
+ * token, plus MPI_LOCK_WAITERS when someone sleeps (or may sleep) on it, so that release
+ * makes a wake call only then. Bit 30 is left clear, matching the robust-futex layout. */
 #define MPI_LOCK_WAITERS 0x80000000u
 #define MPI_LOCK_OWNER 0x0fffffffu
 
 typedef struct {
+    mpi_obj_t hdr;
     _Atomic uint32_t word;
-    uint16_t gen;
-    uint8_t kind;  /* MPI_KIND_LOCK / MPI_KIND_RLOCK, 0 = free */
-    uint8_t pad;
     uint32_t depth; /* RLock recursion, touched only by the owner */
 } mpi_lock_t;
+
+/* A ring of variable-length messages (ring.c), shared by Queue and Pipe. Producer and
+ * consumer state sit on separate cache lines; each side has its own robust lock, so one
+ * producer and one consumer never contend for a line they both write.
+ * Indices run over [0, limit] and wrap to 0 (limit + 1 is a multiple of depth, 2^32 when
+ * depth is a power of two), so counts stay right across the wrap for any depth. */
+typedef struct {
+    /* read-mostly */
+    uint8_t *storage;  /* the slots: a pointer is safe, the world has one address everywhere */
+    uint32_t depth, msg_size, stride, limit;
+    uint32_t mask;     /* depth - 1 when depth is a power of two, else 0 */
+    _Atomic uint32_t closed;
+    /* producer line */
+    _Alignas(64) _Atomic uint32_t put_guard;
+    _Atomic uint32_t tail;
+    uint32_t head_seen; /* the producers' cached view of head (under put_guard) */
+    /* consumer line */
+    _Alignas(64) _Atomic uint32_t get_guard;
+    _Atomic uint32_t head;
+    uint32_t tail_seen; /* the consumers' cached view of tail (under get_guard) */
+    /* sleepers: written only when someone is about to sleep */
+    _Alignas(64) _Atomic uint32_t put_sleepers;
+    _Atomic uint32_t get_sleepers;
+} mpi_ring_t;
+
+typedef struct {
+    mpi_obj_t hdr; /* flags: MPI_QUEUE_JOINABLE, MPI_QUEUE_ARENA */
+    uint32_t pad;
+    mpi_ring_t ring;
+    /* JoinableQueue: tasks done so far; unfinished = tail - done (mod the ring's limit) */
+    _Alignas(64) _Atomic uint32_t done;
+    _Atomic uint32_t join_sleepers;
+} mpi_queue_t;
+#define MPI_QUEUE_JOINABLE 1u
+#define MPI_QUEUE_ARENA 2u
+
+/* A pipe: ring[0] carries a -> b, ring[1] carries b -> a (duplex only). */
+typedef struct {
+    mpi_obj_t hdr; /* flags: MPI_PIPE_DUPLEX */
+    _Atomic uint32_t closed[2]; /* end a, end b */
+    _Atomic uint32_t owner[2];  /* token of the process that last used the end */
+    _Atomic uint32_t guard[2];  /* serialises use of each end */
+    mpi_ring_t ring[2];
+} mpi_pipe_t;
+#define MPI_PIPE_DUPLEX 1u
+
+typedef struct {
+    mpi_obj_t hdr; /* flags: MPI_VALUE_LOCKED */
+    uint8_t type;
+    uint8_t elem;   /* element size in bytes */
+    uint16_t pad;
+    uint32_t length;
+    uint32_t offset; /* of the data, from the world's start */
+    uint32_t rlock;  /* id of its RLock, when locked */
+    _Alignas(8) uint8_t inline_data[8]; /* a Value's data lives here, no arena needed */
+} mpi_value_t;
+#define MPI_VALUE_LOCKED 1u
+
+typedef struct {
+    mpi_obj_t hdr; /* flags: MPI_SEMAPHORE_BOUNDED */
+    _Atomic uint32_t count;
+    _Atomic uint32_t sleepers;
+    uint32_t bound;
+} mpi_semaphore_t;
+#define MPI_SEMAPHORE_BOUNDED 1u
+
+typedef struct {
+    mpi_obj_t hdr;
+    _Atomic uint32_t flag;
+} mpi_event_t;
+
+/* Condition: per process slot, whether it waits (and since when) and whether it has
+ * been notified; every field is changed under the condition's own lock. */
+typedef struct {
+    mpi_obj_t hdr; /* flags: MPI_CONDITION_OWN_LOCK */
+    uint8_t lock_kind;
+    uint8_t pad[3];
+    uint32_t lock_id;
+    uint32_t next_ticket;
+    uint32_t ticket[MP_CONF_MAX_PROCESSES];   /* 0 = not waiting */
+    mpi_token_t waiter[MP_CONF_MAX_PROCESSES];
+    _Atomic uint32_t signal[MP_CONF_MAX_PROCESSES]; /* 1 = notified; the waiter sleeps on it */
+} mpi_condition_t;
+#define MPI_CONDITION_OWN_LOCK 1u
+
+/* Barrier: state changes under guard; waiters sleep on cycle. */
+typedef struct {
+    mpi_obj_t hdr;
+    _Atomic uint32_t guard;
+    _Atomic uint32_t cycle;  /* bumped when a cycle completes, breaks or resets */
+    uint32_t parties, arrived;
+    uint32_t broken;
+    void (*action)(void);
+    mpi_token_t waiting[MP_CONF_MAX_PROCESSES]; /* who waits in this cycle, by slot */
+} mpi_barrier_t;
+
+/* An arena allocation: size 0 = free record. */
+typedef struct {
+    uint32_t offset;
+    _Atomic uint32_t size;
+} mpi_block_t;
+#define MPI_ARENA_BLOCKS (MP_CONF_MAX_QUEUES + 2 * MP_CONF_MAX_PIPES + MP_CONF_MAX_VALUES + 1)
+
+#define MPI_TABLE(type, name, count)                                                          \
+    _Atomic uint32_t name##_free[MPI_BITWORDS(count) ? MPI_BITWORDS(count) : 1];             \
+    type name[(count) ? (count) : 1]
 
 typedef struct {
     uint32_t ready; /* MPI_WORLD_READY once mp_init() has run */
     _Atomic uint32_t join_seq;
     _Atomic uint32_t slot_free[MPI_BITWORDS(MP_CONF_MAX_PROCESSES)];
-    _Atomic uint32_t lock_free[MPI_BITWORDS(MP_CONF_MAX_LOCKS)];
     mpi_slot_t slots[MP_CONF_MAX_PROCESSES];
-    mpi_lock_t locks[MP_CONF_MAX_LOCKS];
+    MPI_TABLE(mpi_lock_t, locks, MP_CONF_MAX_LOCKS);
+    MPI_TABLE(mpi_queue_t, queues, MP_CONF_MAX_QUEUES);
+    MPI_TABLE(mpi_pipe_t, pipes, MP_CONF_MAX_PIPES);
+    MPI_TABLE(mpi_value_t, values, MP_CONF_MAX_VALUES);
+    MPI_TABLE(mpi_semaphore_t, semaphores, MP_CONF_MAX_SEMAPHORES);
+    MPI_TABLE(mpi_event_t, events, MP_CONF_MAX_EVENTS);
+    MPI_TABLE(mpi_condition_t, conditions, MP_CONF_MAX_CONDITIONS);
+    MPI_TABLE(mpi_barrier_t, barriers, MP_CONF_MAX_BARRIERS);
+    _Atomic uint32_t arena_guard;
+    mpi_block_t blocks[MPI_ARENA_BLOCKS];
+    _Alignas(64) uint8_t arena[MP_CONF_ARENA_SIZE > 0 ? MP_CONF_ARENA_SIZE : 64];
 } mpi_world_t;
 
 #define MPI_WORLD_READY 0x6d707374u /* "mpst" */
@@ -101,6 +233,64 @@ static inline uint32_t mpi_gen_next(uint32_t gen)
 void mpi_bits_fill(_Atomic uint32_t *bits, uint32_t count);
 bool mpi_bits_take(_Atomic uint32_t *bits, uint32_t count, uint32_t *index);
 void mpi_bits_give(_Atomic uint32_t *bits, uint32_t index);
+
+/* ---- tables of objects -------------------------------------------------------------- */
+typedef struct {
+    void *base;
+    size_t stride;
+    uint32_t count;
+    uint32_t kind;
+    _Atomic uint32_t *free;
+} mpi_table_t;
+
+/* Claims a free entry: MP_ENOINIT, MP_ENOSLOT, or MP_OK with *obj (header set, rest
+ * untouched) and *id. */
+mp_err_t mpi_obj_alloc(const mpi_table_t *t, void **obj, uint32_t *id);
+/* The live entry a handle names: MP_ENOINIT, MP_EHANDLE or MP_ESTALE in *err otherwise. */
+void *mpi_obj_get(const mpi_table_t *t, uint32_t id, mp_err_t *err);
+void mpi_obj_free(const mpi_table_t *t, void *obj);
+
+/* ---- the arena ------------------------------------------------------------------------ */
+/* size bytes, 64-byte aligned, zero-filled. MP_ENOMEM when no gap is large enough. */
+mp_err_t mpi_arena_alloc(uint32_t size, uint32_t *offset);
+void mpi_arena_free(uint32_t offset);
+static inline void *mpi_at(uint32_t offset)
+{
+    return (uint8_t *)&mpi_world + offset;
+}
+static inline uint32_t mpi_offset(const void *p)
+{
+    return (uint32_t)((const uint8_t *)p - (const uint8_t *)&mpi_world);
+}
+
+/* ---- guards: robust locks on a bare word (guard.c) -------------------------------------- */
+/* A timeout turned into a deadline only when a wait really starts (the clock is not free). */
+typedef struct {
+    mp_timeout_t timeout;
+    bool known;
+    mp_time_t deadline;
+} mpi_until_t;
+
+static inline mpi_until_t mpi_until(mp_timeout_t timeout)
+{
+    return (mpi_until_t){timeout, false, 0};
+}
+mp_time_t mpi_until_deadline(mpi_until_t *u);
+
+/* MP_OK, MP_EOWNERDEAD (taken; the previous holder died), MP_EAGAIN (MP_NOWAIT), or
+ * MP_ETIMEDOUT. */
+mp_err_t mpi_guard_take(_Atomic uint32_t *word, mpi_token_t self, mpi_until_t *until);
+void mpi_guard_give(_Atomic uint32_t *word);
+static inline bool mpi_guard_mine(_Atomic uint32_t *word, mpi_token_t self)
+{
+    return (atomic_load_explicit(word, memory_order_relaxed) & MPI_LOCK_OWNER) == self;
+}
+
+/* Spins up to MP_CONF_SPIN rounds while *word == value; true if it changed. */
+bool mpi_spin_while(_Atomic uint32_t *word, uint32_t value);
+
+/* ---- Lock/RLock, for objects built on them (Condition, Value) ------------------------ */
+mpi_lock_t *mpi_lock_get(uint32_t id, uint32_t kind, mp_err_t *err);
 
 /* ---- processes, as other objects need them ---------------------------------------- */
 mpi_token_t mpi_self_token(void);

@@ -13,9 +13,14 @@
 #define MP_CONF_LIVENESS_NS 10000000
 #endif
 
-/* A syscall costs about a microsecond here; a short spin finds most locks freed first. */
+/* A syscall costs about a microsecond here (a futex sleep and wake, several): spin a few
+ * microseconds on a busy lock or an empty/full queue before sleeping. */
 #ifndef MP_CONF_SPIN
-#define MP_CONF_SPIN 200
+#define MP_CONF_SPIN 2000
+#endif
+
+#if !defined(MP_CONF_RELAX) && (defined(__x86_64__) || defined(__i386__))
+#define MP_CONF_RELAX() __builtin_ia32_pause()
 #endif
 
 #endif

@@ -40,6 +40,49 @@
 #define MP_CONF_MAX_LOCKS 32
 #endif
 
+/* Queues (JoinableQueues included) and pipes. */
+#ifndef MP_CONF_MAX_QUEUES
+#define MP_CONF_MAX_QUEUES 16
+#endif
+#ifndef MP_CONF_MAX_PIPES
+#define MP_CONF_MAX_PIPES 16
+#endif
+
+/* Largest message a queue or pipe may be created for, in bytes. */
+#ifndef MP_CONF_MAX_MSG_SIZE
+#define MP_CONF_MAX_MSG_SIZE 65536
+#endif
+
+/* Shape of a pipe created without sizes: message bytes, and messages per direction. */
+#ifndef MP_CONF_PIPE_MSG_SIZE
+#define MP_CONF_PIPE_MSG_SIZE 256
+#endif
+#ifndef MP_CONF_PIPE_DEPTH
+#define MP_CONF_PIPE_DEPTH 16
+#endif
+
+/* Values and Arrays (one table), and the synchronisation objects. */
+#ifndef MP_CONF_MAX_VALUES
+#define MP_CONF_MAX_VALUES 32
+#endif
+#ifndef MP_CONF_MAX_SEMAPHORES
+#define MP_CONF_MAX_SEMAPHORES 16
+#endif
+#ifndef MP_CONF_MAX_EVENTS
+#define MP_CONF_MAX_EVENTS 16
+#endif
+#ifndef MP_CONF_MAX_CONDITIONS
+#define MP_CONF_MAX_CONDITIONS 16
+#endif
+#ifndef MP_CONF_MAX_BARRIERS
+#define MP_CONF_MAX_BARRIERS 8
+#endif
+
+/* The shared arena: storage of queues, pipes and arrays created at run time. */
+#ifndef MP_CONF_ARENA_SIZE
+#define MP_CONF_ARENA_SIZE (256 * 1024)
+#endif
+
 /* Task port: bytes of stack per process slot (slot 0 runs on the board's own stack). */
 #ifndef MP_CONF_STACK_SIZE
 #define MP_CONF_STACK_SIZE 4096
@@ -54,6 +97,11 @@
 /* Spins on a busy word before sleeping; 0 on a single CPU, where spinning never helps. */
 #ifndef MP_CONF_SPIN
 #define MP_CONF_SPIN 0
+#endif
+
+/* A hint to the CPU inside spin loops (x86: pause); ports may define it. */
+#ifndef MP_CONF_RELAX
+#define MP_CONF_RELAX() ((void)0)
 #endif
 
 /* Alignment of the runtime's shared state: a page where the port maps it shared. */
@@ -72,6 +120,28 @@ _Static_assert(MP_CONF_IDENT_DEPTH >= 1 && MP_CONF_IDENT_DEPTH <= 16,
                "MP_CONF_IDENT_DEPTH must be 1..16");
 _Static_assert(MP_CONF_MAX_LOCKS >= 1 && MP_CONF_MAX_LOCKS <= 4095,
                "MP_CONF_MAX_LOCKS must be 1..4095");
+_Static_assert(MP_CONF_MAX_QUEUES >= 0 && MP_CONF_MAX_QUEUES <= 4095,
+               "MP_CONF_MAX_QUEUES must be 0..4095");
+_Static_assert(MP_CONF_MAX_PIPES >= 0 && MP_CONF_MAX_PIPES <= 2047,
+               "MP_CONF_MAX_PIPES must be 0..2047 (two handles each)");
+_Static_assert(MP_CONF_MAX_MSG_SIZE >= 1 && MP_CONF_MAX_MSG_SIZE <= (1 << 24),
+               "MP_CONF_MAX_MSG_SIZE must be 1..16 MiB");
+_Static_assert(MP_CONF_PIPE_MSG_SIZE >= 1 && MP_CONF_PIPE_MSG_SIZE <= MP_CONF_MAX_MSG_SIZE,
+               "MP_CONF_PIPE_MSG_SIZE must be 1..MP_CONF_MAX_MSG_SIZE");
+_Static_assert(MP_CONF_PIPE_DEPTH >= 1, "MP_CONF_PIPE_DEPTH must be at least 1");
+_Static_assert(MP_CONF_MAX_VALUES >= 0 && MP_CONF_MAX_VALUES <= 4095,
+               "MP_CONF_MAX_VALUES must be 0..4095");
+_Static_assert(MP_CONF_MAX_SEMAPHORES >= 0 && MP_CONF_MAX_SEMAPHORES <= 4095,
+               "MP_CONF_MAX_SEMAPHORES must be 0..4095");
+_Static_assert(MP_CONF_MAX_EVENTS >= 0 && MP_CONF_MAX_EVENTS <= 4095,
+               "MP_CONF_MAX_EVENTS must be 0..4095");
+_Static_assert(MP_CONF_MAX_CONDITIONS >= 0 && MP_CONF_MAX_CONDITIONS <= 4095,
+               "MP_CONF_MAX_CONDITIONS must be 0..4095");
+_Static_assert(MP_CONF_MAX_BARRIERS >= 0 && MP_CONF_MAX_BARRIERS <= 4095,
+               "MP_CONF_MAX_BARRIERS must be 0..4095");
+_Static_assert(MP_CONF_ARENA_SIZE >= 0 && MP_CONF_ARENA_SIZE % 64 == 0 &&
+                   MP_CONF_ARENA_SIZE <= 0x7fffffff,
+               "MP_CONF_ARENA_SIZE must be a multiple of 64 bytes");
 _Static_assert(MP_CONF_STACK_SIZE >= 256 && MP_CONF_STACK_SIZE % 16 == 0,
                "MP_CONF_STACK_SIZE must be at least 256 and a multiple of 16");
 _Static_assert(MP_CONF_SPIN >= 0, "MP_CONF_SPIN must not be negative");

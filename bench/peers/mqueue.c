@@ -1,0 +1,233 @@
+/* Peer benchmark: POSIX message queues (mq_open) between two processes.
+ *
+ * Queues are created with mq_maxmsg = 10 (depth) and mq_msgsize = 64. Each queue name
+ * contains the pid and is unlinked right after mq_open, before fork, so the names
+ * never outlive the program even if it fails later (the descriptors stay valid).
+ *
+ * Figures (64-byte messages; parent pinned to CPU 0, forked child to CPU 1):
+ *   mq.throughput  msg/s  child mq_sends, parent mq_receives and times the receive side.
+ *   mq.roundtrip   ns     ping-pong through two queues, one message in flight.
+ *
+ * Each figure: warm-up, then N timed operations, repeated 3 times; the median is printed.
+ * Usage: mqueue [scale]   (scale multiplies the iteration counts, default 1.0)
+ * Output: only lines "figure <name> <value> <unit>" on stdout.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MSG 64
+#define DEPTH 10
+#define REPS 3
+
+static void die(const char *what)
+{
+    fprintf(stderr, "mqueue: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
+}
+
+static double median3(double v[REPS])
+{
+    for (int i = 0; i < REPS; i++)
+        for (int j = i + 1; j < REPS; j++)
+            if (v[j] < v[i]) { double t = v[i]; v[i] = v[j]; v[j] = t; }
+    return v[REPS / 2];
+}
+
+static long scaled(double base, double scale)
+{
+    long n = (long)(base * scale);
+    return n < 1 ? 1 : n;
+}
+
+/* Create a fresh queue and unlink its name at once. */
+static mqd_t open_queue(const char *tag)
+{
+    char name[64];
+    snprintf(name, sizeof name, "/peers-mq-%ld-%s", (long)getpid(), tag);
+    struct mq_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.mq_maxmsg = DEPTH;
+    attr.mq_msgsize = MSG;
+    mqd_t q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+    if (q == (mqd_t)-1)
+        die("mq_open");
+    if (mq_unlink(name) != 0)
+        die("mq_unlink");
+    return q;
+}
+
+static void send_msg(mqd_t q, const char *msg)
+{
+    while (mq_send(q, msg, MSG, 0) != 0)
+        if (errno != EINTR)
+            die("mq_send");
+}
+
+static void recv_msg(mqd_t q, char *msg)
+{
+    for (;;) {
+        ssize_t r = mq_receive(q, msg, MSG, NULL);
+        if (r == MSG)
+            return;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            die("mq_receive");
+        fprintf(stderr, "mqueue: short message (%zd bytes)\n", r);
+        exit(1);
+    }
+}
+
+static pid_t spawn_child(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        alarm(60);
+        pin(1);
+    }
+    return pid;
+}
+
+static void reap(pid_t pid)
+{
+    int st;
+    if (waitpid(pid, &st, 0) != pid)
+        die("waitpid");
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "mqueue: child failed (status %d)\n", st);
+        exit(1);
+    }
+}
+
+static double bench_throughput(long warm, long n)
+{
+    mqd_t q = open_queue("tput");
+    long total = REPS * (warm + n);
+    pid_t pid = spawn_child();
+    if (pid == 0) {
+        char msg[MSG];
+        memset(msg, 0xab, sizeof msg);
+        for (long i = 0; i < total; i++) {
+            memcpy(msg, &i, sizeof i);
+            send_msg(q, msg);
+        }
+        _exit(0);
+    }
+    double rate[REPS];
+    long expect = 0;
+    char msg[MSG];
+    for (int r = 0; r < REPS; r++) {
+        uint64_t t0 = 0;
+        for (long i = 0; i < warm + n; i++) {
+            if (i == warm)
+                t0 = now_ns();
+            recv_msg(q, msg);
+            long seq;
+            memcpy(&seq, msg, sizeof seq);
+            if (seq != expect++) {
+                fprintf(stderr, "mqueue: sequence mismatch\n");
+                exit(1);
+            }
+        }
+        uint64_t t1 = now_ns();
+        rate[r] = (double)n * 1e9 / (double)(t1 - t0);
+    }
+    reap(pid);
+    mq_close(q);
+    return median3(rate);
+}
+
+static double bench_roundtrip(long warm, long n)
+{
+    mqd_t ping = open_queue("ping");
+    mqd_t pong = open_queue("pong");
+    long total = REPS * (warm + n);
+    pid_t pid = spawn_child();
+    if (pid == 0) {
+        char msg[MSG];
+        for (long i = 0; i < total; i++) {
+            recv_msg(ping, msg);
+            send_msg(pong, msg);
+        }
+        _exit(0);
+    }
+    double ns[REPS];
+    char msg[MSG];
+    memset(msg, 0xcd, sizeof msg);
+    for (int r = 0; r < REPS; r++) {
+        uint64_t t0 = 0;
+        for (long i = 0; i < warm + n; i++) {
+            if (i == warm)
+                t0 = now_ns();
+            memcpy(msg, &i, sizeof i);
+            send_msg(ping, msg);
+            recv_msg(pong, msg);
+            long seq;
+            memcpy(&seq, msg, sizeof seq);
+            if (seq != i) {
+                fprintf(stderr, "mqueue: round-trip mismatch\n");
+                exit(1);
+            }
+        }
+        uint64_t t1 = now_ns();
+        ns[r] = (double)(t1 - t0) / (double)n;
+    }
+    reap(pid);
+    mq_close(ping);
+    mq_close(pong);
+    return median3(ns);
+}
+
+int main(int argc, char **argv)
+{
+    double scale = 1.0;
+    if (argc > 1) {
+        char *end;
+        scale = strtod(argv[1], &end);
+        if (*end != '\0' || !(scale > 0)) {
+            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
+            return 2;
+        }
+    }
+    alarm(60);
+    pin(0);
+
+    double tput = bench_throughput(scaled(12000, scale), scaled(120000, scale));
+    printf("figure mq.throughput %.0f msg/s\n", tput);
+    fflush(stdout);
+
+    double rt = bench_roundtrip(scaled(2000, scale), scaled(15000, scale));
+    printf("figure mq.roundtrip %.0f ns\n", rt);
+    return 0;
+}

@@ -1,0 +1,234 @@
+/* Peer benchmark: pipe(2) between two processes.
+ *
+ * Figures (64-byte messages; parent pinned to CPU 0, forked child to CPU 1):
+ *   pipe.throughput  msg/s  child writes 64-byte messages into one pipe, the parent
+ *                           does a blocking read of exactly 64 bytes per message and
+ *                           times the receive side.
+ *   pipe.roundtrip   ns     ping-pong through two pipes, 64-byte messages both ways
+ *                           (64 bytes, not 4, to match the throughput figure), one
+ *                           message in flight; ns per complete round trip.
+ *
+ * Each figure: warm-up, then N timed operations, repeated 3 times; the median is printed.
+ * Usage: pipe [scale]   (scale multiplies the iteration counts, default 1.0)
+ * Output: only lines "figure <name> <value> <unit>" on stdout.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MSG 64
+#define REPS 3
+
+static void die(const char *what)
+{
+    fprintf(stderr, "pipe: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
+}
+
+static double median3(double v[REPS])
+{
+    for (int i = 0; i < REPS; i++)
+        for (int j = i + 1; j < REPS; j++)
+            if (v[j] < v[i]) { double t = v[i]; v[i] = v[j]; v[j] = t; }
+    return v[REPS / 2];
+}
+
+static long scaled(double base, double scale)
+{
+    long n = (long)(base * scale);
+    return n < 1 ? 1 : n;
+}
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            die("write");
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+}
+
+/* Blocking read of exactly len bytes (a 64-byte pipe write is atomic, so this is
+ * one read(2) per message in practice). */
+static void read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t r = read(fd, p, len);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            die("read");
+        }
+        if (r == 0) {
+            fprintf(stderr, "pipe: unexpected EOF\n");
+            exit(1);
+        }
+        p += r;
+        len -= (size_t)r;
+    }
+}
+
+static pid_t spawn_child(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        alarm(60);
+        pin(1);
+    }
+    return pid;
+}
+
+static void reap(pid_t pid)
+{
+    int st;
+    if (waitpid(pid, &st, 0) != pid)
+        die("waitpid");
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "pipe: child failed (status %d)\n", st);
+        exit(1);
+    }
+}
+
+static double bench_throughput(long warm, long n)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        die("pipe");
+    long total = REPS * (warm + n);
+    pid_t pid = spawn_child();
+    if (pid == 0) {
+        close(fd[0]);
+        char msg[MSG];
+        memset(msg, 0xab, sizeof msg);
+        for (long i = 0; i < total; i++) {
+            memcpy(msg, &i, sizeof i);
+            write_all(fd[1], msg, MSG);
+        }
+        _exit(0);
+    }
+    close(fd[1]);
+    double rate[REPS];
+    long expect = 0;
+    char msg[MSG];
+    for (int r = 0; r < REPS; r++) {
+        uint64_t t0 = 0;
+        for (long i = 0; i < warm + n; i++) {
+            if (i == warm)
+                t0 = now_ns();
+            read_all(fd[0], msg, MSG);
+            long seq;
+            memcpy(&seq, msg, sizeof seq);
+            if (seq != expect++) {
+                fprintf(stderr, "pipe: sequence mismatch\n");
+                exit(1);
+            }
+        }
+        uint64_t t1 = now_ns();
+        rate[r] = (double)n * 1e9 / (double)(t1 - t0);
+    }
+    close(fd[0]);
+    reap(pid);
+    return median3(rate);
+}
+
+static double bench_roundtrip(long warm, long n)
+{
+    int ping[2], pong[2];
+    if (pipe(ping) != 0 || pipe(pong) != 0)
+        die("pipe");
+    long total = REPS * (warm + n);
+    pid_t pid = spawn_child();
+    if (pid == 0) {
+        close(ping[1]);
+        close(pong[0]);
+        char msg[MSG];
+        for (long i = 0; i < total; i++) {
+            read_all(ping[0], msg, MSG);
+            write_all(pong[1], msg, MSG);
+        }
+        _exit(0);
+    }
+    close(ping[0]);
+    close(pong[1]);
+    double ns[REPS];
+    char msg[MSG];
+    memset(msg, 0xcd, sizeof msg);
+    for (int r = 0; r < REPS; r++) {
+        uint64_t t0 = 0;
+        for (long i = 0; i < warm + n; i++) {
+            if (i == warm)
+                t0 = now_ns();
+            memcpy(msg, &i, sizeof i);
+            write_all(ping[1], msg, MSG);
+            read_all(pong[0], msg, MSG);
+            long seq;
+            memcpy(&seq, msg, sizeof seq);
+            if (seq != i) {
+                fprintf(stderr, "pipe: round-trip mismatch\n");
+                exit(1);
+            }
+        }
+        uint64_t t1 = now_ns();
+        ns[r] = (double)(t1 - t0) / (double)n;
+    }
+    close(ping[1]);
+    close(pong[0]);
+    reap(pid);
+    return median3(ns);
+}
+
+int main(int argc, char **argv)
+{
+    double scale = 1.0;
+    if (argc > 1) {
+        char *end;
+        scale = strtod(argv[1], &end);
+        if (*end != '\0' || !(scale > 0)) {
+            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
+            return 2;
+        }
+    }
+    alarm(60);
+    pin(0);
+
+    double tput = bench_throughput(scaled(20000, scale), scaled(200000, scale));
+    printf("figure pipe.throughput %.0f msg/s\n", tput);
+    fflush(stdout);
+
+    double rt = bench_roundtrip(scaled(2000, scale), scaled(15000, scale));
+    printf("figure pipe.roundtrip %.0f ns\n", rt);
+    return 0;
+}

@@ -1,0 +1,96 @@
+/*
+ * Queue and JoinableQueue: CPython's multiprocessing.Queue without its feeder thread.
+ *
+ * Messages are byte strings of 0..msg_size bytes, copied in by put and out by get,
+ * first in first out, between any number of producer and consumer processes. A queue
+ * holds at most `depth` messages.
+ *
+ * Unlike CPython:
+ * - put completes before it returns: the message is in the shared ring (or put failed
+ *   with a code). There is no feeder thread, so nothing is lost when a process exits and
+ *   joining a producer before draining its queue never deadlocks.
+ * - qsize, empty and full all read one count, so they always agree.
+ * - A process killed in the middle of put or get never leaves a torn message visible:
+ *   a message is published by one store after it is completely written, and an internal
+ *   lock whose holder died is taken over by the next caller.
+ *
+ * Codes: put on a full queue is MP_EFULL with MP_NOWAIT and MP_ETIMEDOUT after waiting;
+ * get on an empty one is MP_EEMPTY / MP_ETIMEDOUT. A message larger than msg_size is
+ * MP_EMSGSIZE and uses no slot. A get whose buffer is too small is MP_ETOOSMALL, reports
+ * the size needed in *len, and leaves the message at the head of the queue.
+ *
+ * close (CPython's close + shutdown): the queue accepts no more messages, for every
+ * process. put then returns MP_ECLOSED; get returns the messages still queued, then
+ * MP_ECLOSED; callers blocked in put or get wake up with MP_ECLOSED. destroy frees it.
+ *
+ * JoinableQueue (attr.joinable): put counts an unfinished task; task_done marks one done
+ * (MP_ETOOMANY when there is none: CPython's ValueError); join waits, with a timeout,
+ * until every task put so far is done.
+ */
+#ifndef MP_QUEUE_H
+#define MP_QUEUE_H
+
+#include "mp/config.h"
+#include "mp/types.h"
+
+typedef struct {
+    uint32_t id;
+} mp_queue_t;
+
+typedef struct {
+    uint32_t msg_size; /* largest message in bytes, 1..MP_CONF_MAX_MSG_SIZE */
+    uint32_t depth;    /* most messages held at once, >= 1 */
+    bool joinable;     /* JoinableQueue: task_done/join */
+} mp_queue_attr_t;
+
+/* Bytes of storage a queue of this shape needs (a constant expression). */
+#define MP_QUEUE_SLOT_SIZE(msg_size) ((((msg_size) + 4u) + 7u) & ~7u)
+#define MP_QUEUE_STORAGE_SIZE(msg_size, depth) (MP_QUEUE_SLOT_SIZE(msg_size) * (depth))
+
+/* A queue whose storage is fixed at compile time, in the shared world, instead of taken
+ * from the arena at run time:
+ *     MP_QUEUE_DEFINE(jobs, 64, 16);                  (file scope)
+ *     mp_queue_t q; mp_queue_create_static(&q, &jobs, false);
+ */
+typedef struct {
+    void *storage;
+    uint32_t size, msg_size, depth;
+} mp_queue_static_t;
+
+#define MP_QUEUE_DEFINE(name, msg_size_, depth_)                                             \
+    _Static_assert((msg_size_) >= 1 && (depth_) >= 1, "queue " #name ": bad shape");        \
+    static MP_SHARED _Alignas(64) uint8_t name##_storage[MP_QUEUE_STORAGE_SIZE(msg_size_,    \
+                                                                                depth_)];   \
+    static const mp_queue_static_t name = {name##_storage, sizeof name##_storage,           \
+                                           (msg_size_), (depth_)}
+
+/* @retval MP_EINVAL bad attr  @retval MP_ENOSLOT table full  @retval MP_ENOMEM arena full */
+mp_err_t mp_queue_create(mp_queue_t *q, const mp_queue_attr_t *attr);
+mp_err_t mp_queue_create_static(mp_queue_t *q, const mp_queue_static_t *def, bool joinable);
+/* Frees the queue; anyone still using the handle gets MP_ESTALE. */
+mp_err_t mp_queue_destroy(mp_queue_t q);
+
+mp_err_t mp_queue_put(mp_queue_t q, const void *msg, size_t len, mp_timeout_t timeout);
+/* buf/size: where to copy; *len: in: unused, out: the message length (or the size needed
+ * with MP_ETOOSMALL). */
+mp_err_t mp_queue_get(mp_queue_t q, void *buf, size_t size, size_t *len, mp_timeout_t timeout);
+static inline mp_err_t mp_queue_put_nowait(mp_queue_t q, const void *msg, size_t len)
+{
+    return mp_queue_put(q, msg, len, MP_NOWAIT);
+}
+static inline mp_err_t mp_queue_get_nowait(mp_queue_t q, void *buf, size_t size, size_t *len)
+{
+    return mp_queue_get(q, buf, size, len, MP_NOWAIT);
+}
+
+mp_err_t mp_queue_qsize(mp_queue_t q, size_t *count);
+mp_err_t mp_queue_empty(mp_queue_t q, bool *empty);
+mp_err_t mp_queue_full(mp_queue_t q, bool *full);
+mp_err_t mp_queue_close(mp_queue_t q);
+
+/* JoinableQueue. @retval MP_ENOTSUP the queue was not created joinable */
+mp_err_t mp_queue_task_done(mp_queue_t q);
+mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout);
+mp_err_t mp_queue_unfinished(mp_queue_t q, size_t *count);
+
+#endif
