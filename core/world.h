@@ -177,6 +177,7 @@ typedef struct {
     uint32_t broken;
     void (*action)(void);
     mpi_token_t waiting[MP_CONF_MAX_PROCESSES]; /* who waits in this cycle, by slot */
+    int8_t result[MP_CONF_MAX_PROCESSES];       /* what each released waiter returns */
 } mpi_barrier_t;
 
 /* An arena allocation: size 0 = free record. */

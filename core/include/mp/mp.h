@@ -10,7 +10,11 @@
 #include "mp/config.h"
 #include "mp/error.h"
 #include "mp/lock.h"
+#include "mp/pipe.h"
 #include "mp/process.h"
+#include "mp/queue.h"
+#include "mp/shared.h"
+#include "mp/sync.h"
 #include "mp/types.h"
 
 /* @retval MP_EALREADY called before  @retval MP_ESYS the port could not share the state */

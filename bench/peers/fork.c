@@ -1,0 +1,108 @@
+/* Peer benchmark: raw process start + join in C.
+ *
+ * Figure:
+ *   fork.start_join  ns  per fork() + child _exit(0) + waitpid() in the parent.
+ *
+ * The parent is pinned to CPU 0 (like the other peers); the child inherits that mask and
+ * does nothing but _exit(0), so no extra syscall is added to the measured work.
+ * Warm-up, then N timed start+join pairs, repeated 3 times; the median is printed.
+ * Usage: fork [scale]   (scale multiplies the iteration counts, default 1.0)
+ * Output: only lines "figure <name> <value> <unit>" on stdout.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REPS 3
+
+static void die(const char *what)
+{
+    fprintf(stderr, "fork: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
+}
+
+static double median3(double v[REPS])
+{
+    for (int i = 0; i < REPS; i++)
+        for (int j = i + 1; j < REPS; j++)
+            if (v[j] < v[i]) { double t = v[i]; v[i] = v[j]; v[j] = t; }
+    return v[REPS / 2];
+}
+
+static long scaled(double base, double scale)
+{
+    long n = (long)(base * scale);
+    return n < 1 ? 1 : n;
+}
+
+static void start_join(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0)
+        _exit(0);
+    int st;
+    pid_t w;
+    do
+        w = waitpid(pid, &st, 0);
+    while (w < 0 && errno == EINTR);
+    if (w != pid)
+        die("waitpid");
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "fork: child failed (status %d)\n", st);
+        exit(1);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    double scale = 1.0;
+    if (argc > 1) {
+        char *end;
+        scale = strtod(argv[1], &end);
+        if (*end != '\0' || !(scale > 0)) {
+            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
+            return 2;
+        }
+    }
+    pin(0);
+
+    long warm = scaled(50, scale);
+    long n = scaled(1000, scale);
+    double ns[REPS];
+    for (int r = 0; r < REPS; r++) {
+        for (long i = 0; i < warm; i++)
+            start_join();
+        uint64_t t0 = now_ns();
+        for (long i = 0; i < n; i++)
+            start_join();
+        uint64_t t1 = now_ns();
+        ns[r] = (double)(t1 - t0) / (double)n;
+    }
+    printf("figure fork.start_join %.0f ns\n", median3(ns));
+    return 0;
+}

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Peer benchmark: Python's multiprocessing (start method 'fork').
+
+Figures (64-byte bytes objects; the main process is pinned to CPU 0, every child
+process to CPU 1 with os.sched_setaffinity):
+  python.queue.throughput          msg/s  child put()s, main get()s; timed on the get side
+                                          from releasing the child until the last get().
+  python.joinablequeue.throughput  msg/s  child put()s, main get() + task_done() per item,
+                                          then join(); timed on the main side.
+  python.pipe.throughput           msg/s  Pipe(duplex=False): child send_bytes(), main
+                                          recv_bytes(); one-way, timed on the receive side.
+  python.pipe.roundtrip            ns     Pipe() (duplex): main send_bytes + recv_bytes,
+                                          child echoes; ns per round trip.
+  python.process.start_join        ns     Process(target=f).start(); join() with f a no-op.
+  python.lock.uncontended          ns     multiprocessing.Lock acquire() + release(), one
+                                          process, no contention (loop overhead included).
+
+Each figure: warm-up, then N timed operations, repeated 3 times; the median is printed.
+Throughput figures start a fresh producer per repetition; it sends its warm-up messages,
+waits on an Event, and the clock starts just before the main process sets that Event.
+Usage: python_mp.py [scale]   (scale multiplies the iteration counts, default 1.0)
+Output: only lines "figure <name> <value> <unit>" on stdout.
+"""
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+
+REPS = 3
+MSG = b"m" * 64
+CONSUMER_CPU = 0
+PRODUCER_CPU = 1
+
+ctx = multiprocessing.get_context("fork")
+
+
+def pin(cpu):
+    os.sched_setaffinity(0, {cpu})
+
+
+def scaled(base, scale):
+    return max(1, int(base * scale))
+
+
+def figure(name, value, unit):
+    print(f"figure {name} {value:.0f} {unit}", flush=True)
+
+
+# ---- Queue --------------------------------------------------------------------------
+
+def queue_producer(q, go, warm, n):
+    pin(PRODUCER_CPU)
+    put = q.put
+    for _ in range(warm):
+        put(MSG)
+    go.wait()
+    for _ in range(n):
+        put(MSG)
+
+
+def bench_queue(warm, n):
+    rates = []
+    for _ in range(REPS):
+        q = ctx.Queue()
+        go = ctx.Event()
+        p = ctx.Process(target=queue_producer, args=(q, go, warm, n))
+        p.start()
+        get = q.get
+        for _ in range(warm):
+            get()
+        t0 = time.monotonic_ns()
+        go.set()
+        for _ in range(n):
+            if len(get()) != 64:
+                raise SystemExit("queue: bad message")
+        t1 = time.monotonic_ns()
+        p.join()
+        if p.exitcode != 0:
+            raise SystemExit("queue: producer failed")
+        q.close()
+        q.join_thread()
+        rates.append(n * 1e9 / (t1 - t0))
+    return statistics.median(rates)
+
+
+def bench_joinable(warm, n):
+    rates = []
+    for _ in range(REPS):
+        q = ctx.JoinableQueue()
+        go = ctx.Event()
+        p = ctx.Process(target=queue_producer, args=(q, go, warm, n))
+        p.start()
+        get, done = q.get, q.task_done
+        for _ in range(warm):
+            get()
+            done()
+        t0 = time.monotonic_ns()
+        go.set()
+        for _ in range(n):
+            if len(get()) != 64:
+                raise SystemExit("joinablequeue: bad message")
+            done()
+        q.join()
+        t1 = time.monotonic_ns()
+        p.join()
+        if p.exitcode != 0:
+            raise SystemExit("joinablequeue: producer failed")
+        q.close()
+        q.join_thread()
+        rates.append(n * 1e9 / (t1 - t0))
+    return statistics.median(rates)
+
+
+# ---- Pipe ---------------------------------------------------------------------------
+
+def pipe_producer(conn, go, warm, n):
+    pin(PRODUCER_CPU)
+    send = conn.send_bytes
+    for _ in range(warm):
+        send(MSG)
+    go.wait()
+    for _ in range(n):
+        send(MSG)
+    conn.close()
+
+
+def bench_pipe(warm, n):
+    rates = []
+    for _ in range(REPS):
+        r, w = ctx.Pipe(duplex=False)
+        go = ctx.Event()
+        p = ctx.Process(target=pipe_producer, args=(w, go, warm, n))
+        p.start()
+        w.close()
+        recv = r.recv_bytes
+        for _ in range(warm):
+            recv()
+        t0 = time.monotonic_ns()
+        go.set()
+        for _ in range(n):
+            if len(recv()) != 64:
+                raise SystemExit("pipe: bad message")
+        t1 = time.monotonic_ns()
+        p.join()
+        if p.exitcode != 0:
+            raise SystemExit("pipe: producer failed")
+        r.close()
+        rates.append(n * 1e9 / (t1 - t0))
+    return statistics.median(rates)
+
+
+def pipe_echo(conn, total):
+    pin(PRODUCER_CPU)
+    send, recv = conn.send_bytes, conn.recv_bytes
+    for _ in range(total):
+        send(recv())
+    conn.close()
+
+
+def bench_pipe_roundtrip(warm, n):
+    a, b = ctx.Pipe()
+    p = ctx.Process(target=pipe_echo, args=(b, REPS * (warm + n)))
+    p.start()
+    b.close()
+    send, recv = a.send_bytes, a.recv_bytes
+    results = []
+    for _ in range(REPS):
+        for _ in range(warm):
+            send(MSG)
+            recv()
+        t0 = time.monotonic_ns()
+        for _ in range(n):
+            send(MSG)
+            if len(recv()) != 64:
+                raise SystemExit("pipe roundtrip: bad message")
+        t1 = time.monotonic_ns()
+        results.append((t1 - t0) / n)
+    p.join()
+    if p.exitcode != 0:
+        raise SystemExit("pipe roundtrip: echo failed")
+    a.close()
+    return statistics.median(results)
+
+
+# ---- Process ------------------------------------------------------------------------
+
+def noop():
+    pass
+
+
+def bench_process(warm, n):
+    results = []
+    for _ in range(REPS):
+        for _ in range(warm):
+            p = ctx.Process(target=noop)
+            p.start()
+            p.join()
+        t0 = time.monotonic_ns()
+        for _ in range(n):
+            p = ctx.Process(target=noop)
+            p.start()
+            p.join()
+        t1 = time.monotonic_ns()
+        if p.exitcode != 0:
+            raise SystemExit("process: child failed")
+        results.append((t1 - t0) / n)
+    return statistics.median(results)
+
+
+# ---- Lock ---------------------------------------------------------------------------
+
+def bench_lock(warm, n):
+    lock = ctx.Lock()
+    acquire, release = lock.acquire, lock.release
+    results = []
+    for _ in range(REPS):
+        for _ in range(warm):
+            acquire()
+            release()
+        t0 = time.monotonic_ns()
+        for _ in range(n):
+            acquire()
+            release()
+        t1 = time.monotonic_ns()
+        results.append((t1 - t0) / n)
+    return statistics.median(results)
+
+
+def main():
+    scale = 1.0
+    if len(sys.argv) > 1:
+        try:
+            scale = float(sys.argv[1])
+        except ValueError:
+            scale = -1.0
+        if not scale > 0:
+            sys.exit(f"usage: {sys.argv[0]} [scale>0]")
+    pin(CONSUMER_CPU)
+
+    figure("python.queue.throughput",
+           bench_queue(scaled(10000, scale), scaled(80000, scale)), "msg/s")
+    figure("python.joinablequeue.throughput",
+           bench_joinable(scaled(8000, scale), scaled(60000, scale)), "msg/s")
+    figure("python.pipe.throughput",
+           bench_pipe(scaled(10000, scale), scaled(100000, scale)), "msg/s")
+    figure("python.pipe.roundtrip",
+           bench_pipe_roundtrip(scaled(600, scale), scaled(6000, scale)), "ns")
+    figure("python.process.start_join",
+           bench_process(scaled(3, scale), scaled(40, scale)), "ns")
+    figure("python.lock.uncontended",
+           bench_lock(scaled(100000, scale), scaled(1000000, scale)), "ns")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+/*
+ * A ring of variable-length messages in shared memory: the engine of Queue and Pipe.
+ *
+ * Layout. depth slots of `stride` bytes: a 32-bit length, then the bytes. Producers own
+ * `tail` (and a cached copy of head), consumers own `head` (and a cached copy of tail);
+ * each group sits on its own cache line with its own guard, so a producer and a
+ * consumer only meet on the slot they hand over and on the index they publish.
+ *
+ * Publication. A message becomes visible by one store of tail, made after the slot is
+ * completely written, and is consumed by one store of head, made after it is completely
+ * copied out. A process killed at any instruction therefore leaves either the whole
+ * message or nothing: the next holder of the guard (told MP_EOWNERDEAD) has nothing to
+ * repair and simply writes over the unpublished slot.
+ *
+ * Sleeping. Guards are held only while copying, never while waiting. A waiter spins
+ * briefly (MP_CONF_SPIN) on the index it needs to move, then registers as a sleeper and
+ * sleeps on that index word; the other side wakes only when a sleeper is registered.
+ * The sleeper count and the index are paired Dekker-style with sequentially consistent
+ * operations, so a wake is never lost and the common path makes no syscall.
+ */
+#include <string.h>
+
+#include "ring.h"
+
+void mpi_ring_init(mpi_ring_t *r, uint8_t *storage, uint32_t msg_size, uint32_t depth)
+{
+    memset(r, 0, sizeof *r);
+    r->storage = storage;
+    r->depth = depth;
+    r->msg_size = msg_size;
+    r->stride = MP_QUEUE_SLOT_SIZE(msg_size);
+    bool pow2 = (depth & (depth - 1u)) == 0;
+    r->mask = pow2 ? depth - 1u : UINT32_MAX;
+    /* Indices wrap at a multiple of depth, so slot = index % depth stays continuous. */
+    r->limit = pow2 ? UINT32_MAX : depth * (UINT32_MAX / depth) - 1u;
+}
+
+static uint8_t *slot_at(const mpi_ring_t *r, uint32_t index)
+{
+    uint32_t k = r->mask != UINT32_MAX ? index & r->mask : index % r->depth;
+    return r->storage + (size_t)k * r->stride;
+}
+
+uint32_t mpi_ring_count(const mpi_ring_t *r)
+{
+    /* head first: tail only grows meanwhile, so the difference is never negative */
+    uint32_t h = atomic_load_explicit(&r->head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
+    uint32_t n = mpi_ring_diff(r, t, h);
+    return n > r->depth ? r->depth : n;
+}
+
+void mpi_ring_kick(mpi_ring_t *r)
+{
+    mp_port_wake(&r->tail, UINT32_MAX);
+    mp_port_wake(&r->head, UINT32_MAX);
+}
+
+void mpi_ring_close(mpi_ring_t *r)
+{
+    atomic_store(&r->closed, 1);
+    mpi_ring_kick(r);
+}
+
+/* Sleeps until *index moves away from seen (or the deadline), registered in *sleepers. */
+static mp_err_t sleep_on(_Atomic uint32_t *index, uint32_t seen, _Atomic uint32_t *sleepers,
+                         mpi_until_t *until)
+{
+    if (mpi_spin_while(index, seen))
+        return MP_OK;
+    atomic_fetch_add(sleepers, 1u);
+    mp_err_t err = MP_OK;
+    if (atomic_load(index) == seen)
+        err = mpi_wait(index, seen, mpi_until_deadline(until));
+    atomic_fetch_sub(sleepers, 1u);
+    return err;
+}
+
+/* Takes a side's guard. Guards are held only for a copy, so even MP_NOWAIT callers wait
+ * for one; a holder that died hands it over (MP_EOWNERDEAD: nothing to repair). */
+static mp_err_t take(_Atomic uint32_t *guard, mpi_token_t self, mpi_until_t *until)
+{
+    mpi_until_t forever = mpi_until(MP_FOREVER);
+    mp_err_t err = mpi_guard_take(guard, self, until->timeout == MP_NOWAIT ? &forever : until);
+    return err == MP_EOWNERDEAD ? MP_OK : err;
+}
+
+mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *until,
+                      mpi_ring_stop_fn stop, const void *ctx)
+{
+    if (len > r->msg_size)
+        return MP_EMSGSIZE;
+    mpi_token_t self = mpi_self_token();
+    for (;;) {
+        if (atomic_load_explicit(&r->closed, memory_order_relaxed))
+            return MP_ECLOSED;
+        mp_err_t err = stop ? stop(ctx) : MP_OK;
+        if (err != MP_OK)
+            return err;
+        err = take(&r->put_guard, self, until);
+        if (err != MP_OK)
+            return err;
+        uint32_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
+        if (mpi_ring_diff(r, t, r->head_seen) >= r->depth)
+            r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+        if (mpi_ring_diff(r, t, r->head_seen) < r->depth) {
+            uint8_t *slot = slot_at(r, t);
+            uint32_t n = (uint32_t)len;
+            memcpy(slot, &n, sizeof n);
+            if (len > 0)
+                memcpy(slot + sizeof n, msg, len);
+            atomic_store_explicit(&r->tail, mpi_ring_next(r, t), memory_order_seq_cst);
+            mpi_guard_give(&r->put_guard);
+            if (atomic_load_explicit(&r->get_sleepers, memory_order_seq_cst) != 0)
+                mp_port_wake(&r->tail, 1);
+            return MP_OK;
+        }
+        uint32_t h = r->head_seen;
+        mpi_guard_give(&r->put_guard);
+        if (until->timeout == MP_NOWAIT)
+            return MP_EFULL;
+        err = sleep_on(&r->head, h, &r->put_sleepers, until);
+        if (err != MP_OK)
+            return err;
+    }
+}
+
+mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_until_t *until,
+                      mpi_ring_stop_fn stop, const void *ctx)
+{
+    mpi_token_t self = mpi_self_token();
+    for (;;) {
+        mp_err_t err = take(&r->get_guard, self, until);
+        if (err != MP_OK)
+            return err;
+        uint32_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
+        if (h == r->tail_seen)
+            r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
+        if (h != r->tail_seen) {
+            const uint8_t *slot = slot_at(r, h);
+            uint32_t n;
+            memcpy(&n, slot, sizeof n);
+            if (buf == NULL) {
+                err = MP_OK; /* poll: there is a message; leave it */
+            } else if (n > size) {
+                err = MP_ETOOSMALL;
+            } else {
+                if (n > 0)
+                    memcpy(buf, slot + sizeof n, n);
+                atomic_store_explicit(&r->head, mpi_ring_next(r, h), memory_order_seq_cst);
+            }
+            if (len != NULL)
+                *len = n;
+            mpi_guard_give(&r->get_guard);
+            if (buf != NULL && err == MP_OK &&
+                atomic_load_explicit(&r->put_sleepers, memory_order_seq_cst) != 0)
+                mp_port_wake(&r->head, 1);
+            return err;
+        }
+        uint32_t t = r->tail_seen;
+        mpi_guard_give(&r->get_guard);
+        if (atomic_load_explicit(&r->closed, memory_order_acquire) &&
+            atomic_load_explicit(&r->tail, memory_order_acquire) == t)
+            return MP_ECLOSED;
+        err = stop ? stop(ctx) : MP_OK;
+        if (err != MP_OK && atomic_load_explicit(&r->tail, memory_order_acquire) == t)
+            return err; /* drained, and nothing more can come */
+        if (err == MP_OK) {
+            if (until->timeout == MP_NOWAIT)
+                return MP_EEMPTY;
+            err = sleep_on(&r->tail, t, &r->get_sleepers, until);
+            if (err != MP_OK)
+                return err;
+        }
+    }
+}

@@ -1,0 +1,301 @@
+/*
+ * Value and Array: typed data in shared memory, one table for both.
+ *
+ * A Value's 1..8 bytes live inside its table entry; an Array's elements come from the
+ * arena. Locked objects own an RLock (created with them) that guards every access;
+ * raw ones have none. Add and compare-exchange on 32-bit integer elements are C11
+ * atomics, lock or no lock, so counters never need one; the other types fall back to
+ * the lock.
+ */
+#include <string.h>
+
+#include "world.h"
+
+static const mpi_table_t table = {mpi_world.values, sizeof mpi_world.values[0],
+                                  MP_CONF_MAX_VALUES, 0, mpi_world.values_free};
+
+size_t mp_type_size(mp_type_t type)
+{
+    switch (type) {
+    case MP_I8: case MP_U8: case MP_BYTES: return 1;
+    case MP_I16: case MP_U16: return 2;
+    case MP_I32: case MP_U32: case MP_FLOAT: return 4;
+    case MP_I64: case MP_U64: case MP_DOUBLE: return 8;
+    }
+    return 0;
+}
+
+static mpi_value_t *lookup(uint32_t id, uint32_t kind, mp_err_t *err)
+{
+    mpi_table_t t = table;
+    t.kind = kind;
+    return mpi_obj_get(&t, id, err);
+}
+
+static uint8_t *data_of(mpi_value_t *o)
+{
+    return o->hdr.kind == MPI_KIND_VALUE ? o->inline_data : mpi_at(o->offset);
+}
+
+static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t length,
+                       const void *init, bool raw)
+{
+    size_t elem = mp_type_size(type);
+    if (id == NULL || elem == 0 || length == 0 || length > MP_CONF_ARENA_SIZE / elem)
+        return id != NULL && elem != 0 && length != 0 ? MP_ENOMEM : MP_EINVAL;
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    mp_rlock_t lock = {0};
+    mp_err_t err = raw ? MP_OK : mp_rlock_create(&lock);
+    if (err != MP_OK)
+        return err;
+    uint32_t offset = 0;
+    if (kind == MPI_KIND_ARRAY)
+        err = mpi_arena_alloc((uint32_t)(elem * length), &offset);
+    mpi_value_t *o = NULL;
+    mpi_table_t t = table;
+    t.kind = kind;
+    if (err == MP_OK)
+        err = mpi_obj_alloc(&t, (void **)&o, id);
+    if (err != MP_OK) {
+        if (offset != 0)
+            mpi_arena_free(offset);
+        if (!raw)
+            (void)mp_rlock_destroy(lock);
+        return err;
+    }
+    o->type = (uint8_t)type;
+    o->elem = (uint8_t)elem;
+    o->length = (uint32_t)length;
+    o->offset = offset;
+    o->rlock = lock.id;
+    o->hdr.flags = raw ? 0 : MPI_VALUE_LOCKED;
+    memset(o->inline_data, 0, sizeof o->inline_data);
+    if (init != NULL)
+        memcpy(data_of(o), init, elem * length);
+    return MP_OK;
+}
+
+static mp_err_t destroy(uint32_t id, uint32_t kind)
+{
+    mp_err_t err;
+    mpi_value_t *o = lookup(id, kind, &err);
+    if (o == NULL)
+        return err;
+    if (o->hdr.flags & MPI_VALUE_LOCKED) {
+        err = mp_rlock_destroy((mp_rlock_t){o->rlock});
+        if (err == MP_EBUSY)
+            return err;
+    }
+    if (kind == MPI_KIND_ARRAY)
+        mpi_arena_free(o->offset);
+    mpi_table_t t = table;
+    t.kind = kind;
+    mpi_obj_free(&t, o);
+    return MP_OK;
+}
+
+/* Runs under the object's lock when it has one: MP_OK or MP_EOWNERDEAD (the data may be
+ * half-written by a process that died holding the lock; the access still happens). */
+static mp_err_t lock(const mpi_value_t *o)
+{
+    if (!(o->hdr.flags & MPI_VALUE_LOCKED))
+        return MP_OK;
+    return mp_rlock_acquire((mp_rlock_t){o->rlock}, MP_FOREVER);
+}
+
+static void unlock(const mpi_value_t *o)
+{
+    if (o->hdr.flags & MPI_VALUE_LOCKED)
+        (void)mp_rlock_release((mp_rlock_t){o->rlock});
+}
+
+static mp_err_t copy(uint32_t id, uint32_t kind, size_t start, size_t count, void *out,
+                     const void *in)
+{
+    if ((out == NULL && in == NULL) || count == 0)
+        return MP_EINVAL;
+    mp_err_t err;
+    mpi_value_t *o = lookup(id, kind, &err);
+    if (o == NULL)
+        return err;
+    if (start >= o->length || count > o->length - start)
+        return MP_EINVAL;
+    err = lock(o);
+    if (err != MP_OK && err != MP_EOWNERDEAD)
+        return err;
+    uint8_t *p = data_of(o) + start * o->elem;
+    if (out != NULL)
+        memcpy(out, p, count * o->elem);
+    else
+        memcpy(p, in, count * o->elem);
+    unlock(o);
+    return err;
+}
+
+static int64_t load_int(mp_type_t type, const uint8_t *p)
+{
+    switch (type) {
+    case MP_I8: return *(const int8_t *)p;
+    case MP_U8: return *p;
+    case MP_I16: { int16_t v; memcpy(&v, p, 2); return v; }
+    case MP_U16: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case MP_I64: case MP_U64: { int64_t v; memcpy(&v, p, 8); return v; }
+    default: return 0;
+    }
+}
+
+static void store_int(mp_type_t type, uint8_t *p, int64_t v)
+{
+    size_t n = mp_type_size(type);
+    if (n == 1) { uint8_t b = (uint8_t)v; memcpy(p, &b, 1); }
+    else if (n == 2) { uint16_t h = (uint16_t)v; memcpy(p, &h, 2); }
+    else { memcpy(p, &v, 8); }
+}
+
+static mp_err_t add(uint32_t id, uint32_t kind, size_t index, int64_t delta, int64_t *previous)
+{
+    mp_err_t err;
+    mpi_value_t *o = lookup(id, kind, &err);
+    if (o == NULL)
+        return err;
+    mp_type_t type = (mp_type_t)o->type;
+    if (index >= o->length || type == MP_FLOAT || type == MP_DOUBLE || type == MP_BYTES)
+        return MP_EINVAL;
+    uint8_t *p = data_of(o) + index * o->elem;
+    if (type == MP_I32 || type == MP_U32) {
+        uint32_t old = atomic_fetch_add((_Atomic uint32_t *)p, (uint32_t)delta);
+        if (previous != NULL)
+            *previous = type == MP_I32 ? (int64_t)(int32_t)old : (int64_t)old;
+        return MP_OK;
+    }
+    if (!(o->hdr.flags & MPI_VALUE_LOCKED))
+        return MP_ENOTSUP;
+    err = lock(o);
+    int64_t old = load_int(type, p);
+    store_int(type, p, (int64_t)((uint64_t)old + (uint64_t)delta));
+    unlock(o);
+    if (previous != NULL)
+        *previous = old;
+    return err;
+}
+
+static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
+                    const void *desired, bool *swapped)
+{
+    if (expected == NULL || desired == NULL || swapped == NULL)
+        return MP_EINVAL;
+    mp_err_t err;
+    mpi_value_t *o = lookup(id, kind, &err);
+    if (o == NULL)
+        return err;
+    if (index >= o->length)
+        return MP_EINVAL;
+    uint8_t *p = data_of(o) + index * o->elem;
+    if (o->type == MP_I32 || o->type == MP_U32) {
+        uint32_t want, with;
+        memcpy(&want, expected, 4);
+        memcpy(&with, desired, 4);
+        *swapped = atomic_compare_exchange_strong((_Atomic uint32_t *)p, &want, with);
+        memcpy(expected, &want, 4);
+        return MP_OK;
+    }
+    if (!(o->hdr.flags & MPI_VALUE_LOCKED))
+        return MP_ENOTSUP;
+    err = lock(o);
+    *swapped = memcmp(p, expected, o->elem) == 0;
+    if (*swapped)
+        memcpy(p, desired, o->elem);
+    else
+        memcpy(expected, p, o->elem);
+    unlock(o);
+    return err;
+}
+
+static mp_err_t get_lock(uint32_t id, uint32_t kind, mp_rlock_t *out)
+{
+    if (out == NULL)
+        return MP_EINVAL;
+    mp_err_t err;
+    mpi_value_t *o = lookup(id, kind, &err);
+    if (o == NULL)
+        return err;
+    if (!(o->hdr.flags & MPI_VALUE_LOCKED))
+        return MP_ENOENT;
+    out->id = o->rlock;
+    return MP_OK;
+}
+
+/* ---- Value --------------------------------------------------------------------------- */
+mp_err_t mp_value_create(mp_value_t *v, mp_type_t type, const void *init, bool raw)
+{
+    return create(MPI_KIND_VALUE, v ? &v->id : NULL, type, 1, init, raw);
+}
+mp_err_t mp_value_destroy(mp_value_t v) { return destroy(v.id, MPI_KIND_VALUE); }
+mp_err_t mp_value_get(mp_value_t v, void *out)
+{
+    return out ? copy(v.id, MPI_KIND_VALUE, 0, 1, out, NULL) : MP_EINVAL;
+}
+mp_err_t mp_value_set(mp_value_t v, const void *in)
+{
+    return in ? copy(v.id, MPI_KIND_VALUE, 0, 1, NULL, in) : MP_EINVAL;
+}
+mp_err_t mp_value_add(mp_value_t v, int64_t delta, int64_t *previous)
+{
+    return add(v.id, MPI_KIND_VALUE, 0, delta, previous);
+}
+mp_err_t mp_value_cas(mp_value_t v, void *expected, const void *desired, bool *swapped)
+{
+    return cas(v.id, MPI_KIND_VALUE, 0, expected, desired, swapped);
+}
+mp_err_t mp_value_get_lock(mp_value_t v, mp_rlock_t *lock_out)
+{
+    return get_lock(v.id, MPI_KIND_VALUE, lock_out);
+}
+
+/* ---- Array --------------------------------------------------------------------------- */
+mp_err_t mp_array_create(mp_array_t *a, mp_type_t type, size_t length, const void *init,
+                         bool raw)
+{
+    return create(MPI_KIND_ARRAY, a ? &a->id : NULL, type, length, init, raw);
+}
+mp_err_t mp_array_destroy(mp_array_t a) { return destroy(a.id, MPI_KIND_ARRAY); }
+mp_err_t mp_array_length(mp_array_t a, size_t *length)
+{
+    if (length == NULL)
+        return MP_EINVAL;
+    mp_err_t err;
+    mpi_value_t *o = lookup(a.id, MPI_KIND_ARRAY, &err);
+    if (o != NULL)
+        *length = o->length;
+    return err;
+}
+mp_err_t mp_array_get(mp_array_t a, size_t index, void *out)
+{
+    return out ? copy(a.id, MPI_KIND_ARRAY, index, 1, out, NULL) : MP_EINVAL;
+}
+mp_err_t mp_array_set(mp_array_t a, size_t index, const void *in)
+{
+    return in ? copy(a.id, MPI_KIND_ARRAY, index, 1, NULL, in) : MP_EINVAL;
+}
+mp_err_t mp_array_read(mp_array_t a, size_t start, size_t count, void *out)
+{
+    return out ? copy(a.id, MPI_KIND_ARRAY, start, count, out, NULL) : MP_EINVAL;
+}
+mp_err_t mp_array_write(mp_array_t a, size_t start, size_t count, const void *in)
+{
+    return in ? copy(a.id, MPI_KIND_ARRAY, start, count, NULL, in) : MP_EINVAL;
+}
+mp_err_t mp_array_add(mp_array_t a, size_t index, int64_t delta, int64_t *previous)
+{
+    return add(a.id, MPI_KIND_ARRAY, index, delta, previous);
+}
+mp_err_t mp_array_cas(mp_array_t a, size_t index, void *expected, const void *desired,
+                      bool *swapped)
+{
+    return cas(a.id, MPI_KIND_ARRAY, index, expected, desired, swapped);
+}
+mp_err_t mp_array_get_lock(mp_array_t a, mp_rlock_t *lock_out)
+{
+    return get_lock(a.id, MPI_KIND_ARRAY, lock_out);
+}
