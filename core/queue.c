@@ -204,3 +204,22 @@ mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout)
             return err;
     }
 }
+
+/* For tests only (declared by tests/core/test_queue.c): moves an empty queue's indices to
+ * index, so the wrap of the index range can be exercised without 2^32 operations. */
+mp_err_t mpi_queue_test_seek(mp_queue_t q, uint32_t index);
+mp_err_t mpi_queue_test_seek(mp_queue_t q, uint32_t index)
+{
+    mp_err_t err;
+    mpi_queue_t *o = lookup(q, &err);
+    if (o == NULL)
+        return err;
+    mpi_ring_t *r = &o->ring;
+    if (mpi_ring_count(r) != 0 || index > r->limit)
+        return MP_EINVAL;
+    atomic_store(&r->head, index);
+    atomic_store(&r->tail, index);
+    r->head_seen = r->tail_seen = index;
+    atomic_store(&o->done, index);
+    return MP_OK;
+}
