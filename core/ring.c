@@ -13,10 +13,13 @@
  * repair and simply writes over the unpublished slot.
  *
  * Sleeping. Guards are held only while copying, never while waiting. A waiter spins
- * briefly (MP_CONF_SPIN) on the index it needs to move, then registers as a sleeper and
- * sleeps on that index word; the other side wakes only when a sleeper is registered.
- * The sleeper count and the index are paired Dekker-style with sequentially consistent
- * operations, so a wake is never lost and the common path makes no syscall.
+ * briefly (MP_CONF_SPIN) on the index it needs to move, then reads its side's bell,
+ * registers as a sleeper, checks once more everything it waits for (the index, close,
+ * the caller's stop condition) and sleeps on the bell (an eventcount). Whoever changes
+ * one of those things rings the bell afterwards (a publish only when a sleeper is
+ * registered), so a change between the last check and the sleep is never lost, and the
+ * common path makes no syscall. The sleeper count and the index are paired Dekker-style
+ * with sequentially consistent operations.
  */
 #include <string.h>
 
@@ -50,10 +53,16 @@ uint32_t mpi_ring_count(const mpi_ring_t *r)
     return n > r->depth ? r->depth : n;
 }
 
+static void ring(_Atomic uint32_t *bell, uint32_t n)
+{
+    atomic_fetch_add(bell, 1u);
+    mp_port_wake(bell, n);
+}
+
 void mpi_ring_kick(mpi_ring_t *r)
 {
-    mp_port_wake(&r->tail, UINT32_MAX);
-    mp_port_wake(&r->head, UINT32_MAX);
+    ring(&r->get_bell, UINT32_MAX);
+    ring(&r->put_bell, UINT32_MAX);
 }
 
 void mpi_ring_close(mpi_ring_t *r)
@@ -62,16 +71,19 @@ void mpi_ring_close(mpi_ring_t *r)
     mpi_ring_kick(r);
 }
 
-/* Sleeps until *index moves away from seen (or the deadline), registered in *sleepers. */
-static mp_err_t sleep_on(_Atomic uint32_t *index, uint32_t seen, _Atomic uint32_t *sleepers,
-                         mpi_until_t *until)
+/* Sleeps until *index moves away from seen, the ring closes, stop() says stop, or the
+ * deadline passes; returns MP_OK (look again) or MP_ETIMEDOUT. */
+static mp_err_t sleep_on(mpi_ring_t *r, _Atomic uint32_t *index, uint32_t seen,
+                         _Atomic uint32_t *bell, _Atomic uint32_t *sleepers,
+                         mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
 {
     if (mpi_spin_while(index, seen))
         return MP_OK;
+    uint32_t b = atomic_load(bell);
     atomic_fetch_add(sleepers, 1u);
     mp_err_t err = MP_OK;
-    if (atomic_load(index) == seen)
-        err = mpi_wait(index, seen, mpi_until_deadline(until));
+    if (atomic_load(index) == seen && !atomic_load(&r->closed) && (stop == NULL || stop(ctx) == MP_OK))
+        err = mpi_wait(bell, b, mpi_until_deadline(until));
     atomic_fetch_sub(sleepers, 1u);
     return err;
 }
@@ -112,14 +124,14 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
             atomic_store_explicit(&r->tail, mpi_ring_next(r, t), memory_order_seq_cst);
             mpi_guard_give(&r->put_guard);
             if (atomic_load_explicit(&r->get_sleepers, memory_order_seq_cst) != 0)
-                mp_port_wake(&r->tail, 1);
+                ring(&r->get_bell, 1);
             return MP_OK;
         }
         uint32_t h = r->head_seen;
         mpi_guard_give(&r->put_guard);
         if (until->timeout == MP_NOWAIT)
             return MP_EFULL;
-        err = sleep_on(&r->head, h, &r->put_sleepers, until);
+        err = sleep_on(r, &r->head, h, &r->put_bell, &r->put_sleepers, until, stop, ctx);
         if (err != MP_OK)
             return err;
     }
@@ -154,7 +166,7 @@ mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_un
             mpi_guard_give(&r->get_guard);
             if (buf != NULL && err == MP_OK &&
                 atomic_load_explicit(&r->put_sleepers, memory_order_seq_cst) != 0)
-                mp_port_wake(&r->head, 1);
+                ring(&r->put_bell, 1);
             return err;
         }
         uint32_t t = r->tail_seen;
@@ -168,7 +180,7 @@ mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_un
         if (err == MP_OK) {
             if (until->timeout == MP_NOWAIT)
                 return MP_EEMPTY;
-            err = sleep_on(&r->tail, t, &r->get_sleepers, until);
+            err = sleep_on(r, &r->tail, t, &r->get_bell, &r->get_sleepers, until, stop, ctx);
             if (err != MP_OK)
                 return err;
         }

@@ -103,9 +103,12 @@ typedef struct {
     _Alignas(64) _Atomic uint32_t get_guard;
     _Atomic uint32_t head;
     uint32_t tail_seen; /* the consumers' cached view of tail (under get_guard) */
-    /* sleepers: written only when someone is about to sleep */
+    /* sleepers: written only when someone is about to sleep. Each side sleeps on its
+     * bell, which moves after anything it waits for changed (data, space, close, EOF). */
     _Alignas(64) _Atomic uint32_t put_sleepers;
     _Atomic uint32_t get_sleepers;
+    _Atomic uint32_t put_bell;
+    _Atomic uint32_t get_bell;
 } mpi_ring_t;
 
 typedef struct {

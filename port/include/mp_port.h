@@ -109,6 +109,11 @@ uint32_t mp_port_self(void);
  * with respect to mp_port_wake (the futex rule), so a wake between the caller's last
  * look and the sleep is never lost. Spurious returns are allowed: the core re-checks.
  * Works on any 32-bit word of the shared world, across processes.
+ * Deaths: a port with MP_CONF_LIVENESS_NS == 0 promises that waiters notice deaths
+ * without looking: every wait in progress when a process ends returns, and so does a
+ * wait begun after a death that its caller had not yet been woken for (the caller may
+ * have checked the dead process's life just before it ended). Ports that cannot promise
+ * this set MP_CONF_LIVENESS_NS, and the core re-checks that often.
  * Returns MP_OK (woken, changed, or spurious), MP_ETIMEDOUT (deadline passed), or
  * MP_EDEADLK (simulation only: every task is blocked and no deadline is pending).
  */

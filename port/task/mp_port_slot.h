@@ -15,6 +15,7 @@ typedef struct {
     _Atomic uint32_t *wait_addr; /* while BLOCKED: the word it sleeps on */
     uint64_t deadline;        /* while BLOCKED: MP_TIME_NEVER or when to give up */
     uint32_t next;            /* ready list or blocked list link */
+    uint32_t deaths_seen;     /* deaths the task has been woken for (see mp_port_wait) */
     int32_t exitcode;         /* valid once DEAD */
     uint8_t state;            /* mpi_task_state_t */
     int8_t wait_result;       /* what mp_port_wait returns when it resumes */

@@ -30,6 +30,7 @@ static uint32_t current;
 static uint32_t ready_head, ready_tail;     /* slot + 1; 0 = empty */
 static uint32_t blocked_head, blocked_tail; /* slot + 1; 0 = empty */
 static uint32_t next_pid;
+static uint32_t deaths; /* processes ended so far: a wait begun after one returns at once */
 
 /* Stacks for every slot but 0, which runs on the board's own stack. */
 static _Alignas(16) uint8_t stacks[MP_CONF_MAX_PROCESSES - 1][MP_CONF_STACK_SIZE];
@@ -172,6 +173,7 @@ static void end_task(uint32_t slot, int code)
     t->state = MPI_TASK_DEAD;
     t->exitcode = code;
     atomic_fetch_or(mpi_life_word(slot), MP_LIFE_DEAD);
+    deaths++;
     wake_where(NULL, UINT32_MAX);
 }
 
@@ -198,6 +200,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
     mp_port_slot_t *t = task(slot);
     memset(t, 0, sizeof *t);
     mpi_arch_context_init(t, stacks[slot - 1], sizeof stacks[slot - 1]);
+    t->deaths_seen = deaths;
     *pid = next_pid;
     next_pid = next_pid + 1 > MP_LIFE_ID_MASK ? 1 : next_pid + 1;
     atomic_store(mpi_life_word(slot), *pid);
@@ -289,8 +292,12 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
     preempt_point();
     uint32_t irq = mpi_arch_lock();
     mp_err_t err = MP_OK;
+    mp_port_slot_t *me = task(current);
     if (atomic_load(addr) != expected) {
         /* changed already: the caller re-checks */
+    } else if (me->deaths_seen != deaths) {
+        /* A process died since this task last woke: it may have checked an owner's or a
+         * peer's life just before that death, so let it look again before sleeping. */
     } else if (deadline <= mpi_board_now()) {
         /* A poll lets the others run first: a loop of polls must not starve the task it
          * waits for, with or without preemption. */
@@ -309,6 +316,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
         reschedule();
         err = (mp_err_t)t->wait_result;
     }
+    me->deaths_seen = deaths;
     mpi_arch_unlock(irq);
     return err;
 }

@@ -1,0 +1,297 @@
+/*
+ * Pipe: message boundaries, one-way ends, poll, short buffers, and end of file when the
+ * peer end is closed or its process dies, never a hang.
+ */
+#include "mp_test.h"
+
+static void test_duplex_keeps_boundaries_both_ways(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, NULL));
+    OK(mp_pipe_send(a, "one", 3, MP_NOWAIT));
+    OK(mp_pipe_send(a, "", 0, MP_NOWAIT)); /* empty messages are messages */
+    OK(mp_pipe_send(a, "three", 5, MP_NOWAIT));
+    OK(mp_pipe_send(b, "back", 4, MP_NOWAIT));
+    char buf[16];
+    size_t len;
+    OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_int_equal(3, len);
+    assert_memory_equal("one", buf, 3);
+    OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_int_equal(0, len);
+    OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_int_equal(5, len);
+    assert_memory_equal("three", buf, 5);
+    assert_int_equal(MP_EAGAIN, mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
+    OK(mp_pipe_recv(a, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_memory_equal("back", buf, 4);
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+}
+
+static void test_one_way_ends(void **state)
+{
+    (void)state;
+    mp_conn_t r, w;
+    OK(mp_pipe_create(&r, &w, &(mp_pipe_attr_t){.duplex = false}));
+    char buf[8];
+    size_t len;
+    assert_int_equal(MP_EREADONLY, mp_pipe_send(r, "x", 1, MP_NOWAIT));
+    assert_int_equal(MP_EWRITEONLY, mp_pipe_recv(w, buf, sizeof buf, &len, MP_NOWAIT));
+    bool ready;
+    assert_int_equal(MP_EWRITEONLY, mp_pipe_poll(w, MP_NOWAIT, &ready));
+    OK(mp_pipe_send(w, "x", 1, MP_NOWAIT));
+    OK(mp_pipe_recv(r, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_int_equal(1, len);
+    OK(mp_pipe_close(r));
+    OK(mp_pipe_close(w));
+}
+
+static void test_poll_does_not_consume(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, NULL));
+    bool ready = true;
+    OK(mp_pipe_poll(b, MP_NOWAIT, &ready));
+    assert_false(ready);
+    OK(mp_pipe_poll(b, 20, &ready));
+    assert_false(ready);
+    OK(mp_pipe_send(a, "hi", 2, MP_NOWAIT));
+    OK(mp_pipe_poll(b, MP_FOREVER, &ready));
+    assert_true(ready);
+    OK(mp_pipe_poll(b, MP_NOWAIT, &ready));
+    assert_true(ready); /* still there */
+    char buf[4];
+    size_t len;
+    OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_int_equal(2, len);
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+}
+
+static void test_short_buffer_and_oversize(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, &(mp_pipe_attr_t){.duplex = true, .msg_size = 8, .depth = 2}));
+    char buf[8];
+    size_t len = 0;
+    assert_int_equal(MP_EMSGSIZE, mp_pipe_send(a, "123456789", 9, MP_NOWAIT));
+    OK(mp_pipe_send(a, "12345678", 8, MP_NOWAIT));
+    OK(mp_pipe_send(a, "x", 1, MP_NOWAIT));
+    assert_int_equal(MP_EAGAIN, mp_pipe_send(a, "y", 1, MP_NOWAIT)); /* full */
+    assert_int_equal(MP_ETIMEDOUT, mp_pipe_send(a, "y", 1, 20));
+    assert_int_equal(MP_ETOOSMALL, mp_pipe_recv(b, buf, 4, &len, MP_NOWAIT));
+    assert_int_equal(8, len);
+    OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_memory_equal("12345678", buf, 8);
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+}
+
+static void test_closed_peer_gives_the_rest_then_eof(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, NULL));
+    OK(mp_pipe_send(a, "last", 4, MP_NOWAIT));
+    OK(mp_pipe_close(a));
+    char buf[8];
+    size_t len;
+    OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_FOREVER));
+    assert_memory_equal("last", buf, 4);
+    assert_int_equal(MP_EOF, mp_pipe_recv(b, buf, sizeof buf, &len, MP_FOREVER));
+    bool ready = false;
+    OK(mp_pipe_poll(b, MP_FOREVER, &ready));
+    assert_true(ready); /* at EOF, recv would not block */
+    assert_int_equal(MP_EOF, mp_pipe_send(b, "x", 1, MP_FOREVER)); /* nobody will read */
+    assert_int_equal(MP_ECLOSED, mp_pipe_send(a, "x", 1, MP_NOWAIT));
+    OK(mp_pipe_close(b)); /* both closed: the pipe is freed */
+    assert_int_equal(MP_ESTALE, mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
+}
+
+typedef struct {
+    mp_conn_t end;
+    uint32_t count;
+    int how; /* 0 return without closing, 1 close, 2 hang until killed */
+} sender_arg_t;
+
+static int sender(void *arg)
+{
+    sender_arg_t *s = arg;
+    for (uint32_t i = 0; i < s->count; i++)
+        if (mp_pipe_send(s->end, &i, sizeof i, MP_FOREVER) != MP_OK)
+            return 1;
+    if (s->how == 1)
+        mp_pipe_close(s->end);
+    if (s->how == 2) {
+        uint32_t v;
+        size_t len;
+        mp_pipe_recv(s->end, &v, sizeof v, &len, MP_FOREVER); /* nobody sends: blocks */
+    }
+    return 0;
+}
+
+static void peer_ends(int how)
+{
+    mp_conn_t mine, theirs;
+    OK(mp_pipe_create(&mine, &theirs, NULL));
+    mp_process_t p = spawn(sender, &(sender_arg_t){theirs, 5, how}, sizeof(sender_arg_t),
+                           MP_DAEMON_NO);
+    uint32_t v;
+    size_t len;
+    for (uint32_t i = 0; i < 5; i++) {
+        OK(mp_pipe_recv(mine, &v, sizeof v, &len, MP_FOREVER));
+        assert_int_equal(i, v);
+    }
+    if (how == 2) {
+        OK(mp_process_kill(p));
+        assert_int_equal(-MP_SIGKILL, reap(p));
+    }
+    /* nothing more will come: EOF, not a hang */
+    assert_int_equal(MP_EOF, mp_pipe_recv(mine, &v, sizeof v, &len, MP_FOREVER));
+    if (how != 2)
+        assert_int_equal(0, reap(p));
+    OK(mp_pipe_close(mine));
+    if (how != 1)
+        OK(mp_pipe_close(theirs));
+}
+
+static void test_eof_when_the_peer_returns_without_closing(void **state)
+{
+    (void)state;
+    peer_ends(0);
+}
+
+static void test_eof_when_the_peer_closes(void **state)
+{
+    (void)state;
+    peer_ends(1);
+}
+
+static void test_eof_when_the_peer_is_killed(void **state)
+{
+    (void)state;
+    peer_ends(2);
+}
+
+typedef struct {
+    mp_conn_t end;
+    test_signal_t ready;
+} waiter_arg_t;
+
+static int recv_until_eof(void *arg)
+{
+    waiter_arg_t *w = arg;
+    bool ready;
+    mp_pipe_poll(w->end, MP_NOWAIT, &ready); /* take the end over */
+    signal_post(w->ready);
+    uint32_t v;
+    size_t len;
+    return CODE(mp_pipe_recv(w->end, &v, sizeof v, &len, MP_FOREVER));
+}
+
+static void test_blocked_receiver_wakes_when_the_peer_dies(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, NULL));
+    waiter_arg_t wa = {.end = a}, wb = {.end = b};
+    signal_init(&wa.ready);
+    signal_init(&wb.ready);
+    mp_process_t pa = spawn(recv_until_eof, &wa, sizeof wa, MP_DAEMON_NO);
+    OK(signal_wait(wa.ready, MP_FOREVER));
+    mp_process_t pb = spawn(recv_until_eof, &wb, sizeof wb, MP_DAEMON_NO);
+    OK(signal_wait(wb.ready, MP_FOREVER));
+    /* both block in recv, each the other's peer; killing one ends the other's wait */
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(pa, 20));
+    OK(mp_process_kill(pb));
+    assert_int_equal(-MP_SIGKILL, reap(pb));
+    assert_int_equal(CODE(MP_EOF), reap(pa));
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+    signal_destroy(&wa.ready);
+    signal_destroy(&wb.ready);
+}
+
+#define ROUNDS 500
+
+static int echo(void *arg)
+{
+    mp_conn_t end = *(mp_conn_t *)arg;
+    for (;;) {
+        uint32_t v;
+        size_t len;
+        mp_err_t err = mp_pipe_recv(end, &v, sizeof v, &len, MP_FOREVER);
+        if (err == MP_EOF)
+            return 0;
+        if (err != MP_OK || mp_pipe_send(end, &v, len, MP_FOREVER) != MP_OK)
+            return 1;
+    }
+}
+
+static void test_round_trips_between_processes(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, NULL));
+    mp_process_t p = spawn(echo, &b, sizeof b, MP_DAEMON_NO);
+    for (uint32_t i = 0; i < ROUNDS; i++) {
+        uint32_t v;
+        size_t len;
+        OK(mp_pipe_send(a, &i, sizeof i, MP_FOREVER));
+        OK(mp_pipe_recv(a, &v, sizeof v, &len, MP_FOREVER));
+        assert_int_equal(i, v);
+    }
+    OK(mp_pipe_close(a)); /* the echo process sees EOF and returns */
+    assert_int_equal(0, reap(p));
+    OK(mp_pipe_close(b));
+}
+
+static void test_bad_arguments(void **state)
+{
+    (void)state;
+    mp_conn_t a, b, zero = {0};
+    char buf[4];
+    size_t len;
+    bool ready;
+    assert_int_equal(MP_EINVAL, mp_pipe_create(NULL, &b, NULL));
+    assert_int_equal(MP_EINVAL, mp_pipe_create(&a, &b, &(mp_pipe_attr_t){
+                                                       .msg_size = MP_CONF_MAX_MSG_SIZE + 1}));
+    assert_int_equal(MP_EHANDLE, mp_pipe_send(zero, "x", 1, MP_NOWAIT));
+    OK(mp_pipe_create(&a, &b, NULL));
+    assert_int_equal(MP_EINVAL, mp_pipe_send(a, NULL, 1, MP_NOWAIT));
+    assert_int_equal(MP_EINVAL, mp_pipe_recv(b, buf, sizeof buf, NULL, MP_NOWAIT));
+    assert_int_equal(MP_EINVAL, mp_pipe_poll(b, MP_NOWAIT, NULL));
+    mp_queue_t q;
+    OK(mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = 4, .depth = 1}));
+    mp_conn_t q_as_conn = {q.id};
+    assert_int_equal(MP_EHANDLE, mp_pipe_recv(q_as_conn, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_int_equal(MP_EHANDLE, mp_pipe_poll(q_as_conn, MP_NOWAIT, &ready));
+    OK(mp_queue_destroy(q));
+    OK(mp_pipe_close(a));
+    assert_int_equal(MP_ECLOSED, mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+}
+
+int main(void)
+{
+    if (mp_init() != MP_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_duplex_keeps_boundaries_both_ways, no_children_left),
+        cmocka_unit_test_teardown(test_one_way_ends, no_children_left),
+        cmocka_unit_test_teardown(test_poll_does_not_consume, no_children_left),
+        cmocka_unit_test_teardown(test_short_buffer_and_oversize, no_children_left),
+        cmocka_unit_test_teardown(test_closed_peer_gives_the_rest_then_eof, no_children_left),
+        cmocka_unit_test_teardown(test_eof_when_the_peer_returns_without_closing, no_children_left),
+        cmocka_unit_test_teardown(test_eof_when_the_peer_closes, no_children_left),
+        cmocka_unit_test_teardown(test_eof_when_the_peer_is_killed, no_children_left),
+        cmocka_unit_test_teardown(test_blocked_receiver_wakes_when_the_peer_dies, no_children_left),
+        cmocka_unit_test_teardown(test_round_trips_between_processes, no_children_left),
+        cmocka_unit_test_teardown(test_bad_arguments, no_children_left),
+    };
+    return cmocka_run_group_tests_name("pipe", tests, NULL, NULL);
+}
