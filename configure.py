@@ -21,6 +21,8 @@ CORE_TESTS = sorted(glob.glob("tests/core/test_*.c"))
 SIM_TESTS = sorted(glob.glob("tests/host-sim/test_*.c"))
 POSIX_TESTS = sorted(glob.glob("tests/posix/test_*.c"))
 EXAMPLES = sorted(glob.glob("examples/*.c"))
+BENCH = sorted(glob.glob("bench/*.c"))
+PEERS = sorted(glob.glob("bench/peers/*.c"))
 
 POSIX_INC = "-Iport/posix"
 SIM_INC = ("-Iport/task -Iport/task/arch/host -Iboards/host-sim "
@@ -72,6 +74,13 @@ def main():
     w("  command = $in")
     w("  pool = console")
     w("  description = RUN $in")
+    w("rule peer")
+    w("  command = $cc -std=gnu11 -O2 -Wall -Wextra -Werror $in -o $out -lrt -lpthread")
+    w("  description = PEER $out")
+    w("rule bench")
+    w("  command = python3 bench/run.py $builddir")
+    w("  pool = console")
+    w("  description = BENCH mpstatic and its peers, side by side")
     w("rule suites")
     w("  command = bash tools/run_tests.sh $runs")
     w("  pool = console")
@@ -107,7 +116,7 @@ def main():
             test_deps.extend(core_objs)
 
         tests = CORE_TESTS + (SIM_TESTS if variant.startswith("host-sim") else POSIX_TESTS)
-        for src in tests + EXAMPLES:
+        for src in tests + EXAMPLES + (BENCH if variant == "posix" else []):
             o = obj(variant, src)
             w("build %s: cc %s" % (o, src))
             w("  vflags = %s -D_GNU_SOURCE" % vflags)
@@ -141,6 +150,14 @@ def main():
     w("build demo: phony %s" % " ".join("run_" + d.split("/")[1] for d in demos))
     for d in demos:
         w("build run_%s: run %s" % (d.split("/")[1], d))
+    # Benchmarks: the peers are plain C programs (and a Python script) built as users would.
+    peer_bins = []
+    for src in PEERS:
+        exe = "$builddir/bench/peers/%s" % os.path.splitext(os.path.basename(src))[0]
+        w("build %s: peer %s" % (exe, src))
+        peer_bins.append(exe)
+    everything.extend(peer_bins)
+    w("build bench: bench | $builddir/posix/bench/mpstatic %s" % " ".join(peer_bins))
     w("build all: phony %s" % " ".join(everything + test_deps))
     w("default all")
     with open("build.ninja", "w") as f:

@@ -9,8 +9,15 @@
  * Publication. A message becomes visible by one store of tail, made after the slot is
  * completely written, and is consumed by one store of head, made after it is completely
  * copied out. A process killed at any instruction therefore leaves either the whole
- * message or nothing: the next holder of the guard (told MP_EOWNERDEAD) has nothing to
- * repair and simply writes over the unpublished slot.
+ * message or nothing: the next holder of the side (told MP_EOWNERDEAD, or finding the
+ * biased owner dead) has nothing to repair and simply writes over the unpublished slot.
+ *
+ * Sides. Producers share one side, consumers the other (mpi_side_t). While only one
+ * process uses a side, the side is biased to it and an operation is plain loads and
+ * stores: no atomic read-modify-write, no fence, which is what lets one producer and one
+ * consumer reach the speed of a single-producer ring (on this kind of machine every
+ * locked instruction waits for the slot's cache line to travel). A second process
+ * revokes the bias once; the side then works with its guard, for everyone.
  *
  * Sleeping. Guards are held only while copying, never while waiting. A waiter spins
  * briefly (MP_CONF_SPIN) on the index it needs to move, then reads its side's bell,
@@ -81,6 +88,7 @@ static mp_err_t sleep_on(mpi_ring_t *r, _Atomic uint32_t *index, uint32_t seen,
         return MP_OK;
     uint32_t b = atomic_load(bell);
     atomic_fetch_add(sleepers, 1u);
+    (void)mp_port_fence(); /* pairs with light_fence() on the side that would wake us */
     mp_err_t err = MP_OK;
     if (atomic_load(index) == seen && !atomic_load(&r->closed) && (stop == NULL || stop(ctx) == MP_OK))
         err = mpi_wait(bell, b, mpi_until_deadline(until));
@@ -88,13 +96,61 @@ static mp_err_t sleep_on(mpi_ring_t *r, _Atomic uint32_t *index, uint32_t seen,
     return err;
 }
 
-/* Takes a side's guard. Guards are held only for a copy, so even MP_NOWAIT callers wait
- * for one; a holder that died hands it over (MP_EOWNERDEAD: nothing to repair). */
-static mp_err_t take(_Atomic uint32_t *guard, mpi_token_t self, mpi_until_t *until)
+/* The fast side of a handshake with mp_port_fence() (or with a plain fence when the port
+ * has none): orders this process's earlier stores before its later loads. */
+static void light_fence(void)
 {
+    atomic_signal_fence(memory_order_seq_cst);
+    if (!mpi_world.asym)
+        atomic_thread_fence(memory_order_seq_cst);
+}
+
+/* Takes the side away from the process it is biased to, for good. */
+static void revoke(mpi_side_t *s, uint32_t owner)
+{
+    atomic_store_explicit(&s->bias, MPI_BIAS_OFF, memory_order_relaxed);
+    (void)mp_port_fence(); /* the owner now sees OFF, or we see its busy flag */
+    while (atomic_load_explicit(&s->busy, memory_order_acquire) && mpi_token_alive(owner)) {
+        if (mpi_spin_while(&s->busy, 1))
+            continue;
+        /* the owner was preempted inside one operation: let it finish */
+        (void)mpi_wait(&s->busy, 1, mp_port_now() + 1000000u);
+    }
+}
+
+/* Enters a side for one operation; *fast says how it must be left. Guards are held only
+ * for a copy, so even MP_NOWAIT callers wait for one; a holder that died hands it over
+ * (MP_EOWNERDEAD: nothing to repair). */
+static mp_err_t enter(mpi_side_t *s, mpi_token_t self, mpi_until_t *until, bool *fast)
+{
+    if (atomic_load_explicit(&s->bias, memory_order_relaxed) == self) {
+        atomic_store_explicit(&s->busy, 1, memory_order_relaxed);
+        light_fence();
+        if (atomic_load_explicit(&s->bias, memory_order_relaxed) == self) {
+            *fast = true;
+            return MP_OK;
+        }
+        atomic_store_explicit(&s->busy, 0, memory_order_release); /* revoked meanwhile */
+    }
+    *fast = false;
     mpi_until_t forever = mpi_until(MP_FOREVER);
-    mp_err_t err = mpi_guard_take(guard, self, until->timeout == MP_NOWAIT ? &forever : until);
-    return err == MP_EOWNERDEAD ? MP_OK : err;
+    mp_err_t err = mpi_guard_take(&s->guard, self, until->timeout == MP_NOWAIT ? &forever : until);
+    if (err != MP_OK && err != MP_EOWNERDEAD)
+        return err;
+    uint32_t owner = atomic_load_explicit(&s->bias, memory_order_relaxed);
+    if (owner == 0 && mpi_world.asym)
+        atomic_compare_exchange_strong(&s->bias, &owner, self); /* first user: biased to it */
+    else if (owner != 0 && owner != MPI_BIAS_OFF && owner != self)
+        revoke(s, owner);
+    return MP_OK;
+}
+
+static void leave(mpi_side_t *s, bool fast)
+{
+    if (fast)
+        atomic_store_explicit(&s->busy, 0, memory_order_release);
+    else
+        mpi_guard_give(&s->guard);
 }
 
 mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *until,
@@ -109,7 +165,8 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
         mp_err_t err = stop ? stop(ctx) : MP_OK;
         if (err != MP_OK)
             return err;
-        err = take(&r->put_guard, self, until);
+        bool fast;
+        err = enter(&r->put, self, until, &fast);
         if (err != MP_OK)
             return err;
         uint32_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
@@ -121,14 +178,15 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
             memcpy(slot, &n, sizeof n);
             if (len > 0)
                 memcpy(slot + sizeof n, msg, len);
-            atomic_store_explicit(&r->tail, mpi_ring_next(r, t), memory_order_seq_cst);
-            mpi_guard_give(&r->put_guard);
-            if (atomic_load_explicit(&r->get_sleepers, memory_order_seq_cst) != 0)
+            atomic_store_explicit(&r->tail, mpi_ring_next(r, t), memory_order_release);
+            leave(&r->put, fast);
+            light_fence();
+            if (atomic_load_explicit(&r->get_sleepers, memory_order_relaxed) != 0)
                 ring(&r->get_bell, 1);
             return MP_OK;
         }
         uint32_t h = r->head_seen;
-        mpi_guard_give(&r->put_guard);
+        leave(&r->put, fast);
         if (until->timeout == MP_NOWAIT)
             return MP_EFULL;
         err = sleep_on(r, &r->head, h, &r->put_bell, &r->put_sleepers, until, stop, ctx);
@@ -142,7 +200,8 @@ mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_un
 {
     mpi_token_t self = mpi_self_token();
     for (;;) {
-        mp_err_t err = take(&r->get_guard, self, until);
+        bool fast;
+        mp_err_t err = enter(&r->get, self, until, &fast);
         if (err != MP_OK)
             return err;
         uint32_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -159,18 +218,20 @@ mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_un
             } else {
                 if (n > 0)
                     memcpy(buf, slot + sizeof n, n);
-                atomic_store_explicit(&r->head, mpi_ring_next(r, h), memory_order_seq_cst);
+                atomic_store_explicit(&r->head, mpi_ring_next(r, h), memory_order_release);
             }
             if (len != NULL)
                 *len = n;
-            mpi_guard_give(&r->get_guard);
-            if (buf != NULL && err == MP_OK &&
-                atomic_load_explicit(&r->put_sleepers, memory_order_seq_cst) != 0)
-                ring(&r->put_bell, 1);
+            leave(&r->get, fast);
+            if (buf != NULL && err == MP_OK) {
+                light_fence();
+                if (atomic_load_explicit(&r->put_sleepers, memory_order_relaxed) != 0)
+                    ring(&r->put_bell, 1);
+            }
             return err;
         }
         uint32_t t = r->tail_seen;
-        mpi_guard_give(&r->get_guard);
+        leave(&r->get, fast);
         if (atomic_load_explicit(&r->closed, memory_order_acquire) &&
             atomic_load_explicit(&r->tail, memory_order_acquire) == t)
             return MP_ECLOSED;

@@ -43,9 +43,12 @@ mp_err_t mp_init(void)
 
     w->ready = MPI_WORLD_READY;
     mp_err_t err = mp_port_init(w, sizeof *w);
-    if (err != MP_OK)
+    if (err != MP_OK) {
         w->ready = 0;
-    return err;
+        return err;
+    }
+    w->asym = mp_port_fence() == MP_OK;
+    return MP_OK;
 }
 
 mp_err_t mpi_handle_split(uint32_t id, uint32_t kind, uint32_t count, uint32_t *index,

@@ -89,6 +89,18 @@ typedef struct {
  * producer and one consumer never contend for a line they both write.
  * Indices run over [0, limit] and wrap to 0 (limit + 1 is a multiple of depth, 2^32 when
  * depth is a power of two), so counts stay right across the wrap for any depth. */
+/* One side (producers or consumers) of a ring. The first process to use a side gets it
+ * biased to itself: it then works without any atomic read-modify-write, flagging `busy`
+ * around each operation. A second process revokes the bias for good (bias = OFF, then a
+ * global fence, then it waits for busy to clear) and from then on every process of that
+ * side takes the guard. */
+typedef struct {
+    _Atomic uint32_t guard;
+    _Atomic uint32_t bias; /* token of the biased process, 0 = none yet, MPI_BIAS_OFF */
+    _Atomic uint32_t busy; /* the biased process is inside an operation */
+} mpi_side_t;
+#define MPI_BIAS_OFF 0xffffffffu
+
 typedef struct {
     /* read-mostly */
     uint8_t *storage;  /* the slots: a pointer is safe, the world has one address everywhere */
@@ -96,13 +108,13 @@ typedef struct {
     uint32_t mask;     /* depth - 1 when depth is a power of two, else 0 */
     _Atomic uint32_t closed;
     /* producer line */
-    _Alignas(64) _Atomic uint32_t put_guard;
+    _Alignas(64) mpi_side_t put;
     _Atomic uint32_t tail;
-    uint32_t head_seen; /* the producers' cached view of head (under put_guard) */
+    uint32_t head_seen; /* the producers' cached view of head (owned by the put side) */
     /* consumer line */
-    _Alignas(64) _Atomic uint32_t get_guard;
+    _Alignas(64) mpi_side_t get;
     _Atomic uint32_t head;
-    uint32_t tail_seen; /* the consumers' cached view of tail (under get_guard) */
+    uint32_t tail_seen; /* the consumers' cached view of tail (owned by the get side) */
     /* sleepers: written only when someone is about to sleep. Each side sleeps on its
      * bell, which moves after anything it waits for changed (data, space, close, EOF). */
     _Alignas(64) _Atomic uint32_t put_sleepers;
@@ -196,6 +208,7 @@ typedef struct {
 
 typedef struct {
     uint32_t ready; /* MPI_WORLD_READY once mp_init() has run */
+    uint32_t asym;  /* mp_port_fence works: hot paths may skip their fences */
     _Atomic uint32_t join_seq;
     _Atomic uint32_t slot_free[MPI_BITWORDS(MP_CONF_MAX_PROCESSES)];
     mpi_slot_t slots[MP_CONF_MAX_PROCESSES];

@@ -122,6 +122,16 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
 /* mp_port_wake: wakes up to n waiters on addr (UINT32_MAX: all). Never blocks. */
 void mp_port_wake(_Atomic uint32_t *addr, uint32_t n);
 
+/*
+ * mp_port_fence: a full memory barrier on every CPU that runs a process of this world,
+ * before it returns (Linux: membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED); a single-CPU
+ * port: a compiler barrier). It lets the core's hot paths go without any fence: the
+ * rare side of a handshake (a process about to sleep, a second user taking a ring side
+ * over) pays for both. Called by mp_init() once as a probe; MP_ENOTSUP there makes the
+ * core use ordinary fences on both sides instead. Returns MP_OK or MP_ENOTSUP.
+ */
+mp_err_t mp_port_fence(void);
+
 /* mp_port_now: monotonic nanoseconds. Virtual on the host simulation, where it moves
  * only when every task is blocked (it then jumps to the next deadline). */
 mp_time_t mp_port_now(void);

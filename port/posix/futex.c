@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mp_port.h"
+#include "posix.h"
 
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
 {
@@ -35,6 +37,26 @@ void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
 {
     syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE, n > INT_MAX ? INT_MAX : (int)n, NULL,
             NULL, 0);
+}
+
+/* membarrier's global expedited command interrupts only the CPUs running processes that
+ * registered for it: every process of the world registers as it starts. */
+static int fence_ok = -1;
+
+void mpi_posix_fence_register(void)
+{
+    int cmds = (int)syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    fence_ok = cmds >= 0 && (cmds & MEMBARRIER_CMD_GLOBAL_EXPEDITED) &&
+               syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0, 0) == 0;
+}
+
+mp_err_t mp_port_fence(void)
+{
+    if (fence_ok <= 0 || syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0) != 0) {
+        atomic_thread_fence(memory_order_seq_cst);
+        return MP_ENOTSUP;
+    }
+    return MP_OK;
 }
 
 mp_time_t mp_port_now(void)

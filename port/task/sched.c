@@ -334,6 +334,13 @@ mp_time_t mp_port_now(void)
     return mpi_board_now();
 }
 
+mp_err_t mp_port_fence(void)
+{
+    /* One CPU: other tasks run only after a switch, which is a full barrier already. */
+    atomic_signal_fence(memory_order_seq_cst);
+    return MP_OK;
+}
+
 /* ---- for boards ------------------------------------------------------------------- */
 
 uint32_t mpi_task_current(void)

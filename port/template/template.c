@@ -69,6 +69,12 @@ void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
     (void)n;
 }
 
+mp_err_t mp_port_fence(void)
+{
+    atomic_signal_fence(memory_order_seq_cst); /* one CPU, one process */
+    return MP_OK;
+}
+
 mp_time_t mp_port_now(void)
 {
     return 0; /* a real port reads a monotonic counter */

@@ -1,0 +1,358 @@
+/*
+ * mpstatic's own figures, measured exactly as bench/peers/ measures the peers: 64-byte
+ * messages, the parent pinned to CPU 0 and its first child to CPU 1, a warm-up, N timed
+ * operations on CLOCK_MONOTONIC, the median of 3 repetitions. Prints only lines
+ * "figure <name> <value> <unit>". Optional argument: a scale factor for N (default 1).
+ *
+ * Built for the POSIX port at -O2 (build/posix/bench/mpstatic); `ninja bench` runs it
+ * side by side with the peers and prints the ratios.
+ */
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mp/mp.h"
+
+#define REPS 3
+#define MSG 64
+
+static double scale = 1.0;
+
+static void die(const char *what, mp_err_t err)
+{
+    fprintf(stderr, "bench: %s: %s\n", what, mp_strerror(err));
+    exit(1);
+}
+
+#define CHECK(what, expr)                                                                     \
+    do {                                                                                      \
+        mp_err_t e_ = (expr);                                                                 \
+        if (e_ != MP_OK)                                                                      \
+            die(what, e_);                                                                    \
+    } while (0)
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    sched_setaffinity(0, sizeof set, &set);
+}
+
+static long scaled(double n)
+{
+    long v = (long)(n * scale);
+    return v < 1 ? 1 : v;
+}
+
+static double median3(double v[REPS])
+{
+    for (int i = 0; i < REPS; i++)
+        for (int j = i + 1; j < REPS; j++)
+            if (v[j] < v[i]) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+            }
+    return v[REPS / 2];
+}
+
+static mp_process_t start(mp_process_fn fn, const void *arg, size_t size)
+{
+    mp_process_t p;
+    CHECK("create", mp_process_create(&p, &(mp_process_attr_t){.target = fn, .arg = arg,
+                                                              .arg_size = size}));
+    CHECK("start", mp_process_start(p));
+    return p;
+}
+
+static void finish(mp_process_t p)
+{
+    CHECK("join", mp_process_join(p, MP_FOREVER));
+    CHECK("close", mp_process_close(p));
+}
+
+/* ---- queue throughput, 1 producer and 1 consumer --------------------------------------- */
+
+typedef struct {
+    mp_queue_t q;
+    long n;
+    int cpu;
+} stream_t;
+
+static int producer(void *arg)
+{
+    stream_t *s = arg;
+    if (s->cpu >= 0)
+        pin(s->cpu);
+    uint8_t msg[MSG] = {1};
+    for (long i = 0; i < s->n; i++)
+        if (mp_queue_put(s->q, msg, MSG, MP_FOREVER) != MP_OK)
+            return 1;
+    return 0;
+}
+
+static int consumer(void *arg)
+{
+    stream_t *s = arg;
+    if (s->cpu >= 0)
+        pin(s->cpu);
+    uint8_t msg[MSG];
+    size_t len;
+    for (long i = 0; i < s->n; i++)
+        if (mp_queue_get(s->q, msg, sizeof msg, &len, MP_FOREVER) != MP_OK)
+            return 1;
+    return 0;
+}
+
+static double queue_1p1c(bool joinable)
+{
+    mp_queue_t q;
+    CHECK("queue", mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1024,
+                                                          .joinable = joinable}));
+    double rate[REPS];
+    long n = scaled(2000000);
+    for (int r = 0; r < REPS; r++) {
+        stream_t s = {q, n + 1000, 1};
+        mp_process_t p = start(producer, &s, sizeof s);
+        uint8_t msg[MSG];
+        size_t len;
+        for (int i = 0; i < 1000; i++) /* warm-up */
+            CHECK("get", mp_queue_get(q, msg, sizeof msg, &len, MP_FOREVER));
+        uint64_t t0 = now_ns();
+        for (long i = 0; i < n; i++) {
+            CHECK("get", mp_queue_get(q, msg, sizeof msg, &len, MP_FOREVER));
+            if (joinable)
+                CHECK("task_done", mp_queue_task_done(q));
+        }
+        if (joinable) {
+            for (int i = 0; i < 1000; i++)
+                CHECK("task_done", mp_queue_task_done(q));
+            CHECK("join", mp_queue_join(q, MP_FOREVER));
+        }
+        rate[r] = (double)n * 1e9 / (double)(now_ns() - t0);
+        finish(p);
+    }
+    CHECK("destroy", mp_queue_destroy(q));
+    return median3(rate);
+}
+
+/* ---- queue throughput, 4 producers and 4 consumers ---------------------------------- */
+
+static double queue_4p4c(void)
+{
+    mp_queue_t q;
+    CHECK("queue", mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1024}));
+    double rate[REPS];
+    long per = scaled(500000);
+    for (int r = 0; r < REPS; r++) {
+        mp_process_t p[8];
+        uint64_t t0 = now_ns();
+        for (int i = 0; i < 4; i++) {
+            stream_t c = {q, per, -1}, s = {q, per, -1};
+            p[i] = start(consumer, &c, sizeof c);
+            p[4 + i] = start(producer, &s, sizeof s);
+        }
+        for (int i = 0; i < 8; i++)
+            finish(p[i]);
+        rate[r] = (double)(4 * per) * 1e9 / (double)(now_ns() - t0);
+    }
+    CHECK("destroy", mp_queue_destroy(q));
+    return median3(rate);
+}
+
+/* ---- round trips --------------------------------------------------------------------- */
+
+typedef struct {
+    mp_queue_t ping, pong;
+    long n;
+} echo_t;
+
+static int queue_echo(void *arg)
+{
+    echo_t *e = arg;
+    pin(1);
+    uint8_t msg[MSG];
+    size_t len;
+    for (long i = 0; i < e->n; i++) {
+        if (mp_queue_get(e->ping, msg, sizeof msg, &len, MP_FOREVER) != MP_OK ||
+            mp_queue_put(e->pong, msg, len, MP_FOREVER) != MP_OK)
+            return 1;
+    }
+    return 0;
+}
+
+static double queue_roundtrip(void)
+{
+    mp_queue_t ping, pong;
+    CHECK("queue", mp_queue_create(&ping, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1}));
+    CHECK("queue", mp_queue_create(&pong, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1}));
+    double ns[REPS];
+    long n = scaled(200000);
+    for (int r = 0; r < REPS; r++) {
+        echo_t e = {ping, pong, n + 1000};
+        mp_process_t p = start(queue_echo, &e, sizeof e);
+        uint8_t msg[MSG] = {2};
+        size_t len;
+        uint64_t t0 = 0;
+        for (long i = 0; i < n + 1000; i++) {
+            if (i == 1000)
+                t0 = now_ns();
+            CHECK("put", mp_queue_put(ping, msg, MSG, MP_FOREVER));
+            CHECK("get", mp_queue_get(pong, msg, sizeof msg, &len, MP_FOREVER));
+        }
+        ns[r] = (double)(now_ns() - t0) / (double)n;
+        finish(p);
+    }
+    CHECK("destroy", mp_queue_destroy(ping));
+    CHECK("destroy", mp_queue_destroy(pong));
+    return median3(ns);
+}
+
+typedef struct {
+    mp_conn_t end;
+    long n;
+} pipe_echo_t;
+
+static int pipe_echo(void *arg)
+{
+    pipe_echo_t *e = arg;
+    pin(1);
+    uint8_t msg[MSG];
+    size_t len;
+    for (long i = 0; i < e->n; i++)
+        if (mp_pipe_recv(e->end, msg, sizeof msg, &len, MP_FOREVER) != MP_OK ||
+            mp_pipe_send(e->end, msg, len, MP_FOREVER) != MP_OK)
+            return 1;
+    return 0;
+}
+
+static double pipe_roundtrip(void)
+{
+    double ns[REPS];
+    long n = scaled(200000);
+    for (int r = 0; r < REPS; r++) {
+        mp_conn_t a, b;
+        CHECK("pipe", mp_pipe_create(&a, &b, &(mp_pipe_attr_t){.duplex = true, .msg_size = MSG,
+                                                                .depth = 16}));
+        pipe_echo_t e = {b, n + 1000};
+        mp_process_t p = start(pipe_echo, &e, sizeof e);
+        uint8_t msg[MSG] = {3};
+        size_t len;
+        uint64_t t0 = 0;
+        for (long i = 0; i < n + 1000; i++) {
+            if (i == 1000)
+                t0 = now_ns();
+            CHECK("send", mp_pipe_send(a, msg, MSG, MP_FOREVER));
+            CHECK("recv", mp_pipe_recv(a, msg, sizeof msg, &len, MP_FOREVER));
+        }
+        ns[r] = (double)(now_ns() - t0) / (double)n;
+        finish(p);
+        CHECK("close", mp_pipe_close(a));
+        CHECK("close", mp_pipe_close(b));
+    }
+    return median3(ns);
+}
+
+static int pipe_sink(void *arg)
+{
+    pipe_echo_t *e = arg;
+    pin(1);
+    uint8_t msg[MSG] = {4};
+    for (long i = 0; i < e->n; i++)
+        if (mp_pipe_send(e->end, msg, MSG, MP_FOREVER) != MP_OK)
+            return 1;
+    return 0;
+}
+
+static double pipe_throughput(void)
+{
+    double rate[REPS];
+    long n = scaled(2000000);
+    for (int r = 0; r < REPS; r++) {
+        mp_conn_t rd, wr;
+        CHECK("pipe", mp_pipe_create(&rd, &wr, &(mp_pipe_attr_t){.duplex = false, .msg_size = MSG,
+                                                                 .depth = 1024}));
+        pipe_echo_t e = {wr, n + 1000};
+        mp_process_t p = start(pipe_sink, &e, sizeof e);
+        uint8_t msg[MSG];
+        size_t len;
+        uint64_t t0 = 0;
+        for (long i = 0; i < n + 1000; i++) {
+            if (i == 1000)
+                t0 = now_ns();
+            CHECK("recv", mp_pipe_recv(rd, msg, sizeof msg, &len, MP_FOREVER));
+        }
+        rate[r] = (double)n * 1e9 / (double)(now_ns() - t0);
+        finish(p);
+        CHECK("close", mp_pipe_close(rd));
+        CHECK("close", mp_pipe_close(wr));
+    }
+    return median3(rate);
+}
+
+/* ---- processes and locks --------------------------------------------------------------- */
+
+static int nothing(void *arg)
+{
+    (void)arg;
+    return 0;
+}
+
+static double start_join(void)
+{
+    double ns[REPS];
+    long n = scaled(1000);
+    for (int r = 0; r < REPS; r++) {
+        finish(start(nothing, NULL, 0)); /* warm-up */
+        uint64_t t0 = now_ns();
+        for (long i = 0; i < n; i++)
+            finish(start(nothing, NULL, 0));
+        ns[r] = (double)(now_ns() - t0) / (double)n;
+    }
+    return median3(ns);
+}
+
+static double lock_uncontended(void)
+{
+    mp_lock_t l;
+    CHECK("lock", mp_lock_create(&l));
+    double ns[REPS];
+    long n = scaled(10000000);
+    for (int r = 0; r < REPS; r++) {
+        uint64_t t0 = now_ns();
+        for (long i = 0; i < n; i++) {
+            mp_lock_acquire(l, MP_FOREVER);
+            mp_lock_release(l);
+        }
+        ns[r] = (double)(now_ns() - t0) / (double)n;
+    }
+    CHECK("destroy", mp_lock_destroy(l));
+    return median3(ns);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        scale = atof(argv[1]);
+    CHECK("init", mp_init());
+    pin(0);
+    printf("figure mpstatic.queue.throughput %.0f msg/s\n", queue_1p1c(false));
+    printf("figure mpstatic.joinablequeue.throughput %.0f msg/s\n", queue_1p1c(true));
+    printf("figure mpstatic.queue.throughput_4p4c %.0f msg/s\n", queue_4p4c());
+    printf("figure mpstatic.pipe.throughput %.0f msg/s\n", pipe_throughput());
+    printf("figure mpstatic.queue.roundtrip %.0f ns\n", queue_roundtrip());
+    printf("figure mpstatic.pipe.roundtrip %.0f ns\n", pipe_roundtrip());
+    printf("figure mpstatic.process.start_join %.0f ns\n", start_join());
+    printf("figure mpstatic.lock.uncontended %.2f ns\n", lock_uncontended());
+    return 0;
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""ninja bench: runs mpstatic's figures and its peers' in one go, on one machine, and
+prints them side by side as ratios. Absolute figures drift between runs on this kind of
+machine (see shared anchors): only ratios taken in one run are compared.
+
+usage: bench/run.py BUILD_DIR [SCALE]
+"""
+import os
+import subprocess
+import sys
+
+build = sys.argv[1] if len(sys.argv) > 1 else "build"
+scale = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("MP_BENCH_SCALE", "1")
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(cmd):
+    """Runs one program; returns {figure: value}."""
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=True).stdout
+    except (OSError, subprocess.SubprocessError) as e:
+        print("  (%s failed: %s)" % (" ".join(cmd), e), file=sys.stderr)
+        return {}
+    figures = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[0] == "figure":
+            figures[parts[1]] = float(parts[2])
+    return figures
+
+
+f = {}
+peers = os.path.join(build, "bench", "peers")
+# The cache-line limit first and last: a run where the two vCPUs sit close shows here.
+f.update(run([os.path.join(peers, "cacheline"), scale]))
+f.update(run([os.path.join(build, "posix", "bench", "mpstatic"), scale]))
+for p in ("spsc", "pipe", "mqueue", "fork", "mutex"):
+    f.update(run([os.path.join(peers, p), scale]))
+if subprocess.run(["python3", "-c", "import multiprocessing"], capture_output=True).returncode == 0:
+    f.update(run(["python3", os.path.join(here, "peers", "python_mp.py"), scale]))
+late = run([os.path.join(peers, "cacheline"), scale])
+
+# (what, mpstatic figure, peer figure, higher is better, goal ratio or None)
+rows = [
+    ("queue 1P1C 64 B, msg/s", "mpstatic.queue.throughput", "python.queue.throughput", True, 60),
+    ("", "mpstatic.queue.throughput", "pipe.throughput", True, 15),
+    ("", "mpstatic.queue.throughput", "mq.throughput", True, None),
+    ("", "mpstatic.queue.throughput", "spsc.throughput", True, 1.0),
+    ("queue 4P4C 64 B, msg/s", "mpstatic.queue.throughput_4p4c", "python.queue.throughput", True, None),
+    ("JoinableQueue 1P1C, msg/s", "mpstatic.joinablequeue.throughput", "python.joinablequeue.throughput", True, None),
+    ("pipe one-way 64 B, msg/s", "mpstatic.pipe.throughput", "python.pipe.throughput", True, None),
+    ("", "mpstatic.pipe.throughput", "pipe.throughput", True, None),
+    ("round trip, 2 queues, ns", "mpstatic.queue.roundtrip", "cacheline.roundtrip", False, 3.0),
+    ("", "mpstatic.queue.roundtrip", "pipe.roundtrip", False, None),
+    ("", "mpstatic.queue.roundtrip", "mq.roundtrip", False, None),
+    ("round trip, pipe, ns", "mpstatic.pipe.roundtrip", "cacheline.roundtrip", False, 3.0),
+    ("", "mpstatic.pipe.roundtrip", "python.pipe.roundtrip", False, None),
+    ("", "mpstatic.pipe.roundtrip", "spsc.roundtrip", False, None),
+    ("process start + join, ns", "mpstatic.process.start_join", "fork.start_join", False, 1.2),
+    ("", "mpstatic.process.start_join", "python.process.start_join", False, None),
+    ("lock uncontended, ns", "mpstatic.lock.uncontended", "pthread_mutex.uncontended", False, 2.0),
+    ("", "mpstatic.lock.uncontended", "python.lock.uncontended", False, None),
+]
+
+
+def fmt(v):
+    if v >= 1e6:
+        return "%.2f M" % (v / 1e6)
+    if v >= 1e4:
+        return "%.0f k" % (v / 1e3)
+    return "%.1f" % v
+
+
+print("| operation | mpstatic | peer | peer figure | ratio | goal |")
+print("|---|---:|---|---:|---:|---|")
+for what, mine, peer, higher, goal in rows:
+    if mine not in f or peer not in f:
+        print("| %s | %s | %s | (missing) | | |" % (what, fmt(f.get(mine, 0)), peer))
+        continue
+    a, b = f[mine], f[peer]
+    if higher:
+        ratio, text = a / b, "%.1fx faster" % (a / b) if a >= b else "%.2fx (slower)" % (a / b)
+    else:
+        ratio, text = b / a, "%.1fx faster" % (b / a) if b >= a else "%.2fx the peer" % (a / b)
+    if goal is None:
+        g = ""
+    elif higher:
+        g = ("met" if ratio >= goal else "MISSED") + " (>= %gx)" % goal
+    else:
+        limit = goal  # mpstatic must be within goal x the peer
+        g = ("met" if a <= b * limit else "MISSED") + " (<= %gx peer)" % limit
+    print("| %s | %s | %s | %s | %s | %s |" % (what, fmt(a), peer, fmt(b), text, g))
+if "cacheline.roundtrip" in late:
+    print("\ncache-line round trip at the start and end of the run: %.0f ns, %.0f ns"
+          % (f.get("cacheline.roundtrip", 0), late["cacheline.roundtrip"]))
