@@ -174,8 +174,13 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
         return MP_ESYS;
     int fd = pidfds[slot];
     siginfo_t si;
-    for (;;) {
-        si.si_pid = 0;
+    si.si_pid = 0;
+    while (deadline == MP_TIME_NEVER && si.si_pid == 0) {
+        /* nothing to time: one blocking call, as waitpid would be */
+        if (waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED) < 0 && errno != EINTR)
+            return MP_ESYS;
+    }
+    while (si.si_pid == 0) {
         int r = waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG);
         if (r == 0 && si.si_pid != 0)
             break;
