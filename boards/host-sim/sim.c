@@ -22,9 +22,12 @@ static mp_time_t clock_ns;
 static uint64_t seed, rng;
 static mp_sim_deadlock_t policy;
 static char report[4096];
+static bool running; /* mp_init() has set up the scheduler */
 
 mp_err_t mp_sim_seed(uint64_t value)
 {
+    if (running)
+        mpi_task_settle(); /* the replay starts from a settled caller */
     seed = value;
     rng = value * 0x9e3779b97f4a7c15u + 1u;
     return MP_OK;
@@ -80,6 +83,7 @@ void mpi_board_init(void)
 {
     const char *env = getenv("MP_SIM_SEED");
     mp_sim_seed(env ? strtoull(env, NULL, 0) : 0);
+    running = true;
 }
 
 mp_time_t mpi_board_now(void)

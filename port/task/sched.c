@@ -348,6 +348,11 @@ uint32_t mpi_task_current(void)
     return current;
 }
 
+void mpi_task_settle(void)
+{
+    task(current)->deaths_seen = deaths;
+}
+
 bool mpi_task_interrupt_wait(uint32_t slot, mp_err_t err)
 {
     if (slot >= MP_CONF_MAX_PROCESSES || task(slot)->state != MPI_TASK_BLOCKED)

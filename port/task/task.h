@@ -52,6 +52,9 @@ _Noreturn void mpi_task_fault(int sig);
 uint32_t mpi_task_current(void);
 /* Fills buf with one line per live task: its name, state and what it waits on. */
 size_t mpi_task_report(char *buf, size_t size);
+/* The running task has no check in progress (it is in a board call): forget the deaths
+ * it has not been woken for, so a reseeded schedule starts from the same state. */
+void mpi_task_settle(void);
 /* Makes a blocked task's wait return err (the deadlock policy uses it). */
 bool mpi_task_interrupt_wait(uint32_t slot, mp_err_t err);
 
