@@ -173,5 +173,50 @@ size_t mpi_describe_wait(const void *addr, char *buf, size_t size)
             n += mpi_strlcpy(buf + n, owner, size - n);
         return n;
     }
-    return mpi_strlcpy(buf, "an unknown object", size);
+    /* The other objects: a name, a number, and what the word means. */
+    struct {
+        const void *word;
+        const char *what;
+    } found = {NULL, NULL};
+    uint32_t number = 0;
+#define MATCH(w, text, i)                                                                    \
+    do {                                                                                     \
+        if (addr == (const void *)(w)) {                                                     \
+            found.word = (w);                                                                \
+            found.what = (text);                                                             \
+            number = (i);                                                                    \
+        }                                                                                    \
+    } while (0)
+    for (uint32_t i = 0; i < MP_CONF_MAX_QUEUES; i++) {
+        const mpi_ring_t *r = &mpi_world.queues[i].ring;
+        MATCH(&r->get_bell, "a message in Queue #", i);
+        MATCH(&r->put_bell, "room in Queue #", i);
+        MATCH(&r->get.guard, "the consumers' turn in Queue #", i);
+        MATCH(&r->put.guard, "the producers' turn in Queue #", i);
+        MATCH(&mpi_world.queues[i].done, "task_done() on Queue #", i);
+    }
+    for (uint32_t i = 0; i < MP_CONF_MAX_PIPES; i++)
+        for (uint32_t k = 0; k < 2; k++) {
+            const mpi_ring_t *r = &mpi_world.pipes[i].ring[k];
+            MATCH(&r->get_bell, "a message on Pipe #", i);
+            MATCH(&r->put_bell, "room on Pipe #", i);
+        }
+    for (uint32_t i = 0; i < MP_CONF_MAX_SEMAPHORES; i++)
+        MATCH(&mpi_world.semaphores[i].count, "Semaphore #", i);
+    for (uint32_t i = 0; i < MP_CONF_MAX_EVENTS; i++)
+        MATCH(&mpi_world.events[i].flag, "Event #", i);
+    for (uint32_t i = 0; i < MP_CONF_MAX_CONDITIONS; i++)
+        for (uint32_t k = 0; k < MP_CONF_MAX_PROCESSES; k++)
+            MATCH(&mpi_world.conditions[i].signal[k], "a notify of Condition #", i);
+    for (uint32_t i = 0; i < MP_CONF_MAX_BARRIERS; i++) {
+        MATCH(&mpi_world.barriers[i].cycle, "the other parties of Barrier #", i);
+        MATCH(&mpi_world.barriers[i].guard, "the state of Barrier #", i);
+    }
+#undef MATCH
+    if (found.word == NULL)
+        return mpi_strlcpy(buf, "an unknown object", size);
+    n = mpi_strlcpy(buf, found.what, size);
+    if (n < size)
+        n += mpi_utoa(buf + n, size - n, number);
+    return n;
 }

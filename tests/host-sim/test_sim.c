@@ -137,6 +137,34 @@ static void test_deadlock_is_reported_and_can_return_to_main(void **state)
     assert_int_equal(MP_EINVAL, mp_sim_deadlock_report(NULL, 4));
 }
 
+static int get_forever(void *arg)
+{
+    mp_queue_t q = *(mp_queue_t *)arg;
+    char buf[8];
+    size_t len;
+    return CODE(mp_queue_get(q, buf, sizeof buf, &len, MP_FOREVER));
+}
+
+static void test_deadlock_report_names_a_queue(void **state)
+{
+    (void)state;
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_RETURN));
+    mp_queue_t q;
+    OK(mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = 8, .depth = 2}));
+    mp_process_t p;
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = get_forever, .arg = &q,
+                                                  .arg_size = sizeof q, .name = "reader"}));
+    OK(mp_process_start(p));
+    assert_int_equal(MP_EDEADLK, mp_process_join(p, MP_FOREVER));
+    char report[1024];
+    OK(mp_sim_deadlock_report(report, sizeof report));
+    assert_non_null(strstr(report, "reader: blocked, waits for a message in Queue #"));
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_EXIT));
+    OK(mp_queue_close(q)); /* wakes the reader with MP_ECLOSED */
+    assert_int_equal(CODE(MP_ECLOSED), reap(p));
+    OK(mp_queue_destroy(q));
+}
+
 static void test_deadlock_stops_the_simulation_by_default(void **state)
 {
     (void)state;
@@ -164,6 +192,7 @@ int main(void)
         cmocka_unit_test_teardown(test_join_timeout_of_5s_runs_on_the_virtual_clock, no_children_left),
         cmocka_unit_test_teardown(test_same_seed_gives_the_same_interleaving, no_children_left),
         cmocka_unit_test_teardown(test_deadlock_is_reported_and_can_return_to_main, no_children_left),
+        cmocka_unit_test_teardown(test_deadlock_report_names_a_queue, no_children_left),
         cmocka_unit_test_teardown(test_deadlock_stops_the_simulation_by_default, no_children_left),
     };
     return cmocka_run_group_tests_name("host-sim", tests, NULL, NULL);
