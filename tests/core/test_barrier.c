@@ -1,0 +1,407 @@
+/*
+ * Barrier (CPython's threading.Barrier over shared state), including a party that dies
+ * while waiting: the others get MP_EBROKEN instead of hanging (CPython gh-123899).
+ */
+#include "mp_test.h"
+
+/* Long enough never to expire when things work; only bounds a hang when they do not. */
+#define LONG 10000
+#define CYCLES 3
+#define MAX_PARTIES 4
+
+/* ---- parties and action ----------------------------------------------------------------- */
+
+static MP_SHARED uint32_t actions;               /* times the action ran */
+static MP_SHARED uint32_t runner[CYCLES];        /* pid of who ran it, per cycle (0: main) */
+static MP_SHARED uint32_t index_of[MAX_PARTIES][CYCLES];
+static MP_SHARED uint32_t actions_seen[MAX_PARTIES][CYCLES]; /* `actions` once released */
+
+static void count_action(void)
+{
+    mp_process_t me;
+    uint32_t pid = 0;
+    if (mp_process_self(&me) == MP_OK)
+        (void)mp_process_pid(me, &pid);
+    if (actions < CYCLES)
+        runner[actions] = pid;
+    actions++;
+}
+
+typedef struct {
+    mp_barrier_t b;
+    mp_timeout_t timeout;
+    uint32_t id;     /* row in index_of / actions_seen */
+    uint32_t cycles; /* waits to make */
+} party_arg_t;
+
+/* Waits `cycles` times, recording each index and what the action count was once
+ * released. Exit code: 0, or CODE(what the failing wait said). */
+static int party(void *arg)
+{
+    party_arg_t *a = arg;
+    for (uint32_t k = 0; k < a->cycles; k++) {
+        uint32_t index = UINT32_MAX;
+        mp_err_t err = mp_barrier_wait(a->b, a->timeout, &index);
+        if (err != MP_OK)
+            return CODE(err);
+        if (k < CYCLES) {
+            index_of[a->id][k] = index;
+            actions_seen[a->id][k] = actions;
+        }
+    }
+    return 0;
+}
+
+static mp_process_t spawn_party(mp_barrier_t b, mp_timeout_t timeout, uint32_t id,
+                                uint32_t cycles)
+{
+    party_arg_t a = {.b = b, .timeout = timeout, .id = id, .cycles = cycles};
+    return spawn(party, &a, sizeof a, MP_DAEMON_YES);
+}
+
+/* Returns once n parties wait on b. Polls the barrier's own count; the short timed wait
+ * between looks only lets the others run (it blocks, so the simulation switches). */
+static void wait_until_waiting(mp_barrier_t b, uint32_t n)
+{
+    mp_event_t never;
+    uint32_t waiting = 0;
+    bool broken = false;
+    OK(mp_event_create(&never));
+    for (int looks = 0; looks < LONG; looks++) {
+        OK(mp_barrier_n_waiting(b, &waiting));
+        OK(mp_barrier_broken(b, &broken));
+        if (waiting >= n || broken)
+            break;
+        assert_int_equal(MP_ETIMEDOUT, mp_event_wait(never, 1));
+    }
+    OK(mp_event_destroy(never));
+    assert_false(broken);
+    assert_int_equal(n, waiting);
+}
+
+static void reset_records(void)
+{
+    actions = 0;
+    for (uint32_t k = 0; k < CYCLES; k++) {
+        runner[k] = UINT32_MAX;
+        for (uint32_t i = 0; i < MAX_PARTIES; i++) {
+            index_of[i][k] = UINT32_MAX;
+            actions_seen[i][k] = UINT32_MAX;
+        }
+    }
+}
+
+/* Joins a child that must end soon: fails instead of hanging when it does not. Children
+ * are started daemonic, so one left blocked by a failed test ends with the suite. */
+static int reap_soon(mp_process_t p)
+{
+    OK(mp_process_join(p, LONG));
+    return reap(p);
+}
+
+/* ---- creation and queries ---------------------------------------------------------- */
+
+static void test_parties_must_be_at_least_one(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    uint32_t parties = 0;
+    assert_int_equal(MP_EINVAL, mp_barrier_create(&b, 0, NULL));
+    assert_int_equal(MP_EINVAL, mp_barrier_create(NULL, 2, NULL));
+    OK(mp_barrier_create(&b, 1, NULL));
+    OK(mp_barrier_parties(b, &parties));
+    assert_int_equal(1, parties);
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_barrier_of_one_never_blocks(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    uint32_t index = 99, waiting = 99;
+    bool broken = true;
+    reset_records();
+    OK(mp_barrier_create(&b, 1, count_action));
+    for (int i = 0; i < CYCLES; i++) {
+        index = 99;
+        OK(mp_barrier_wait(b, MP_FOREVER, &index));
+        assert_int_equal(0, index);
+        assert_int_equal(i + 1, actions);
+        assert_int_equal(0, runner[i]); /* run by the main process, the last to arrive */
+    }
+    OK(mp_barrier_wait(b, MP_NOWAIT, NULL)); /* no timeout even with no time at all */
+    OK(mp_barrier_n_waiting(b, &waiting));
+    assert_int_equal(0, waiting);
+    OK(mp_barrier_broken(b, &broken));
+    assert_false(broken);
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_queries_follow_the_arrivals(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    uint32_t parties = 0, waiting = 99, index = 99;
+    bool broken = true;
+    OK(mp_barrier_create(&b, 3, NULL));
+    OK(mp_barrier_parties(b, &parties));
+    assert_int_equal(3, parties);
+    OK(mp_barrier_n_waiting(b, &waiting));
+    assert_int_equal(0, waiting);
+    OK(mp_barrier_broken(b, &broken));
+    assert_false(broken);
+    mp_process_t p1 = spawn_party(b, MP_FOREVER, 0, 1);
+    wait_until_waiting(b, 1);
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(p1, 20)); /* does not pass alone */
+    mp_process_t p2 = spawn_party(b, MP_FOREVER, 1, 1);
+    wait_until_waiting(b, 2);
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(p2, 20));
+    OK(mp_barrier_wait(b, LONG, &index)); /* the third releases them */
+    assert_int_equal(2, index);
+    assert_int_equal(0, reap_soon(p1));
+    assert_int_equal(0, reap_soon(p2));
+    OK(mp_barrier_n_waiting(b, &waiting));
+    assert_int_equal(0, waiting);
+    OK(mp_barrier_broken(b, &broken));
+    assert_false(broken);
+    assert_int_equal(MP_EINVAL, mp_barrier_parties(b, NULL));
+    assert_int_equal(MP_EINVAL, mp_barrier_n_waiting(b, NULL));
+    assert_int_equal(MP_EINVAL, mp_barrier_broken(b, NULL));
+    OK(mp_barrier_destroy(b));
+}
+
+/* ---- cycles ----------------------------------------------------------------------------- */
+
+static void test_indices_are_distinct_within_each_cycle(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    mp_process_t p[MAX_PARTIES - 1];
+    uint32_t mine[CYCLES];
+    reset_records();
+    OK(mp_barrier_create(&b, MAX_PARTIES, NULL));
+    for (uint32_t i = 0; i < MAX_PARTIES - 1; i++)
+        p[i] = spawn_party(b, MP_FOREVER, i, CYCLES);
+    for (uint32_t k = 0; k < CYCLES; k++)
+        OK(mp_barrier_wait(b, LONG, &mine[k]));
+    for (uint32_t i = 0; i < MAX_PARTIES - 1; i++)
+        assert_int_equal(0, reap_soon(p[i]));
+    for (uint32_t k = 0; k < CYCLES; k++) {
+        uint32_t seen = 1u << mine[k];
+        for (uint32_t i = 0; i < MAX_PARTIES - 1; i++) {
+            assert_true(index_of[i][k] < MAX_PARTIES);
+            seen |= 1u << index_of[i][k];
+        }
+        assert_int_equal((1u << MAX_PARTIES) - 1, seen); /* 0..parties-1, each once */
+    }
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_action_runs_once_per_cycle_in_the_last_to_arrive_before_any_release(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    mp_process_t p[2];
+    uint32_t pid[2], mine[CYCLES], seen_by_main[CYCLES];
+    reset_records();
+    OK(mp_barrier_create(&b, 3, count_action));
+    for (uint32_t i = 0; i < 2; i++) {
+        p[i] = spawn_party(b, MP_FOREVER, i, CYCLES);
+        OK(mp_process_pid(p[i], &pid[i]));
+    }
+    for (uint32_t k = 0; k < CYCLES; k++) {
+        OK(mp_barrier_wait(b, LONG, &mine[k]));
+        seen_by_main[k] = actions;
+    }
+    for (uint32_t i = 0; i < 2; i++)
+        assert_int_equal(0, reap_soon(p[i]));
+    assert_int_equal(CYCLES, actions);
+    for (uint32_t k = 0; k < CYCLES; k++) {
+        /* released only after the action of its own cycle, and before the next one's
+         * (which needs every party, this one included) */
+        assert_int_equal(k + 1, seen_by_main[k]);
+        assert_int_equal(k + 1, actions_seen[0][k]);
+        assert_int_equal(k + 1, actions_seen[1][k]);
+        /* run by the party that got the last index */
+        uint32_t last = mine[k] == 2 ? 0 : index_of[0][k] == 2 ? pid[0]
+                                          : index_of[1][k] == 2 ? pid[1] : UINT32_MAX;
+        assert_int_not_equal(UINT32_MAX, last);
+        assert_int_equal(last, runner[k]);
+    }
+    OK(mp_barrier_destroy(b));
+}
+
+/* ---- breaking ------------------------------------------------------------------------------ */
+
+static void test_abort_breaks_the_barrier_until_reset(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    uint32_t waiting = 99, index = 99;
+    bool broken = false;
+    OK(mp_barrier_create(&b, 2, NULL));
+    mp_process_t p = spawn_party(b, MP_FOREVER, 0, 1);
+    wait_until_waiting(b, 1);
+    OK(mp_barrier_abort(b));
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p)); /* the waiter was released */
+    OK(mp_barrier_broken(b, &broken));
+    assert_true(broken);
+    OK(mp_barrier_n_waiting(b, &waiting));
+    assert_int_equal(0, waiting);
+    /* later waits fail at once: a child waiting forever returns */
+    p = spawn_party(b, MP_FOREVER, 0, 1);
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p));
+    assert_int_equal(MP_EBROKEN, mp_barrier_wait(b, MP_NOWAIT, NULL));
+    OK(mp_barrier_abort(b)); /* aborting a broken barrier is fine */
+    OK(mp_barrier_reset(b));
+    OK(mp_barrier_broken(b, &broken));
+    assert_false(broken);
+    p = spawn_party(b, MP_FOREVER, 0, 1);
+    OK(mp_barrier_wait(b, LONG, &index)); /* usable again */
+    assert_true(index < 2);
+    assert_int_equal(0, reap_soon(p));
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_reset_releases_the_waiters_broken_and_leaves_it_usable(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    uint32_t waiting = 99;
+    bool broken = true;
+    OK(mp_barrier_create(&b, 3, NULL));
+    mp_process_t p1 = spawn_party(b, MP_FOREVER, 0, 1);
+    mp_process_t p2 = spawn_party(b, MP_FOREVER, 1, 1);
+    wait_until_waiting(b, 2);
+    OK(mp_barrier_reset(b));
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p1));
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p2));
+    OK(mp_barrier_broken(b, &broken));
+    assert_false(broken);
+    OK(mp_barrier_n_waiting(b, &waiting));
+    assert_int_equal(0, waiting);
+    p1 = spawn_party(b, MP_FOREVER, 0, 1);
+    p2 = spawn_party(b, MP_FOREVER, 1, 1);
+    OK(mp_barrier_wait(b, LONG, NULL));
+    assert_int_equal(0, reap_soon(p1));
+    assert_int_equal(0, reap_soon(p2));
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_a_wait_that_times_out_breaks_the_barrier_for_everyone(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    bool broken = false;
+    OK(mp_barrier_create(&b, 3, NULL));
+    mp_process_t p = spawn_party(b, MP_FOREVER, 0, 1);
+    wait_until_waiting(b, 1);
+    assert_int_equal(MP_EBROKEN, mp_barrier_wait(b, 20, NULL)); /* as in CPython */
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p));
+    OK(mp_barrier_broken(b, &broken));
+    assert_true(broken);
+    p = spawn_party(b, MP_FOREVER, 0, 1);
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p)); /* at once */
+    OK(mp_barrier_reset(b));
+
+    /* the same when the one that times out is a child */
+    mp_process_t waits = spawn_party(b, MP_FOREVER, 0, 1);
+    wait_until_waiting(b, 1);
+    mp_process_t times_out = spawn_party(b, 20, 1, 1);
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(times_out));
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(waits));
+    OK(mp_barrier_broken(b, &broken));
+    assert_true(broken);
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_a_waiting_party_that_is_killed_breaks_the_barrier(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    bool broken = false;
+    OK(mp_barrier_create(&b, 3, NULL));
+    mp_process_t victim = spawn_party(b, MP_FOREVER, 0, 1);
+    mp_process_t survivor = spawn_party(b, MP_FOREVER, 1, 1);
+    wait_until_waiting(b, 2);
+    OK(mp_process_kill(victim));
+    assert_int_equal(-MP_SIGKILL, reap_soon(victim));
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(survivor)); /* instead of hanging */
+    OK(mp_barrier_broken(b, &broken));
+    assert_true(broken);
+    assert_int_equal(MP_EBROKEN, mp_barrier_wait(b, MP_NOWAIT, NULL));
+    OK(mp_barrier_reset(b)); /* and it can be used again */
+    mp_process_t p1 = spawn_party(b, MP_FOREVER, 0, 1);
+    mp_process_t p2 = spawn_party(b, MP_FOREVER, 1, 1);
+    OK(mp_barrier_wait(b, LONG, NULL));
+    assert_int_equal(0, reap_soon(p1));
+    assert_int_equal(0, reap_soon(p2));
+    OK(mp_barrier_destroy(b));
+}
+
+/* ---- handles ------------------------------------------------------------------------------ */
+
+static void test_destroyed_barrier_is_stale_and_foreign_handles_are_refused(void **state)
+{
+    (void)state;
+    mp_barrier_t b, again, zero = {0};
+    mp_event_t e;
+    uint32_t n;
+    bool broken;
+    OK(mp_barrier_create(&b, 2, NULL));
+    OK(mp_barrier_destroy(b));
+    assert_int_equal(MP_ESTALE, mp_barrier_wait(b, MP_FOREVER, NULL));
+    assert_int_equal(MP_ESTALE, mp_barrier_abort(b));
+    assert_int_equal(MP_ESTALE, mp_barrier_reset(b));
+    assert_int_equal(MP_ESTALE, mp_barrier_parties(b, &n));
+    assert_int_equal(MP_ESTALE, mp_barrier_n_waiting(b, &n));
+    assert_int_equal(MP_ESTALE, mp_barrier_broken(b, &broken));
+    assert_int_equal(MP_ESTALE, mp_barrier_destroy(b));
+    OK(mp_barrier_create(&again, 1, NULL));
+    assert_int_not_equal(b.id, again.id);
+    assert_int_equal(MP_ESTALE, mp_barrier_abort(b));
+    OK(mp_barrier_broken(again, &broken));
+    assert_false(broken); /* the stale abort did not reach the new barrier */
+    OK(mp_event_create(&e));
+    mp_barrier_t e_as_b = {e.id};
+    assert_int_equal(MP_EHANDLE, mp_barrier_wait(e_as_b, MP_FOREVER, NULL));
+    assert_int_equal(MP_EHANDLE, mp_barrier_abort(e_as_b));
+    assert_int_equal(MP_EHANDLE, mp_barrier_parties(zero, &n));
+    assert_int_equal(MP_EHANDLE, mp_barrier_destroy(zero));
+    OK(mp_event_destroy(e));
+    OK(mp_barrier_destroy(again));
+}
+
+static void test_table_full_is_reported(void **state)
+{
+    (void)state;
+    mp_barrier_t all[MP_CONF_MAX_BARRIERS + 1];
+    size_t n = 0;
+    mp_err_t err = MP_OK;
+    while (n <= MP_CONF_MAX_BARRIERS && (err = mp_barrier_create(&all[n], 2, NULL)) == MP_OK)
+        n++;
+    assert_int_equal(MP_CONF_MAX_BARRIERS, n);
+    assert_int_equal(MP_ENOSLOT, err);
+    for (size_t i = 0; i < n; i++)
+        OK(mp_barrier_destroy(all[i]));
+}
+
+int main(void)
+{
+    if (mp_init() != MP_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_parties_must_be_at_least_one, no_children_left),
+        cmocka_unit_test_teardown(test_barrier_of_one_never_blocks, no_children_left),
+        cmocka_unit_test_teardown(test_queries_follow_the_arrivals, no_children_left),
+        cmocka_unit_test_teardown(test_indices_are_distinct_within_each_cycle, no_children_left),
+        cmocka_unit_test_teardown(test_action_runs_once_per_cycle_in_the_last_to_arrive_before_any_release, no_children_left),
+        cmocka_unit_test_teardown(test_abort_breaks_the_barrier_until_reset, no_children_left),
+        cmocka_unit_test_teardown(test_reset_releases_the_waiters_broken_and_leaves_it_usable, no_children_left),
+        cmocka_unit_test_teardown(test_a_wait_that_times_out_breaks_the_barrier_for_everyone, no_children_left),
+        cmocka_unit_test_teardown(test_a_waiting_party_that_is_killed_breaks_the_barrier, no_children_left),
+        cmocka_unit_test_teardown(test_destroyed_barrier_is_stale_and_foreign_handles_are_refused, no_children_left),
+        cmocka_unit_test_teardown(test_table_full_is_reported, no_children_left),
+    };
+    return cmocka_run_group_tests_name("barrier", tests, NULL, NULL);
+}
