@@ -51,6 +51,15 @@ static mpi_ring_t *outgoing(end_t e)
     return e.end == 1 ? &e.p->ring[0] : NULL;
 }
 
+/* Records who uses the end; written only when it changes, because both ends' owner words
+ * share a cache line and a store per message would bounce it between the two CPUs. */
+static void claim(end_t e)
+{
+    mpi_token_t self = mpi_self_token();
+    if (atomic_load_explicit(&e.p->owner[e.end], memory_order_relaxed) != self)
+        atomic_store(&e.p->owner[e.end], self);
+}
+
 static mp_err_t peer_gone(const void *ctx)
 {
     const end_t *e = ctx;
@@ -110,7 +119,7 @@ mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t t
         return MP_EREADONLY;
     if (msg == NULL && len > 0)
         return MP_EINVAL;
-    atomic_store(&e.p->owner[e.end], mpi_self_token());
+    claim(e);
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_put(r, msg, len, &until, peer_gone, &e);
     return err == MP_EFULL ? MP_EAGAIN : err;
@@ -127,7 +136,7 @@ mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_tim
         return MP_EWRITEONLY;
     if (len == NULL || (buf == NULL && size > 0))
         return MP_EINVAL;
-    atomic_store(&e.p->owner[e.end], mpi_self_token());
+    claim(e);
     static uint8_t none;
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_get(r, buf ? buf : &none, size, len, &until, peer_gone, &e);
@@ -145,7 +154,7 @@ mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
     mpi_ring_t *r = incoming(e);
     if (r == NULL)
         return MP_EWRITEONLY;
-    atomic_store(&e.p->owner[e.end], mpi_self_token());
+    claim(e);
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_get(r, NULL, 0, NULL, &until, peer_gone, &e);
     *ready = err == MP_OK || err == MP_EOF;

@@ -138,10 +138,16 @@ static mp_err_t enter(mpi_side_t *s, mpi_token_t self, mpi_until_t *until, bool 
     if (err != MP_OK && err != MP_EOWNERDEAD)
         return err;
     uint32_t owner = atomic_load_explicit(&s->bias, memory_order_relaxed);
-    if (owner == 0 && mpi_world.asym)
-        atomic_compare_exchange_strong(&s->bias, &owner, self); /* first user: biased to it */
-    else if (owner != 0 && owner != MPI_BIAS_OFF && owner != self)
-        revoke(s, owner);
+    if (owner == MPI_BIAS_OFF || owner == self)
+        return MP_OK;
+    if (owner == 0 || !mpi_token_alive(owner)) {
+        /* the first user, or the successor of one that died (a replaced worker): biased
+         * to it; a dead owner cannot be inside an operation any more */
+        if (mpi_world.asym)
+            atomic_compare_exchange_strong(&s->bias, &owner, self);
+    } else {
+        revoke(s, owner); /* two live users: this side takes the guard from now on */
+    }
     return MP_OK;
 }
 

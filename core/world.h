@@ -91,9 +91,9 @@ typedef struct {
  * depth is a power of two), so counts stay right across the wrap for any depth. */
 /* One side (producers or consumers) of a ring. The first process to use a side gets it
  * biased to itself: it then works without any atomic read-modify-write, flagging `busy`
- * around each operation. A second process revokes the bias for good (bias = OFF, then a
- * global fence, then it waits for busy to clear) and from then on every process of that
- * side takes the guard. */
+ * around each operation. When its owner dies, the next user inherits the bias. A second
+ * live user revokes it for good (bias = OFF, then a global fence, then it waits for busy
+ * to clear) and from then on every process of that side takes the guard. */
 typedef struct {
     _Atomic uint32_t guard;
     _Atomic uint32_t bias; /* token of the biased process, 0 = none yet, MPI_BIAS_OFF */
