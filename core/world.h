@@ -107,17 +107,17 @@ typedef struct {
     uint32_t depth, msg_size, stride, limit;
     uint32_t mask;     /* depth - 1 when depth is a power of two, else 0 */
     _Atomic uint32_t closed;
-    /* producer line */
-    _Alignas(64) mpi_side_t put;
-    _Atomic uint32_t tail;
-    uint32_t head_seen; /* the producers' cached view of head (owned by the put side) */
-    /* consumer line */
-    _Alignas(64) mpi_side_t get;
-    _Atomic uint32_t head;
-    uint32_t tail_seen; /* the consumers' cached view of tail (owned by the get side) */
+    /* producers' own line, then the index they publish, which consumers read */
+    _Alignas(MP_CONF_CACHE_LINE) mpi_side_t put;
+    uint32_t head_seen; /* the producers' cached view of head */
+    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t tail;
+    /* consumers' own line, then the index they publish */
+    _Alignas(MP_CONF_CACHE_LINE) mpi_side_t get;
+    uint32_t tail_seen; /* the consumers' cached view of tail */
+    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t head;
     /* sleepers: written only when someone is about to sleep. Each side sleeps on its
      * bell, which moves after anything it waits for changed (data, space, close, EOF). */
-    _Alignas(64) _Atomic uint32_t put_sleepers;
+    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t put_sleepers;
     _Atomic uint32_t get_sleepers;
     _Atomic uint32_t put_bell;
     _Atomic uint32_t get_bell;
@@ -128,7 +128,7 @@ typedef struct {
     uint32_t pad;
     mpi_ring_t ring;
     /* JoinableQueue: tasks done so far; unfinished = tail - done (mod the ring's limit) */
-    _Alignas(64) _Atomic uint32_t done;
+    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t done;
     _Atomic uint32_t join_sleepers;
 } mpi_queue_t;
 #define MPI_QUEUE_JOINABLE 1u

@@ -104,6 +104,12 @@
 #define MP_CONF_RELAX() ((void)0)
 #endif
 
+/* Cache line size: objects written by different processes are kept this far apart, and
+ * queue slots never straddle a line. A cacheless microcontroller sets it to 8. */
+#ifndef MP_CONF_CACHE_LINE
+#define MP_CONF_CACHE_LINE 64
+#endif
+
 /* Alignment of the runtime's shared state: a page where the port maps it shared. */
 #ifndef MP_CONF_WORLD_ALIGN
 #define MP_CONF_WORLD_ALIGN 64
@@ -145,6 +151,8 @@ _Static_assert(MP_CONF_ARENA_SIZE >= 0 && MP_CONF_ARENA_SIZE % 64 == 0 &&
 _Static_assert(MP_CONF_STACK_SIZE >= 256 && MP_CONF_STACK_SIZE % 16 == 0,
                "MP_CONF_STACK_SIZE must be at least 256 and a multiple of 16");
 _Static_assert(MP_CONF_SPIN >= 0, "MP_CONF_SPIN must not be negative");
+_Static_assert(MP_CONF_CACHE_LINE >= 8 && (MP_CONF_CACHE_LINE & (MP_CONF_CACHE_LINE - 1)) == 0,
+               "MP_CONF_CACHE_LINE must be a power of two, at least 8");
 _Static_assert(MP_CONF_WORLD_ALIGN >= 8 &&
                    (MP_CONF_WORLD_ALIGN & (MP_CONF_WORLD_ALIGN - 1)) == 0,
                "MP_CONF_WORLD_ALIGN must be a power of two, at least 8");

@@ -43,8 +43,17 @@ typedef struct {
     bool joinable;     /* JoinableQueue: task_done/join */
 } mp_queue_attr_t;
 
-/* Bytes of storage a queue of this shape needs (a constant expression). */
-#define MP_QUEUE_SLOT_SIZE(msg_size) ((((msg_size) + 4u) + 7u) & ~7u)
+/* Bytes of storage a queue of this shape needs (a constant expression). A slot holds a
+ * 4-byte length and the message; it is sized so that it never straddles a cache line
+ * (a power of two up to half a line, whole lines beyond), since two processes writing
+ * neighbouring messages on one line would bounce it between their CPUs. */
+#define MPI_SLOT_BYTES(msg_size) ((uint32_t)(msg_size) + 4u)
+#define MPI_POW2_AT_LEAST(n)                                                                   \
+    ((n) <= 8u ? 8u : (n) <= 16u ? 16u : (n) <= 32u ? 32u : (n) <= 64u ? 64u : 128u)
+#define MP_QUEUE_SLOT_SIZE(msg_size)                                                           \
+    (MPI_SLOT_BYTES(msg_size) <= MP_CONF_CACHE_LINE / 2u                                       \
+         ? MPI_POW2_AT_LEAST(MPI_SLOT_BYTES(msg_size))                                         \
+         : (MPI_SLOT_BYTES(msg_size) + MP_CONF_CACHE_LINE - 1u) & ~(MP_CONF_CACHE_LINE - 1u))
 #define MP_QUEUE_STORAGE_SIZE(msg_size, depth) (MP_QUEUE_SLOT_SIZE(msg_size) * (depth))
 
 /* A queue whose storage is fixed at compile time, in the shared world, instead of taken
@@ -59,7 +68,7 @@ typedef struct {
 
 #define MP_QUEUE_DEFINE(name, msg_size_, depth_)                                             \
     _Static_assert((msg_size_) >= 1 && (depth_) >= 1, "queue " #name ": bad shape");        \
-    static MP_SHARED _Alignas(64) uint8_t name##_storage[MP_QUEUE_STORAGE_SIZE(msg_size_,    \
+    static MP_SHARED _Alignas(MP_CONF_CACHE_LINE) uint8_t name##_storage[MP_QUEUE_STORAGE_SIZE(msg_size_,    \
                                                                                 depth_)];   \
     static const mp_queue_static_t name = {name##_storage, sizeof name##_storage,           \
                                            (msg_size_), (depth_)}
