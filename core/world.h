@@ -107,14 +107,15 @@ typedef struct {
     uint32_t depth, msg_size, stride, limit;
     uint32_t mask;     /* depth - 1 when depth is a power of two, else 0 */
     _Atomic uint32_t closed;
-    /* producers' own line, then the index they publish, which consumers read */
+    /* producer line (one line with the index it publishes: fewer lines to move per round
+     * trip, which measured faster than giving the private part a line of its own) */
     _Alignas(MP_CONF_CACHE_LINE) mpi_side_t put;
+    _Atomic uint32_t tail;
     uint32_t head_seen; /* the producers' cached view of head */
-    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t tail;
-    /* consumers' own line, then the index they publish */
+    /* consumer line */
     _Alignas(MP_CONF_CACHE_LINE) mpi_side_t get;
+    _Atomic uint32_t head;
     uint32_t tail_seen; /* the consumers' cached view of tail */
-    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t head;
     /* sleepers: written only when someone is about to sleep. Each side sleeps on its
      * bell, which moves after anything it waits for changed (data, space, close, EOF). */
     _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t put_sleepers;
