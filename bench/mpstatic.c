@@ -7,20 +7,21 @@
  * Built for the POSIX port at -O2 (build/posix/bench/mpstatic); `ninja bench` runs it
  * side by side with the peers and prints the ratios.
  */
-#include <sched.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
 #include "mp/mp.h"
 
-#define REPS 3
+#define BENCH_NAME "mpstatic"
+#include "harness.h"
+
 #define MSG 64
 
 static double scale = 1.0;
 
-static void die(const char *what, mp_err_t err)
+static long scaled_by(double n)
+{
+    return scaled(n, scale);
+}
+
+static void fail(const char *what, mp_err_t err)
 {
     fprintf(stderr, "bench: %s: %s\n", what, mp_strerror(err));
     exit(1);
@@ -30,41 +31,8 @@ static void die(const char *what, mp_err_t err)
     do {                                                                                      \
         mp_err_t e_ = (expr);                                                                 \
         if (e_ != MP_OK)                                                                      \
-            die(what, e_);                                                                    \
+            fail(what, e_);                                                                    \
     } while (0)
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void pin(int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    sched_setaffinity(0, sizeof set, &set);
-}
-
-static long scaled(double n)
-{
-    long v = (long)(n * scale);
-    return v < 1 ? 1 : v;
-}
-
-static double median3(double v[REPS])
-{
-    for (int i = 0; i < REPS; i++)
-        for (int j = i + 1; j < REPS; j++)
-            if (v[j] < v[i]) {
-                double t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-            }
-    return v[REPS / 2];
-}
 
 static mp_process_t start(mp_process_fn fn, const void *arg, size_t size)
 {
@@ -120,7 +88,7 @@ static double queue_1p1c(bool joinable)
     CHECK("queue", mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1024,
                                                           .joinable = joinable}));
     double rate[REPS];
-    long n = scaled(2000000);
+    long n = scaled_by(2000000);
     for (int r = 0; r < REPS; r++) {
         stream_t s = {q, n + 1000, 1};
         mp_process_t p = start(producer, &s, sizeof s);
@@ -153,7 +121,7 @@ static double queue_4p4c(void)
     mp_queue_t q;
     CHECK("queue", mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1024}));
     double rate[REPS];
-    long per = scaled(500000);
+    long per = scaled_by(500000);
     for (int r = 0; r < REPS; r++) {
         mp_process_t p[8];
         uint64_t t0 = now_ns();
@@ -197,7 +165,7 @@ static double queue_roundtrip(void)
     CHECK("queue", mp_queue_create(&ping, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1}));
     CHECK("queue", mp_queue_create(&pong, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1}));
     double ns[REPS];
-    long n = scaled(200000);
+    long n = scaled_by(200000);
     for (int r = 0; r < REPS; r++) {
         echo_t e = {ping, pong, n + 1000};
         mp_process_t p = start(queue_echo, &e, sizeof e);
@@ -239,7 +207,7 @@ static int pipe_echo(void *arg)
 static double pipe_roundtrip(void)
 {
     double ns[REPS];
-    long n = scaled(200000);
+    long n = scaled_by(200000);
     for (int r = 0; r < REPS; r++) {
         mp_conn_t a, b;
         CHECK("pipe", mp_pipe_create(&a, &b, &(mp_pipe_attr_t){.duplex = true, .msg_size = MSG,
@@ -277,7 +245,7 @@ static int pipe_sink(void *arg)
 static double pipe_throughput(void)
 {
     double rate[REPS];
-    long n = scaled(2000000);
+    long n = scaled_by(2000000);
     for (int r = 0; r < REPS; r++) {
         mp_conn_t rd, wr;
         CHECK("pipe", mp_pipe_create(&rd, &wr, &(mp_pipe_attr_t){.duplex = false, .msg_size = MSG,
@@ -311,7 +279,7 @@ static int nothing(void *arg)
 static double start_join(void)
 {
     double ns[REPS];
-    long n = scaled(1000);
+    long n = scaled_by(1000);
     for (int r = 0; r < REPS; r++) {
         finish(start(nothing, NULL, 0)); /* warm-up */
         uint64_t t0 = now_ns();
@@ -327,7 +295,7 @@ static double lock_uncontended(void)
     mp_lock_t l;
     CHECK("lock", mp_lock_create(&l));
     double ns[REPS];
-    long n = scaled(10000000);
+    long n = scaled_by(10000000);
     for (int r = 0; r < REPS; r++) {
         uint64_t t0 = now_ns();
         for (long i = 0; i < n; i++) {

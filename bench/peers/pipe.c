@@ -25,44 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "pipe"
+#include "../harness.h"
+
 #define MSG 64
-#define REPS 3
-
-static void die(const char *what)
-{
-    fprintf(stderr, "pipe: %s: %s\n", what, strerror(errno));
-    exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void pin(int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0)
-        die("sched_setaffinity");
-}
-
-static double median3(double v[REPS])
-{
-    for (int i = 0; i < REPS; i++)
-        for (int j = i + 1; j < REPS; j++)
-            if (v[j] < v[i]) { double t = v[i]; v[i] = v[j]; v[j] = t; }
-    return v[REPS / 2];
-}
-
-static long scaled(double base, double scale)
-{
-    long n = (long)(base * scale);
-    return n < 1 ? 1 : n;
-}
 
 static void write_all(int fd, const void *buf, size_t len)
 {

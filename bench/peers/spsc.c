@@ -56,10 +56,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "spsc"
+#include "../harness.h"
+
 #define MSG 64
 #define DEPTH 1024u /* power of two */
 #define SPIN_LIMIT 2000
-#define REPS 3
 #define CACHELINE 64
 
 struct ring {
@@ -82,42 +84,6 @@ struct consumer {
     uint32_t tail;        /* own index */
     uint32_t head_cache;  /* last head seen */
 };
-
-static void die(const char *what)
-{
-    fprintf(stderr, "spsc: %s: %s\n", what, strerror(errno));
-    exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void pin(int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0)
-        die("sched_setaffinity");
-}
-
-static double median3(double v[REPS])
-{
-    for (int i = 0; i < REPS; i++)
-        for (int j = i + 1; j < REPS; j++)
-            if (v[j] < v[i]) { double t = v[i]; v[i] = v[j]; v[j] = t; }
-    return v[REPS / 2];
-}
-
-static long scaled(double base, double scale)
-{
-    long n = (long)(base * scale);
-    return n < 1 ? 1 : n;
-}
 
 static void futex_wait(_Atomic uint32_t *addr, uint32_t expected)
 {

@@ -1,0 +1,60 @@
+/*
+ * What every benchmark program here shares, so that mpstatic and its peers are measured
+ * the same way: CLOCK_MONOTONIC, CPU pinning (parent on CPU 0, child on CPU 1), the
+ * median of REPS repetitions, and iteration counts scaled by the command-line factor.
+ * Define BENCH_NAME before including it (used in error messages).
+ */
+#ifndef BENCH_HARNESS_H
+#define BENCH_HARNESS_H
+
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REPS 3
+
+static inline void die(const char *what)
+{
+    fprintf(stderr, "%s: %s: %s\n", BENCH_NAME, what, strerror(errno));
+    exit(1);
+}
+
+static inline uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline void pin(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
+}
+
+static inline double median3(double v[REPS])
+{
+    for (int i = 0; i < REPS; i++)
+        for (int j = i + 1; j < REPS; j++)
+            if (v[j] < v[i]) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+            }
+    return v[REPS / 2];
+}
+
+static inline long scaled(double base, double scale)
+{
+    long n = (long)(base * scale);
+    return n < 1 ? 1 : n;
+}
+
+#endif
