@@ -17,6 +17,10 @@ POSIX = sorted(glob.glob("port/posix/*.c"))
 TASK = sorted(glob.glob("port/task/*.c"))
 HOST_ARCH = sorted(glob.glob("port/task/arch/host/*.[cS]"))
 HOST_SIM = sorted(glob.glob("boards/host-sim/*.c"))
+M3_ARCH = sorted(glob.glob("port/task/arch/cortex-m/*.[cS]"))
+M3_BOARD = sorted(glob.glob("boards/mps2-an385/*.[cS]"))
+M3_CFLAGS = "-mcpu=cortex-m3 -mthumb -ffunction-sections -fdata-sections"
+M3_INC = "-Iport/task -Iport/task/arch/cortex-m -Iboards/mps2-an385"
 CORE_TESTS = sorted(glob.glob("tests/core/test_*.c"))
 SIM_TESTS = sorted(glob.glob("tests/host-sim/test_*.c"))
 POSIX_TESTS = sorted(glob.glob("tests/posix/test_*.c"))
@@ -74,6 +78,19 @@ def main():
     w("  command = $in")
     w("  pool = console")
     w("  description = RUN $in")
+    w("rule m3cc")
+    w("  command = arm-none-eabi-gcc -MMD -MF $out.d $cflags %s $vflags $incs -c $in -o $out" % M3_CFLAGS)
+    w("  depfile = $out.d")
+    w("  deps = gcc")
+    w("  description = CC(M3) $out")
+    w("rule m3link")
+    w("  command = arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -nostartfiles -Wl,--gc-sections "
+      "-T linker/mps2-an385.ld $in -o $out")
+    w("  description = LINK(M3) $out")
+    w("rule qemu")
+    w("  command = bash tools/run_qemu_demo.sh $in")
+    w("  pool = console")
+    w("  description = QEMU mps2-an385 $in")
     w("rule peer")
     w("  command = $cc -std=gnu11 -O2 -Wall -Wextra -Werror $in -o $out -lrt -lpthread")
     w("  description = PEER $out")
@@ -133,6 +150,27 @@ def main():
                         test_deps.append(exe)
         w("")
 
+    # The Cortex-M3 board (QEMU mps2-an385): the same core and task port, the cortex-m arch.
+    m3_objs = []
+    for src in CORE + TASK + M3_ARCH + M3_BOARD:
+        o = obj("mps2-an385", src)
+        m3_objs.append(o)
+        w("build %s: m3cc %s" % (o, src))
+        w("  vflags = -O2%s" % (" -ffreestanding" if src.startswith("core/") else ""))
+        w("  incs = -Icore/include -Iport/include %s" % M3_INC)
+    o = obj("mps2-an385", "examples/demo.c")
+    w("build %s: m3cc examples/demo.c" % o)
+    w("  vflags = -O2")
+    w("  incs = -Icore/include -Iport/include %s" % M3_INC)
+    m3_demo = "$builddir/mps2-an385/examples/demo.elf"
+    w("build %s: m3link %s %s | linker/mps2-an385.ld" % (m3_demo, o, " ".join(m3_objs)))
+    everything.append(m3_demo)
+    run_args.append("check:tools/check_no_heap.sh:build/mps2-an385/examples/demo.elf")
+    run_args.append("check:tools/run_qemu_demo.sh:build/mps2-an385/examples/demo.elf")
+    test_deps.append(m3_demo)
+    w("build run_mps2-an385: qemu %s" % m3_demo)
+    w("")
+
     # The template port must keep compiling against the contract (and core with it).
     tmpl = []
     for src in CORE + sorted(glob.glob("port/template/*.c")):
@@ -147,7 +185,7 @@ def main():
     w("build test: suites | %s" % " ".join(sorted(set(test_deps))))
     w("  runs = %s" % " ".join(run_args))
     demos = ["$builddir/posix/examples/demo", "$builddir/host-sim/examples/demo"]
-    w("build demo: phony %s" % " ".join("run_" + d.split("/")[1] for d in demos))
+    w("build demo: phony %s run_mps2-an385" % " ".join("run_" + d.split("/")[1] for d in demos))
     for d in demos:
         w("build run_%s: run %s" % (d.split("/")[1], d))
     # Benchmarks: the peers are plain C programs (and a Python script) built as users would.

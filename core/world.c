@@ -8,7 +8,8 @@
 
 /* In the mp_world section, so a port (POSIX) can map exactly that section shared; the
  * linker fragment in linker/ gathers it page-aligned. */
-MP_SHARED _Alignas(MP_CONF_WORLD_ALIGN) mpi_world_t mpi_world;
+/* aligned() only ever raises the alignment: a page on POSIX, the natural one elsewhere */
+MP_SHARED __attribute__((aligned(MP_CONF_WORLD_ALIGN))) mpi_world_t mpi_world;
 
 mp_err_t mp_init(void)
 {

@@ -223,7 +223,7 @@ typedef struct {
     MPI_TABLE(mpi_barrier_t, barriers, MP_CONF_MAX_BARRIERS);
     _Atomic uint32_t arena_guard;
     mpi_block_t blocks[MPI_ARENA_BLOCKS];
-    _Alignas(64) uint8_t arena[MP_CONF_ARENA_SIZE > 0 ? MP_CONF_ARENA_SIZE : 64];
+    _Alignas(MP_CONF_CACHE_LINE) uint8_t arena[MP_CONF_ARENA_SIZE > 0 ? MP_CONF_ARENA_SIZE : 64];
 } mpi_world_t;
 
 #define MPI_WORLD_READY 0x6d707374u /* "mpst" */

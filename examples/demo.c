@@ -1,13 +1,12 @@
 /*
  * The first demo: a parent starts worker processes, one daemonic, one terminated, one
  * killed while holding a lock, and prints how each ended. The same source runs as Linux
- * processes (build/posix/examples/demo) and as tasks on the host simulation
- * (build/host-sim/examples/demo). Only the main process prints, so the output is in the
- * same order on both.
+ * processes (build/posix/examples/demo), as tasks on the host simulation
+ * (build/host-sim/examples/demo) and on the Cortex-M3 board under QEMU. Only the main
+ * process prints, so the output is in the same order everywhere.
  */
-#include <stdio.h>
-
 #include "mp/mp.h"
+#include "out.h"
 
 static int sum_to(void *arg)
 {
@@ -46,15 +45,25 @@ static void report(const char *what, mp_process_t p)
     mp_process_name(p, name, sizeof name);
     mp_process_daemon(p, &daemon);
     mp_err_t err = mp_process_exitcode(p, &code);
-    if (err == MP_OK)
-        printf("  %-12s %-22s exitcode %d\n", name, what, code);
-    else
-        printf("  %-12s %-22s %s\n", name, what, daemon ? "running (daemon)" : mp_strerror(err));
+    out("  ");
+    out_field(name, 13);
+    out_field(what, 23);
+    if (err == MP_OK) {
+        out("exitcode ");
+        out_int(code);
+    } else {
+        out(daemon ? "running (daemon)" : mp_strerror(err));
+    }
+    out("\n");
 }
 
 static int fail(const char *what, mp_err_t err)
 {
-    printf("demo: %s: %s\n", what, mp_strerror(err));
+    out("demo: ");
+    out(what);
+    out(": ");
+    out(mp_strerror(err));
+    out("\n");
     return 1;
 }
 
@@ -63,7 +72,7 @@ int main(void)
     mp_err_t err = mp_init();
     if (err != MP_OK)
         return fail("mp_init", err);
-    printf("mpstatic demo: workers, a daemon, a terminated and a killed process\n");
+    out("mpstatic demo: workers, a daemon, a terminated and a killed process\n");
 
     int n[3] = {10, 20, 100};
     mp_process_t workers[3];
@@ -108,16 +117,16 @@ int main(void)
     mp_process_kill(holder);
     mp_process_join(holder, MP_FOREVER);
 
-    for (int i = 0; i < 3; i++) {
-        char what[32];
-        snprintf(what, sizeof what, "sum(1..%d) %% 256", n[i]);
-        report(what, workers[i]);
-    }
+    static const char *const sums[3] = {"sum(1..10) % 256", "sum(1..20) % 256",
+                                        "sum(1..100) % 256"};
+    for (int i = 0; i < 3; i++)
+        report(sums[i], workers[i]);
     report("terminated", stuck);
     report("killed holding a lock", holder);
     report("daemonic", daemon);
     err = mp_lock_acquire(h.shared, MP_FOREVER);
-    printf("lock held by the killed process: acquire -> %s\n", mp_strerror(err));
-    printf("main exits: the daemonic heartbeat is terminated, as in CPython\n");
+    out("lock held by the killed process: acquire -> ");
+    out(mp_strerror(err));
+    out("\nmain exits: the daemonic heartbeat is terminated, as in CPython\n");
     mp_process_exit(0);
 }

@@ -2,10 +2,11 @@
 # core/ must stay freestanding and heap-free: together, its objects may need nothing from
 # libc but memcpy/memset/memcmp/memmove/strlen, and nothing from the port but the
 # mp_port_* functions of the contract. Any other undefined symbol (malloc, printf, an OS
-# call...) fails the build.
+# call...) fails the check.   usage: check_core.sh DIR_OF_CORE_OBJECTS
 set -u
-defined=$(nm --defined-only "$@" | awk 'NF == 3 {print $3}' | sort -u)
-needed=$(nm -u "$@" | awk 'NF == 2 {print $2}' | sort -u)
+objs=("$1"/*.o)
+defined=$(nm --defined-only "${objs[@]}" | awk 'NF == 3 {print $3}' | sort -u)
+needed=$(nm -u "${objs[@]}" | awk 'NF == 2 {print $2}' | sort -u)
 bad=$(comm -23 <(echo "$needed") <(echo "$defined") |
       grep -vE '^(memcpy|memset|memcmp|memmove|strlen|mp_port_[a-z_]+)$')
 if [[ -n $bad ]]; then

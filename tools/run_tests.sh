@@ -2,7 +2,7 @@
 # Runs every test suite given on the command line and ends with one aggregate line,
 # "N passed, N failed", counting every test of every suite on every port.
 #   run_tests.sh [ENV=VAL@]path/to/suite ...   a CMocka suite (with an environment)
-#   run_tests.sh check:script:dir               script run on dir/*.o, counted as one test
+#   run_tests.sh check:script:path              bash script path, counted as one test
 # A suite that is missing, crashes, times out or prints no CMocka summary counts as
 # failed (at least one test), so a suite that did not run can never look green.
 set -u
@@ -13,9 +13,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for run in "$@"; do
   if [[ $run == check:* ]]; then
-    IFS=: read -r _ script dir <<<"$run"
-    echo "==== $script $dir"
-    if bash "$script" "$dir"/*.o; then
+    IFS=: read -r _ script arg <<<"$run"
+    echo "==== $script $arg"
+    if [[ -e $arg ]] && bash "$script" "$arg"; then
       echo "[  PASSED  ] 1 check"; passed=$((passed + 1))
     else
       failed=$((failed + 1)); broken+=("$run")

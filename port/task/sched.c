@@ -183,6 +183,7 @@ mp_err_t mp_port_init(void *world, size_t size)
 {
     (void)world;
     (void)size;
+    mpi_arch_init();
     mpi_board_init();
     current = 0;
     ready_head = ready_tail = blocked_head = blocked_tail = 0;

@@ -25,6 +25,8 @@ void mpi_arch_context_init(mp_port_slot_t *t, void *stack, size_t size);
 /* Saves the running context in from and resumes to. from == NULL: the running task has
  * ended and its context (and stack) will never be resumed. */
 void mpi_arch_switch(mp_port_slot_t *from, mp_port_slot_t *to);
+/* Called once from mp_port_init, before the first switch. */
+void mpi_arch_init(void);
 /* Masks and restores whatever may preempt the scheduler (interrupts). */
 uint32_t mpi_arch_lock(void);
 void mpi_arch_unlock(uint32_t state);

@@ -69,6 +69,10 @@ void mpi_arch_switch(mp_port_slot_t *from, mp_port_slot_t *to)
     arrived(from->ctx.fake_stack);
 }
 
+void mpi_arch_init(void)
+{
+}
+
 uint32_t mpi_arch_lock(void)
 {
     return 0; /* nothing preempts the simulation between its own calls */

@@ -1,0 +1,160 @@
+/*
+ * ARM MPS2 AN385 (Cortex-M3, 25 MHz) as QEMU emulates it: vector table, UART0 console,
+ * SysTick clock (1 kHz tick, read to the cycle), idle with WFI, and exit through
+ * semihosting (QEMU's exit status is the program's). No heap: nothing here or in the
+ * runtime calls malloc, and the linker script has no heap region.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "mp/mp.h"
+#include "task.h"
+
+#define UART0_DATA (*(volatile uint32_t *)0x40004000u)
+#define UART0_STATE (*(volatile uint32_t *)0x40004004u)
+#define UART0_CTRL (*(volatile uint32_t *)0x40004008u)
+#define UART0_BAUDDIV (*(volatile uint32_t *)0x40004010u)
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+#define ICSR (*(volatile uint32_t *)0xE000ED04u)
+#define ICSR_PENDSTSET (1u << 26)
+
+#define CPU_HZ 25000000u
+#define TICK_HZ 1000u
+#define RELOAD (CPU_HZ / TICK_HZ - 1u)
+#define NS_PER_CYCLE 40u
+
+static volatile uint64_t ticks;
+
+void mpi_board_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        while (UART0_STATE & 1u) /* transmit buffer full */
+            ;
+        UART0_DATA = (uint8_t)s[i];
+    }
+}
+
+/* newlib's write() ends here: stdout and stderr go to UART0. */
+int _write(int fd, const char *buf, int len);
+int _write(int fd, const char *buf, int len)
+{
+    (void)fd;
+    mpi_board_write(buf, (size_t)len);
+    return len;
+}
+
+static _Noreturn void semihost_exit(int code)
+{
+    /* SYS_EXIT_EXTENDED: ADP_Stopped_ApplicationExit with the exit code */
+    volatile uint32_t block[2] = {0x20026u, (uint32_t)code};
+    register uint32_t r0 __asm__("r0") = 0x20u;
+    register volatile uint32_t *r1 __asm__("r1") = block;
+    __asm__ volatile("bkpt 0xab" ::"r"(r0), "r"(r1) : "memory");
+    for (;;)
+        ;
+}
+
+void SysTick_Handler(void);
+void SysTick_Handler(void)
+{
+    ticks++;
+}
+
+mp_time_t mpi_board_now(void)
+{
+    uint32_t irq = mpi_arch_lock();
+    uint64_t t = ticks;
+    uint32_t cvr = SYST_CVR;
+    if (ICSR & ICSR_PENDSTSET) { /* wrapped since the last tick was counted */
+        t++;
+        cvr = SYST_CVR;
+    }
+    mpi_arch_unlock(irq);
+    return t * (1000000000u / TICK_HZ) + (mp_time_t)(RELOAD - cvr) * NS_PER_CYCLE;
+}
+
+mp_err_t mpi_board_idle(mp_time_t next)
+{
+    if (next == MP_TIME_NEVER) {
+        /* No interrupt handler here can make a task ready yet: nothing ever will. */
+        static char report[1024];
+        static const char head[] = "mpstatic mps2-an385: deadlock: every task is blocked\n";
+        mpi_board_write(head, sizeof head - 1);
+        size_t n = mpi_task_report(report, sizeof report);
+        mpi_board_write(report, n < sizeof report ? n : sizeof report - 1);
+        semihost_exit(3);
+    }
+    /* Called with interrupts masked: sleep until one is pending, then let it run. */
+    __asm__ volatile("wfi\n cpsie i\n isb\n cpsid i" ::: "memory");
+    return MP_OK;
+}
+
+bool mpi_board_preempt(void)
+{
+    return false;
+}
+
+void mpi_board_task_start(void)
+{
+}
+
+_Noreturn void mpi_board_exit(int code)
+{
+    semihost_exit(code);
+}
+
+void mpi_board_init(void)
+{
+    UART0_BAUDDIV = 16;
+    UART0_CTRL = 1; /* transmit */
+    SYST_RVR = RELOAD;
+    SYST_CVR = 0;
+    SYST_CSR = 7; /* processor clock, interrupt, enable */
+}
+
+/* ---- reset ------------------------------------------------------------------------- */
+
+extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
+extern uint32_t __handler_stack_top[];
+
+void mpi_board_sections(void);
+void mpi_board_sections(void)
+{
+    memcpy(__data_start, __data_load, (size_t)((char *)__data_end - (char *)__data_start));
+    memset(__bss_start, 0, (size_t)((char *)__bss_end - (char *)__bss_start));
+}
+
+int main(void);
+_Noreturn void mpi_board_main(void);
+_Noreturn void mpi_board_main(void)
+{
+    semihost_exit(main());
+}
+
+static void unexpected(void)
+{
+    static const char msg[] = "mpstatic mps2-an385: unexpected exception\n";
+    mpi_board_write(msg, sizeof msg - 1);
+    semihost_exit(4);
+}
+
+void Reset_Handler(void);
+void PendSV_Handler(void);
+
+__attribute__((section(".vectors"), used)) static void (*const vectors[])(void) = {
+    (void (*)(void))__handler_stack_top,
+    Reset_Handler,
+    unexpected,     /* NMI */
+    unexpected,     /* HardFault */
+    unexpected,     /* MemManage */
+    unexpected,     /* BusFault */
+    unexpected,     /* UsageFault */
+    0, 0, 0, 0,
+    unexpected,     /* SVCall */
+    unexpected,     /* DebugMonitor */
+    0,
+    PendSV_Handler,
+    SysTick_Handler,
+};
