@@ -140,17 +140,28 @@ static void unexpected(void)
     semihost_exit(4);
 }
 
+/* A fault that ends no single task (see mpi_cm_fault): stop the program. */
+void mpi_board_fatal(void);
+void mpi_board_fatal(void)
+{
+    static const char msg[] = "mpstatic mps2-an385: fatal fault (main process, handler, or "
+                              "nothing left to run)\n";
+    mpi_board_write(msg, sizeof msg - 1);
+    semihost_exit(139); /* 128 + SIGSEGV, as a shell reports a crash */
+}
+
 void Reset_Handler(void);
 void PendSV_Handler(void);
+void mpi_cm_fault(void);
 
 __attribute__((section(".vectors"), used)) static void (*const vectors[])(void) = {
     (void (*)(void))__handler_stack_top,
     Reset_Handler,
     unexpected,     /* NMI */
-    unexpected,     /* HardFault */
-    unexpected,     /* MemManage */
-    unexpected,     /* BusFault */
-    unexpected,     /* UsageFault */
+    mpi_cm_fault,   /* HardFault */
+    mpi_cm_fault,   /* MemManage */
+    mpi_cm_fault,   /* BusFault */
+    mpi_cm_fault,   /* UsageFault */
     0, 0, 0, 0,
     unexpected,     /* SVCall */
     unexpected,     /* DebugMonitor */

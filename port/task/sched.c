@@ -32,8 +32,20 @@ static uint32_t blocked_head, blocked_tail; /* slot + 1; 0 = empty */
 static uint32_t next_pid;
 static uint32_t deaths; /* processes ended so far: a wait begun after one returns at once */
 
-/* Stacks for every slot but 0, which runs on the board's own stack. */
+/* Stacks for every slot but 0, which runs on the board's own stack. The lowest word of
+ * each holds a guard: a task found to have overwritten it when it is switched away from
+ * overflowed its stack, and ends as a fault (-SIGSEGV) before it can run again. */
 static _Alignas(16) uint8_t stacks[MP_CONF_MAX_PROCESSES - 1][MP_CONF_STACK_SIZE];
+#define STACK_GUARD 0x5afe57acu
+
+static bool overflowed(uint32_t slot)
+{
+    if (slot == 0)
+        return false; /* the board's own stack: the board guards it */
+    uint32_t guard;
+    memcpy(&guard, stacks[slot - 1], sizeof guard);
+    return guard != STACK_GUARD;
+}
 
 static mp_port_slot_t *task(uint32_t slot)
 {
@@ -131,8 +143,14 @@ static mp_time_t expire(void)
 
 /* Runs the next ready task. The caller has already put the current task where it
  * belongs (ready, blocked, or dead). Returns when the current task runs again. */
+static void end_task(uint32_t slot, int code);
+
 static void reschedule(void)
 {
+    if (task(current)->state != MPI_TASK_DEAD && overflowed(current)) {
+        mpi_process_orphan(current);
+        end_task(current, -MP_SIGSEGV); /* its stack is not trustworthy any more */
+    }
     bool dying = task(current)->state == MPI_TASK_DEAD;
     uint32_t next;
     for (;;) {
@@ -200,6 +218,8 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
     uint32_t irq = mpi_arch_lock();
     mp_port_slot_t *t = task(slot);
     memset(t, 0, sizeof *t);
+    uint32_t guard = STACK_GUARD;
+    memcpy(stacks[slot - 1], &guard, sizeof guard);
     mpi_arch_context_init(t, stacks[slot - 1], sizeof stacks[slot - 1]);
     t->deaths_seen = deaths;
     *pid = next_pid;
@@ -238,6 +258,22 @@ _Noreturn void mpi_task_fault(int sig)
     reschedule();
     for (;;) /* a dead task is never resumed */
         ;
+}
+
+mp_port_slot_t *mpi_task_faulted(int sig)
+{
+    uint32_t slot = current;
+    if (slot == 0)
+        return NULL;
+    mpi_process_orphan(slot);
+    end_task(slot, -sig);
+    (void)expire();
+    uint32_t next = ready_pop();
+    if (next == NONE)
+        return NULL;
+    task(next)->state = MPI_TASK_RUNNING;
+    current = next;
+    return task(next);
 }
 
 mp_err_t mp_port_signal(uint32_t slot, int sig)

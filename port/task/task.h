@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mp/process.h"
 #include "mp_port.h"
 
 typedef enum {
@@ -51,6 +52,10 @@ _Noreturn void mpi_task_entry(void);
 /* The running task faulted (bad access, stack overflow): end it with exitcode -sig, as
  * if killed by that signal, and run the next task. Called from the fault handler. */
 _Noreturn void mpi_task_fault(int sig);
+/* The same for a fault handler that switches by itself (Cortex-M: it returns from the
+ * exception into the next task): ends the running task and returns the task to resume,
+ * or NULL when the main process faulted or nothing can run (the board stops). */
+mp_port_slot_t *mpi_task_faulted(int sig);
 uint32_t mpi_task_current(void);
 /* Fills buf with one line per live task: its name, state and what it waits on. */
 size_t mpi_task_report(char *buf, size_t size);

@@ -175,7 +175,7 @@ static int holder(void *arg)
     signal_post(a->holding);
     signal_wait(a->go, MP_FOREVER); /* how 0: never posted, so this blocks until killed */
     if (a->how == 2) {
-        volatile int *volatile bad = (int *)(uintptr_t)16;
+        volatile int *volatile bad = BAD_ADDRESS;
         *bad = 1;
     }
     return 0; /* ends without releasing */

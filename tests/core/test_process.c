@@ -101,7 +101,7 @@ static void test_terminate_gives_minus_15_and_kill_minus_9(void **state)
 static int crash(void *arg)
 {
     (void)arg;
-    volatile int *volatile bad = (int *)(uintptr_t)16;
+    volatile int *volatile bad = BAD_ADDRESS;
     *bad = 1;
     return 0;
 }

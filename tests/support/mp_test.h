@@ -76,6 +76,10 @@ static inline int run(mp_process_fn fn, const void *arg, size_t size)
     return reap(spawn(fn, arg, size, MP_DAEMON_INHERIT));
 }
 
+/* An address whose access faults on every port: unmapped on Linux, the system region
+ * of a Cortex-M (a bus fault). A child that touches it ends with -MP_SIGSEGV. */
+#define BAD_ADDRESS ((volatile int *)(uintptr_t)0xFFFFFFF0u)
+
 /* A child's way to report an mp_err_t through its exitcode (0..255 on every port). */
 #define CODE(err) (-(int)(err))
 

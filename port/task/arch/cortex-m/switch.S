@@ -24,3 +24,29 @@ PendSV_Handler:
     ldr lr, =0xFFFFFFFD       /* return to thread mode, process stack */
     bx lr
     .size PendSV_Handler, .-PendSV_Handler
+
+/*
+ * HardFault, MemManage, BusFault, UsageFault. A fault in a task (thread mode, process
+ * stack) ends that task with exitcode -11 and the exception returns straight into the
+ * next task to run; the faulting task's stack is abandoned, never resumed. A fault in a
+ * handler, in the main process, or with nothing left to run goes to the board's
+ * mpi_board_fatal, which stops the program. What cannot be recovered: a fault while the
+ * scheduler itself runs with interrupts masked, and a task whose stack pointer is so
+ * corrupt that the hardware cannot stack the exception frame (a lockup).
+ */
+    .globl mpi_cm_fault
+    .type mpi_cm_fault, %function
+    .thumb_func
+mpi_cm_fault:
+    tst lr, #4                /* EXC_RETURN bit 2: the faulting code used the PSP */
+    beq 2f
+    movs r0, #11              /* MP_SIGSEGV */
+    bl mpi_task_faulted
+    cbz r0, 2f
+    ldr r1, [r0]              /* to->ctx.sp */
+    ldmia r1!, {r4-r11}
+    msr psp, r1
+    ldr lr, =0xFFFFFFFD
+    bx lr
+2:  b mpi_board_fatal
+    .size mpi_cm_fault, .-mpi_cm_fault
