@@ -87,6 +87,18 @@ def main():
     w("  command = arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -nostartfiles -Wl,--gc-sections "
       "-T linker/mps2-an385.ld $in -o $out")
     w("  description = LINK(M3) $out")
+    w("rule m3cmocka")
+    w("  command = arm-none-eabi-gcc -MMD -MF $out.d %s -O2 -std=gnu11 -w -include signal.h "
+      "-DHAVE_SIGNAL_H -DHAVE_STRINGS_H -DHAVE_INTTYPES_H -DHAVE_STDINT_H -DHAVE_STDARG_H "
+      "-DHAVE_STDDEF_H -DHAVE_SETJMP_H -DHAVE_STDLIB_H -DHAVE_STRING_H -DHAVE_STDIO_H "
+      "-DHAVE_LIMITS_H '-DPRIdS=\"d\"' -Ithird_party/cmocka/include -c $in -o $out" % M3_CFLAGS)
+    w("  depfile = $out.d")
+    w("  deps = gcc")
+    w("  description = CC(M3) $out (CMocka, from Debian's source package)")
+    w("rule m3testlink")
+    w("  command = arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -nostartfiles -specs=nosys.specs "
+      "-Wl,--gc-sections -T linker/mps2-an385.ld $in -o $out")
+    w("  description = LINK(M3) $out")
     w("rule qemu")
     w("  command = bash tools/run_qemu_demo.sh $in")
     w("  pool = console")
@@ -169,6 +181,22 @@ def main():
     run_args.append("check:tools/run_qemu_demo.sh:build/mps2-an385/examples/demo.elf")
     test_deps.append(m3_demo)
     w("build run_mps2-an385: qemu %s" % m3_demo)
+    # The core suites, unchanged, inside QEMU (CMocka built for the target).
+    cm = "$builddir/mps2-an385/third_party/cmocka.o"
+    w("build %s: m3cmocka third_party/cmocka/src/cmocka.c" % cm)
+    heap = obj("mps2-an385", "tests/support/target_heap.c")
+    w("build %s: m3cc tests/support/target_heap.c" % heap)
+    w("  vflags = -O2")
+    w("  incs =")
+    for src in CORE_TESTS:
+        o = obj("mps2-an385", src)
+        w("build %s: m3cc %s" % (o, src))
+        w("  vflags = -O2")
+        w("  incs = -Icore/include -Iport/include %s -Itests/support -Ithird_party/cmocka/include" % M3_INC)
+        elf = "$builddir/mps2-an385/%s.elf" % os.path.splitext(src)[0]
+        w("build %s: m3testlink %s %s %s %s | linker/mps2-an385.ld" % (elf, o, cm, heap, " ".join(m3_objs)))
+        run_args.append(elf.replace("$builddir", "build"))
+        test_deps.append(elf)
     w("")
 
     # The template port must keep compiling against the contract (and core with it).

@@ -3,6 +3,7 @@
 # "N passed, N failed", counting every test of every suite on every port.
 #   run_tests.sh [ENV=VAL@]path/to/suite ...   a CMocka suite (with an environment)
 #   run_tests.sh check:script:path              bash script path, counted as one test
+#   run_tests.sh path/to/suite.elf              a CMocka suite built for the Cortex-M3, run in QEMU
 # A suite that is missing, crashes, times out or prints no CMocka summary counts as
 # failed (at least one test), so a suite that did not run can never look green.
 set -u
@@ -34,8 +35,13 @@ for run in "$@"; do
     failed=$((failed + 1)); broken+=("$run (missing)")
     continue
   fi
+  cmd=("$exe")
+  if [[ $exe == *.elf ]]; then # firmware: run on the emulated Cortex-M3 board
+    cmd=(qemu-system-arm -M mps2-an385 -nographic -monitor none -serial stdio
+         -semihosting-config enable=on,target=native -kernel "$exe")
+  fi
   # shellcheck disable=SC2086
-  env $env_part timeout 300 "$exe" >"$log" 2>&1
+  env $env_part timeout 300 "${cmd[@]}" >"$log" 2>&1
   status=$?
   cat "$log"
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -n 1)

@@ -107,8 +107,6 @@ _Noreturn void mpi_board_exit(int code)
 
 void mpi_board_init(void)
 {
-    UART0_BAUDDIV = 16;
-    UART0_CTRL = 1; /* transmit */
     SYST_RVR = RELOAD;
     SYST_CVR = 0;
     SYST_CSR = 7; /* processor clock, interrupt, enable */
@@ -130,6 +128,8 @@ int main(void);
 _Noreturn void mpi_board_main(void);
 _Noreturn void mpi_board_main(void)
 {
+    UART0_BAUDDIV = 16; /* the console works before mp_init(), and without it */
+    UART0_CTRL = 1;     /* transmit */
     semihost_exit(main());
 }
 

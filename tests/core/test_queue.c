@@ -422,7 +422,8 @@ static void test_killed_producers_never_tear_a_message(void **state)
     (void)state;
     /* Deep enough that the producer is almost never asleep on a full queue: a kill then
      * lands inside put (copying, or holding the guard) most of the time. */
-    mp_queue_t q = make(64, 1024, false);
+    uint32_t depth = MP_CONF_ARENA_SIZE / 2u / MP_QUEUE_SLOT_SIZE(64);
+    mp_queue_t q = make(64, depth < 1024u ? depth : 1024u, false);
     uint32_t next = 0, rng = 12345;
     int kills = 0;
     for (int round = 0; round < KILLS; round++) {
