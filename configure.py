@@ -85,7 +85,7 @@ def main():
     w("  description = CC(M3) $out")
     w("rule m3link")
     w("  command = arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -nostartfiles -Wl,--gc-sections "
-      "-T linker/mps2-an385.ld $in -o $out")
+      "-T linker/mps2-an385.ld $ldmap $in -o $out")
     w("  description = LINK(M3) $out")
     w("rule m3cmocka")
     w("  command = arm-none-eabi-gcc -MMD -MF $out.d %s -O2 -std=gnu11 -w -include signal.h "
@@ -103,6 +103,15 @@ def main():
     w("  command = bash tools/run_qemu_demo.sh $in")
     w("  pool = console")
     w("  description = QEMU mps2-an385 $in")
+    w("rule size")
+    w("  command = python3 tools/size.py $in")
+    w("  pool = console")
+    w("  description = SIZE runtime on the Cortex-M3 at -Os")
+    w("rule qemu_plain")
+    w("  command = qemu-system-arm -M mps2-an385 -nographic -monitor none -serial stdio "
+      "-semihosting-config enable=on,target=native -kernel $in")
+    w("  pool = console")
+    w("  description = QEMU $in")
     w("rule peer")
     w("  command = $cc -std=gnu11 -O2 -Wall -Wextra -Werror $in -o $out -lrt -lpthread")
     w("  description = PEER $out")
@@ -170,17 +179,21 @@ def main():
         w("build %s: m3cc %s" % (o, src))
         w("  vflags = -O2%s" % (" -ffreestanding" if src.startswith("core/") else ""))
         w("  incs = -Icore/include -Iport/include %s" % M3_INC)
-    o = obj("mps2-an385", "examples/demo.c")
-    w("build %s: m3cc examples/demo.c" % o)
-    w("  vflags = -O2")
-    w("  incs = -Icore/include -Iport/include %s" % M3_INC)
-    m3_demo = "$builddir/mps2-an385/examples/demo.elf"
-    w("build %s: m3link %s %s | linker/mps2-an385.ld" % (m3_demo, o, " ".join(m3_objs)))
-    everything.append(m3_demo)
-    run_args.append("check:tools/check_no_heap.sh:build/mps2-an385/examples/demo.elf")
-    run_args.append("check:tools/run_qemu_demo.sh:build/mps2-an385/examples/demo.elf")
-    test_deps.append(m3_demo)
-    w("build run_mps2-an385: qemu %s" % m3_demo)
+    m3_demos = []
+    for name in ("demo", "producer_consumer"):
+        o = obj("mps2-an385", "examples/%s.c" % name)
+        w("build %s: m3cc examples/%s.c" % (o, name))
+        w("  vflags = -O2")
+        w("  incs = -Icore/include -Iport/include %s" % M3_INC)
+        elf = "$builddir/mps2-an385/examples/%s.elf" % name
+        w("build %s: m3link %s %s | linker/mps2-an385.ld" % (elf, o, " ".join(m3_objs)))
+        everything.append(elf)
+        test_deps.append(elf)
+        m3_demos.append(elf)
+        plain = elf.replace("$builddir", "build")
+        run_args.append("check:tools/check_no_heap.sh:" + plain)
+        run_args.append("check:tools/run_qemu_demo.sh:" + plain)
+    w("build run_mps2-an385: qemu %s" % " ".join(m3_demos))
     # The core suites, unchanged, inside QEMU (CMocka built for the target).
     cm = "$builddir/mps2-an385/third_party/cmocka.o"
     w("build %s: m3cmocka third_party/cmocka/src/cmocka.c" % cm)
@@ -199,6 +212,27 @@ def main():
         test_deps.append(elf)
     w("")
 
+    # ninja size: the FreeRTOS anchor's application at -Os, with the tables it needs.
+    size_objs = []
+    mincfg = "-Os -DMP_CONFIG_FILE='\"minimal_config.h\"' -Iexamples"
+    for src in CORE + TASK + M3_ARCH + M3_BOARD + ["examples/minimal.c"]:
+        o = obj("mps2-an385-size", src)
+        size_objs.append(o)
+        w("build %s: m3cc %s" % (o, src))
+        w("  vflags = %s%s" % (mincfg, " -ffreestanding" if src.startswith("core/") else ""))
+        w("  incs = -Icore/include -Iport/include %s" % M3_INC)
+    probe = obj("mps2-an385-size", "tools/size_probe.c")
+    w("build %s: m3cc tools/size_probe.c" % probe)
+    w("  vflags = %s" % mincfg)
+    w("  incs = -Icore -Icore/include -Iport/include %s" % M3_INC)
+    minimal = "$builddir/mps2-an385-size/minimal.elf"
+    w("build %s | %s.map: m3link %s | linker/mps2-an385.ld" % (minimal, minimal, " ".join(size_objs)))
+    w("  ldmap = -Wl,-Map=%s.map" % minimal)
+    w("build size: size %s.map %s | %s" % (minimal, probe, minimal))
+    everything.append(minimal)
+    w("build run_minimal: qemu_plain %s" % minimal)
+    w("")
+
     # The template port must keep compiling against the contract (and core with it).
     tmpl = []
     for src in CORE + sorted(glob.glob("port/template/*.c")):
@@ -212,10 +246,14 @@ def main():
     w("")
     w("build test: suites | %s" % " ".join(sorted(set(test_deps))))
     w("  runs = %s" % " ".join(run_args))
-    demos = ["$builddir/posix/examples/demo", "$builddir/host-sim/examples/demo"]
-    w("build demo: phony %s run_mps2-an385" % " ".join("run_" + d.split("/")[1] for d in demos))
+    demos = ["$builddir/posix/examples/demo", "$builddir/host-sim/examples/demo",
+             "$builddir/posix/examples/producer_consumer",
+             "$builddir/host-sim/examples/producer_consumer"]
+    def run_name(d):
+        return "run_%s_%s" % (d.split("/")[1], d.split("/")[-1])
+    w("build demo: phony %s run_mps2-an385" % " ".join(run_name(d) for d in demos))
     for d in demos:
-        w("build run_%s: run %s" % (d.split("/")[1], d))
+        w("build %s: run %s" % (run_name(d), d))
     # Benchmarks: the peers are plain C programs (and a Python script) built as users would.
     peer_bins = []
     for src in PEERS:

@@ -23,7 +23,7 @@ mp_err_t mp_init(void)
 #define FILL(name, count)                                                                    \
     do {                                                                                     \
         mpi_bits_fill(w->name##_free, (count));                                              \
-        for (uint32_t i = 0; i < (count); i++)                                               \
+        for (uint32_t i = 0; i < mpi_count(count); i++)                                               \
             w->name[i].hdr.gen = 1;                                                          \
     } while (0)
     FILL(locks, MP_CONF_MAX_LOCKS);
@@ -152,7 +152,7 @@ size_t mpi_describe_wait(const void *addr, char *buf, size_t size)
 {
     char owner[MP_CONF_NAME_LEN];
     size_t n = 0;
-    for (uint32_t i = 0; i < MP_CONF_MAX_LOCKS; i++) {
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_LOCKS); i++) {
         mpi_lock_t *l = &mpi_world.locks[i];
         if (addr != (const void *)&l->word)
             continue;
@@ -188,7 +188,7 @@ size_t mpi_describe_wait(const void *addr, char *buf, size_t size)
             number = (i);                                                                    \
         }                                                                                    \
     } while (0)
-    for (uint32_t i = 0; i < MP_CONF_MAX_QUEUES; i++) {
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_QUEUES); i++) {
         const mpi_ring_t *r = &mpi_world.queues[i].ring;
         MATCH(&r->get_bell, "a message in Queue #", i);
         MATCH(&r->put_bell, "room in Queue #", i);
@@ -196,20 +196,20 @@ size_t mpi_describe_wait(const void *addr, char *buf, size_t size)
         MATCH(&r->put.guard, "the producers' turn in Queue #", i);
         MATCH(&mpi_world.queues[i].done, "task_done() on Queue #", i);
     }
-    for (uint32_t i = 0; i < MP_CONF_MAX_PIPES; i++)
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_PIPES); i++)
         for (uint32_t k = 0; k < 2; k++) {
             const mpi_ring_t *r = &mpi_world.pipes[i].ring[k];
             MATCH(&r->get_bell, "a message on Pipe #", i);
             MATCH(&r->put_bell, "room on Pipe #", i);
         }
-    for (uint32_t i = 0; i < MP_CONF_MAX_SEMAPHORES; i++)
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_SEMAPHORES); i++)
         MATCH(&mpi_world.semaphores[i].count, "Semaphore #", i);
-    for (uint32_t i = 0; i < MP_CONF_MAX_EVENTS; i++)
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_EVENTS); i++)
         MATCH(&mpi_world.events[i].flag, "Event #", i);
-    for (uint32_t i = 0; i < MP_CONF_MAX_CONDITIONS; i++)
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_CONDITIONS); i++)
         for (uint32_t k = 0; k < MP_CONF_MAX_PROCESSES; k++)
             MATCH(&mpi_world.conditions[i].signal[k], "a notify of Condition #", i);
-    for (uint32_t i = 0; i < MP_CONF_MAX_BARRIERS; i++) {
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_BARRIERS); i++) {
         MATCH(&mpi_world.barriers[i].cycle, "the other parties of Barrier #", i);
         MATCH(&mpi_world.barriers[i].guard, "the state of Barrier #", i);
     }

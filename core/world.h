@@ -322,6 +322,13 @@ mp_time_t mpi_deadline(mp_timeout_t timeout);
  * (MP_CONF_LIVENESS_NS), so a caller can re-check its owner's life. */
 mp_err_t mpi_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline);
 
+/* A table size as a value, not a constant: loops over tables configured to 0 entries then
+ * compile without "comparison is always false" warnings. */
+static inline uint32_t mpi_count(uint32_t n)
+{
+    return n;
+}
+
 /* Small freestanding text helpers (no printf in the core). */
 size_t mpi_strlcpy(char *dst, const char *src, size_t size);
 size_t mpi_utoa(char *dst, size_t size, uint32_t value);
