@@ -25,7 +25,7 @@ CORE_TESTS = sorted(glob.glob("tests/core/test_*.c"))
 SIM_TESTS = sorted(glob.glob("tests/host-sim/test_*.c"))
 POSIX_TESTS = sorted(glob.glob("tests/posix/test_*.c"))
 EXAMPLES = sorted(glob.glob("examples/*.c"))
-BENCH = sorted(glob.glob("bench/*.c"))
+BENCH = sorted(b for b in glob.glob("bench/*.c") if not b.endswith("target.c"))  # target.c: the M3
 PEERS = sorted(glob.glob("bench/peers/*.c"))
 
 POSIX_INC = "-Iport/posix"
@@ -212,6 +212,23 @@ def main():
         test_deps.append(elf)
     w("")
 
+    # Target benchmarks at -O2 and -Os (counted in emulated instructions, see bench/target.c).
+    target_elfs = []
+    for opt in ("O2", "Os"):
+        v = "mps2-an385-%s" % opt
+        objs = []
+        for src in CORE + TASK + M3_ARCH + M3_BOARD + ["bench/target.c"]:
+            o = obj(v, src)
+            objs.append(o)
+            w("build %s: m3cc %s" % (o, src))
+            w("  vflags = -%s%s" % (opt, " -ffreestanding" if src.startswith("core/") else ""))
+            w("  incs = -Icore/include -Iport/include %s" % M3_INC)
+        elf = "$builddir/%s/bench/target.elf" % v
+        w("build %s: m3link %s | linker/mps2-an385.ld" % (elf, " ".join(objs)))
+        target_elfs.append(elf)
+        everything.append(elf)
+    w("")
+
     # ninja size: the FreeRTOS anchor's application at -Os, with the tables it needs.
     size_objs = []
     mincfg = "-Os -DMP_CONFIG_FILE='\"minimal_config.h\"' -Iexamples"
@@ -261,7 +278,8 @@ def main():
         w("build %s: peer %s" % (exe, src))
         peer_bins.append(exe)
     everything.extend(peer_bins)
-    w("build bench: bench | $builddir/posix/bench/mpstatic %s" % " ".join(peer_bins))
+    w("build bench: bench | $builddir/posix/bench/mpstatic %s %s" % (" ".join(peer_bins),
+                                                                   " ".join(target_elfs)))
     w("build all: phony %s" % " ".join(everything + test_deps))
     w("default all")
     with open("build.ninja", "w") as f:

@@ -93,3 +93,35 @@ for what, mine, peer, higher, goal in rows:
 if "cacheline.roundtrip" in late:
     print("\ncache-line round trip at the start and end of the run: %.0f ns, %.0f ns"
           % (f.get("cacheline.roundtrip", 0), late["cacheline.roundtrip"]))
+
+
+# ---- the Cortex-M3 (QEMU mps2-an385, -icount shift=0): emulated instructions ----------
+# FreeRTOS-Kernel figures from shared/anchors/freertos_qemu.md, counted the same way
+# (same board, timer, window and N); -O2 and -Os.
+FREERTOS = {
+    "context_switch": (52.0, 57.5),
+    "queue_put_get_4B": (154.0, 162.0),
+    "queue_put_get_64B": (218.0, 226.0),
+    "ping_pong_equal_priority": (1150.0, 1197.0),
+    "lock_acquire_release": (125.0, 121.0),
+    "process_start_join": (298.0, 298.0),
+}
+target = {}
+for i, opt in enumerate(("O2", "Os")):
+    elf = os.path.join(build, "mps2-an385-%s" % opt, "bench", "target.elf")
+    figs = run(["qemu-system-arm", "-M", "mps2-an385", "-nographic", "-monitor", "none",
+                "-serial", "stdio", "-semihosting-config", "enable=on,target=native",
+                "-icount", "shift=0", "-kernel", elf])
+    for k, v in figs.items():
+        target.setdefault(k.replace("target.", ""), [None, None])[i] = v
+if target:
+    print("\n| Cortex-M3, instructions per operation | mpstatic -O2 | FreeRTOS -O2 | ratio | mpstatic -Os | FreeRTOS -Os | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, (o2, os_) in target.items():
+        if name not in FREERTOS:
+            print("| %s | %s | | | %s | | |" % (name, o2, os_))
+            continue
+        f2, fs = FREERTOS[name]
+        print("| %s | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx |"
+              % (name, o2, f2, o2 / f2, os_, fs, os_ / fs))
+    print("(FreeRTOS's create+delete never runs the task; mpstatic's start+join runs it to its end.)")

@@ -430,6 +430,16 @@ static void end_children(void)
             (void)reap(i, MP_TIME_NEVER);
 }
 
+mp_err_t mp_process_yield(void)
+{
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    /* A wait whose deadline has passed: the port's poll, which lets others run first. */
+    _Atomic uint32_t word = 0;
+    (void)mp_port_wait(&word, 0, 0);
+    return MP_OK;
+}
+
 _Noreturn void mp_process_exit(int code)
 {
     end_children();

@@ -1,0 +1,177 @@
+/*
+ * Cortex-M3 figures, counted exactly as shared/anchors/freertos_qemu.md counts FreeRTOS:
+ * QEMU mps2-an385 with -icount shift=0 (one emulated instruction per ns), the CMSDK APB
+ * Timer0 as a 25 MHz down-counter, so one timer tick = 40 instructions; SysTick's
+ * interrupt masked inside each window; 16 warm-up iterations, then N = 100000. Prints
+ * "figure target.<name> <instructions per operation> instr" lines on UART0.
+ */
+#include <stdint.h>
+
+#include "mp/mp.h"
+#include "../examples/out.h"
+
+#define TIMER0_CTRL (*(volatile uint32_t *)0x40000000u)
+#define TIMER0_VALUE (*(volatile uint32_t *)0x40000004u)
+#define TIMER0_RELOAD (*(volatile uint32_t *)0x40000008u)
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define N 100000u
+#define WARM 16u
+
+static void timer_start(void)
+{
+    TIMER0_CTRL = 0;
+    TIMER0_RELOAD = 0xFFFFFFFFu;
+    TIMER0_VALUE = 0xFFFFFFFFu;
+    TIMER0_CTRL = 1;
+}
+
+static uint32_t window_begin(void)
+{
+    SYST_CSR &= ~2u; /* no tick inside a window */
+    __asm__ volatile("dsb\n isb" ::: "memory");
+    return TIMER0_VALUE;
+}
+
+static void window_end(const char *name, uint32_t start, uint32_t ops)
+{
+    uint32_t ticks = start - TIMER0_VALUE;
+    SYST_CSR |= 2u;
+    uint64_t centi = (uint64_t)ticks * 40u * 100u / ops; /* instructions x 100 */
+    out("figure target.");
+    out(name);
+    out(" ");
+    out_int((long)(centi / 100u));
+    out(".");
+    if (centi % 100u < 10u)
+        out("0");
+    out_int((long)(centi % 100u));
+    out(" instr\n");
+}
+
+/* ---- context switch: two tasks yielding to each other ------------------------------- */
+static volatile int stop_yielder;
+static int yielder(void *arg)
+{
+    (void)arg;
+    while (!stop_yielder)
+        mp_process_yield();
+    return 0;
+}
+
+/* ---- ping-pong: two depth-1 queues --------------------------------------------------- */
+static mp_queue_t q1, q2;
+static int replier(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        uint32_t v;
+        size_t len;
+        if (mp_queue_get(q1, &v, sizeof v, &len, MP_FOREVER) != MP_OK)
+            return 0;
+        mp_queue_put(q2, &v, sizeof v, MP_FOREVER);
+    }
+}
+
+static int nothing(void *arg)
+{
+    (void)arg;
+    return 0;
+}
+
+int main(void)
+{
+    mp_init();
+    timer_start();
+    uint32_t t;
+
+    t = window_begin();
+    for (uint32_t i = 0; i < N; i++)
+        __asm__ volatile("" ::: "memory");
+    window_end("calibration.empty_loop", t, N);
+
+    mp_process_t y;
+    mp_process_create(&y, &(mp_process_attr_t){.target = yielder});
+    mp_process_start(y);
+    for (uint32_t i = 0; i < WARM; i++)
+        mp_process_yield();
+    t = window_begin();
+    for (uint32_t i = 0; i < N; i++)
+        mp_process_yield();
+    window_end("context_switch", t, 2u * N); /* each yield is A -> B -> A */
+    stop_yielder = 1;
+    mp_process_join(y, MP_FOREVER);
+    mp_process_close(y);
+
+    static const uint32_t sizes[2] = {4, 64};
+    static const char *const names[2] = {"queue_put_get_4B", "queue_put_get_64B"};
+    for (int k = 0; k < 2; k++) {
+        mp_queue_t q;
+        mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = sizes[k], .depth = 1});
+        uint32_t buf[16] = {1}, out_buf[16];
+        size_t len;
+        for (uint32_t i = 0; i < WARM; i++) {
+            mp_queue_put(q, buf, sizes[k], MP_NOWAIT);
+            mp_queue_get(q, out_buf, sizeof out_buf, &len, MP_NOWAIT);
+        }
+        t = window_begin();
+        for (uint32_t i = 0; i < N; i++) {
+            mp_queue_put(q, buf, sizes[k], MP_NOWAIT);
+            mp_queue_get(q, out_buf, sizeof out_buf, &len, MP_NOWAIT);
+        }
+        window_end(names[k], t, N);
+        mp_queue_destroy(q);
+    }
+
+    mp_queue_create(&q1, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
+    mp_queue_create(&q2, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
+    mp_process_t r;
+    mp_process_create(&r, &(mp_process_attr_t){.target = replier});
+    mp_process_start(r);
+    uint32_t v = 0;
+    size_t len;
+    for (uint32_t i = 0; i < WARM; i++) {
+        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
+        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
+    }
+    t = window_begin();
+    for (uint32_t i = 0; i < N; i++) {
+        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
+        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
+    }
+    window_end("ping_pong_equal_priority", t, N);
+    mp_queue_close(q1);
+    mp_process_join(r, MP_FOREVER);
+    mp_process_close(r);
+
+    mp_lock_t l;
+    mp_lock_create(&l);
+    for (uint32_t i = 0; i < WARM; i++) {
+        mp_lock_acquire(l, MP_FOREVER);
+        mp_lock_release(l);
+    }
+    t = window_begin();
+    for (uint32_t i = 0; i < N; i++) {
+        mp_lock_acquire(l, MP_FOREVER);
+        mp_lock_release(l);
+    }
+    window_end("lock_acquire_release", t, N);
+
+    uint32_t n_start = N / 10u;
+    for (uint32_t i = 0; i < WARM; i++) {
+        mp_process_t p;
+        mp_process_create(&p, &(mp_process_attr_t){.target = nothing});
+        mp_process_start(p);
+        mp_process_join(p, MP_FOREVER);
+        mp_process_close(p);
+    }
+    t = window_begin();
+    for (uint32_t i = 0; i < n_start; i++) {
+        mp_process_t p;
+        mp_process_create(&p, &(mp_process_attr_t){.target = nothing});
+        mp_process_start(p);
+        mp_process_join(p, MP_FOREVER);
+        mp_process_close(p);
+    }
+    window_end("process_start_join", t, n_start);
+    return 0;
+}
