@@ -32,6 +32,9 @@
 
 #include "ring.h"
 
+/* __builtin_memcpy: core/ is built -ffreestanding, where plain memcpy is never inlined;
+ * the 4-byte length copies must not become library calls. */
+
 void mpi_ring_init(mpi_ring_t *r, uint8_t *storage, uint32_t msg_size, uint32_t depth)
 {
     memset(r, 0, sizeof *r);
@@ -181,9 +184,9 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
         if (mpi_ring_diff(r, t, r->head_seen) < r->depth) {
             uint8_t *slot = slot_at(r, t);
             uint32_t n = (uint32_t)len;
-            memcpy(slot, &n, sizeof n);
+            __builtin_memcpy(slot, &n, sizeof n);
             if (len > 0)
-                memcpy(slot + sizeof n, msg, len);
+                __builtin_memcpy(slot + sizeof n, msg, len);
             atomic_store_explicit(&r->tail, mpi_ring_next(r, t), memory_order_release);
             leave(&r->put, fast);
             light_fence();
@@ -216,14 +219,14 @@ mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_un
         if (h != r->tail_seen) {
             const uint8_t *slot = slot_at(r, h);
             uint32_t n;
-            memcpy(&n, slot, sizeof n);
+            __builtin_memcpy(&n, slot, sizeof n);
             if (buf == NULL) {
                 err = MP_OK; /* poll: there is a message; leave it */
             } else if (n > size) {
                 err = MP_ETOOSMALL;
             } else {
                 if (n > 0)
-                    memcpy(buf, slot + sizeof n, n);
+                    __builtin_memcpy(buf, slot + sizeof n, n);
                 atomic_store_explicit(&r->head, mpi_ring_next(r, h), memory_order_release);
             }
             if (len != NULL)

@@ -23,12 +23,14 @@ static uint64_t seed, rng;
 static mp_sim_deadlock_t policy;
 static char report[4096];
 static bool running; /* mp_init() has set up the scheduler */
+bool mpi_board_preempts; /* a seed is set */
 
 mp_err_t mp_sim_seed(uint64_t value)
 {
     if (running)
         mpi_task_settle(); /* the replay starts from a settled caller */
     seed = value;
+    mpi_board_preempts = value != 0;
     rng = value * 0x9e3779b97f4a7c15u + 1u;
     return MP_OK;
 }

@@ -91,6 +91,8 @@ mp_err_t mpi_board_idle(mp_time_t next)
     return MP_OK;
 }
 
+bool mpi_board_preempts = false; /* switches come from blocking, not from calls */
+
 bool mpi_board_preempt(void)
 {
     return false;

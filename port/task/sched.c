@@ -31,6 +31,7 @@ static uint32_t ready_head, ready_tail;     /* slot + 1; 0 = empty */
 static uint32_t blocked_head, blocked_tail; /* slot + 1; 0 = empty */
 static uint32_t next_pid;
 static uint32_t deaths; /* processes ended so far: a wait begun after one returns at once */
+static uint32_t timed;  /* blocked tasks with a deadline: without any, nothing expires */
 
 /* Stacks for every slot but 0, which runs on the board's own stack. The lowest word of
  * each holds a guard: a task found to have overwritten it when it is switched away from
@@ -108,6 +109,8 @@ static void blocked_push(uint32_t slot)
 static void unblock(uint32_t slot, mp_err_t result)
 {
     list_remove(&blocked_head, &blocked_tail, slot);
+    if (task(slot)->deadline != MP_TIME_NEVER)
+        timed--;
     task(slot)->wait_result = (int8_t)result;
     task(slot)->wait_addr = NULL;
     ready_push(slot);
@@ -128,6 +131,8 @@ static void wake_where(_Atomic uint32_t *addr, uint32_t n)
 
 static mp_time_t expire(void)
 {
+    if (timed == 0)
+        return MP_TIME_NEVER; /* the clock is not even read */
     mp_time_t now = mpi_board_now(), next = MP_TIME_NEVER;
     uint32_t i = blocked_head;
     while (i) {
@@ -170,7 +175,7 @@ static void reschedule(void)
 
 static void preempt_point(void)
 {
-    if (!mpi_board_preempt())
+    if (!mpi_board_preempts || !mpi_board_preempt())
         return;
     uint32_t irq = mpi_arch_lock();
     if (ready_head) {
@@ -186,8 +191,9 @@ static void end_task(uint32_t slot, int code)
     mp_port_slot_t *t = task(slot);
     if (t->state == MPI_TASK_READY)
         list_remove(&ready_head, &ready_tail, slot);
-    else if (t->state == MPI_TASK_BLOCKED)
-        list_remove(&blocked_head, &blocked_tail, slot);
+    else if (t->state == MPI_TASK_BLOCKED && list_remove(&blocked_head, &blocked_tail, slot) &&
+             t->deadline != MP_TIME_NEVER)
+        timed--;
     t->state = MPI_TASK_DEAD;
     t->exitcode = code;
     atomic_fetch_or(mpi_life_word(slot), MP_LIFE_DEAD);
@@ -335,7 +341,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
     } else if (me->deaths_seen != deaths) {
         /* A process died since this task last woke: it may have checked an owner's or a
          * peer's life just before that death, so let it look again before sleeping. */
-    } else if (deadline <= mpi_board_now()) {
+    } else if (deadline == 0 || deadline <= mpi_board_now()) {
         /* A poll lets the others run first: a loop of polls must not starve the task it
          * waits for, with or without preemption. */
         if (ready_head) {
@@ -349,6 +355,8 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
         t->wait_addr = addr;
         t->deadline = deadline;
         t->wait_result = MP_OK;
+        if (deadline != MP_TIME_NEVER)
+            timed++;
         blocked_push(current);
         reschedule();
         err = (mp_err_t)t->wait_result;

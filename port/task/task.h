@@ -38,8 +38,11 @@ mp_time_t mpi_board_now(void);
  * Returns MP_OK to let the scheduler look again, or MP_EDEADLK if nothing can ever
  * become ready (the board has reported it). */
 mp_err_t mpi_board_idle(mp_time_t next);
-/* Called at every preemption point: true to switch to another ready task now. */
+/* Called at every preemption point while mpi_board_preempts is true: true to switch to
+ * another ready task now. A board that never preempts there leaves the flag false, and
+ * the point costs one load. */
 bool mpi_board_preempt(void);
+extern bool mpi_board_preempts;
 /* The main process (slot 0) ended: end the whole program with code. */
 _Noreturn void mpi_board_exit(int code);
 /* Called once from mp_port_init. */
