@@ -79,11 +79,13 @@ mp_err_t mpi_board_idle(mp_time_t next)
 {
     if (next == MP_TIME_NEVER) {
         /* No interrupt handler here can make a task ready yet: nothing ever will. */
-        static char report[1024];
         static const char head[] = "mpstatic mps2-an385: deadlock: every task is blocked\n";
         mpi_board_write(head, sizeof head - 1);
-        size_t n = mpi_task_report(report, sizeof report);
-        mpi_board_write(report, n < sizeof report ? n : sizeof report - 1);
+        if (MP_CONF_DEADLOCK_REPORT) {
+            static char report[1024];
+            size_t n = mpi_task_report(report, sizeof report);
+            mpi_board_write(report, n < sizeof report ? n : sizeof report - 1);
+        }
         semihost_exit(3);
     }
     /* Called with interrupts masked: sleep until one is pending, then let it run. */

@@ -99,6 +99,12 @@
 #define MP_CONF_SPIN 0
 #endif
 
+/* Deadlock reports name every task and the object it waits for; 0 keeps only a one-line
+ * message, and the code that describes objects drops out of the image. */
+#ifndef MP_CONF_DEADLOCK_REPORT
+#define MP_CONF_DEADLOCK_REPORT 1
+#endif
+
 /* A hint to the CPU inside spin loops (x86: pause); ports may define it. */
 #ifndef MP_CONF_RELAX
 #define MP_CONF_RELAX() ((void)0)
