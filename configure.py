@@ -24,6 +24,8 @@ M3_INC = "-Iport/task -Iport/task/arch/cortex-m -Iboards/mps2-an385"
 CORE_TESTS = sorted(glob.glob("tests/core/test_*.c"))
 SIM_TESTS = sorted(glob.glob("tests/host-sim/test_*.c"))
 POSIX_TESTS = sorted(glob.glob("tests/posix/test_*.c"))
+TASK_TESTS = sorted(glob.glob("tests/task/test_*.c"))  # the task port: host-sim and the M3
+M3_TESTS = sorted(glob.glob("tests/mps2-an385/test_*.c"))
 EXAMPLES = sorted(glob.glob("examples/*.c"))
 BENCH = sorted(b for b in glob.glob("bench/*.c") if not b.endswith("target.c"))  # target.c: the M3
 PEERS = sorted(glob.glob("bench/peers/*.c"))
@@ -153,7 +155,7 @@ def main():
             run_args.append("check:tools/check_core.sh:build/%s/core" % variant)
             test_deps.extend(core_objs)
 
-        tests = CORE_TESTS + (SIM_TESTS if variant.startswith("host-sim") else POSIX_TESTS)
+        tests = CORE_TESTS + (SIM_TESTS + TASK_TESTS if variant.startswith("host-sim") else POSIX_TESTS)
         for src in tests + EXAMPLES + (BENCH if variant == "posix" else []):
             o = obj(variant, src)
             w("build %s: cc %s" % (o, src))
@@ -201,7 +203,7 @@ def main():
     w("build %s: m3cc tests/support/target_heap.c" % heap)
     w("  vflags = -O2")
     w("  incs =")
-    for src in CORE_TESTS:
+    for src in CORE_TESTS + TASK_TESTS + M3_TESTS:
         o = obj("mps2-an385", src)
         w("build %s: m3cc %s" % (o, src))
         w("  vflags = -O2")

@@ -135,7 +135,8 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
     if (p == NULL || attr == NULL || attr->target == NULL || attr->arg_size > MP_CONF_ARG_SIZE ||
-        (attr->arg == NULL && attr->arg_size > 0) || attr->daemon > MP_DAEMON_YES)
+        (attr->arg == NULL && attr->arg_size > 0) || attr->daemon > MP_DAEMON_YES ||
+        attr->priority >= MP_CONF_PRIORITIES)
         return MP_EINVAL;
     uint32_t self = mp_port_self();
     mpi_slot_t *me = slot_at(self);
@@ -158,6 +159,7 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
     if (attr->arg_size > 0)
         memcpy(s->arg, attr->arg, attr->arg_size);
     s->arg_size = (uint16_t)attr->arg_size;
+    s->priority = attr->priority;
 
     /* CPython counts children at construction: the 2nd Process() of Process-1 is 1:2. */
     me->children++;
@@ -478,6 +480,11 @@ _Atomic uint32_t *mpi_life_word(uint32_t slot)
 uint32_t mpi_slot_count(void)
 {
     return MP_CONF_MAX_PROCESSES;
+}
+
+uint32_t mpi_slot_priority(uint32_t slot)
+{
+    return slot < MP_CONF_MAX_PROCESSES ? slot_at(slot)->priority : 0;
 }
 
 bool mpi_slot_daemon(uint32_t slot)

@@ -57,6 +57,7 @@ typedef struct {
     mp_process_fn target;
     uint16_t arg_size;
     uint8_t daemon;
+    uint8_t priority;
     uint8_t ident_depth;
     uint16_t children;         /* children created so far, for their default names */
     uint16_t ident[MP_CONF_IDENT_DEPTH];

@@ -60,6 +60,10 @@ void SysTick_Handler(void);
 void SysTick_Handler(void)
 {
     ticks++;
+    uint32_t irq = mpi_arch_lock();
+    if (mpi_task_tick_due())
+        mpi_arch_request_switch(); /* a time slice ended, or a deadline passed */
+    mpi_arch_unlock(irq);
 }
 
 mp_time_t mpi_board_now(void)

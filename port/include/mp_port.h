@@ -159,6 +159,9 @@ size_t mpi_describe_wait(const void *addr, char *buf, size_t size);
 /* Copies the name of a slot's process (deadlock reports). */
 void mpi_slot_name(uint32_t slot, char *buf, size_t size);
 
+/* A slot's priority, 0 .. MP_CONF_PRIORITIES - 1 (ports that schedule by themselves). */
+uint32_t mpi_slot_priority(uint32_t slot);
+
 /* Whether a slot's process is daemonic (it must die with its parent). */
 bool mpi_slot_daemon(uint32_t slot);
 

@@ -1,9 +1,15 @@
 /*
  * The task port: a scheduler with static stacks, one per process slot.
  *
- * Lists. Ready tasks form a FIFO (round robin); blocked tasks form one list in the
- * order they blocked, so a wake on an address releases its waiters first-come
- * first-served. Tables are small (MP_CONF_MAX_PROCESSES), so a wake or a timeout scan
+ * Lists. Ready tasks form one FIFO per priority (round robin within a level), with a
+ * bitmap of the non-empty levels, so picking the next task is one count-leading-zeros;
+ * blocked tasks form one list in the order they blocked, so a wake on an address
+ * releases its waiters first-come first-served.
+ *
+ * Priorities. The running task is always one of the highest priority ready ones: a task
+ * made ready at a higher priority (woken, spawned) takes the CPU at once; equal
+ * priorities take turns when one blocks or yields, or when the board's tick rotates them
+ * (mpi_task_rotate). Tables are small (MP_CONF_MAX_PROCESSES), so a wake or a timeout scan
  * walks the blocked list rather than keeping per-address queues.
  *
  * When tasks switch. Only inside these calls: when the running task blocks, ends, or
@@ -27,11 +33,13 @@
 #define NONE UINT32_MAX
 
 static uint32_t current;
-static uint32_t ready_head, ready_tail;     /* slot + 1; 0 = empty */
+static uint32_t ready_head[MP_CONF_PRIORITIES], ready_tail[MP_CONF_PRIORITIES]; /* slot + 1 */
+static uint32_t ready_levels; /* bit p: ready_head[p] is not empty */
 static uint32_t blocked_head, blocked_tail; /* slot + 1; 0 = empty */
 static uint32_t next_pid;
 static uint32_t deaths; /* processes ended so far: a wait begun after one returns at once */
 static uint32_t timed;  /* blocked tasks with a deadline: without any, nothing expires */
+static mp_time_t next_due = MP_TIME_NEVER; /* no blocked task's deadline is earlier */
 
 /* Stacks for every slot but 0, which runs on the board's own stack. The lowest word of
  * each holds a guard: a task found to have overwritten it when it is switched away from
@@ -56,23 +64,34 @@ static mp_port_slot_t *task(uint32_t slot)
 static void ready_push(uint32_t slot)
 {
     mp_port_slot_t *t = task(slot);
+    uint32_t p = mpi_slot_priority(slot);
     t->state = MPI_TASK_READY;
     t->next = 0;
-    if (ready_tail)
-        task(ready_tail - 1)->next = slot + 1;
+    if (ready_tail[p])
+        task(ready_tail[p] - 1)->next = slot + 1;
     else
-        ready_head = slot + 1;
-    ready_tail = slot + 1;
+        ready_head[p] = slot + 1;
+    ready_tail[p] = slot + 1;
+    ready_levels |= 1u << p;
+}
+
+/* The highest priority with a ready task, or -1. */
+static int top_level(void)
+{
+    return ready_levels ? 31 - __builtin_clz(ready_levels) : -1;
 }
 
 static uint32_t ready_pop(void)
 {
-    if (!ready_head)
+    int p = top_level();
+    if (p < 0)
         return NONE;
-    uint32_t slot = ready_head - 1;
-    ready_head = task(slot)->next;
-    if (!ready_head)
-        ready_tail = 0;
+    uint32_t slot = ready_head[p] - 1;
+    ready_head[p] = task(slot)->next;
+    if (!ready_head[p]) {
+        ready_tail[p] = 0;
+        ready_levels &= ~(1u << p);
+    }
     return slot;
 }
 
@@ -132,7 +151,7 @@ static void wake_where(_Atomic uint32_t *addr, uint32_t n)
 static mp_time_t expire(void)
 {
     if (timed == 0)
-        return MP_TIME_NEVER; /* the clock is not even read */
+        return next_due = MP_TIME_NEVER; /* the clock is not even read */
     mp_time_t now = mpi_board_now(), next = MP_TIME_NEVER;
     uint32_t i = blocked_head;
     while (i) {
@@ -143,7 +162,7 @@ static mp_time_t expire(void)
         else if (task(slot)->deadline < next)
             next = task(slot)->deadline;
     }
-    return next;
+    return next_due = next;
 }
 
 /* Runs the next ready task. The caller has already put the current task where it
@@ -173,12 +192,23 @@ static void reschedule(void)
     mpi_arch_switch(dying ? NULL : task(from), task(next));
 }
 
+/* A task of higher priority than the running one is ready: let it run now. Called in
+ * thread context with the lock held, after something made tasks ready. */
+static void yield_to_higher(void)
+{
+    if (top_level() > (int)mpi_slot_priority(current) &&
+        task(current)->state == MPI_TASK_RUNNING) {
+        ready_push(current);
+        reschedule();
+    }
+}
+
 static void preempt_point(void)
 {
     if (!mpi_board_preempts || !mpi_board_preempt())
         return;
     uint32_t irq = mpi_arch_lock();
-    if (ready_head) {
+    if (ready_levels) {
         ready_push(current);
         reschedule();
     }
@@ -189,8 +219,12 @@ static void preempt_point(void)
 static void end_task(uint32_t slot, int code)
 {
     mp_port_slot_t *t = task(slot);
-    if (t->state == MPI_TASK_READY)
-        list_remove(&ready_head, &ready_tail, slot);
+    if (t->state == MPI_TASK_READY) {
+        uint32_t p = mpi_slot_priority(slot);
+        list_remove(&ready_head[p], &ready_tail[p], slot);
+        if (!ready_head[p])
+            ready_levels &= ~(1u << p);
+    }
     else if (t->state == MPI_TASK_BLOCKED && list_remove(&blocked_head, &blocked_tail, slot) &&
              t->deadline != MP_TIME_NEVER)
         timed--;
@@ -210,7 +244,10 @@ mp_err_t mp_port_init(void *world, size_t size)
     mpi_arch_init();
     mpi_board_init();
     current = 0;
-    ready_head = ready_tail = blocked_head = blocked_tail = 0;
+    for (uint32_t p = 0; p < MP_CONF_PRIORITIES; p++)
+        ready_head[p] = ready_tail[p] = 0;
+    ready_levels = 0;
+    blocked_head = blocked_tail = 0;
     task(0)->state = MPI_TASK_RUNNING;
     next_pid = 1;
     atomic_store(mpi_life_word(0), next_pid++);
@@ -234,6 +271,9 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
     ready_push(slot);
     mpi_arch_unlock(irq);
     mpi_board_task_start();
+    irq = mpi_arch_lock();
+    yield_to_higher(); /* a child of higher priority starts at once */
+    mpi_arch_unlock(irq);
     preempt_point();
     return MP_OK;
 }
@@ -294,6 +334,8 @@ mp_err_t mp_port_signal(uint32_t slot, int sig)
     end_task(slot, -sig);
     if (slot == current)
         reschedule();
+    else
+        yield_to_higher(); /* its end may have woken someone more urgent */
     mpi_arch_unlock(irq);
     return MP_OK;
 }
@@ -344,7 +386,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
     } else if (deadline == 0 || deadline <= mpi_board_now()) {
         /* A poll lets the others run first: a loop of polls must not starve the task it
          * waits for, with or without preemption. */
-        if (ready_head) {
+        if (ready_levels) {
             ready_push(current);
             reschedule();
         }
@@ -355,8 +397,11 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
         t->wait_addr = addr;
         t->deadline = deadline;
         t->wait_result = MP_OK;
-        if (deadline != MP_TIME_NEVER)
+        if (deadline != MP_TIME_NEVER) {
             timed++;
+            if (deadline < next_due)
+                next_due = deadline;
+        }
         blocked_push(current);
         reschedule();
         err = (mp_err_t)t->wait_result;
@@ -370,6 +415,7 @@ void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
 {
     uint32_t irq = mpi_arch_lock();
     wake_where(addr, n);
+    yield_to_higher();
     mpi_arch_unlock(irq);
     preempt_point();
 }
@@ -387,6 +433,29 @@ mp_err_t mp_port_fence(void)
 }
 
 /* ---- for boards ------------------------------------------------------------------- */
+
+bool mpi_task_tick_due(void)
+{
+    if (top_level() >= (int)mpi_slot_priority(current))
+        return true; /* someone of the same or higher priority waits for a turn */
+    return timed != 0 && mpi_board_now() >= next_due;
+}
+
+mp_port_slot_t *mpi_task_rotate(mp_port_slot_t **from)
+{
+    (void)expire();
+    uint32_t old = current;
+    if (task(old)->state != MPI_TASK_RUNNING || top_level() < (int)mpi_slot_priority(old))
+        return NULL;
+    ready_push(old); /* to the back of its level */
+    uint32_t next = ready_pop();
+    task(next)->state = MPI_TASK_RUNNING;
+    if (next == old)
+        return NULL;
+    current = next;
+    *from = task(old);
+    return task(next);
+}
 
 uint32_t mpi_task_current(void)
 {

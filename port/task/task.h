@@ -28,6 +28,8 @@ void mpi_arch_context_init(mp_port_slot_t *t, void *stack, size_t size);
 void mpi_arch_switch(mp_port_slot_t *from, mp_port_slot_t *to);
 /* Called once from mp_port_init, before the first switch. */
 void mpi_arch_init(void);
+/* From an interrupt: switch tasks on return from it, if the scheduler says so. */
+void mpi_arch_request_switch(void);
 /* Masks and restores whatever may preempt the scheduler (interrupts). */
 uint32_t mpi_arch_lock(void);
 void mpi_arch_unlock(uint32_t state);
@@ -62,6 +64,14 @@ mp_port_slot_t *mpi_task_faulted(int sig);
 uint32_t mpi_task_current(void);
 /* Fills buf with one line per live task: its name, state and what it waits on. */
 size_t mpi_task_report(char *buf, size_t size);
+/* From a board's periodic tick, interrupts masked: true when the scheduler should look
+ * again (a task of the running one's priority or higher is ready, or a deadline passed);
+ * the board then requests an asynchronous switch (Cortex-M: PendSV). */
+bool mpi_task_tick_due(void);
+/* From that asynchronous switch, interrupts masked: moves the running task to the back of
+ * its priority level and picks the next; returns it (and the one left in *from), or NULL
+ * to keep running the current one. */
+mp_port_slot_t *mpi_task_rotate(mp_port_slot_t **from);
 /* The running task has no check in progress (it is in a board call): forget the deaths
  * it has not been woken for, so a reseeded schedule starts from the same state. */
 void mpi_task_settle(void);

@@ -280,6 +280,9 @@ static void test_bad_arguments_change_nothing(void **state)
                                                           .target = return_arg, .arg_size = 4}));
     assert_int_equal(MP_EINVAL, mp_process_create(&p, &(mp_process_attr_t){
                                                           .target = return_arg, .daemon = 7}));
+    assert_int_equal(MP_EINVAL, mp_process_create(&p, &(mp_process_attr_t){
+                                                          .target = return_arg,
+                                                          .priority = MP_CONF_PRIORITIES}));
     mp_process_t zero = {0}, forged = {0x10000001u | 0x20000000u};
     mp_lock_t lock;
     OK(mp_lock_create(&lock));

@@ -35,6 +35,11 @@
 #define MP_CONF_IDENT_DEPTH 4
 #endif
 
+/* Task port: priority levels, 0 (every process's default) .. MP_CONF_PRIORITIES - 1. */
+#ifndef MP_CONF_PRIORITIES
+#define MP_CONF_PRIORITIES 8
+#endif
+
 /* Locks and recursive locks, one shared table. */
 #ifndef MP_CONF_MAX_LOCKS
 #define MP_CONF_MAX_LOCKS 32
@@ -130,6 +135,8 @@ _Static_assert(MP_CONF_NAME_LEN >= 8 && MP_CONF_NAME_LEN <= 255,
                "MP_CONF_NAME_LEN must be 8..255 (room for \"Process-1\")");
 _Static_assert(MP_CONF_IDENT_DEPTH >= 1 && MP_CONF_IDENT_DEPTH <= 16,
                "MP_CONF_IDENT_DEPTH must be 1..16");
+_Static_assert(MP_CONF_PRIORITIES >= 1 && MP_CONF_PRIORITIES <= 32,
+               "MP_CONF_PRIORITIES must be 1..32");
 _Static_assert(MP_CONF_MAX_LOCKS >= 1 && MP_CONF_MAX_LOCKS <= 4095,
                "MP_CONF_MAX_LOCKS must be 1..4095");
 _Static_assert(MP_CONF_MAX_QUEUES >= 0 && MP_CONF_MAX_QUEUES <= 4095,

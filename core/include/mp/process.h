@@ -52,6 +52,11 @@ typedef struct {
     size_t arg_size;
     const char *name;     /* NULL: "Process-N1:N2..." as CPython names it */
     mp_daemon_t daemon;
+    /* Task port: 0 (the default, one common level) .. MP_CONF_PRIORITIES - 1. A process
+     * made ready at a higher priority than the running one preempts it at once; equal
+     * priorities share the CPU in time slices. POSIX leaves scheduling to Linux and
+     * ignores it. */
+    uint8_t priority;
 } mp_process_attr_t;
 
 /* Signals that end a process show in its exitcode as -N; the numbers are Linux's on every port. */
@@ -60,7 +65,8 @@ typedef struct {
 #define MP_SIGTERM 15
 
 /* Claims a slot and copies the attributes; the process does not run yet.
- * @retval MP_EINVAL NULL p/attr/target, arg_size too big, arg NULL with a size, bad daemon
+ * @retval MP_EINVAL NULL p/attr/target, arg_size too big, arg NULL with a size, bad daemon,
+ *         priority >= MP_CONF_PRIORITIES
  * @retval MP_EDAEMON the caller is daemonic  @retval MP_ENOSLOT table full */
 mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr);
 

@@ -7,6 +7,9 @@
  * masked (PRIMASK), pends PendSV, and opens the mask for one instruction so the exception
  * is taken right there. The task resumes at the same spot when it is switched back in,
  * masks interrupts again and returns into the scheduler, exactly as on the host.
+ * Interrupts switch asynchronously: the board's tick pends PendSV
+ * (mpi_arch_request_switch), which asks the scheduler for the next task on return from
+ * the interrupt; a task is thus preempted anywhere outside a critical section.
  */
 #include <stdint.h>
 
@@ -18,6 +21,24 @@
 
 /* Read by the PendSV handler (switch.S). */
 mp_port_slot_t *mpi_cm_from, *mpi_cm_to;
+
+mp_port_slot_t *mpi_cm_pick(void);
+mp_port_slot_t *mpi_cm_pick(void)
+{
+    uint32_t irq = mpi_arch_lock();
+    mp_port_slot_t *to = mpi_cm_to;
+    if (to != NULL)
+        mpi_cm_to = NULL; /* the switch mpi_arch_switch asked for; from is set */
+    else
+        to = mpi_task_rotate(&mpi_cm_from); /* a tick asked for a turn */
+    mpi_arch_unlock(irq);
+    return to;
+}
+
+void mpi_arch_request_switch(void)
+{
+    ICSR = ICSR_PENDSVSET;
+}
 
 static void first_run(void)
 {

@@ -1,7 +1,10 @@
 /*
- * PendSV: saves r4-r11 of mpi_cm_from (unless it is NULL: the task ended) on its process
- * stack, stores that stack pointer in its context, and resumes mpi_cm_to the same way in
- * reverse. Exception entry and return move r0-r3, r12, lr, pc and xpsr themselves.
+ * PendSV, the only place a task's registers are saved and restored. mpi_cm_pick (C)
+ * says where to go: the task a synchronous mpi_arch_switch() asked for, or, when a tick
+ * pended PendSV, the next task of the running one's priority (time slice) or a more
+ * urgent one whose deadline passed; NULL keeps the current task. r4-r11 of the task
+ * left (unless it ended: mpi_cm_from NULL) go on its process stack; exception entry and
+ * return move r0-r3, r12, lr, pc and xpsr themselves.
  */
     .syntax unified
     .thumb
@@ -10,19 +13,21 @@
     .type PendSV_Handler, %function
     .thumb_func
 PendSV_Handler:
+    push {r0, lr}             /* keep EXC_RETURN; r0 only for 8-byte alignment */
+    bl mpi_cm_pick            /* AAPCS: r4-r11 come back untouched */
+    pop {r2, lr}
+    cbz r0, 2f
     ldr r2, =mpi_cm_from
-    ldr r0, [r2]
-    cbz r0, 1f
-    mrs r1, psp
-    stmdb r1!, {r4-r11}
-    str r1, [r0]              /* from->ctx.sp (first member) */
-1:  ldr r2, =mpi_cm_to
-    ldr r0, [r2]
-    ldr r1, [r0]              /* to->ctx.sp */
+    ldr r1, [r2]
+    cbz r1, 1f
+    mrs r3, psp
+    stmdb r3!, {r4-r11}
+    str r3, [r1]              /* from->ctx.sp (first member) */
+1:  ldr r1, [r0]              /* to->ctx.sp */
     ldmia r1!, {r4-r11}
     msr psp, r1
     ldr lr, =0xFFFFFFFD       /* return to thread mode, process stack */
-    bx lr
+2:  bx lr
     .size PendSV_Handler, .-PendSV_Handler
 
 /*

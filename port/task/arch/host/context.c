@@ -73,6 +73,11 @@ void mpi_arch_init(void)
 {
 }
 
+void mpi_arch_request_switch(void)
+{
+    /* the simulation has no interrupts: nothing asks for an asynchronous switch */
+}
+
 uint32_t mpi_arch_lock(void)
 {
     return 0; /* nothing preempts the simulation between its own calls */
