@@ -20,7 +20,7 @@ HOST_SIM = sorted(glob.glob("boards/host-sim/*.c"))
 M3_ARCH = sorted(glob.glob("port/task/arch/cortex-m/*.[cS]"))
 M3_BOARD = sorted(glob.glob("boards/mps2-an385/*.[cS]"))
 M3_CFLAGS = "-mcpu=cortex-m3 -mthumb -ffunction-sections -fdata-sections"
-M3_INC = "-Iport/task -Iport/task/arch/cortex-m -Iboards/mps2-an385"
+M3_INC = "-Iport/task -Iport/task/arch/cortex-m -Iboards/mps2-an385 -Iboards/mps2-an385/include"
 CORE_TESTS = sorted(glob.glob("tests/core/test_*.c"))
 SIM_TESTS = sorted(glob.glob("tests/host-sim/test_*.c"))
 POSIX_TESTS = sorted(glob.glob("tests/posix/test_*.c"))

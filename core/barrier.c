@@ -84,6 +84,8 @@ mp_err_t mp_barrier_destroy(mp_barrier_t b)
 
 mp_err_t mp_barrier_wait(mp_barrier_t b, mp_timeout_t timeout, uint32_t *index)
 {
+    if (mp_port_in_isr())
+        return MP_EISR;
     mp_err_t err;
     mpi_barrier_t *o = mpi_obj_get(&table, b.id, &err);
     if (o == NULL)

@@ -95,6 +95,10 @@ mp_err_t mp_condition_release(mp_condition_t c)
 /* The condition and its lock, provided the caller holds that lock. */
 static mpi_condition_t *held(mp_condition_t c, mpi_lock_t **lock, mp_err_t *err)
 {
+    if (mp_port_in_isr()) {
+        *err = MP_EISR;
+        return NULL;
+    }
     mpi_condition_t *o = mpi_obj_get(&table, c.id, err);
     if (o == NULL)
         return NULL;

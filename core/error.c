@@ -36,6 +36,7 @@ static const char *const names[] = {
     [-MP_EWRITEONLY] = "MP_EWRITEONLY: connection is write-only",
     [-MP_ENOMEM] = "MP_ENOMEM: shared arena exhausted",
     [-MP_ENOTSUP] = "MP_ENOTSUP: not supported on this port",
+    [-MP_EISR] = "MP_EISR: not allowed in an interrupt handler",
 };
 
 _Static_assert(sizeof names / sizeof names[0] == 1 - MP_ERR_LAST,

@@ -69,6 +69,8 @@ mp_err_t mp_event_is_set(mp_event_t e, bool *is_set)
 
 mp_err_t mp_event_wait(mp_event_t e, mp_timeout_t timeout)
 {
+    if (mpi_isr_would_block(timeout))
+        return MP_EISR;
     mp_err_t err;
     mpi_event_t *o = mpi_obj_get(&table, e.id, &err);
     if (o == NULL)

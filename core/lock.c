@@ -47,6 +47,8 @@ static mp_err_t destroy(uint32_t id, uint32_t kind)
 
 static mp_err_t take(mpi_lock_t *l, mp_timeout_t timeout)
 {
+    if (mp_port_in_isr())
+        return MP_EISR; /* a lock belongs to a process; a handler must not hold one */
     mpi_until_t until = mpi_until(timeout);
     mp_err_t err = mpi_guard_take(&l->word, mpi_self_token(), &until);
     if (err == MP_OK || err == MP_EOWNERDEAD)
@@ -106,6 +108,8 @@ mp_err_t mp_rlock_destroy(mp_rlock_t lock)
 
 mp_err_t mp_rlock_acquire(mp_rlock_t lock, mp_timeout_t timeout)
 {
+    if (mp_port_in_isr())
+        return MP_EISR;
     mp_err_t err;
     mpi_lock_t *l = mpi_lock_get(lock.id, MPI_KIND_RLOCK, &err);
     if (l == NULL)

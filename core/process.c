@@ -38,11 +38,15 @@ static mp_process_t handle_of(uint32_t index)
 
 mpi_token_t mpi_self_token(void)
 {
+    if (mp_port_in_isr())
+        return MPI_ISR_TOKEN;
     return token_of(mp_port_self());
 }
 
 bool mpi_token_alive(mpi_token_t token)
 {
+    if (token == MPI_ISR_TOKEN)
+        return true;
     uint32_t index = (token & MPI_INDEX_MASK) - 1u;
     if (index >= MP_CONF_MAX_PROCESSES)
         return false;
@@ -132,6 +136,8 @@ static void name_default(mpi_slot_t *s)
 
 mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
 {
+    if (mp_port_in_isr())
+        return MP_EISR;
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
     if (p == NULL || attr == NULL || attr->target == NULL || attr->arg_size > MP_CONF_ARG_SIZE ||
@@ -180,6 +186,8 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
 
 mp_err_t mp_process_start(mp_process_t p)
 {
+    if (mp_port_in_isr())
+        return MP_EISR;
     uint32_t index;
     mp_err_t err = lookup(p, &index);
     if (err != MP_OK)
@@ -254,6 +262,8 @@ static void reap_if_ended(uint32_t index)
 
 mp_err_t mp_process_join(mp_process_t p, mp_timeout_t timeout)
 {
+    if (mp_port_in_isr())
+        return MP_EISR;
     uint32_t index;
     mp_err_t err = lookup_child(p, &index);
     if (err != MP_OK)

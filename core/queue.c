@@ -185,6 +185,8 @@ mp_err_t mp_queue_unfinished(mp_queue_t q, size_t *count)
 
 mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout)
 {
+    if (mpi_isr_would_block(timeout))
+        return MP_EISR;
     mp_err_t err;
     mpi_queue_t *o = joinable(q, &err);
     if (o == NULL)

@@ -121,21 +121,45 @@ static void revoke(mpi_side_t *s, uint32_t owner)
     }
 }
 
-/* Enters a side for one operation; *fast says how it must be left. Guards are held only
+/* Enters a side for one operation; *via says how it must be left. Guards are held only
  * for a copy, so even MP_NOWAIT callers wait for one; a holder that died hands it over
  * (MP_EOWNERDEAD: nothing to repair). */
-static mp_err_t enter(mpi_side_t *s, mpi_token_t self, mpi_until_t *until, bool *fast)
+/* How a side was entered, so that leave() undoes exactly that. */
+enum { VIA_GUARD, VIA_BIAS, VIA_HANDLER };
+
+/* An interrupt handler on a one-CPU port: nothing else runs until it returns, so it may
+ * use a side biased to a task as long as that task is not inside an operation on it
+ * (MP_EAGAIN then: a handler must not wait), without taking the bias away; a guarded side
+ * it tries once. */
+static mp_err_t enter_isr(mpi_side_t *s, int *via)
 {
+    uint32_t owner = atomic_load_explicit(&s->bias, memory_order_relaxed);
+    if (owner != 0 && owner != MPI_BIAS_OFF && mpi_token_alive(owner)) {
+        if (atomic_load_explicit(&s->busy, memory_order_relaxed))
+            return MP_EAGAIN;
+        *via = VIA_HANDLER;
+        return MP_OK;
+    }
+    *via = VIA_GUARD;
+    mpi_until_t now = mpi_until(MP_NOWAIT);
+    mp_err_t err = mpi_guard_take(&s->guard, MPI_ISR_TOKEN, &now);
+    return err == MP_EOWNERDEAD ? MP_OK : err;
+}
+
+static mp_err_t enter(mpi_side_t *s, mpi_token_t self, mpi_until_t *until, int *via)
+{
+    if (self == MPI_ISR_TOKEN)
+        return enter_isr(s, via);
     if (atomic_load_explicit(&s->bias, memory_order_relaxed) == self) {
         atomic_store_explicit(&s->busy, 1, memory_order_relaxed);
         light_fence();
         if (atomic_load_explicit(&s->bias, memory_order_relaxed) == self) {
-            *fast = true;
+            *via = VIA_BIAS;
             return MP_OK;
         }
         atomic_store_explicit(&s->busy, 0, memory_order_release); /* revoked meanwhile */
     }
-    *fast = false;
+    *via = VIA_GUARD;
     mpi_until_t forever = mpi_until(MP_FOREVER);
     mp_err_t err = mpi_guard_take(&s->guard, self, until->timeout == MP_NOWAIT ? &forever : until);
     if (err != MP_OK && err != MP_EOWNERDEAD)
@@ -154,11 +178,11 @@ static mp_err_t enter(mpi_side_t *s, mpi_token_t self, mpi_until_t *until, bool 
     return MP_OK;
 }
 
-static void leave(mpi_side_t *s, bool fast)
+static void leave(mpi_side_t *s, int via)
 {
-    if (fast)
+    if (via == VIA_BIAS)
         atomic_store_explicit(&s->busy, 0, memory_order_release);
-    else
+    else if (via == VIA_GUARD)
         mpi_guard_give(&s->guard);
 }
 
@@ -167,6 +191,8 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
 {
     if (len > r->msg_size)
         return MP_EMSGSIZE;
+    if (mpi_isr_would_block(until->timeout))
+        return MP_EISR;
     mpi_token_t self = mpi_self_token();
     for (;;) {
         if (atomic_load_explicit(&r->closed, memory_order_relaxed))
@@ -174,8 +200,8 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
         mp_err_t err = stop ? stop(ctx) : MP_OK;
         if (err != MP_OK)
             return err;
-        bool fast;
-        err = enter(&r->put, self, until, &fast);
+        int via;
+        err = enter(&r->put, self, until, &via);
         if (err != MP_OK)
             return err;
         uint32_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
@@ -188,14 +214,14 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
             if (len > 0)
                 __builtin_memcpy(slot + sizeof n, msg, len);
             atomic_store_explicit(&r->tail, mpi_ring_next(r, t), memory_order_release);
-            leave(&r->put, fast);
+            leave(&r->put, via);
             light_fence();
             if (atomic_load_explicit(&r->get_sleepers, memory_order_relaxed) != 0)
                 ring(&r->get_bell, 1);
             return MP_OK;
         }
         uint32_t h = r->head_seen;
-        leave(&r->put, fast);
+        leave(&r->put, via);
         if (until->timeout == MP_NOWAIT)
             return MP_EFULL;
         err = sleep_on(r, &r->head, h, &r->put_bell, &r->put_sleepers, until, stop, ctx);
@@ -207,10 +233,12 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
 mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_until_t *until,
                       mpi_ring_stop_fn stop, const void *ctx)
 {
+    if (mpi_isr_would_block(until->timeout))
+        return MP_EISR;
     mpi_token_t self = mpi_self_token();
     for (;;) {
-        bool fast;
-        mp_err_t err = enter(&r->get, self, until, &fast);
+        int via;
+        mp_err_t err = enter(&r->get, self, until, &via);
         if (err != MP_OK)
             return err;
         uint32_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -231,7 +259,7 @@ mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_un
             }
             if (len != NULL)
                 *len = n;
-            leave(&r->get, fast);
+            leave(&r->get, via);
             if (buf != NULL && err == MP_OK) {
                 light_fence();
                 if (atomic_load_explicit(&r->put_sleepers, memory_order_relaxed) != 0)
@@ -240,7 +268,7 @@ mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_un
             return err;
         }
         uint32_t t = r->tail_seen;
-        leave(&r->get, fast);
+        leave(&r->get, via);
         if (atomic_load_explicit(&r->closed, memory_order_acquire) &&
             atomic_load_explicit(&r->tail, memory_order_acquire) == t)
             return MP_ECLOSED;

@@ -36,6 +36,8 @@ mp_err_t mp_semaphore_destroy(mp_semaphore_t s)
 
 mp_err_t mp_semaphore_acquire(mp_semaphore_t s, mp_timeout_t timeout)
 {
+    if (mpi_isr_would_block(timeout))
+        return MP_EISR;
     mp_err_t err;
     mpi_semaphore_t *o = mpi_obj_get(&table, s.id, &err);
     if (o == NULL)

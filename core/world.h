@@ -39,6 +39,11 @@ enum {
  * held by a process whose slot was since reused is seen as held by a dead owner. */
 typedef uint32_t mpi_token_t;
 
+/* What an interrupt handler is called in guard words and owner fields: index part 0, which
+ * no process token has. Always "alive": a handler never dies holding anything, because it
+ * never waits. */
+#define MPI_ISR_TOKEN 0x0ffff000u
+
 typedef enum {
     MPI_SLOT_FREE = 0,
     MPI_SLOT_CREATED, /* claimed, attributes copied, not started */
@@ -315,6 +320,12 @@ mpi_lock_t *mpi_lock_get(uint32_t id, uint32_t kind, mp_err_t *err);
 mpi_token_t mpi_self_token(void);
 bool mpi_token_alive(mpi_token_t token);
 void mpi_token_name(mpi_token_t token, char *buf, size_t size);
+
+/* A call that could wait, made from an interrupt handler: refused with MP_EISR. */
+static inline bool mpi_isr_would_block(mp_timeout_t timeout)
+{
+    return timeout != MP_NOWAIT && mp_port_in_isr();
+}
 
 /* ---- time and waiting --------------------------------------------------------------- */
 mp_time_t mpi_deadline(mp_timeout_t timeout);

@@ -15,8 +15,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mp_board.h"
 #include "mp_sim.h"
 #include "task.h"
+
+extern bool mpi_host_in_isr;
+
+/* Simulated interrupts: each fires once, when the simulation is idle at (or past) its time. */
+static struct {
+    mp_time_t at;
+    void (*fn)(void *);
+    void *arg;
+} irqs[8];
 
 static mp_time_t clock_ns;
 static uint64_t seed, rng;
@@ -93,8 +103,44 @@ mp_time_t mpi_board_now(void)
     return clock_ns;
 }
 
+mp_err_t mp_board_after(mp_time_t delay_ns, void (*fn)(void *arg), void *arg)
+{
+    if (fn == NULL)
+        return MP_EINVAL;
+    for (size_t i = 0; i < sizeof irqs / sizeof irqs[0]; i++) {
+        if (irqs[i].fn == NULL) {
+            irqs[i].at = clock_ns + delay_ns;
+            irqs[i].arg = arg;
+            irqs[i].fn = fn;
+            return MP_OK;
+        }
+    }
+    return MP_EBUSY;
+}
+
+/* Runs the earliest pending interrupt if it is due no later than next; true if one ran. */
+static bool fire_interrupt(mp_time_t next)
+{
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < sizeof irqs / sizeof irqs[0]; i++)
+        if (irqs[i].fn != NULL && (first == SIZE_MAX || irqs[i].at < irqs[first].at))
+            first = i;
+    if (first == SIZE_MAX || irqs[first].at > next)
+        return false;
+    if (irqs[first].at > clock_ns)
+        clock_ns = irqs[first].at;
+    void (*fn)(void *) = irqs[first].fn;
+    irqs[first].fn = NULL;
+    mpi_host_in_isr = true;
+    fn(irqs[first].arg);
+    mpi_host_in_isr = false;
+    return true;
+}
+
 mp_err_t mpi_board_idle(mp_time_t next)
 {
+    if (fire_interrupt(next))
+        return MP_OK; /* the scheduler looks at the ready lists again */
     if (next != MP_TIME_NEVER) {
         if (next > clock_ns)
             clock_ns = next;

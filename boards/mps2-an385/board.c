@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mp/mp.h"
+#include "mp_board.h"
 #include "task.h"
 
 #define UART0_DATA (*(volatile uint32_t *)0x40004000u)
@@ -56,6 +57,44 @@ static _Noreturn void semihost_exit(int code)
         ;
 }
 
+#define TIMER1_CTRL (*(volatile uint32_t *)0x40001000u)
+#define TIMER1_VALUE (*(volatile uint32_t *)0x40001004u)
+#define TIMER1_RELOAD (*(volatile uint32_t *)0x40001008u)
+#define TIMER1_INTCLEAR (*(volatile uint32_t *)0x4000100Cu)
+#define NVIC_ISER0 (*(volatile uint32_t *)0xE000E100u)
+#define TIMER1_IRQ 9u
+
+static void (*volatile after_fn)(void *);
+static void *after_arg;
+
+mp_err_t mp_board_after(mp_time_t delay_ns, void (*fn)(void *arg), void *arg)
+{
+    if (fn == NULL)
+        return MP_EINVAL;
+    if (after_fn != NULL)
+        return MP_EBUSY;
+    uint64_t cycles = delay_ns / NS_PER_CYCLE;
+    after_arg = arg;
+    after_fn = fn;
+    TIMER1_CTRL = 0;
+    TIMER1_RELOAD = (uint32_t)(cycles > 1u ? cycles : 1u);
+    TIMER1_VALUE = TIMER1_RELOAD;
+    NVIC_ISER0 = 1u << TIMER1_IRQ;
+    TIMER1_CTRL = 1u | 8u; /* enable, interrupt */
+    return MP_OK;
+}
+
+void Timer1_Handler(void);
+void Timer1_Handler(void)
+{
+    TIMER1_INTCLEAR = 1;
+    TIMER1_CTRL = 0;
+    void (*fn)(void *) = after_fn;
+    after_fn = NULL;
+    if (fn != NULL)
+        fn(after_arg);
+}
+
 void SysTick_Handler(void);
 void SysTick_Handler(void)
 {
@@ -81,8 +120,8 @@ mp_time_t mpi_board_now(void)
 
 mp_err_t mpi_board_idle(mp_time_t next)
 {
-    if (next == MP_TIME_NEVER) {
-        /* No interrupt handler here can make a task ready yet: nothing ever will. */
+    if (next == MP_TIME_NEVER && after_fn == NULL) {
+        /* No deadline, and no interrupt armed that could make a task ready. */
         static const char head[] = "mpstatic mps2-an385: deadlock: every task is blocked\n";
         mpi_board_write(head, sizeof head - 1);
         if (MP_CONF_DEADLOCK_REPORT) {
@@ -176,4 +215,10 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[])(void) 
     0,
     PendSV_Handler,
     SysTick_Handler,
+    /* external interrupts 0..31 */
+    unexpected, unexpected, unexpected, unexpected, unexpected, unexpected, unexpected,
+    unexpected, unexpected, Timer1_Handler, unexpected, unexpected, unexpected, unexpected,
+    unexpected, unexpected, unexpected, unexpected, unexpected, unexpected, unexpected,
+    unexpected, unexpected, unexpected, unexpected, unexpected, unexpected, unexpected,
+    unexpected, unexpected, unexpected, unexpected,
 };

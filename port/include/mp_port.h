@@ -99,6 +99,15 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode);
  */
 mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid);
 
+/*
+ * mp_port_in_isr: true when called from an interrupt handler (Cortex-M: IPSR != 0; the
+ * host simulation: inside a simulated interrupt; POSIX: never). Interrupt handlers may
+ * call the operations that do not wait (queue put/get and pipe send with MP_NOWAIT,
+ * semaphore release, event set); a wake-up they cause switches tasks on return from the
+ * interrupt. Cheap: the queue fast path calls it.
+ */
+bool mp_port_in_isr(void);
+
 /* mp_port_self: the slot index of the calling process or task. Cheap: the lock fast
  * path calls it. */
 uint32_t mp_port_self(void);

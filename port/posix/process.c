@@ -88,6 +88,11 @@ uint32_t mp_port_self(void)
     return self_slot;
 }
 
+bool mp_port_in_isr(void)
+{
+    return false; /* a process has no interrupt handlers that may call the runtime */
+}
+
 static void child_setup(uint32_t slot, pid_t parent)
 {
     self_slot = slot;

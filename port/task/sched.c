@@ -196,6 +196,11 @@ static void reschedule(void)
  * thread context with the lock held, after something made tasks ready. */
 static void yield_to_higher(void)
 {
+    if (mpi_arch_in_isr()) { /* never switch inside a handler: on its return */
+        if (top_level() > (int)mpi_slot_priority(current))
+            mpi_arch_request_switch();
+        return;
+    }
     if (top_level() > (int)mpi_slot_priority(current) &&
         task(current)->state == MPI_TASK_RUNNING) {
         ready_push(current);
@@ -205,7 +210,7 @@ static void yield_to_higher(void)
 
 static void preempt_point(void)
 {
-    if (!mpi_board_preempts || !mpi_board_preempt())
+    if (!mpi_board_preempts || mpi_arch_in_isr() || !mpi_board_preempt())
         return;
     uint32_t irq = mpi_arch_lock();
     if (ready_levels) {
@@ -370,6 +375,11 @@ uint32_t mp_port_self(void)
 {
     preempt_point();
     return current;
+}
+
+bool mp_port_in_isr(void)
+{
+    return mpi_arch_in_isr();
 }
 
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)

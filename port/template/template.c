@@ -56,6 +56,11 @@ uint32_t mp_port_self(void)
     return 0;
 }
 
+bool mp_port_in_isr(void)
+{
+    return false;
+}
+
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
 {
     (void)deadline;

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "mp/mp.h"
+#include "mp_port.h"
 
 #define OK(expr) assert_int_equal(MP_OK, (expr))
 

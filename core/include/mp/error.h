@@ -48,10 +48,11 @@ typedef enum {
     MP_EWRITEONLY = -31, /* receive on a send-only pipe end */
     MP_ENOMEM = -32,     /* the shared arena has no room for the request */
     MP_ENOTSUP = -33,    /* the operation is not available on this port */
+    MP_EISR = -34,       /* would block, or is not allowed, in an interrupt handler */
 } mp_err_t;
 
-/* One past the most negative code: every code c satisfies MP_ERR_LAST <= c <= MP_OK. */
-#define MP_ERR_LAST MP_ENOTSUP
+/* The most negative code: every code c satisfies MP_ERR_LAST <= c <= MP_OK. */
+#define MP_ERR_LAST MP_EISR
 
 /* The name of a code ("MP_ETIMEDOUT: timed out"); an unknown value gets a generic text. */
 const char *mp_strerror(mp_err_t err);

@@ -73,9 +73,18 @@ void mpi_arch_init(void)
 {
 }
 
+/* Set by the simulation board while a simulated interrupt runs. */
+bool mpi_host_in_isr;
+
+bool mpi_arch_in_isr(void)
+{
+    return mpi_host_in_isr;
+}
+
 void mpi_arch_request_switch(void)
 {
-    /* the simulation has no interrupts: nothing asks for an asynchronous switch */
+    /* A simulated interrupt runs while every task is blocked, between two scheduler
+     * passes: the scheduler looks at the ready lists right after it, nothing to pend. */
 }
 
 uint32_t mpi_arch_lock(void)

@@ -1,0 +1,108 @@
+/*
+ * Interrupt handlers and the runtime, on the task port (host simulation and Cortex-M3):
+ * the calls that do not wait work from a handler and wake processes; the ones that would
+ * wait are refused with MP_EISR; a process of higher priority woken by a handler runs
+ * before the interrupted one goes on.
+ */
+#include "mp_board.h"
+#include "mp_test.h"
+
+typedef struct {
+    mp_queue_t q;
+    mp_semaphore_t sem;
+    mp_event_t ev;
+    mp_lock_t lock;
+} objects_t;
+
+static objects_t objs;
+static MP_SHARED volatile int in_isr, put_result, blocking_put, lock_result, acquire_result,
+    join_result, fired;
+
+static void handler(void *arg)
+{
+    (void)arg;
+    uint32_t v = 42;
+    in_isr = mp_port_in_isr();
+    put_result = mp_queue_put(objs.q, &v, sizeof v, MP_NOWAIT);
+    blocking_put = mp_queue_put(objs.q, &v, sizeof v, 100);     /* would wait: refused */
+    lock_result = mp_lock_acquire(objs.lock, MP_NOWAIT);       /* locks belong to processes */
+    acquire_result = mp_semaphore_acquire(objs.sem, MP_FOREVER); /* would wait: refused */
+    mp_process_t self;
+    mp_process_self(&self);
+    join_result = mp_process_join(self, MP_NOWAIT);
+    mp_semaphore_release(objs.sem);
+    mp_event_set(objs.ev);
+    fired++;
+}
+
+static void setup_objects(void)
+{
+    OK(mp_queue_create(&objs.q, &(mp_queue_attr_t){.msg_size = 4, .depth = 4}));
+    OK(mp_semaphore_create(&objs.sem, 0, false));
+    OK(mp_event_create(&objs.ev));
+    OK(mp_lock_create(&objs.lock));
+    fired = 0;
+}
+
+static void destroy_objects(void)
+{
+    OK(mp_queue_destroy(objs.q));
+    OK(mp_semaphore_destroy(objs.sem));
+    OK(mp_event_destroy(objs.ev));
+    OK(mp_lock_destroy(objs.lock));
+}
+
+static void test_a_handler_wakes_a_waiting_process(void **state)
+{
+    (void)state;
+    setup_objects();
+    OK(mp_board_after(1000000, handler, NULL)); /* in 1 ms */
+    uint32_t v = 0;
+    size_t len;
+    OK(mp_queue_get(objs.q, &v, sizeof v, &len, MP_FOREVER)); /* woken by the handler */
+    assert_int_equal(42, v);
+    assert_int_equal(1, fired);
+    assert_true(in_isr);
+    assert_int_equal(MP_OK, put_result);
+    assert_int_equal(MP_EISR, blocking_put);
+    assert_int_equal(MP_EISR, lock_result);
+    assert_int_equal(MP_EISR, acquire_result);
+    assert_int_equal(MP_EISR, join_result);
+    OK(mp_semaphore_acquire(objs.sem, MP_NOWAIT)); /* released by the handler */
+    OK(mp_event_wait(objs.ev, MP_NOWAIT));         /* set by the handler */
+    assert_false(mp_port_in_isr());
+    destroy_objects();
+}
+
+static int wait_for_event(void *arg)
+{
+    (void)arg;
+    return CODE(mp_event_wait(objs.ev, MP_FOREVER));
+}
+
+static void test_a_woken_process_of_higher_priority_runs(void **state)
+{
+    (void)state;
+    setup_objects();
+    mp_process_t p;
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = wait_for_event, .priority = 3}));
+    OK(mp_process_start(p)); /* runs at once, then blocks on the event */
+    OK(mp_board_after(1000000, handler, NULL));
+    assert_int_equal(0, reap(p)); /* the handler's set() woke it */
+    assert_int_equal(1, fired);
+    uint32_t v;
+    size_t len;
+    OK(mp_queue_get(objs.q, &v, sizeof v, &len, MP_NOWAIT));
+    destroy_objects();
+}
+
+int main(void)
+{
+    if (mp_init() != MP_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_a_handler_wakes_a_waiting_process, no_children_left),
+        cmocka_unit_test_teardown(test_a_woken_process_of_higher_priority_runs, no_children_left),
+    };
+    return cmocka_run_group_tests_name("isr", tests, NULL, NULL);
+}
