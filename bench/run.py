@@ -103,6 +103,7 @@ FREERTOS = {
     "queue_put_get_4B": (154.0, 162.0),
     "queue_put_get_64B": (218.0, 226.0),
     "ping_pong_equal_priority": (1150.0, 1197.0),
+    "ping_pong_replier_higher": (792.0, 824.0),
     "lock_acquire_release": (125.0, 121.0),
     "process_start_join": (298.0, 298.0),
 }

@@ -142,6 +142,27 @@ int main(void)
     mp_queue_close(q1);
     mp_process_join(r, MP_FOREVER);
     mp_process_close(r);
+    mp_queue_destroy(q1);
+    mp_queue_destroy(q2);
+
+    /* The same with the replier one priority higher: it preempts us inside put. */
+    mp_queue_create(&q1, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
+    mp_queue_create(&q2, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
+    mp_process_create(&r, &(mp_process_attr_t){.target = replier, .priority = 1});
+    mp_process_start(r);
+    for (uint32_t i = 0; i < WARM; i++) {
+        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
+        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
+    }
+    t = window_begin();
+    for (uint32_t i = 0; i < N; i++) {
+        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
+        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
+    }
+    window_end("ping_pong_replier_higher", t, N);
+    mp_queue_close(q1);
+    mp_process_join(r, MP_FOREVER);
+    mp_process_close(r);
 
     mp_lock_t l;
     mp_lock_create(&l);

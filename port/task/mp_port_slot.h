@@ -19,7 +19,8 @@ typedef struct {
     int32_t exitcode;         /* valid once DEAD */
     uint8_t state;            /* mpi_task_state_t */
     int8_t wait_result;       /* what mp_port_wait returns when it resumes */
-    uint8_t pad[2];
+    uint8_t priority;         /* copied from the process at spawn */
+    uint8_t pad;
 } mp_port_slot_t;
 
 #endif

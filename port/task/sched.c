@@ -35,6 +35,11 @@
 static uint32_t current;
 static uint32_t ready_head[MP_CONF_PRIORITIES], ready_tail[MP_CONF_PRIORITIES]; /* slot + 1 */
 static uint32_t ready_levels; /* bit p: ready_head[p] is not empty */
+
+static uint32_t prio(uint32_t slot)
+{
+    return mpi_port_slot(slot)->priority;
+}
 static uint32_t blocked_head, blocked_tail; /* slot + 1; 0 = empty */
 static uint32_t next_pid;
 static uint32_t deaths; /* processes ended so far: a wait begun after one returns at once */
@@ -46,6 +51,13 @@ static mp_time_t next_due = MP_TIME_NEVER; /* no blocked task's deadline is earl
  * overflowed its stack, and ends as a fault (-SIGSEGV) before it can run again. */
 static _Alignas(16) uint8_t stacks[MP_CONF_MAX_PROCESSES - 1][MP_CONF_STACK_SIZE];
 #define STACK_GUARD 0x5afe57acu
+
+/* For tests: where a task's stack guard lives. */
+void *mpi_task_stack_guard(uint32_t slot);
+void *mpi_task_stack_guard(uint32_t slot)
+{
+    return slot == 0 || slot >= MP_CONF_MAX_PROCESSES ? NULL : stacks[slot - 1];
+}
 
 static bool overflowed(uint32_t slot)
 {
@@ -64,7 +76,7 @@ static mp_port_slot_t *task(uint32_t slot)
 static void ready_push(uint32_t slot)
 {
     mp_port_slot_t *t = task(slot);
-    uint32_t p = mpi_slot_priority(slot);
+    uint32_t p = prio(slot);
     t->state = MPI_TASK_READY;
     t->next = 0;
     if (ready_tail[p])
@@ -197,11 +209,11 @@ static void reschedule(void)
 static void yield_to_higher(void)
 {
     if (mpi_arch_in_isr()) { /* never switch inside a handler: on its return */
-        if (top_level() > (int)mpi_slot_priority(current))
+        if (top_level() > (int)prio(current))
             mpi_arch_request_switch();
         return;
     }
-    if (top_level() > (int)mpi_slot_priority(current) &&
+    if (top_level() > (int)prio(current) &&
         task(current)->state == MPI_TASK_RUNNING) {
         ready_push(current);
         reschedule();
@@ -225,7 +237,7 @@ static void end_task(uint32_t slot, int code)
 {
     mp_port_slot_t *t = task(slot);
     if (t->state == MPI_TASK_READY) {
-        uint32_t p = mpi_slot_priority(slot);
+        uint32_t p = prio(slot);
         list_remove(&ready_head[p], &ready_tail[p], slot);
         if (!ready_head[p])
             ready_levels &= ~(1u << p);
@@ -269,6 +281,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
     uint32_t guard = STACK_GUARD;
     memcpy(stacks[slot - 1], &guard, sizeof guard);
     mpi_arch_context_init(t, stacks[slot - 1], sizeof stacks[slot - 1]);
+    t->priority = (uint8_t)mpi_slot_priority(slot);
     t->deaths_seen = deaths;
     *pid = next_pid;
     next_pid = next_pid + 1 > MP_LIFE_ID_MASK ? 1 : next_pid + 1;
@@ -293,6 +306,8 @@ _Noreturn void mp_port_exit(int code)
 {
     if (current == 0)
         mpi_board_exit(code); /* the main process takes the program with it */
+    if (overflowed(current))
+        code = -MP_SIGSEGV; /* what it computed on a trampled stack is not to be trusted */
     (void)mpi_arch_lock();
     end_task(current, code);
     reschedule();
@@ -384,6 +399,8 @@ bool mp_port_in_isr(void)
 
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
 {
+    if (overflowed(current))
+        mpi_task_fault(MP_SIGSEGV); /* every wait is a switch in waiting: check now */
     preempt_point();
     uint32_t irq = mpi_arch_lock();
     mp_err_t err = MP_OK;
@@ -446,7 +463,7 @@ mp_err_t mp_port_fence(void)
 
 bool mpi_task_tick_due(void)
 {
-    if (top_level() >= (int)mpi_slot_priority(current))
+    if (top_level() >= (int)prio(current))
         return true; /* someone of the same or higher priority waits for a turn */
     return timed != 0 && mpi_board_now() >= next_due;
 }
@@ -455,7 +472,7 @@ mp_port_slot_t *mpi_task_rotate(mp_port_slot_t **from)
 {
     (void)expire();
     uint32_t old = current;
-    if (task(old)->state != MPI_TASK_RUNNING || top_level() < (int)mpi_slot_priority(old))
+    if (task(old)->state != MPI_TASK_RUNNING || top_level() < (int)prio(old))
         return NULL;
     ready_push(old); /* to the back of its level */
     uint32_t next = ready_pop();

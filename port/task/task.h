@@ -28,8 +28,6 @@ void mpi_arch_context_init(mp_port_slot_t *t, void *stack, size_t size);
 void mpi_arch_switch(mp_port_slot_t *from, mp_port_slot_t *to);
 /* Called once from mp_port_init, before the first switch. */
 void mpi_arch_init(void);
-/* True inside an interrupt handler. */
-bool mpi_arch_in_isr(void);
 /* From an interrupt: switch tasks on return from it, if the scheduler says so. */
 void mpi_arch_request_switch(void);
 /* Masks and restores whatever may preempt the scheduler (interrupts). */

@@ -35,13 +35,6 @@ mp_port_slot_t *mpi_cm_pick(void)
     return to;
 }
 
-bool mpi_arch_in_isr(void)
-{
-    uint32_t ipsr;
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-    return ipsr != 0;
-}
-
 void mpi_arch_request_switch(void)
 {
     ICSR = ICSR_PENDSVSET;

@@ -8,4 +8,12 @@ typedef struct {
     void *sp;
 } mp_arch_context_t;
 
+/* In an exception handler: IPSR holds its number (0 in thread mode). */
+static inline int mpi_arch_in_isr(void)
+{
+    unsigned ipsr;
+    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
+    return ipsr != 0;
+}
+
 #endif

@@ -73,13 +73,7 @@ void mpi_arch_init(void)
 {
 }
 
-/* Set by the simulation board while a simulated interrupt runs. */
-bool mpi_host_in_isr;
-
-bool mpi_arch_in_isr(void)
-{
-    return mpi_host_in_isr;
-}
+bool mpi_host_in_isr; /* declared in mp_arch_context.h */
 
 void mpi_arch_request_switch(void)
 {

@@ -12,4 +12,11 @@ typedef struct {
     size_t stack_size;
 } mp_arch_context_t;
 
+/* Set by the simulation board while a simulated interrupt runs. */
+extern _Bool mpi_host_in_isr;
+static inline int mpi_arch_in_isr(void)
+{
+    return mpi_host_in_isr;
+}
+
 #endif
