@@ -72,6 +72,33 @@ static int replier(void *arg)
     }
 }
 
+/* Round trips through two depth-1 queues, the replier at the given priority. */
+static void ping_pong(const char *name, uint8_t priority)
+{
+    mp_queue_create(&q1, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
+    mp_queue_create(&q2, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
+    mp_process_t r;
+    mp_process_create(&r, &(mp_process_attr_t){.target = replier, .priority = priority});
+    mp_process_start(r);
+    uint32_t v = 0;
+    size_t len;
+    for (uint32_t i = 0; i < WARM; i++) {
+        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
+        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
+    }
+    uint32_t t = window_begin();
+    for (uint32_t i = 0; i < N; i++) {
+        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
+        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
+    }
+    window_end(name, t, N);
+    mp_queue_close(q1);
+    mp_process_join(r, MP_FOREVER);
+    mp_process_close(r);
+    mp_queue_destroy(q1);
+    mp_queue_destroy(q2);
+}
+
 static int nothing(void *arg)
 {
     (void)arg;
@@ -122,47 +149,8 @@ int main(void)
         mp_queue_destroy(q);
     }
 
-    mp_queue_create(&q1, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
-    mp_queue_create(&q2, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
-    mp_process_t r;
-    mp_process_create(&r, &(mp_process_attr_t){.target = replier});
-    mp_process_start(r);
-    uint32_t v = 0;
-    size_t len;
-    for (uint32_t i = 0; i < WARM; i++) {
-        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
-        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
-    }
-    t = window_begin();
-    for (uint32_t i = 0; i < N; i++) {
-        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
-        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
-    }
-    window_end("ping_pong_equal_priority", t, N);
-    mp_queue_close(q1);
-    mp_process_join(r, MP_FOREVER);
-    mp_process_close(r);
-    mp_queue_destroy(q1);
-    mp_queue_destroy(q2);
-
-    /* The same with the replier one priority higher: it preempts us inside put. */
-    mp_queue_create(&q1, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
-    mp_queue_create(&q2, &(mp_queue_attr_t){.msg_size = 4, .depth = 1});
-    mp_process_create(&r, &(mp_process_attr_t){.target = replier, .priority = 1});
-    mp_process_start(r);
-    for (uint32_t i = 0; i < WARM; i++) {
-        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
-        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
-    }
-    t = window_begin();
-    for (uint32_t i = 0; i < N; i++) {
-        mp_queue_put(q1, &v, sizeof v, MP_FOREVER);
-        mp_queue_get(q2, &v, sizeof v, &len, MP_FOREVER);
-    }
-    window_end("ping_pong_replier_higher", t, N);
-    mp_queue_close(q1);
-    mp_process_join(r, MP_FOREVER);
-    mp_process_close(r);
+    ping_pong("ping_pong_equal_priority", 0);
+    ping_pong("ping_pong_replier_higher", 1); /* it preempts us inside put */
 
     mp_lock_t l;
     mp_lock_create(&l);
