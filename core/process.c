@@ -26,6 +26,11 @@ static uint32_t state_of(const mpi_slot_t *s)
     return atomic_load_explicit(&s->state, memory_order_acquire);
 }
 
+static void set_state(mpi_slot_t *s, uint32_t state)
+{
+    atomic_store_explicit(&s->state, (uint8_t)state, memory_order_release);
+}
+
 static mpi_token_t token_of(uint32_t index)
 {
     return (index + 1u) | (slot_at(index)->gen & MPI_GEN_MASK) << 12;
@@ -94,8 +99,8 @@ static mp_err_t lookup_child(mp_process_t p, uint32_t *index)
 static void slot_free(uint32_t index)
 {
     mpi_slot_t *s = slot_at(index);
-    s->gen = mpi_gen_next(s->gen);
-    atomic_store_explicit(&s->state, MPI_SLOT_FREE, memory_order_release);
+    s->gen = (uint16_t)mpi_gen_next(s->gen);
+    set_state(s, MPI_SLOT_FREE);
     mpi_bits_give(mpi_world.slot_free, index);
 }
 
@@ -103,10 +108,11 @@ static void slot_free(uint32_t index)
 static bool slot_recycle(uint32_t *index)
 {
     for (;;) {
-        uint32_t best = UINT32_MAX, best_seq = 0, now = atomic_load(&mpi_world.join_seq);
+        uint32_t best = UINT32_MAX, best_seq = 0;
+        uint16_t now = (uint16_t)atomic_load(&mpi_world.join_seq);
         for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
             const mpi_slot_t *s = slot_at(i);
-            uint32_t age = now - s->joined_seq;
+            uint32_t age = (uint16_t)(now - s->joined_seq);
             if (state_of(s) == MPI_SLOT_JOINED && (best == UINT32_MAX || age > best_seq)) {
                 best = i;
                 best_seq = age;
@@ -114,9 +120,9 @@ static bool slot_recycle(uint32_t *index)
         }
         if (best == UINT32_MAX)
             return false;
-        uint32_t joined = MPI_SLOT_JOINED;
+        uint8_t joined = MPI_SLOT_JOINED;
         if (atomic_compare_exchange_strong(&slot_at(best)->state, &joined, MPI_SLOT_FREE)) {
-            slot_at(best)->gen = mpi_gen_next(slot_at(best)->gen);
+            slot_at(best)->gen = (uint16_t)mpi_gen_next(slot_at(best)->gen);
             *index = best;
             return true;
         }
@@ -155,7 +161,7 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
         return MP_ENOSLOT;
 
     mpi_slot_t *s = slot_at(index);
-    uint32_t gen = s->gen;
+    uint16_t gen = s->gen;
     memset(s, 0, sizeof *s);
     s->gen = gen;
     s->parent = token_of(self);
@@ -179,7 +185,7 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
     else
         name_default(s);
 
-    atomic_store_explicit(&s->state, MPI_SLOT_CREATED, memory_order_release);
+    set_state(s, MPI_SLOT_CREATED);
     *p = handle_of(index);
     return MP_OK;
 }
@@ -201,11 +207,11 @@ mp_err_t mp_process_start(mp_process_t p)
         return MP_EDAEMON;
 
     atomic_store(&s->life, 0);
-    atomic_store_explicit(&s->state, MPI_SLOT_RUNNING, memory_order_release);
+    set_state(s, MPI_SLOT_RUNNING);
     uint32_t pid = 0;
     err = mp_port_spawn(index, &pid);
     if (err != MP_OK) {
-        atomic_store_explicit(&s->state, MPI_SLOT_CREATED, memory_order_release);
+        set_state(s, MPI_SLOT_CREATED);
         return err;
     }
     s->pid = pid;
@@ -242,9 +248,9 @@ static mp_err_t reap(uint32_t index, mp_time_t deadline)
         return err;
     adopt_orphans(index);
     s->exitcode = code;
-    s->joined_seq = atomic_fetch_add(&mpi_world.join_seq, 1u);
+    s->joined_seq = (uint16_t)atomic_fetch_add(&mpi_world.join_seq, 1u);
     atomic_fetch_or(&s->life, MP_LIFE_DEAD);
-    atomic_store_explicit(&s->state, MPI_SLOT_JOINED, memory_order_release);
+    set_state(s, MPI_SLOT_JOINED);
     return MP_OK;
 }
 

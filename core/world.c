@@ -40,7 +40,7 @@ mp_err_t mp_init(void)
     mpi_bits_take(w->slot_free, MP_CONF_MAX_PROCESSES, &main_slot); /* always 0 */
     mpi_slot_t *s = &w->slots[main_slot];
     mpi_strlcpy(s->name, "MainProcess", sizeof s->name);
-    atomic_store(&s->state, MPI_SLOT_RUNNING);
+    atomic_store(&s->state, (uint8_t)MPI_SLOT_RUNNING);
 
     w->ready = MPI_WORLD_READY;
     mp_err_t err = mp_port_init(w, sizeof *w);

@@ -51,23 +51,24 @@ typedef enum {
     MPI_SLOT_JOINED,  /* reaped; exitcode valid; recyclable */
 } mpi_slot_state_t;
 
+/* Packed by size, largest first: a slot's RAM is a published figure (ninja size). */
 typedef struct {
     _Atomic uint32_t life;     /* port-kept: process id | MP_LIFE_DEAD when ended */
-    _Atomic uint32_t state;    /* mpi_slot_state_t, written by the creator only */
-    uint32_t gen;              /* bumped on every free */
     mpi_token_t parent;        /* the creator's token; 0 for the main process */
     uint32_t pid;              /* port id, valid once started */
     int32_t exitcode;          /* valid in JOINED */
-    uint32_t joined_seq;       /* order of reaping, for recycling the oldest */
     mp_process_fn target;
+    uint16_t gen;              /* bumped on every free */
+    uint16_t joined_seq;       /* order of reaping (mod 2^16), for recycling the oldest */
     uint16_t arg_size;
+    uint16_t children;         /* children created so far, for their default names */
+    _Atomic uint8_t state;     /* mpi_slot_state_t, written by the creator only */
     uint8_t daemon;
     uint8_t priority;
     uint8_t ident_depth;
-    uint16_t children;         /* children created so far, for their default names */
     uint16_t ident[MP_CONF_IDENT_DEPTH];
     char name[MP_CONF_NAME_LEN];
-    _Alignas(8) uint8_t arg[MP_CONF_ARG_SIZE];
+    uint8_t arg[MP_CONF_ARG_SIZE]; /* copied to the child's stack before use: no alignment */
     mp_port_slot_t port;
 } mpi_slot_t;
 

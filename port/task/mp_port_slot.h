@@ -13,10 +13,12 @@
 typedef struct {
     mp_arch_context_t ctx;    /* saved registers / stack pointer (arch-defined) */
     _Atomic uint32_t *wait_addr; /* while BLOCKED: the word it sleeps on */
-    uint64_t deadline;        /* while BLOCKED: MP_TIME_NEVER or when to give up */
-    uint32_t next;            /* ready list or blocked list link */
-    uint32_t deaths_seen;     /* deaths the task has been woken for (see mp_port_wait) */
+    /* while BLOCKED: MP_TIME_NEVER or when to give up, as two halves so that the block
+     * needs 4-byte alignment only (sched.c reads it with deadline_of) */
+    uint32_t deadline[2];
     int32_t exitcode;         /* valid once DEAD */
+    uint16_t next;            /* ready list or blocked list link: slot + 1, 0 = end */
+    uint16_t deaths_seen;     /* deaths the task has been woken for (mod 2^16) */
     uint8_t state;            /* mpi_task_state_t */
     int8_t wait_result;       /* what mp_port_wait returns when it resumes */
     uint8_t priority;         /* copied from the process at spawn */

@@ -40,6 +40,13 @@ static uint32_t prio(uint32_t slot)
 {
     return mpi_port_slot(slot)->priority;
 }
+
+static mp_time_t deadline_of(const mp_port_slot_t *t)
+{
+    mp_time_t d;
+    memcpy(&d, t->deadline, sizeof d);
+    return d;
+}
 static uint32_t blocked_head, blocked_tail; /* slot + 1; 0 = empty */
 static uint32_t next_pid;
 static uint32_t deaths; /* processes ended so far: a wait begun after one returns at once */
@@ -80,7 +87,7 @@ static void ready_push(uint32_t slot)
     t->state = MPI_TASK_READY;
     t->next = 0;
     if (ready_tail[p])
-        task(ready_tail[p] - 1)->next = slot + 1;
+        task(ready_tail[p] - 1)->next = (uint16_t)(slot + 1);
     else
         ready_head[p] = slot + 1;
     ready_tail[p] = slot + 1;
@@ -116,7 +123,7 @@ static bool list_remove(uint32_t *head, uint32_t *tail, uint32_t slot)
             continue;
         uint32_t next = task(slot)->next;
         if (prev)
-            task(prev - 1)->next = next;
+            task(prev - 1)->next = (uint16_t)next;
         else
             *head = next;
         if (*tail == slot + 1)
@@ -130,7 +137,7 @@ static void blocked_push(uint32_t slot)
 {
     task(slot)->next = 0;
     if (blocked_tail)
-        task(blocked_tail - 1)->next = slot + 1;
+        task(blocked_tail - 1)->next = (uint16_t)(slot + 1);
     else
         blocked_head = slot + 1;
     blocked_tail = slot + 1;
@@ -140,7 +147,7 @@ static void blocked_push(uint32_t slot)
 static void unblock(uint32_t slot, mp_err_t result)
 {
     list_remove(&blocked_head, &blocked_tail, slot);
-    if (task(slot)->deadline != MP_TIME_NEVER)
+    if (deadline_of(task(slot)) != MP_TIME_NEVER)
         timed--;
     task(slot)->wait_result = (int8_t)result;
     task(slot)->wait_addr = NULL;
@@ -169,10 +176,11 @@ static mp_time_t expire(void)
     while (i) {
         uint32_t slot = i - 1;
         i = task(slot)->next;
-        if (task(slot)->deadline <= now)
+        mp_time_t d = deadline_of(task(slot));
+        if (d <= now)
             unblock(slot, MP_ETIMEDOUT);
-        else if (task(slot)->deadline < next)
-            next = task(slot)->deadline;
+        else if (d < next)
+            next = d;
     }
     return next_due = next;
 }
@@ -243,7 +251,7 @@ static void end_task(uint32_t slot, int code)
             ready_levels &= ~(1u << p);
     }
     else if (t->state == MPI_TASK_BLOCKED && list_remove(&blocked_head, &blocked_tail, slot) &&
-             t->deadline != MP_TIME_NEVER)
+             deadline_of(t) != MP_TIME_NEVER)
         timed--;
     t->state = MPI_TASK_DEAD;
     t->exitcode = code;
@@ -282,7 +290,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
     memcpy(stacks[slot - 1], &guard, sizeof guard);
     mpi_arch_context_init(t, stacks[slot - 1], sizeof stacks[slot - 1]);
     t->priority = (uint8_t)mpi_slot_priority(slot);
-    t->deaths_seen = deaths;
+    t->deaths_seen = (uint16_t)deaths;
     *pid = next_pid;
     next_pid = next_pid + 1 > MP_LIFE_ID_MASK ? 1 : next_pid + 1;
     atomic_store(mpi_life_word(slot), *pid);
@@ -407,7 +415,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
     mp_port_slot_t *me = task(current);
     if (atomic_load(addr) != expected) {
         /* changed already: the caller re-checks */
-    } else if (me->deaths_seen != deaths) {
+    } else if (me->deaths_seen != (uint16_t)deaths) {
         /* A process died since this task last woke: it may have checked an owner's or a
          * peer's life just before that death, so let it look again before sleeping. */
     } else if (deadline == 0 || deadline <= mpi_board_now()) {
@@ -422,7 +430,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
         mp_port_slot_t *t = task(current);
         t->state = MPI_TASK_BLOCKED;
         t->wait_addr = addr;
-        t->deadline = deadline;
+        memcpy(t->deadline, &deadline, sizeof deadline);
         t->wait_result = MP_OK;
         if (deadline != MP_TIME_NEVER) {
             timed++;
@@ -433,7 +441,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
         reschedule();
         err = (mp_err_t)t->wait_result;
     }
-    me->deaths_seen = deaths;
+    me->deaths_seen = (uint16_t)deaths;
     mpi_arch_unlock(irq);
     return err;
 }
@@ -491,7 +499,7 @@ uint32_t mpi_task_current(void)
 
 void mpi_task_settle(void)
 {
-    task(current)->deaths_seen = deaths;
+    task(current)->deaths_seen = (uint16_t)deaths;
 }
 
 bool mpi_task_interrupt_wait(uint32_t slot, mp_err_t err)
@@ -531,7 +539,7 @@ size_t mpi_task_report(char *buf, size_t size)
         n = append(buf, size, n, names[t->state]);
         if (t->state == MPI_TASK_BLOCKED) {
             mpi_describe_wait((const void *)t->wait_addr, text, sizeof text);
-            n = append(buf, size, n, t->deadline == MP_TIME_NEVER ? ", waits for " : ", waits (with a timeout) for ");
+            n = append(buf, size, n,  deadline_of(t) == MP_TIME_NEVER ? ", waits for " : ", waits (with a timeout) for ");
             n = append(buf, size, n, text);
         }
         n = append(buf, size, n, "\n");
