@@ -13,7 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #define REPS 3
 
@@ -55,6 +59,32 @@ static inline long scaled(double base, double scale)
 {
     long n = (long)(base * scale);
     return n < 1 ? 1 : n;
+}
+
+/* A child pinned to CPU 1 that dies with its parent and never outlives a minute. */
+static inline pid_t spawn_child(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        alarm(60);
+        pin(1);
+    }
+    return pid;
+}
+
+/* Waits for the child; a child that failed fails the benchmark. */
+static inline void reap(pid_t pid)
+{
+    int st;
+    if (waitpid(pid, &st, 0) != pid)
+        die("waitpid");
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "%s: child failed (status %d)\n", BENCH_NAME, st);
+        exit(1);
+    }
 }
 
 #endif

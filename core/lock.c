@@ -7,24 +7,28 @@
  */
 #include "world.h"
 
-static const mpi_table_t table = {mpi_world.locks, sizeof mpi_world.locks[0],
-                                  MP_CONF_MAX_LOCKS, 0, mpi_world.locks_free};
+/* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
+static const mpi_table_t tables[2] = {
+    {mpi_world.locks, sizeof mpi_world.locks[0], MP_CONF_MAX_LOCKS, MPI_KIND_LOCK, mpi_world.locks_free},
+    {mpi_world.locks, sizeof mpi_world.locks[0], MP_CONF_MAX_LOCKS, MPI_KIND_RLOCK, mpi_world.locks_free},
+};
+
+static const mpi_table_t *table_of(uint32_t kind)
+{
+    return &tables[kind == MPI_KIND_RLOCK];
+}
 
 mpi_lock_t *mpi_lock_get(uint32_t id, uint32_t kind, mp_err_t *err)
 {
-    mpi_table_t t = table;
-    t.kind = kind;
-    return mpi_obj_get(&t, id, err);
+    return mpi_obj_get(table_of(kind), id, err);
 }
 
 static mp_err_t create(uint32_t kind, uint32_t *id)
 {
     if (id == NULL)
         return MP_EINVAL;
-    mpi_table_t t = table;
-    t.kind = kind;
     mpi_lock_t *l;
-    mp_err_t err = mpi_obj_alloc(&t, (void **)&l, id);
+    mp_err_t err = mpi_obj_alloc(table_of(kind), (void **)&l, id);
     if (err == MP_OK) {
         atomic_store(&l->word, 0);
         l->depth = 0;
@@ -41,7 +45,7 @@ static mp_err_t destroy(uint32_t id, uint32_t kind)
     uint32_t w = atomic_load(&l->word);
     if (w != 0 && mpi_token_alive(w & MPI_LOCK_OWNER))
         return MP_EBUSY;
-    mpi_obj_free(&table, l);
+    mpi_obj_free(table_of(kind), l);
     return MP_OK;
 }
 

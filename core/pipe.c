@@ -108,15 +108,25 @@ mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
     return MP_OK;
 }
 
+/* What send, recv and poll share: a live end with a ring in the wanted direction. */
+static mp_err_t use(mp_conn_t end, bool sending, end_t *e, mpi_ring_t **r)
+{
+    mp_err_t err = lookup(end, e);
+    if (err != MP_OK)
+        return err;
+    *r = sending ? outgoing(*e) : incoming(*e);
+    if (*r == NULL)
+        return sending ? MP_EREADONLY : MP_EWRITEONLY;
+    return MP_OK;
+}
+
 mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t timeout)
 {
     end_t e;
-    mp_err_t err = lookup(end, &e);
+    mpi_ring_t *r;
+    mp_err_t err = use(end, true, &e, &r);
     if (err != MP_OK)
         return err;
-    mpi_ring_t *r = outgoing(e);
-    if (r == NULL)
-        return MP_EREADONLY;
     if (msg == NULL && len > 0)
         return MP_EINVAL;
     claim(e);
@@ -128,12 +138,10 @@ mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t t
 mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_timeout_t timeout)
 {
     end_t e;
-    mp_err_t err = lookup(end, &e);
+    mpi_ring_t *r;
+    mp_err_t err = use(end, false, &e, &r);
     if (err != MP_OK)
         return err;
-    mpi_ring_t *r = incoming(e);
-    if (r == NULL)
-        return MP_EWRITEONLY;
     if (len == NULL || (buf == NULL && size > 0))
         return MP_EINVAL;
     claim(e);
@@ -148,12 +156,10 @@ mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
     if (ready == NULL)
         return MP_EINVAL;
     end_t e;
-    mp_err_t err = lookup(end, &e);
+    mpi_ring_t *r;
+    mp_err_t err = use(end, false, &e, &r);
     if (err != MP_OK)
         return err;
-    mpi_ring_t *r = incoming(e);
-    if (r == NULL)
-        return MP_EWRITEONLY;
     claim(e);
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_get(r, NULL, 0, NULL, &until, peer_gone, &e);

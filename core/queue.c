@@ -38,12 +38,10 @@ static mp_err_t create(mp_queue_t *q, uint8_t *storage, uint32_t msg_size, uint3
 mp_err_t mp_queue_create(mp_queue_t *q, const mp_queue_attr_t *attr)
 {
     if (q == NULL || attr == NULL || attr->msg_size == 0 ||
-        attr->msg_size > MP_CONF_MAX_MSG_SIZE || attr->depth == 0 ||
-        (uint64_t)MP_QUEUE_SLOT_SIZE(attr->msg_size) * attr->depth > MP_CONF_ARENA_SIZE)
-        return attr && attr->depth != 0 && attr->msg_size != 0 &&
-                       attr->msg_size <= MP_CONF_MAX_MSG_SIZE && q != NULL
-                   ? MP_ENOMEM
-                   : MP_EINVAL;
+        attr->msg_size > MP_CONF_MAX_MSG_SIZE || attr->depth == 0)
+        return MP_EINVAL;
+    if ((uint64_t)MP_QUEUE_SLOT_SIZE(attr->msg_size) * attr->depth > MP_CONF_ARENA_SIZE)
+        return MP_ENOMEM;
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
     uint32_t offset;

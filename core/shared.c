@@ -11,8 +11,16 @@
 
 #include "world.h"
 
-static const mpi_table_t table = {mpi_world.values, sizeof mpi_world.values[0],
-                                  MP_CONF_MAX_VALUES, 0, mpi_world.values_free};
+/* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
+static const mpi_table_t tables[2] = {
+    {mpi_world.values, sizeof mpi_world.values[0], MP_CONF_MAX_VALUES, MPI_KIND_VALUE, mpi_world.values_free},
+    {mpi_world.values, sizeof mpi_world.values[0], MP_CONF_MAX_VALUES, MPI_KIND_ARRAY, mpi_world.values_free},
+};
+
+static const mpi_table_t *table_of(uint32_t kind)
+{
+    return &tables[kind == MPI_KIND_ARRAY];
+}
 
 size_t mp_type_size(mp_type_t type)
 {
@@ -27,9 +35,7 @@ size_t mp_type_size(mp_type_t type)
 
 static mpi_value_t *lookup(uint32_t id, uint32_t kind, mp_err_t *err)
 {
-    mpi_table_t t = table;
-    t.kind = kind;
-    return mpi_obj_get(&t, id, err);
+    return mpi_obj_get(table_of(kind), id, err);
 }
 
 static uint8_t *data_of(mpi_value_t *o)
@@ -41,8 +47,10 @@ static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t lengt
                        const void *init, bool raw)
 {
     size_t elem = mp_type_size(type);
-    if (id == NULL || elem == 0 || length == 0 || length > MP_CONF_ARENA_SIZE / elem)
-        return id != NULL && elem != 0 && length != 0 ? MP_ENOMEM : MP_EINVAL;
+    if (id == NULL || elem == 0 || length == 0)
+        return MP_EINVAL;
+    if (length > MP_CONF_ARENA_SIZE / elem)
+        return MP_ENOMEM;
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
     mp_rlock_t lock = {0};
@@ -53,10 +61,8 @@ static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t lengt
     if (kind == MPI_KIND_ARRAY)
         err = mpi_arena_alloc((uint32_t)(elem * length), &offset);
     mpi_value_t *o = NULL;
-    mpi_table_t t = table;
-    t.kind = kind;
     if (err == MP_OK)
-        err = mpi_obj_alloc(&t, (void **)&o, id);
+        err = mpi_obj_alloc(table_of(kind), (void **)&o, id);
     if (err != MP_OK) {
         if (offset != 0)
             mpi_arena_free(offset);
@@ -89,9 +95,7 @@ static mp_err_t destroy(uint32_t id, uint32_t kind)
     }
     if (kind == MPI_KIND_ARRAY)
         mpi_arena_free(o->offset);
-    mpi_table_t t = table;
-    t.kind = kind;
-    mpi_obj_free(&t, o);
+    mpi_obj_free(table_of(kind), o);
     return MP_OK;
 }
 

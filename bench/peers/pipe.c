@@ -64,30 +64,6 @@ static void read_all(int fd, void *buf, size_t len)
     }
 }
 
-static pid_t spawn_child(void)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        alarm(60);
-        pin(1);
-    }
-    return pid;
-}
-
-static void reap(pid_t pid)
-{
-    int st;
-    if (waitpid(pid, &st, 0) != pid)
-        die("waitpid");
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        fprintf(stderr, "pipe: child failed (status %d)\n", st);
-        exit(1);
-    }
-}
-
 static double bench_throughput(long warm, long n)
 {
     int fd[2];

@@ -237,31 +237,6 @@ static struct ring *map_rings(int count)
     return m; /* zero-filled: indices 0, flags clear */
 }
 
-static pid_t spawn_child(void)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        alarm(60);
-        pin(1);
-        barrier_setup(1);
-    }
-    return pid;
-}
-
-static void reap(pid_t pid)
-{
-    int st;
-    if (waitpid(pid, &st, 0) != pid)
-        die("waitpid");
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        fprintf(stderr, "spsc: child failed (status %d)\n", st);
-        exit(1);
-    }
-}
-
 static double bench_throughput(long warm, long n)
 {
     struct ring *r = map_rings(1);
