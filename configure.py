@@ -37,9 +37,9 @@ SIM_INC = ("-Iport/task -Iport/task/arch/host -Iboards/host-sim "
 # name: (port sources, includes, extra cflags, ldflags)
 VARIANTS = {
     "posix": (POSIX, POSIX_INC, "-O2", "-Wl,-T,linker/posix-world.ld"),
-    "posix-asan": (POSIX, POSIX_INC, "-O1 " + SAN, "-Wl,-T,linker/posix-world.ld " + SAN),
+    "posix-asan": (POSIX, POSIX_INC, "-O1 -DMP_CONF_TEST_HOOKS=1 " + SAN, "-Wl,-T,linker/posix-world.ld " + SAN),
     "host-sim": (TASK + HOST_ARCH + HOST_SIM, SIM_INC, "-O2", ""),
-    "host-sim-asan": (TASK + HOST_ARCH + HOST_SIM, SIM_INC, "-O1 " + SAN, SAN),
+    "host-sim-asan": (TASK + HOST_ARCH + HOST_SIM, SIM_INC, "-O1 -DMP_CONF_TEST_HOOKS=1 " + SAN, SAN),
 }
 
 # Test runs: (variant, environment). Host-sim suites also run under a preemption seed,
@@ -160,7 +160,7 @@ def main():
             o = obj(variant, src)
             w("build %s: cc %s" % (o, src))
             w("  vflags = %s -D_GNU_SOURCE" % vflags)
-            w("  incs = %s -Itests/support" % incs_all)
+            w("  incs = %s -Icore -Itests/support" % incs_all)
             exe = "$builddir/%s/%s" % (variant, os.path.splitext(src)[0])
             w("build %s: link %s %s" % (exe, o, lib))
             w("  ldflags = %s" % ldflags)
@@ -197,6 +197,14 @@ def main():
         run_args.append("check:tools/run_qemu_demo.sh:" + plain)
     w("build run_mps2-an385: qemu %s" % " ".join(m3_demos))
     # The core suites, unchanged, inside QEMU (CMocka built for the target).
+    # The suites link a copy of the runtime built with its test hooks.
+    m3_test_objs = []
+    for src in CORE + TASK + M3_ARCH + M3_BOARD:
+        o = obj("mps2-an385-test", src)
+        m3_test_objs.append(o)
+        w("build %s: m3cc %s" % (o, src))
+        w("  vflags = -O2 -DMP_CONF_TEST_HOOKS=1%s" % (" -ffreestanding" if src.startswith("core/") else ""))
+        w("  incs = -Icore/include -Iport/include %s" % M3_INC)
     cm = "$builddir/mps2-an385/third_party/cmocka.o"
     w("build %s: m3cmocka third_party/cmocka/src/cmocka.c" % cm)
     heap = obj("mps2-an385", "tests/support/target_heap.c")
@@ -206,10 +214,10 @@ def main():
     for src in CORE_TESTS + TASK_TESTS + M3_TESTS:
         o = obj("mps2-an385", src)
         w("build %s: m3cc %s" % (o, src))
-        w("  vflags = -O2")
-        w("  incs = -Icore/include -Iport/include %s -Itests/support -Ithird_party/cmocka/include" % M3_INC)
+        w("  vflags = -O2 -DMP_CONF_TEST_HOOKS=1")
+        w("  incs = -Icore/include -Iport/include %s -Icore -Itests/support -Ithird_party/cmocka/include" % M3_INC)
         elf = "$builddir/mps2-an385/%s.elf" % os.path.splitext(src)[0]
-        w("build %s: m3testlink %s %s %s %s | linker/mps2-an385.ld" % (elf, o, cm, heap, " ".join(m3_objs)))
+        w("build %s: m3testlink %s %s %s %s | linker/mps2-an385.ld" % (elf, o, cm, heap, " ".join(m3_test_objs)))
         run_args.append(elf.replace("$builddir", "build"))
         test_deps.append(elf)
     w("")

@@ -37,6 +37,8 @@ static const char *const names[] = {
     [-MP_ENOMEM] = "MP_ENOMEM: shared arena exhausted",
     [-MP_ENOTSUP] = "MP_ENOTSUP: not supported on this port",
     [-MP_EISR] = "MP_EISR: not allowed in an interrupt handler",
+    [-MP_EFORKED] = "MP_EFORKED: not a runtime process (made by a raw fork())",
+    [-MP_EUNLOCKED] = "MP_EUNLOCKED: timed out re-acquiring the lock; the caller does not hold it",
 };
 
 _Static_assert(sizeof names / sizeof names[0] == 1 - MP_ERR_LAST,

@@ -8,6 +8,7 @@
  * from the messages actually put.
  */
 #include "ring.h"
+#include "test_hooks.h"
 
 static const mpi_table_t table = {mpi_world.queues, sizeof mpi_world.queues[0],
                                   MP_CONF_MAX_QUEUES, MPI_KIND_QUEUE, mpi_world.queues_free};
@@ -205,9 +206,7 @@ mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout)
     }
 }
 
-/* For tests only (declared by tests/core/test_queue.c): moves an empty queue's indices to
- * index, so the wrap of the index range can be exercised without 2^32 operations. */
-mp_err_t mpi_queue_test_seek(mp_queue_t q, uint32_t index);
+/* For tests only (core/test_hooks.h). */
 mp_err_t mpi_queue_test_seek(mp_queue_t q, uint32_t index)
 {
     mp_err_t err;

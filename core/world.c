@@ -4,12 +4,15 @@
  */
 #include <string.h>
 
+#include "test_hooks.h"
 #include "world.h"
 
 /* In the mp_world section, so a port (POSIX) can map exactly that section shared; the
  * linker fragment in linker/ gathers it page-aligned. */
 /* aligned() only ever raises the alignment: a page on POSIX, the natural one elsewhere */
 MP_SHARED __attribute__((aligned(MP_CONF_WORLD_ALIGN))) mpi_world_t mpi_world;
+
+void (*mpi_test_hook)(mpi_hook_point_t point);
 
 mp_err_t mp_init(void)
 {

@@ -4,8 +4,7 @@
  * any point of a put.
  */
 #include "mp_test.h"
-
-mp_err_t mpi_queue_test_seek(mp_queue_t q, uint32_t index);
+#include "test_hooks.h"
 
 static mp_queue_t make(uint32_t msg_size, uint32_t depth, bool joinable)
 {

@@ -126,6 +126,11 @@
 #define MP_CONF_WORLD_ALIGN 64
 #endif
 
+/* Test builds compile the core's test hooks (core/test_hooks.h); 0 leaves no trace. */
+#ifndef MP_CONF_TEST_HOOKS
+#define MP_CONF_TEST_HOOKS 0
+#endif
+
 /* ---- checks: one per option ------------------------------------------------------ */
 _Static_assert(MP_CONF_MAX_PROCESSES >= 2 && MP_CONF_MAX_PROCESSES <= 4095,
                "MP_CONF_MAX_PROCESSES must be 2..4095 (slot 0 is the main process)");

@@ -49,10 +49,12 @@ typedef enum {
     MP_ENOMEM = -32,     /* the shared arena has no room for the request */
     MP_ENOTSUP = -33,    /* the operation is not available on this port */
     MP_EISR = -34,       /* would block, or is not allowed, in an interrupt handler */
+    MP_EFORKED = -35,    /* called in a copy made by a raw fork(): it is no runtime process */
+    MP_EUNLOCKED = -36,  /* condition wait hit its deadline re-acquiring the lock: not held */
 } mp_err_t;
 
 /* The most negative code: every code c satisfies MP_ERR_LAST <= c <= MP_OK. */
-#define MP_ERR_LAST MP_EISR
+#define MP_ERR_LAST MP_EUNLOCKED
 
 /* The name of a code ("MP_ETIMEDOUT: timed out"); an unknown value gets a generic text. */
 const char *mp_strerror(mp_err_t err);

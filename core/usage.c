@@ -1,0 +1,41 @@
+/*
+ * mp_usage(): occupancy of every table and of the arena, read from the free bitmaps and
+ * the block records (an entry is used until its bit is back in the bitmap).
+ */
+#include "world.h"
+
+static uint32_t used(_Atomic uint32_t *free_bits, uint32_t count)
+{
+    uint32_t n = count;
+    for (uint32_t w = 0; w < MPI_BITWORDS(count); w++)
+        for (uint32_t v = atomic_load(&free_bits[w]); v != 0; v &= v - 1u)
+            n--; /* not __builtin_popcount: without a popcount instruction it is a libgcc call */
+    return n;
+}
+
+mp_err_t mp_usage(mp_usage_t *u)
+{
+    if (u == NULL)
+        return MP_EINVAL;
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    mpi_world_t *w = &mpi_world;
+    u->processes = used(w->slot_free, MP_CONF_MAX_PROCESSES);
+    u->locks = used(w->locks_free, MP_CONF_MAX_LOCKS);
+    u->queues = used(w->queues_free, MP_CONF_MAX_QUEUES);
+    u->pipes = used(w->pipes_free, MP_CONF_MAX_PIPES);
+    u->values = used(w->values_free, MP_CONF_MAX_VALUES);
+    u->semaphores = used(w->semaphores_free, MP_CONF_MAX_SEMAPHORES);
+    u->events = used(w->events_free, MP_CONF_MAX_EVENTS);
+    u->conditions = used(w->conditions_free, MP_CONF_MAX_CONDITIONS);
+    u->barriers = used(w->barriers_free, MP_CONF_MAX_BARRIERS);
+    u->arena_bytes = u->arena_blocks = 0;
+    for (uint32_t i = 0; i < MPI_ARENA_BLOCKS; i++) {
+        uint32_t size = atomic_load(&w->blocks[i].size);
+        if (size != 0) {
+            u->arena_bytes += size;
+            u->arena_blocks++;
+        }
+    }
+    return MP_OK;
+}
