@@ -245,6 +245,12 @@ static void inject(void)
     fault.inside = false;
 }
 
+void mp_sim_fault_point(void)
+{
+    if (!mpi_host_in_isr) /* a simulated interrupt runs on no task of its own */
+        inject();
+}
+
 bool mpi_board_preempt(void)
 {
     bool now = false;

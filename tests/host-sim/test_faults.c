@@ -1,9 +1,12 @@
 /*
  * Fault injection on the host simulation, deterministic: for each scenario (a small cast
  * of cast.h around one kind of object, member 0 the victim) the victim is killed, and in
- * other runs stopped for HOLD_MS of virtual time, at its k-th runtime call, for every k
- * from the first call to its last (a seeded sample of MAX_RUNS when a scenario is
- * longer). A prober in the cast calls every object with MP_NOWAIT and short timeouts
+ * other runs stopped for HOLD_MS of virtual time, at its k-th point, for every k from
+ * the first to its last (a seeded sample of MAX_RUNS when a scenario is longer). Points
+ * are its runtime calls (the board's preemption points) and, in the builds that have
+ * them, the core's test hooks (core/test_hooks.h): inside a queue side, between a copy
+ * and its publication, registered as a sleeper, inside a biased operation, where no
+ * runtime call is made. A prober in the cast calls every object with MP_NOWAIT and short timeouts
  * all along. Every run checks what cast.h lists, and, on the virtual clock, exactly:
  * MP_NOWAIT probes take no time at all, timed ones never return after their deadline.
  *
@@ -17,40 +20,64 @@
 #define CAST_STREAM_MAX 64u
 #include "cast.h"
 #include "mp_sim.h"
+#include "test_hooks.h"
 
 #define WORK_TIMEOUT 1000u  /* ms: members' calls (virtual: waiting costs nothing) */
 #define JOIN_TIMEOUT 60000u /* ms: a member not done by then hangs */
 #define HOLD_MS 50u         /* a stop: longer than the probes' timeouts, shorter than the work's */
-#define MAX_RUNS 300u       /* per scenario and fault; beyond, a seeded sample */
+#define MAX_RUNS 1000u      /* per scenario and fault; beyond, a seeded sample */
 
 typedef struct {
     const char *name;
     uint8_t roles[CAST_MAX];
     uint32_t members; /* the prober comes on top */
+    mp_timeout_t pace;
 } scenario_t;
 
 /* Member 0 is the victim. Three producers: the first has the put side to itself (biased)
- * until a second arrives; killed inside a biased put, its successors must still agree. */
+ * until a second arrives; killed inside a biased put, its successors must still agree.
+ * Paced: the other two work a while between puts, so the side can change hands twice
+ * (the victim dies biased, the next producer inherits the bias and goes off to work,
+ * the third revokes it) before the inheritor comes back. */
 static const scenario_t scenarios[] = {
-    {"producer", {PRODUCER, PRODUCER, PRODUCER, CONSUMER}, 4},
-    {"consumer", {CONSUMER, CONSUMER, PRODUCER}, 3},
-    {"sender", {SENDER, SENDER, RECEIVER}, 3},
-    {"receiver", {RECEIVER, SENDER, SENDER}, 3},
-    {"locker", {LOCKER, LOCKER, LOCKER}, 3},
-    {"notifier", {NOTIFIER, WAITER, WAITER}, 3},
-    {"waiter", {WAITER, WAITER, NOTIFIER}, 3},
-    {"party", {PARTY, PARTY, PARTY}, 3},
+    {"producer", {PRODUCER, PRODUCER, PRODUCER, CONSUMER}, 4, 0},
+    {"paced", {PRODUCER, PRODUCER, PRODUCER, CONSUMER}, 4, 1},
+    {"consumer", {CONSUMER, CONSUMER, PRODUCER}, 3, 0},
+    {"sender", {SENDER, SENDER, RECEIVER}, 3, 0},
+    {"receiver", {RECEIVER, SENDER, SENDER}, 3, 0},
+    {"locker", {LOCKER, LOCKER, LOCKER}, 3, 0},
+    {"notifier", {NOTIFIER, WAITER, WAITER}, 3, 0},
+    {"waiter", {WAITER, WAITER, NOTIFIER}, 3, 0},
+    {"party", {PARTY, PARTY, PARTY}, 3, 0},
 };
 #define SCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
 static uint64_t seed;
 static struct {
     uint32_t runs, kills, stops, messages, lost, unpublished, owner_dead, probes, failed;
+    uint32_t at_hook[MPI_HOOK_BIASED + 1]; /* faults that landed at each hook point */
 } totals;
+
+/* The victim's hook point being passed (0: none), and where its fault landed. The hook
+ * makes no runtime call of its own: each would be one more point to count. */
+static mpi_hook_point_t passing, landed_at;
 
 static const char *fault_name(mp_sim_fault_t f)
 {
     return f == MP_SIM_KILL ? "kill" : f == MP_SIM_STOP ? "stop" : "count";
+}
+
+static void at_hook(mpi_hook_point_t point)
+{
+    uint32_t before, after;
+    bool fired_before, fired_after;
+    (void)mp_sim_fault_status(&before, &fired_before);
+    passing = point; /* left set if the fault kills the victim here */
+    mp_sim_fault_point(); /* counts (and strikes) only for the armed victim */
+    (void)mp_sim_fault_status(&after, &fired_after);
+    if (fired_after && !fired_before)
+        landed_at = point;
+    passing = 0;
 }
 
 /* One run; *points: how many points the victim passed (all of them when only counting). */
@@ -71,14 +98,16 @@ static bool run_once(const scenario_t *sc, mp_sim_fault_t fault, uint32_t k, uin
     memcpy(roles, sc->roles, sc->members);
     roles[sc->members] = PROBER;
     cast_plan(&run, roles, sc->members + 1, 0);
-    R.queue_msgs = R.pipe_msgs = R.items = 6;
-    R.sections = R.cycle_quota = 3;
+    R.queue_msgs = R.pipe_msgs = R.items = 12;
+    R.sections = R.cycle_quota = 6;
     R.work_timeout = WORK_TIMEOUT;
+    R.pace = sc->pace;
     uint32_t parties = 0;
     for (uint32_t w = 0; w < sc->members; w++)
         parties += roles[w] == PARTY;
     cast_create(2, 2, parties);
     cast_spawn(&run);
+    passing = landed_at = 0;
     OK(mp_sim_fault(run.p[0], fault, k, (uint64_t)HOLD_MS * 1000000u));
     OK(mp_event_set(R.go));
     /* A victim whose death leaves others waiting for a repair is joined first; the
@@ -92,6 +121,9 @@ static bool run_once(const scenario_t *sc, mp_sim_fault_t fault, uint32_t k, uin
     bool fired;
     OK(mp_sim_fault_status(points, &fired));
     mp_sim_fault_clear();
+    if (run.landed && passing != 0)
+        landed_at = passing;
+    totals.at_hook[landed_at]++;
     if (run.kill && fired != run.landed)
         cast_bad(&run, "the board's kill %s, the victim's exitcode says %s",
                  fired ? "fired" : "did not fire", run.landed ? "killed" : "not killed");
@@ -143,9 +175,11 @@ static bool replay(void)
         return false;
     char kind[8], name[32];
     unsigned k;
-    if (sscanf(v, "%7[a-z]:%31[a-z]:%u", kind, name, &k) != 3)
-        fail_msg("MP_SIM_FAULT=%s: expected kill|stop:<scenario>:<k>", v);
-    mp_sim_fault_t f = strcmp(kind, "kill") == 0 ? MP_SIM_KILL : MP_SIM_STOP;
+    if (sscanf(v, "%7[a-z]:%31[a-z-]:%u", kind, name, &k) != 3)
+        fail_msg("MP_SIM_FAULT=%s: expected kill|stop|count:<scenario>:<k>", v);
+    mp_sim_fault_t f = strcmp(kind, "kill") == 0   ? MP_SIM_KILL
+                       : strcmp(kind, "stop") == 0 ? MP_SIM_STOP
+                                                   : MP_SIM_COUNT;
     for (size_t i = 0; i < SCENARIOS; i++) {
         if (strcmp(scenarios[i].name, name) == 0) {
             uint32_t points;
@@ -165,21 +199,30 @@ static void test_a_fault_at_every_runtime_call(void **state)
     const char *env = getenv("MP_SIM_SEED");
     seed = env ? strtoull(env, NULL, 0) : 0;
     OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_RETURN)); /* a deadlock fails a join, not the suite */
+    mpi_test_hook = at_hook;
     if (!replay()) {
         for (size_t i = 0; i < SCENARIOS; i++) {
             sweep(&scenarios[i], MP_SIM_KILL);
             sweep(&scenarios[i], MP_SIM_STOP);
         }
     }
+    mpi_test_hook = NULL;
     OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_EXIT));
     OK(mp_sim_seed(seed));
     print_message("seed %llu: %u runs over %u scenarios: %u kills, %u stops; %u messages "
                   "checked, %u lost with a killed consumer, %u not published by a killed "
-                  "producer; %u owner-dead recoveries; %u probes\n",
+                  "producer; %u owner-dead recoveries; %u probes; faults inside a queue "
+                  "side %u, before a publication %u, as a registered sleeper %u, inside a "
+                  "biased operation %u\n",
                   (unsigned long long)seed, (unsigned)totals.runs, (unsigned)SCENARIOS,
                   (unsigned)totals.kills, (unsigned)totals.stops, (unsigned)totals.messages,
                   (unsigned)totals.lost, (unsigned)totals.unpublished,
-                  (unsigned)totals.owner_dead, (unsigned)totals.probes);
+                  (unsigned)totals.owner_dead, (unsigned)totals.probes,
+                  (unsigned)(totals.at_hook[MPI_HOOK_PUT_INSIDE] +
+                             totals.at_hook[MPI_HOOK_GET_INSIDE]),
+                  (unsigned)totals.at_hook[MPI_HOOK_PUT_PUBLISH],
+                  (unsigned)totals.at_hook[MPI_HOOK_SLEEPER],
+                  (unsigned)totals.at_hook[MPI_HOOK_BIASED]);
     assert_int_equal(0, totals.failed);
 }
 

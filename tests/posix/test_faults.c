@@ -6,7 +6,11 @@
  * one of them, chosen by the round's seed, is SIGKILLed, or SIGSTOPped and later
  * continued, at a moment chosen by the seed: after its k-th operation (or the cast's
  * K-th, for one that only reacts to others), then a spin of a random length; real
- * parallelism does the rest.
+ * parallelism does the rest. In a third of the rounds whose victim uses the queue or the
+ * pipe, the moment is instead its n-th pass at one of the core's test hooks
+ * (core/test_hooks.h: inside a side, between a copy and its publication, registered as a
+ * sleeper, inside a biased operation), where the victim signals itself: those moments
+ * are short, and a random signal from outside lands there by luck only.
  *
  * After the fault, the main process repairs what only a death leaves waiting, then
  * probes every object with MP_NOWAIT and short timed calls (while a stopped victim is
@@ -30,7 +34,7 @@
 #define ROUNDS 400
 #define WORK_TIMEOUT 5000u  /* ms: every call of a member; reaching it is a failure */
 #define JOIN_TIMEOUT 20000u /* ms: a member not done by then hangs */
-#define WATCHDOG_S 120u     /* s: the main process itself is stuck */
+#define WATCHDOG_S 60u      /* s: the main process itself is stuck */
 #define MOMENTS 300u        /* a looping victim's moment: one of its first MOMENTS ops */
 
 static const uint8_t roles[] = {PRODUCER, PRODUCER, CONSUMER, CONSUMER, SENDER,
@@ -42,8 +46,27 @@ _Static_assert(MEMBERS < MP_CONF_MAX_PROCESSES, "the cast and the main process f
 static struct {
     uint32_t rounds, kills, missed, stops, messages, lost, unpublished, owner_dead, probes,
         failed;
+    uint32_t at_hook[MPI_HOOK_BIASED + 1]; /* faults that landed at each hook point */
     mp_time_t nowait_ns, late_ns;
 } totals;
+
+/* The victim's hook (its own copy of the counter: each process has its own memory). */
+static uint32_t hook_passes;
+static MP_SHARED int hook_signal;
+
+static void strike_at_hook(mpi_hook_point_t point)
+{
+    uint32_t n = __atomic_load_n(&R.hook_at, __ATOMIC_SEQ_CST);
+    if (n == 0 || ++hook_passes != n)
+        return;
+    /* the main process may have given up waiting and disarmed it: whoever clears it wins */
+    if (!__atomic_compare_exchange_n(&R.hook_at, &n, 0u, false, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST))
+        return;
+    R.hook_point = point;
+    (void)mp_event_set(R.armed);
+    raise(hook_signal);
+}
 
 static uint64_t mix(uint64_t x) /* splitmix64: a round's parameters from its seed */
 {
@@ -70,7 +93,11 @@ static void watchdog(int sig)
     for (size_t w = 0; w < MEMBERS; w++)
         if (watched[w] > 0)
             kill((pid_t)watched[w], SIGKILL);
+    const char *phase = cast_phase;
     ssize_t r = write(2, watchdog_text, strlen(watchdog_text));
+    r = write(2, "  in: ", 6);
+    r = write(2, phase, strlen(phase));
+    r = write(2, "\n", 1);
     (void)r;
     _exit(3);
 }
@@ -85,6 +112,8 @@ static bool run_round(uint32_t round, uint64_t seed)
     uint32_t queue_depth = qd[pick(&rng, 4)], pipe_depth = pd[pick(&rng, 3)];
     bool early = pick(&rng, 16) == 0; /* at once, before its first operation */
     uint32_t moment = pick(&rng, 1u << 30);
+    uint8_t role = roles[victim];
+    bool at_hook = role <= RECEIVER && pick(&rng, 3) == 0;
 
     char label[160];
     cast_run_t run = {.label = label, .kill = kill_it, .stop = !kill_it,
@@ -96,8 +125,10 @@ static bool run_round(uint32_t round, uint64_t seed)
              "depth %u, pipe depth %u", round, (unsigned long long)seed,
              kill_it ? "SIGKILL to" : "SIGSTOP to", cast_role_names[roles[victim]],
              (unsigned)R.id[victim], queue_depth, pipe_depth);
+    if (at_hook)
+        snprintf(label + strlen(label), sizeof label - strlen(label), ", at a test hook");
     snprintf(watchdog_text, sizeof watchdog_text,
-             "test_faults: the main process is stuck in %s\n", label);
+             "test_faults: the main process is stuck, %s\n", label);
     alarm(WATCHDOG_S);
 
     R.queue_msgs = CAST_STREAM_MAX;
@@ -110,8 +141,10 @@ static bool run_round(uint32_t round, uint64_t seed)
     static const uint32_t own_ops[] = {[PRODUCER] = CAST_STREAM_MAX / 3u, [SENDER] = 100,
                                        [LOCKER] = MOMENTS, [NOTIFIER] = MOMENTS,
                                        [PARTY] = MOMENTS};
-    uint32_t role = roles[victim];
-    if (!early && role < sizeof own_ops / sizeof own_ops[0] && own_ops[role] != 0)
+    uint32_t hook_at = 0;
+    if (at_hook) /* producers and senders pass one to three hooks a message */
+        R.hook_at = hook_at = 1u + moment % (role == PRODUCER || role == SENDER ? 150u : 40u);
+    else if (!early && own_ops[role] != 0)
         R.arm_op = 1u + moment % own_ops[role];
     else if (!early)
         R.arm_progress = 1u + moment % (2u * CAST_STREAM_MAX);
@@ -124,23 +157,37 @@ static bool run_round(uint32_t round, uint64_t seed)
         OK(mp_process_pid(run.p[w], &id));
         watched[w] = (sig_atomic_t)(pid[w] = (pid_t)id);
     }
+    hook_signal = kill_it ? SIGKILL : SIGSTOP;
     OK(mp_event_set(R.go));
-    if (!early && mp_event_wait(R.armed, JOIN_TIMEOUT) != MP_OK)
+    bool strike = true;
+    if (at_hook) {
+        /* a victim that never makes its n-th pass (a consumer the other one starves) is
+         * not a failure: the round goes on without a fault */
+        (void)mp_event_wait(R.armed, JOIN_TIMEOUT);
+        uint32_t n = hook_at;
+        strike = false; /* the victim signals itself */
+        if (__atomic_compare_exchange_n(&R.hook_at, &n, 0u, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+            kill_it = false; /* disarmed before it struck: no fault this round */
+    } else if (!early && mp_event_wait(R.armed, JOIN_TIMEOUT) != MP_OK) {
         cast_bad(&run, "no progress: the moment to strike never came");
-    for (volatile uint32_t i = 0; i < spin; i++)
+    }
+    for (volatile uint32_t i = 0; i < spin && strike; i++)
         ;
     if (kill_it) {
-        OK(mp_process_kill(run.p[victim]));
+        if (strike)
+            OK(mp_process_kill(run.p[victim]));
         cast_join_victim(&run); /* landed, or had ended: the repairs depend on which */
         cast_repair(&run);
-    } else {
-        kill(pid[victim], SIGSTOP);
+    } else if (!at_hook || R.hook_point != 0) {
+        if (strike)
+            kill(pid[victim], SIGSTOP);
         siginfo_t si; /* stopped (or already ended) before the probes meet it */
         (void)waitid(P_PID, (id_t)pid[victim], &si, WSTOPPED | WEXITED | WNOWAIT);
     }
     cast_probe_once(run.last_q, cast_killed(&run, RECEIVER));
     run.probed_pipe = R.probe_pipe;
-    if (!kill_it)
+    if (!run.kill)
         kill(pid[victim], SIGCONT);
     cast_end(&run);
     cast_check(&run);
@@ -150,8 +197,10 @@ static bool run_round(uint32_t round, uint64_t seed)
 
     totals.rounds++;
     totals.kills += run.landed;
-    totals.missed += kill_it && !run.landed;
-    totals.stops += !kill_it;
+    totals.missed += run.kill && !run.landed;
+    totals.stops += run.stop && (!at_hook || R.hook_point != 0);
+    if (R.hook_point <= MPI_HOOK_BIASED && (run.landed || run.stop))
+        totals.at_hook[R.hook_point]++;
     totals.messages += run.delivered;
     totals.lost += run.lost;
     totals.unpublished += run.unpublished;
@@ -175,6 +224,7 @@ static void test_random_kills_and_stops(void **state)
 {
     (void)state;
     signal(SIGALRM, watchdog);
+    cast_victim_hook = strike_at_hook;
     bool replay = getenv("MP_FAULT_SEED") != NULL;
     uint64_t first = env_u64("MP_FAULT_SEED", 0x5eed0000u);
     uint32_t rounds = (uint32_t)env_u64("MP_FAULT_ROUNDS", replay ? 1 : ROUNDS);
@@ -190,11 +240,15 @@ static void test_random_kills_and_stops(void **state)
      * good trips the watchdog. */
     print_message("%u rounds: %u kills (and %u signals that found the victim already done), "
                   "%u stops; %u messages checked, %u lost with a killed consumer, %u not "
-                  "published by a killed producer; %u owner-dead recoveries; %u probes "
-                  "(slowest MP_NOWAIT %.1f ms, latest timed %.1f ms past its deadline); "
-                  "%.1f s\n",
+                  "published by a killed producer; %u owner-dead recoveries; faults at a "
+                  "test hook: inside a queue side %u, before a publication %u, as a "
+                  "registered sleeper %u, inside a biased operation %u; %u probes (slowest "
+                  "MP_NOWAIT %.1f ms, latest timed %.1f ms past its deadline); %.1f s\n",
                   totals.rounds, totals.kills, totals.missed, totals.stops, totals.messages,
-                  totals.lost, totals.unpublished, totals.owner_dead, totals.probes,
+                  totals.lost, totals.unpublished, totals.owner_dead,
+                  totals.at_hook[MPI_HOOK_PUT_INSIDE] + totals.at_hook[MPI_HOOK_GET_INSIDE],
+                  totals.at_hook[MPI_HOOK_PUT_PUBLISH], totals.at_hook[MPI_HOOK_SLEEPER],
+                  totals.at_hook[MPI_HOOK_BIASED], totals.probes,
                   (double)totals.nowait_ns / 1e6, (double)totals.late_ns / 1e6,
                   (double)(t1 - t0) / 1e9);
     assert_int_equal(0, totals.failed);

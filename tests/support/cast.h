@@ -37,6 +37,8 @@
 
 #include "message.h"
 #include "mp_test.h"
+#include "test_hooks.h"
+#include "world.h"
 
 #ifndef CAST_STREAM_MAX
 #error "define CAST_STREAM_MAX: the most messages one producer or sender sends"
@@ -70,6 +72,7 @@ typedef struct {
     uint32_t arm_op, arm_progress; /* the victim's moment: its own op, or the cast's */
     uint32_t queue_msgs, pipe_msgs, sections, items, cycle_quota; /* or CAST_UNTIL_STOP */
     mp_timeout_t work_timeout, probe_timeout;
+    mp_timeout_t pace; /* producers but the first pause this long between puts */
     bool probe_pipe;
     mp_queue_t q;
     mp_conn_t rx, tx;
@@ -80,6 +83,8 @@ typedef struct {
     mp_barrier_t barrier;
     mp_event_t go, armed, never; /* never: never set, a wait on it is a pause */
     uint32_t stop, probe_stop;
+    uint32_t hook_at;      /* the victim's moment is its hook_at-th pass at a test hook */
+    uint32_t hook_point;   /* where it was (mpi_hook_point_t) */
     /* written by the cast */
     uint32_t progress;
     struct {
@@ -107,6 +112,12 @@ typedef struct {
 } cast_state_t;
 
 static MP_SHARED cast_state_t R;
+
+/* What the main process is doing, for a watchdog to name when it is stuck. */
+static const char *volatile cast_phase = "";
+
+/* Installed in the victim when R.hook_at is set (each process has its own on POSIX). */
+static void (*cast_victim_hook)(mpi_hook_point_t point);
 
 /* ---- the members (children: no CMocka here) --------------------------------------- */
 
@@ -164,6 +175,8 @@ static inline int cast_producer(uint32_t w, uint32_t id)
     cast_stream_t *s = &R.queue[id];
     uint8_t buf[MSG_MAX];
     for (uint32_t seq = 0; seq < R.queue_msgs; seq++) {
+        if (R.pace != 0 && id != 0 && seq != 0)
+            (void)mp_event_wait(R.never, R.pace); /* work between two messages */
         size_t len = msg_make(buf, id, seq);
         __atomic_store_n(&s->started, seq + 1u, __ATOMIC_SEQ_CST);
         mp_err_t err = mp_queue_put(R.q, buf, len, R.work_timeout);
@@ -418,6 +431,7 @@ static inline void cast_probe_result(const char *what, mp_timeout_t t, mp_time_t
 #define CAST_PROBE(what, t, call, ...)                                                        \
     do {                                                                                      \
         mp_time_t t0_, t1_;                                                                   \
+        cast_phase = what;                                                                    \
         (void)mp_clock_ns(&t0_);                                                              \
         mp_err_t e_ = (call);                                                                 \
         (void)mp_clock_ns(&t1_);                                                              \
@@ -548,6 +562,8 @@ static inline int cast_prober(uint32_t w)
 static inline int cast_member(void *arg)
 {
     uint32_t w = *(uint32_t *)arg;
+    if (w == R.victim && R.hook_at != 0 && cast_victim_hook != NULL)
+        mpi_test_hook = cast_victim_hook;
     /* All start together, once the whole cast exists: forks take long enough that the
      * first ones would otherwise be done before the last ones began. */
     mp_err_t err = mp_event_wait(R.go, R.work_timeout);
@@ -676,6 +692,7 @@ static inline void cast_finish(cast_run_t *run, uint32_t w)
 
 static inline void cast_finish_role(cast_run_t *run, int role)
 {
+    cast_phase = cast_role_names[role];
     for (uint32_t w = 0; w < R.members; w++)
         if (R.role[w] == role)
             cast_finish(run, w);
@@ -746,10 +763,12 @@ static inline void cast_end(cast_run_t *run)
     size_t left;
     OK(mp_queue_qsize(R.q, &left));
     if (left != 0)
-        cast_bad(run, "queue: %u messages left after every consumer saw MP_ECLOSED",
+        cast_bad(run, "queue: %u messages left after every consumer ended",
                  (unsigned)left);
-    if (cast_killed(run, RECEIVER))
+    if (cast_killed(run, RECEIVER)) {
+        cast_phase = "taking over the receiving end of the pipe";
         cast_drain_pipe(run, run->join_timeout);
+    }
     cast_finish_role(run, SENDER);
     if (run->probed_pipe) /* the main process used the sending end: it must close it */
         OK(mp_pipe_close(R.tx));
@@ -929,11 +948,31 @@ static inline void cast_check_members(cast_run_t *run)
     }
 }
 
+/* Once every member is joined nobody sleeps on anything: a sleeper that was killed while
+ * registered must cost nothing once it is joined (no wake call forever after). */
+static inline void cast_check_sleepers(cast_run_t *run)
+{
+    const mpi_ring_t *rings[2] = {
+        &mpi_world.queues[(R.q.id & MPI_INDEX_MASK) - 1u].ring,
+        &mpi_world.pipes[((R.rx.id & MPI_INDEX_MASK) - 1u) / 2u].ring[0]};
+    for (uint32_t i = 0; i < 2; i++)
+        if (atomic_load(&rings[i]->put_sleepers) || atomic_load(&rings[i]->get_sleepers))
+            cast_bad(run, "%s: %u putters and %u getters still counted as sleepers after "
+                          "every member was joined", i ? "pipe" : "queue",
+                     (unsigned)atomic_load(&rings[i]->put_sleepers),
+                     (unsigned)atomic_load(&rings[i]->get_sleepers));
+    const mpi_semaphore_t *sem = &mpi_world.semaphores[(R.sem.id & MPI_INDEX_MASK) - 1u];
+    if (atomic_load(&sem->sleepers))
+        cast_bad(run, "semaphore: %u sleepers still counted after every member was joined",
+                 (unsigned)atomic_load(&sem->sleepers));
+}
+
 static inline void cast_check(cast_run_t *run)
 {
     cast_check_members(run);
     cast_check_messages(run);
     cast_check_sync(run);
+    cast_check_sleepers(run);
 }
 
 /* Destroys the round's objects and closes its processes; the tables and the arena must

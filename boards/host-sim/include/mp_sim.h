@@ -64,6 +64,11 @@ typedef enum {
 
 mp_err_t mp_sim_fault(mp_process_t p, mp_sim_fault_t fault, uint32_t k, uint64_t hold_ns);
 
+/* One more point, for the armed process only: a test's hook inside the runtime
+ * (core/test_hooks.h) calls it, so that a fault can also land where no runtime call
+ * is made (holding a queue side's guard, between a copy and its publication). */
+void mp_sim_fault_point(void);
+
 /* The armed process's points so far, and whether its fault has happened. */
 mp_err_t mp_sim_fault_status(uint32_t *points, bool *fired);
 
