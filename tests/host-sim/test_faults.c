@@ -18,7 +18,7 @@
 #include <stdlib.h>
 
 #define CAST_STREAM_MAX 64u
-#include "cast.h"
+#include "round.h"
 #include "mp_sim.h"
 #include "test_hooks.h"
 

@@ -29,9 +29,9 @@
 #include <unistd.h>
 
 #define CAST_STREAM_MAX 400u
-#include "cast.h"
+#include "round.h"
 
-#define ROUNDS 400
+#define ROUNDS 300
 #define WORK_TIMEOUT 5000u  /* ms: every call of a member; reaching it is a failure */
 #define JOIN_TIMEOUT 20000u /* ms: a member not done by then hangs */
 #define WATCHDOG_S 60u      /* s: the main process itself is stuck */
