@@ -82,7 +82,11 @@ typedef struct {
     uint32_t items_left, produced, taken[CAST_MAX], cond_done;
     uint32_t cycles, last_cycle, broken;
     uint8_t arrivals[CAST_CYCLES];
-    uint32_t senders, senders_ended, senders_ended_at_eof;
+    /* Pipe EOF. A sender is a user of the sending end once it has sent (the runtime cannot
+     * know who merely holds the handle): the receiver's EOF is right once every sender
+     * that had sent has ended, and a sender that had not sent by then may be told EOF. */
+    uint32_t sent_once, ended;  /* bit per sender id */
+    uint32_t rx_eof, users_at_eof, running_users_at_eof;
     /* the probes */
     uint32_t probes, probe_failures;
     const char *probe_what;
@@ -200,9 +204,10 @@ static inline int cast_sender(uint32_t w, uint32_t id)
         __atomic_store_n(&s->started, seq + 1u, __ATOMIC_SEQ_CST);
         mp_err_t err = mp_pipe_send(R.tx, buf, len, R.work_timeout);
         if (err == MP_EOF) {
-            s->eof = 1; /* judged by the main process: only a killed receiver explains it */
+            s->eof = 1; /* judged by the main process, by what the receiver saw */
             return 0;
         }
+        __atomic_fetch_or(&R.sent_once, 1u << id, __ATOMIC_SEQ_CST);
         if (err != MP_OK)
             return cast_fault(w, "mp_pipe_send", err);
         __atomic_store_n(&s->done, seq + 1u, __ATOMIC_SEQ_CST);
@@ -221,7 +226,10 @@ static inline int cast_receiver(uint32_t w)
         __atomic_store_n(&R.taking[w], 1u, __ATOMIC_SEQ_CST);
         mp_err_t err = mp_pipe_recv(R.rx, buf, sizeof buf, &len, R.work_timeout);
         if (err == MP_EOF) {
-            R.senders_ended_at_eof = __atomic_load_n(&R.senders_ended, __ATOMIC_SEQ_CST);
+            uint32_t users = __atomic_load_n(&R.sent_once, __ATOMIC_SEQ_CST);
+            R.users_at_eof = users;
+            R.running_users_at_eof = users & ~__atomic_load_n(&R.ended, __ATOMIC_SEQ_CST);
+            __atomic_store_n(&R.rx_eof, 1u, __ATOMIC_SEQ_CST);
             break;
         }
         if (err != MP_OK)

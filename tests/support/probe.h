@@ -108,7 +108,8 @@ static inline void cast_probe_condition(mp_timeout_t t)
         (void)mp_condition_release(R.cond);
 }
 
-/* EOF is right once the receiver has gone, which it may do when every sender ended. */
+/* EOF is right once the receiver has gone: killed, or after its EOF (every sender that
+ * had sent ended; the probes come before this process's own first send). */
 static inline void cast_probe_pipe(mp_timeout_t t, bool receiver_killed)
 {
     uint8_t buf[MSG_MAX];
@@ -117,10 +118,8 @@ static inline void cast_probe_pipe(mp_timeout_t t, bool receiver_killed)
     if (s->done + 1u >= CAST_STREAM_MAX)
         return;
     s->started = s->done + 1u;
-    mp_err_t err, eof = receiver_killed ||
-                                __atomic_load_n(&R.senders_ended, __ATOMIC_SEQ_CST) == R.senders
-                            ? MP_EOF
-                            : MP_OK;
+    mp_err_t err,
+        eof = receiver_killed || __atomic_load_n(&R.rx_eof, __ATOMIC_SEQ_CST) ? MP_EOF : MP_OK;
     if (t == MP_NOWAIT)
         CAST_PROBE("mp_pipe_send(MP_NOWAIT)", t, mp_pipe_send(R.tx, buf, len, t), MP_OK,
                    MP_EAGAIN, eof);

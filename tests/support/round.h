@@ -57,7 +57,7 @@ static inline int cast_member(void *arg)
         }
     }
     if (R.role[w] == SENDER)
-        cast_add(&R.senders_ended); /* before it dies: the receiver's EOF may come only after */
+        __atomic_fetch_or(&R.ended, 1u << R.id[w], __ATOMIC_SEQ_CST); /* before it dies */
     if (w == R.victim)
         (void)mp_event_set(R.armed); /* ended before its moment: nobody waits for it */
     return code;
@@ -122,7 +122,6 @@ static inline void cast_plan(cast_run_t *run, const uint8_t *roles, uint32_t mem
         R.role[w] = roles[w];
         R.id[w] = (uint8_t)per_role[roles[w]]++;
     }
-    R.senders = per_role[SENDER];
     R.probe_timeout = 10;
 }
 
@@ -308,21 +307,24 @@ static inline void cast_check_messages(cast_run_t *run)
                  (unsigned)R.disorder, (unsigned)R.duplicated);
     cast_check_channel(run, "queue", R.queue, PRODUCER, CONSUMER);
     cast_check_channel(run, "pipe", R.pipe, SENDER, RECEIVER);
-    uint32_t senders_killed = cast_killed(run, SENDER) ? 1u : 0u;
-    bool receiver = false;
-    for (uint32_t w = 0; w < R.members; w++)
-        receiver |= R.role[w] == RECEIVER;
-    if (receiver && !cast_killed(run, RECEIVER) &&
-        R.senders_ended_at_eof + senders_killed < R.senders)
-        cast_bad(run, "pipe: the receiver got MP_EOF when %u of the %u senders had ended",
-                 (unsigned)R.senders_ended_at_eof, (unsigned)R.senders);
+    /* a killed sender never marks its end: it is gone all the same */
+    uint32_t running = R.running_users_at_eof;
+    if (cast_killed(run, SENDER))
+        running &= ~(1u << R.id[R.victim]);
+    if (R.rx_eof && !cast_killed(run, RECEIVER) && running != 0)
+        cast_bad(run, "pipe: the receiver got MP_EOF while a sender that had sent was running "
+                      "(senders %#x)", (unsigned)running);
     for (uint32_t w = 0; w < R.members; w++) {
         if (R.role[w] != SENDER)
             continue;
         char name[32];
         const cast_stream_t *s = &R.pipe[R.id[w]];
-        if (s->eof && !cast_killed(run, RECEIVER))
-            cast_bad(run, "%s got MP_EOF, and the receiver was not killed",
+        /* EOF is right once the receiver is gone: killed, or after its own right EOF,
+         * for a sender that had not sent by then */
+        bool gone = cast_killed(run, RECEIVER) ||
+                    (R.rx_eof && !(R.users_at_eof & 1u << R.id[w]));
+        if (s->eof && !gone)
+            cast_bad(run, "%s got MP_EOF, and the receiver was not gone",
                      cast_name(w, name, sizeof name));
         if (!s->eof && w != R.victim && s->done != R.pipe_msgs)
             cast_bad(run, "%s sent %u of %u", cast_name(w, name, sizeof name),
@@ -422,22 +424,22 @@ static inline void cast_check_members(cast_run_t *run)
 }
 
 /* Once every member is joined nobody sleeps on anything: a sleeper that was killed while
- * registered must cost nothing once it is joined (no wake call forever after). */
+ * registered must cost nothing once it is joined (no wake call forever after). Read from
+ * the objects' internals (core/world.h): the sets of sleeping processes. */
 static inline void cast_check_sleepers(cast_run_t *run)
 {
     const mpi_ring_t *rings[2] = {
         &mpi_world.queues[(R.q.id & MPI_INDEX_MASK) - 1u].ring,
         &mpi_world.pipes[((R.rx.id & MPI_INDEX_MASK) - 1u) / 2u].ring[0]};
     for (uint32_t i = 0; i < 2; i++)
-        if (atomic_load(&rings[i]->put_sleepers) || atomic_load(&rings[i]->get_sleepers))
-            cast_bad(run, "%s: %u putters and %u getters still counted as sleepers after "
-                          "every member was joined", i ? "pipe" : "queue",
-                     (unsigned)atomic_load(&rings[i]->put_sleepers),
-                     (unsigned)atomic_load(&rings[i]->get_sleepers));
+        if (mpi_slots_any(&rings[i]->put_sleepers) || mpi_slots_any(&rings[i]->get_sleepers))
+            cast_bad(run, "%s: %s still registered as sleeping after every member was joined",
+                     i ? "pipe" : "queue",
+                     mpi_slots_any(&rings[i]->put_sleepers) ? "a producer" : "a consumer");
     const mpi_semaphore_t *sem = &mpi_world.semaphores[(R.sem.id & MPI_INDEX_MASK) - 1u];
-    if (atomic_load(&sem->sleepers))
-        cast_bad(run, "semaphore: %u sleepers still counted after every member was joined",
-                 (unsigned)atomic_load(&sem->sleepers));
+    if (mpi_slots_any(&sem->sleepers))
+        cast_bad(run, "semaphore: a process still registered as sleeping after every member "
+                      "was joined");
 }
 
 static inline void cast_check(cast_run_t *run)
