@@ -34,6 +34,8 @@ static struct {
     mp_sim_fault_t kind;
     uint32_t slot, k, points;
     mp_time_t hold;
+    uint64_t calls, limit; /* every process's calls since armed, and the most allowed */
+    const char *label;
 } fault;
 
 static mp_time_t clock_ns;
@@ -189,6 +191,7 @@ mp_err_t mp_sim_fault(mp_process_t p, mp_sim_fault_t kind, uint32_t k, uint64_t 
     fault.slot = slot;
     fault.k = k;
     fault.points = 0;
+    fault.calls = 0;
     fault.hold = hold_ns;
     mpi_board_preempts = true; /* the scheduler asks at every point from now on */
     return MP_OK;
@@ -201,6 +204,12 @@ mp_err_t mp_sim_fault_status(uint32_t *points, bool *fired)
     *points = fault.points;
     *fired = fault.fired;
     return MP_OK;
+}
+
+void mp_sim_fault_limit(uint64_t points, const char *label)
+{
+    fault.limit = points;
+    fault.label = label;
 }
 
 void mp_sim_fault_clear(void)
@@ -261,6 +270,14 @@ bool mpi_board_preempt(void)
         rng ^= rng << 25;
         rng ^= rng >> 27;
         now = ((rng * 0x2545f4914f6cdd1du) >> 61) == 0; /* about one call in eight */
+    }
+    if (fault.armed && fault.limit != 0 && ++fault.calls > fault.limit) {
+        fprintf(stderr, "mpstatic host-sim: %llu runtime calls since the fault was armed, "
+                        "at t=%llu ns: a livelock\n%s\n",
+                (unsigned long long)fault.calls, (unsigned long long)clock_ns,
+                fault.label ? fault.label : "");
+        fflush(NULL);
+        _exit(MP_SIM_DEADLOCK_STATUS);
     }
     inject();
     return now;

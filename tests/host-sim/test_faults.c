@@ -26,6 +26,7 @@
 #define JOIN_TIMEOUT 60000u /* ms: a member not done by then hangs */
 #define HOLD_MS 50u         /* a stop: longer than the probes' timeouts, shorter than the work's */
 #define MAX_RUNS 1000u      /* per scenario and fault; beyond, a seeded sample */
+#define LIVELOCK_CALLS 5000000u /* runtime calls in one run: a few thousand when healthy */
 
 typedef struct {
     const char *name;
@@ -92,6 +93,8 @@ static bool run_once(const scenario_t *sc, mp_sim_fault_t fault, uint32_t k, uin
     cast_run_t run = {.label = label, .kill = fault == MP_SIM_KILL, .stop = fault == MP_SIM_STOP,
                       .join_timeout = JOIN_TIMEOUT};
     OK(mp_sim_seed(seed)); /* the same schedule from here, every run */
+    mp_time_t began, ended;
+    OK(mp_clock_ns(&began));
     mp_usage_t before;
     OK(mp_usage(&before));
     uint8_t roles[CAST_MAX];
@@ -109,6 +112,7 @@ static bool run_once(const scenario_t *sc, mp_sim_fault_t fault, uint32_t k, uin
     cast_spawn(&run);
     passing = landed_at = 0;
     OK(mp_sim_fault(run.p[0], fault, k, (uint64_t)HOLD_MS * 1000000u));
+    mp_sim_fault_limit(LIVELOCK_CALLS, label);
     OK(mp_event_set(R.go));
     /* A victim whose death leaves others waiting for a repair is joined first; the
      * others (consumer, waiter) end only when the round does. */
@@ -134,6 +138,14 @@ static bool run_once(const scenario_t *sc, mp_sim_fault_t fault, uint32_t k, uin
     if (R.late_ns != 0)
         cast_bad(&run, "probe %s (%u ms) returned %llu ns after its deadline", R.late_what,
                  (unsigned)R.probe_timeout, (unsigned long long)R.late_ns);
+    /* Nobody waits until a deadline in a healthy run (a notified waiter, a producer
+     * given room, wakes when it is served): a run as long as a deadline lost a wake-up. */
+    OK(mp_clock_ns(&ended));
+    mp_time_t limit = (mp_time_t)(WORK_TIMEOUT + (run.stop ? HOLD_MS : 0u)) * 1000000u;
+    if (ended - began >= limit)
+        cast_bad(&run, "the run took %llu ms of virtual time: someone waited until its "
+                       "deadline (a lost wake-up)",
+                 (unsigned long long)((ended - began) / 1000000u));
     cast_destroy(&run, &before);
 
     totals.runs++;

@@ -186,6 +186,8 @@ static inline int cast_consumer(uint32_t w)
             break; /* closed by the main process once the producers are done, and drained */
         if (err != MP_OK)
             return cast_fault(w, "mp_queue_get", err);
+        if (R.worker[w].ops >= CAST_STREAMS * CAST_STREAM_MAX) /* a corrupt ring, going round */
+            return cast_fault(w, "mp_queue_get (more messages than were ever put)", err);
         cast_deliver(R.queue, last, buf, len);
         __atomic_store_n(&R.taking[w], 0u, __ATOMIC_SEQ_CST);
         cast_op_done(w);
@@ -234,6 +236,8 @@ static inline int cast_receiver(uint32_t w)
         }
         if (err != MP_OK)
             return cast_fault(w, "mp_pipe_recv", err);
+        if (R.worker[w].ops >= CAST_STREAMS * CAST_STREAM_MAX)
+            return cast_fault(w, "mp_pipe_recv (more messages than were ever sent)", err);
         cast_deliver(R.pipe, last, buf, len);
         __atomic_store_n(&R.taking[w], 0u, __ATOMIC_SEQ_CST);
         cast_op_done(w);

@@ -75,4 +75,11 @@ mp_err_t mp_sim_fault_status(uint32_t *points, bool *fired);
 /* Disarms: no process is counted any more. */
 void mp_sim_fault_clear(void);
 
+/* While a fault is armed, a run that makes more than `points` runtime calls in all (every
+ * process's) is taken to be stuck going round in circles without ever blocking, where
+ * the virtual clock never moves and no timeout can end it: the board prints label and
+ * exits with MP_SIM_DEADLOCK_STATUS. 0 (the default) sets no limit. label is kept, not
+ * copied. */
+void mp_sim_fault_limit(uint64_t points, const char *label);
+
 #endif
