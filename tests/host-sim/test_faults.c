@@ -6,14 +6,18 @@
  * are its runtime calls (the board's preemption points) and, in the builds that have
  * them, the core's test hooks (core/test_hooks.h): inside a queue side, between a copy
  * and its publication, registered as a sleeper, inside a biased operation, where no
- * runtime call is made. A prober in the cast calls every object with MP_NOWAIT and short timeouts
- * all along. Every run checks what cast.h lists, and, on the virtual clock, exactly:
- * MP_NOWAIT probes take no time at all, timed ones never return after their deadline.
+ * runtime call is made. A prober in the cast calls every object with MP_NOWAIT and short
+ * timeouts all along.
+ *
+ * Every run checks what round.h lists, and, on the virtual clock, exactly: MP_NOWAIT
+ * probes take no time at all, timed ones never return after their deadline, and no run
+ * lasts as long as a worker's deadline (nobody waits that long when it is served: a run
+ * that does lost a wake-up).
  *
  * The schedule is the seed's (MP_SIM_SEED, as for every suite here), restarted before each
  * run, so a run takes the same path up to its fault every time; a failure prints
  *     replay: MP_SIM_SEED=s MP_SIM_FAULT=kill:producer:57 build/host-sim-asan/tests/host-sim/test_faults
- * which runs that one run again, exactly.
+ * which runs that one run again, exactly ("stop:..." and "count:..." likewise).
  */
 #include <stdlib.h>
 

@@ -28,7 +28,7 @@
 #define CAST_MAX 15u    /* members of a cast, the main process not included */
 #define CAST_STREAMS 4u /* up to three producers (or senders), and the prober */
 #define CAST_PROBER 3u  /* the prober's stream */
-#define CAST_CYCLES 8192u
+#define CAST_CYCLES 8192u /* barrier cycles recorded; the parties stop there at the latest */
 #define CAST_SEM_UNITS 2u
 #define CAST_UNTIL_STOP UINT32_MAX /* a quota: loop until the main process says stop */
 
