@@ -158,6 +158,14 @@ static bool run_round(uint32_t round, uint64_t seed)
         watched[w] = (sig_atomic_t)(pid[w] = (pid_t)id);
     }
     hook_signal = kill_it ? SIGKILL : SIGSTOP;
+    if (R.probe_pipe) {
+        /* The main process will probe the sending end: it uses it from the start, so the
+         * receiver's EOF waits for its close. A user that first sends after the others
+         * ended could find the receiver still there after its right EOF: its message
+         * would be accepted and never read (a user is one that has sent, see cast.h). */
+        cast_probe_pipe(MP_NOWAIT, false);
+        run.probed_pipe = true;
+    }
     OK(mp_event_set(R.go));
     bool strike = true;
     if (at_hook) {
