@@ -14,7 +14,7 @@
  *   a live object's handle of every other kind                    MP_EHANDLE
  *   a live object's index with another generation (next, 0)      MP_ESTALE
  *   an index never used since mp_init (generation 1)             MP_ESTALE
- *   a destroyed object                                           MP_ESTALE
+ *   a destroyed object (its entry free, or reused by a live one)  MP_ESTALE
  *   Lock/RLock and Value/Array share a table: kind K with the index and generation of
  *   the live object of the other kind in that table               MP_ESTALE
  * The last three cannot be told apart by the runtime (the entry is not K's, or no longer
@@ -30,7 +30,8 @@
 
 typedef struct {
     uint32_t live[BI_KINDS];  /* by MPI_KIND_*: an object in its plainest state */
-    uint32_t stale[BI_KINDS]; /* created, then destroyed */
+    uint32_t stale[BI_KINDS]; /* destroyed; its entry free */
+    uint32_t reused[BI_KINDS]; /* destroyed; its entry now holds live[] */
     mp_process_t self, unstarted, joined, holder, grandchild;
     mp_lock_t gate;           /* held by the main process; the holder sleeps on it */
     mp_lock_t lock_busy;      /* held by the holder */
@@ -38,7 +39,6 @@ typedef struct {
     mp_value_t value_busy;    /* its RLock held by the holder */
     mp_array_t array_busy;    /* its RLock held by the holder */
     mp_condition_t cond_busy; /* its own RLock held by the holder */
-    mp_conn_t pipe_b;         /* the other end of live[MPI_KIND_CONN] */
     int holder_status;        /* where the holder got to, for the report */
 } bi_fixture_t;
 static MP_SHARED bi_fixture_t fx; /* shared: the holder writes grandchild and its status */
@@ -117,6 +117,7 @@ static size_t bi_bad_handles(uint32_t kind, bi_handle_t *h)
     BAD(bi_handle(kind, 0, live), MP_ESTALE, "live index, generation 0");
     BAD(bi_handle(kind, 1, size), MP_ESTALE, "forged: index never used");
     BAD(fx.stale[kind], MP_ESTALE, "destroyed %s", bi_kind_names[kind]);
+    BAD(fx.reused[kind], MP_ESTALE, "destroyed %s, entry reused", bi_kind_names[kind]);
     uint32_t sibling = kind == MPI_KIND_LOCK    ? MPI_KIND_RLOCK
                        : kind == MPI_KIND_RLOCK ? MPI_KIND_LOCK
                        : kind == MPI_KIND_VALUE ? MPI_KIND_ARRAY
@@ -240,6 +241,62 @@ static int bi_holder(void *arg)
         }                                                                                     \
     } while (0)
 
+/* An object of a kind in its plainest state, and its end; a pipe is named by its end a
+ * (end b is the next connection index). */
+static mp_err_t bi_make(uint32_t kind, uint32_t *id)
+{
+    mp_err_t err;
+    switch (kind) {
+#define MAKE(type, call)                                                                      \
+    do {                                                                                      \
+        type h_;                                                                              \
+        err = (call);                                                                         \
+        *id = h_.id;                                                                          \
+    } while (0)
+    case MPI_KIND_PROCESS:
+        MAKE(mp_process_t, mp_process_create(&h_, &(mp_process_attr_t){.target = bi_never_runs}));
+        break;
+    case MPI_KIND_LOCK: MAKE(mp_lock_t, mp_lock_create(&h_)); break;
+    case MPI_KIND_RLOCK: MAKE(mp_rlock_t, mp_rlock_create(&h_)); break;
+    case MPI_KIND_QUEUE:
+        MAKE(mp_queue_t, mp_queue_create(&h_, &(mp_queue_attr_t){.msg_size = 8, .depth = 2}));
+        break;
+    case MPI_KIND_CONN: {
+        mp_conn_t b;
+        MAKE(mp_conn_t, mp_pipe_create(&h_, &b, NULL));
+        break;
+    }
+    case MPI_KIND_VALUE: MAKE(mp_value_t, mp_value_create(&h_, MP_I32, NULL, false)); break;
+    case MPI_KIND_ARRAY: MAKE(mp_array_t, mp_array_create(&h_, MP_I32, 4, NULL, false)); break;
+    case MPI_KIND_SEMAPHORE: MAKE(mp_semaphore_t, mp_semaphore_create(&h_, 1, false)); break;
+    case MPI_KIND_EVENT: MAKE(mp_event_t, mp_event_create(&h_)); break;
+    case MPI_KIND_CONDITION: MAKE(mp_condition_t, mp_condition_create(&h_, NULL)); break;
+    default: MAKE(mp_barrier_t, mp_barrier_create(&h_, 2, NULL)); break;
+#undef MAKE
+    }
+    return err;
+}
+
+static mp_err_t bi_unmake(uint32_t kind, uint32_t id)
+{
+    mp_err_t err;
+    switch (kind) {
+    case MPI_KIND_PROCESS: return mp_process_close((mp_process_t){id});
+    case MPI_KIND_LOCK: return mp_lock_destroy((mp_lock_t){id});
+    case MPI_KIND_RLOCK: return mp_rlock_destroy((mp_rlock_t){id});
+    case MPI_KIND_QUEUE: return mp_queue_destroy((mp_queue_t){id});
+    case MPI_KIND_CONN:
+        err = mp_pipe_close((mp_conn_t){id});
+        return err == MP_OK ? mp_pipe_close((mp_conn_t){id + 1u}) : err;
+    case MPI_KIND_VALUE: return mp_value_destroy((mp_value_t){id});
+    case MPI_KIND_ARRAY: return mp_array_destroy((mp_array_t){id});
+    case MPI_KIND_SEMAPHORE: return mp_semaphore_destroy((mp_semaphore_t){id});
+    case MPI_KIND_EVENT: return mp_event_destroy((mp_event_t){id});
+    case MPI_KIND_CONDITION: return mp_condition_destroy((mp_condition_t){id});
+    default: return mp_barrier_destroy((mp_barrier_t){id});
+    }
+}
+
 static mp_usage_t bi_baseline;
 
 static int bi_fixture_up(void)
@@ -247,80 +304,25 @@ static int bi_fixture_up(void)
     BI_UP(mp_usage(&bi_baseline));
     BI_UP(mp_process_self(&fx.self));
 
-    /* One destroyed object of each kind first, so that no live object reuses its entry
-     * (a reused entry still answers MP_ESTALE, but this way the row tests exactly that
-     * the generation, not the kind, told them apart). */
-    mp_lock_t l;
-    mp_rlock_t r;
-    mp_queue_t q;
-    mp_conn_t a, b;
-    mp_value_t v;
-    mp_array_t ar;
-    mp_semaphore_t s;
-    mp_event_t e;
-    mp_condition_t c;
-    mp_barrier_t br;
-    mp_process_t p;
-    BI_UP(mp_process_create(&p, &(mp_process_attr_t){.target = bi_never_runs}));
-    BI_UP(mp_lock_create(&l));
-    BI_UP(mp_rlock_create(&r));
-    BI_UP(mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = 8, .depth = 2}));
-    BI_UP(mp_pipe_create(&a, &b, NULL));
-    BI_UP(mp_value_create(&v, MP_I32, NULL, false));
-    BI_UP(mp_array_create(&ar, MP_I32, 4, NULL, false));
-    BI_UP(mp_semaphore_create(&s, 1, false));
-    BI_UP(mp_event_create(&e));
-    BI_UP(mp_condition_create(&c, NULL));
-    BI_UP(mp_barrier_create(&br, 2, NULL));
-    fx.stale[MPI_KIND_PROCESS] = p.id;
-    fx.stale[MPI_KIND_LOCK] = l.id;
-    fx.stale[MPI_KIND_RLOCK] = r.id;
-    fx.stale[MPI_KIND_QUEUE] = q.id;
-    fx.stale[MPI_KIND_CONN] = a.id;
-    fx.stale[MPI_KIND_VALUE] = v.id;
-    fx.stale[MPI_KIND_ARRAY] = ar.id;
-    fx.stale[MPI_KIND_SEMAPHORE] = s.id;
-    fx.stale[MPI_KIND_EVENT] = e.id;
-    fx.stale[MPI_KIND_CONDITION] = c.id;
-    fx.stale[MPI_KIND_BARRIER] = br.id;
-
-    /* The live objects, in their plainest state. */
-    BI_UP(mp_process_create(&fx.unstarted, &(mp_process_attr_t){.target = bi_never_runs}));
-    BI_UP(mp_lock_create(&l));
-    BI_UP(mp_rlock_create(&r));
-    BI_UP(mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = 8, .depth = 2}));
-    BI_UP(mp_pipe_create(&a, &fx.pipe_b, NULL));
-    BI_UP(mp_value_create(&v, MP_I32, NULL, false));
-    BI_UP(mp_array_create(&ar, MP_I32, 4, NULL, false));
-    BI_UP(mp_semaphore_create(&s, 1, false));
-    BI_UP(mp_event_create(&e));
-    BI_UP(mp_condition_create(&c, NULL));
-    BI_UP(mp_barrier_create(&br, 2, NULL));
-    fx.live[MPI_KIND_PROCESS] = fx.unstarted.id; /* harmless if a bad check let a call through */
-    fx.live[MPI_KIND_LOCK] = l.id;
-    fx.live[MPI_KIND_RLOCK] = r.id;
-    fx.live[MPI_KIND_QUEUE] = q.id;
-    fx.live[MPI_KIND_CONN] = a.id;
-    fx.live[MPI_KIND_VALUE] = v.id;
-    fx.live[MPI_KIND_ARRAY] = ar.id;
-    fx.live[MPI_KIND_SEMAPHORE] = s.id;
-    fx.live[MPI_KIND_EVENT] = e.id;
-    fx.live[MPI_KIND_CONDITION] = c.id;
-    fx.live[MPI_KIND_BARRIER] = br.id;
-
-    /* Destroy the first set only now: the live set took other entries. */
-    BI_UP(mp_process_close(p));
-    BI_UP(mp_lock_destroy((mp_lock_t){fx.stale[MPI_KIND_LOCK]}));
-    BI_UP(mp_rlock_destroy((mp_rlock_t){fx.stale[MPI_KIND_RLOCK]}));
-    BI_UP(mp_queue_destroy((mp_queue_t){fx.stale[MPI_KIND_QUEUE]}));
-    BI_UP(mp_pipe_close((mp_conn_t){fx.stale[MPI_KIND_CONN]}));
-    BI_UP(mp_pipe_close(b));
-    BI_UP(mp_value_destroy((mp_value_t){fx.stale[MPI_KIND_VALUE]}));
-    BI_UP(mp_array_destroy((mp_array_t){fx.stale[MPI_KIND_ARRAY]}));
-    BI_UP(mp_semaphore_destroy((mp_semaphore_t){fx.stale[MPI_KIND_SEMAPHORE]}));
-    BI_UP(mp_event_destroy((mp_event_t){fx.stale[MPI_KIND_EVENT]}));
-    BI_UP(mp_condition_destroy((mp_condition_t){fx.stale[MPI_KIND_CONDITION]}));
-    BI_UP(mp_barrier_destroy((mp_barrier_t){fx.stale[MPI_KIND_BARRIER]}));
+    /* For each kind: S, destroyed at the end (its entry left free); R, destroyed before
+     * the live object L is made, which takes R's entry (the lowest free one), so R's
+     * handle names a live object of its own kind: only the generation tells them apart.
+     * (Processes: the joined child made below takes S's slot as well.) */
+    for (uint32_t k = MPI_KIND_PROCESS; k < BI_KINDS; k++) {
+        uint32_t r;
+        BI_UP(bi_make(k, &fx.stale[k]));
+        BI_UP(bi_make(k, &r));
+        BI_UP(bi_unmake(k, r));
+        BI_UP(bi_make(k, &fx.live[k]));
+        if ((fx.live[k] & MPI_INDEX_MASK) != (r & MPI_INDEX_MASK)) {
+            print_message("fixture: the live %s did not reuse the entry\n", bi_kind_names[k]);
+            return -1;
+        }
+        fx.reused[k] = r;
+    }
+    for (uint32_t k = MPI_KIND_PROCESS; k < BI_KINDS; k++)
+        BI_UP(bi_unmake(k, fx.stale[k]));
+    fx.unstarted.id = fx.live[MPI_KIND_PROCESS]; /* harmless if a broken check let a call through */
 
     /* The processes: one that ran and was joined (not closed), and the holder. */
     BI_UP(mp_process_create(&fx.joined, &(mp_process_attr_t){.target = bi_returns}));
@@ -373,17 +375,8 @@ static void bi_fixture_down(void)
     OK(mp_value_destroy(fx.value_busy));
     OK(mp_array_destroy(fx.array_busy));
     OK(mp_condition_destroy(fx.cond_busy));
-    OK(mp_lock_destroy((mp_lock_t){fx.live[MPI_KIND_LOCK]}));
-    OK(mp_rlock_destroy((mp_rlock_t){fx.live[MPI_KIND_RLOCK]}));
-    OK(mp_queue_destroy((mp_queue_t){fx.live[MPI_KIND_QUEUE]}));
-    OK(mp_pipe_close((mp_conn_t){fx.live[MPI_KIND_CONN]}));
-    OK(mp_pipe_close(fx.pipe_b));
-    OK(mp_value_destroy((mp_value_t){fx.live[MPI_KIND_VALUE]}));
-    OK(mp_array_destroy((mp_array_t){fx.live[MPI_KIND_ARRAY]}));
-    OK(mp_semaphore_destroy((mp_semaphore_t){fx.live[MPI_KIND_SEMAPHORE]}));
-    OK(mp_event_destroy((mp_event_t){fx.live[MPI_KIND_EVENT]}));
-    OK(mp_condition_destroy((mp_condition_t){fx.live[MPI_KIND_CONDITION]}));
-    OK(mp_barrier_destroy((mp_barrier_t){fx.live[MPI_KIND_BARRIER]}));
+    for (uint32_t k = MPI_KIND_LOCK; k < BI_KINDS; k++)
+        OK(bi_unmake(k, fx.live[k]));
     mp_usage_t now;
     OK(mp_usage(&now));
     assert_memory_equal(&bi_baseline, &now, sizeof now);
