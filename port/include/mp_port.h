@@ -109,8 +109,10 @@ mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid);
 bool mp_port_in_isr(void);
 
 /* mp_port_self: the slot index of the calling process or task. Cheap: the lock fast
- * path calls it. */
+ * path calls it. MP_PORT_NO_SLOT in a process the runtime did not start (POSIX: a copy
+ * made by a raw fork()), whose calls the core refuses with MP_EFORKED. */
 uint32_t mp_port_self(void);
+#define MP_PORT_NO_SLOT UINT32_MAX
 
 /*
  * mp_port_wait: if *addr still equals expected, sleeps until woken by mp_port_wake on
