@@ -2,7 +2,10 @@
  * Creates refused for want of room, on every port: each table full in turn (MP_ENOSLOT),
  * then the arena (MP_ENOMEM). Each row one call, its exact code, and nothing changed
  * (tests/support/badinput.h): in particular a create that needed two things (an entry
- * and storage, or an entry and a lock) and got only one gives that one back.
+ * and storage, or an entry and a lock) and got only one gives that one back. Rows marked
+ * BI_GAVE_BACK are the creates that claim something before they find there is no room:
+ * a Condition's own RLock before its entry, storage before the second ring of a pipe, an
+ * Array's RLock before its storage; the others check first and must change nothing.
  *
  * This suite builds no fixture: it needs the tables empty to fill them exactly, and a
  * joined process would be recycled by a create instead of MP_ENOSLOT (by design).
@@ -46,16 +49,16 @@ static mp_lock_t spare_lock; /* for conditions given a lock */
     X(l4, MP_ENOSLOT, 0, undo_array, mp_array_create(&out.made.array, MP_I64, 4, NULL, false)) \
     X(l5, MP_ENOSLOT, 0, undo_condition, mp_condition_create(&out.made.condition, NULL))
 #define QUEUES_FULL(X)                                                                        \
-    X(q1, MP_ENOSLOT, BI_GAVE_BACK, undo_queue, mp_queue_create(&out.made.queue, Q_ATTR))     \
+    X(q1, MP_ENOSLOT, 0, undo_queue, mp_queue_create(&out.made.queue, Q_ATTR))     \
     X(q2, MP_ENOSLOT, 0, undo_queue, mp_queue_create_static(&out.made.queue, &static_q, true))
 #define PIPES_FULL(X)                                                                         \
     X(p1, MP_ENOSLOT, 0, undo_pipe, mp_pipe_create(&out.made.conn, &out.made2.conn, P_ATTR))  \
     X(p2, MP_ENOSLOT, 0, undo_pipe, mp_pipe_create(&out.made.conn, &out.made2.conn, NULL))
 #define VALUES_FULL(X)                                                                        \
     X(v1, MP_ENOSLOT, 0, undo_value, mp_value_create(&out.made.value, MP_I32, NULL, true))    \
-    X(v2, MP_ENOSLOT, BI_GAVE_BACK, undo_value, mp_value_create(&out.made.value, MP_I64, NULL, false)) \
-    X(v3, MP_ENOSLOT, BI_GAVE_BACK, undo_array, mp_array_create(&out.made.array, MP_U8, 100, NULL, true)) \
-    X(v4, MP_ENOSLOT, BI_GAVE_BACK, undo_array, mp_array_create(&out.made.array, MP_DOUBLE, 3, bi_in, false))
+    X(v2, MP_ENOSLOT, 0, undo_value, mp_value_create(&out.made.value, MP_I64, NULL, false)) \
+    X(v3, MP_ENOSLOT, 0, undo_array, mp_array_create(&out.made.array, MP_U8, 100, NULL, true)) \
+    X(v4, MP_ENOSLOT, 0, undo_array, mp_array_create(&out.made.array, MP_DOUBLE, 3, bi_in, false))
 #define OTHERS_FULL(X)                                                                        \
     X(s1, MP_ENOSLOT, 0, undo_semaphore, mp_semaphore_create(&out.made.semaphore, 1, true))   \
     X(e1, MP_ENOSLOT, 0, undo_event, mp_event_create(&out.made.event))                        \
@@ -73,6 +76,13 @@ static mp_lock_t spare_lock; /* for conditions given a lock */
     X(a3, MP_ENOMEM, 0, undo_array, mp_array_create(&out.made.array, MP_U8, 1, NULL, true))   \
     X(a4, MP_ENOMEM, BI_GAVE_BACK, undo_array, mp_array_create(&out.made.array, MP_I32, 1, NULL, false))
 
+/* the arena with room for one ring of a duplex pipe, not two; nor for an array one byte
+ * larger than the room left (which the array's own lock is made before) */
+#define ONE_RING (MP_CONF_ARENA_SIZE / 64u) /* messages of 8 bytes: a quarter of the arena */
+#define ARENA_ONE_RING(X)                                                                     \
+    X(o1, MP_ENOMEM, BI_GAVE_BACK, undo_pipe, mp_pipe_create(&out.made.conn, &out.made2.conn, &(mp_pipe_attr_t){.msg_size = 8, .depth = ONE_RING, .duplex = true})) \
+    X(o2, MP_ENOMEM, BI_GAVE_BACK, undo_array, mp_array_create(&out.made.array, MP_U8, MP_CONF_ARENA_SIZE / 4u + MP_CONF_CACHE_LINE + 1u, NULL, false))
+
 #define TABLE(name)                                                                           \
     name(BI_FN) static const bi_row_t name##_rows[] = {name(BI_ENTRY)};
 TABLE(LOCKS_FULL)
@@ -83,6 +93,7 @@ TABLE(OTHERS_FULL)
 TABLE(CONDITIONS_FULL)
 TABLE(PROCESSES_FULL)
 TABLE(ARENA_FULL)
+TABLE(ARENA_ONE_RING)
 #define RUN(name) bi_run(name##_rows, sizeof name##_rows / sizeof name##_rows[0])
 
 /* Creates until the table says MP_ENOSLOT; returns how many were made. */
@@ -175,6 +186,25 @@ static void test_arena_full(void **state)
     bi_verdict("full tables and arena");
 }
 
+static void test_arena_with_room_for_one_ring(void **state)
+{
+    (void)state;
+    /* A queue of 1-byte messages (8-byte slots) takes all but a quarter of the arena and
+     * one line: one ring of ONE_RING 16-byte slots fits in what is left, two do not. */
+    mp_queue_t hog;
+    OK(mp_queue_create(&hog, &(mp_queue_attr_t){
+                                 .msg_size = 1,
+                                 .depth = (MP_CONF_ARENA_SIZE / 4u * 3u - MP_CONF_CACHE_LINE) / 8u}));
+    RUN(ARENA_ONE_RING);
+    /* the room is really there: the same pipe, one-way, fits */
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, &(mp_pipe_attr_t){.msg_size = 8, .depth = ONE_RING}));
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+    OK(mp_queue_destroy(hog));
+    bi_verdict("full tables and arena, room for one ring");
+}
+
 static void test_everything_given_back(void **state)
 {
     (void)state;
@@ -197,6 +227,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_table_full),
         cmocka_unit_test(test_arena_full),
+        cmocka_unit_test(test_arena_with_room_for_one_ring),
         cmocka_unit_test(test_everything_given_back),
     };
     return cmocka_run_group_tests_name("badinput_full", tests, setup, NULL);

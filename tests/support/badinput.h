@@ -50,13 +50,15 @@ enum {
     BI_OUT_LEN = 1u << 5,
 };
 /* Not masked, because a refused call writes them and puts them back, so they compare
- * equal afterwards: a ring side's busy flag (set around an operation through the side's
- * bias), guard words (a barrier's, the arena's: taken and given), sleeper counts (a
- * ring side's, a semaphore's, a JoinableQueue's joiners: raised and lowered around a
- * wait), the caller's task state and the deaths it has seen (task port: rewritten with
- * the same values). What is set once for good on a first use, a ring side's bias, is
- * set by each suite before its rows (it uses every side once). */
-
+ * equal afterwards: the caller's record of the objects it is inside (procs[].inside and
+ * depth: set on entering a call on an object, cleared on leaving it), its sleeper bit in
+ * the object's slot set and its record of where that bit is (procs[].asleep), a ring
+ * side's busy mark (set around an operation through the side's bias), guard words (a
+ * barrier's, the arena's: taken and given), a lock's count of objects built on it (a
+ * Condition given a lock it cannot use after all), the caller's task state and the deaths
+ * it has seen (task port: rewritten with the same values). What a first use sets for
+ * good, a ring side's bias and a pipe end's set of users, each suite sets before its rows
+ * (it uses every side and end once). */
 /* Every output a row's call may be given; filled with BI_CANARY before each row. */
 struct bi_out {
     uint8_t buf[64];
@@ -116,7 +118,8 @@ static const struct {
     size_t at, size, count;
 } bi_regions[] = {
     BI_FIELD(ready),  BI_FIELD(asym),       BI_FIELD(join_seq),  BI_ARRAY(slot_free),
-    BI_ARRAY(slots),  BI_ARRAY(locks_free), BI_ARRAY(locks),     BI_ARRAY(queues_free),
+    BI_ARRAY(slots),  BI_ARRAY(procs),      BI_ARRAY(locks_free), BI_ARRAY(locks),
+    BI_ARRAY(queues_free),
     BI_ARRAY(queues), BI_ARRAY(pipes_free), BI_ARRAY(pipes),     BI_ARRAY(values_free),
     BI_ARRAY(values), BI_ARRAY(semaphores_free), BI_ARRAY(semaphores), BI_ARRAY(events_free),
     BI_ARRAY(events), BI_ARRAY(conditions_free), BI_ARRAY(conditions), BI_ARRAY(barriers_free),
@@ -158,12 +161,13 @@ static void bi_allow_ring_cache(const mpi_ring_t *r)
     bi_allow_bytes(&r->tail_seen, sizeof r->tail_seen);
 }
 
-/* A table entry free before the call (read from the snapshot) and after it. */
+/* A table entry free (kind 0 in its tag) before the call, in the snapshot, and after it. */
 static bool bi_free_entry(const mpi_obj_t *h)
 {
     size_t off = (size_t)((const uint8_t *)h - (const uint8_t *)&mpi_world);
-    const mpi_obj_t *was = (const mpi_obj_t *)(const void *)(bi_before + off);
-    return h->kind == 0 && was->kind == 0;
+    uint32_t was;
+    memcpy(&was, bi_before + off, sizeof was);
+    return mpi_tag_kind(atomic_load(&h->tag)) == 0 && mpi_tag_kind(was) == 0;
 }
 
 #define BI_ALLOW_FREE(table, count)                                                           \

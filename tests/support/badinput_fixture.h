@@ -73,17 +73,12 @@ static uint32_t bi_handle(uint32_t kind, uint32_t gen, uint32_t index_plus_1)
  * check that an index the suite calls "never used" really never was. */
 static uint32_t bi_entry_gen(uint32_t kind, uint32_t index)
 {
-    switch (kind) {
-    case MPI_KIND_PROCESS: return mpi_world.slots[index].gen;
-    case MPI_KIND_LOCK: case MPI_KIND_RLOCK: return mpi_world.locks[index].hdr.gen;
-    case MPI_KIND_QUEUE: return mpi_world.queues[index].hdr.gen;
-    case MPI_KIND_CONN: return mpi_world.pipes[index / 2u].hdr.gen;
-    case MPI_KIND_VALUE: case MPI_KIND_ARRAY: return mpi_world.values[index].hdr.gen;
-    case MPI_KIND_SEMAPHORE: return mpi_world.semaphores[index].hdr.gen;
-    case MPI_KIND_EVENT: return mpi_world.events[index].hdr.gen;
-    case MPI_KIND_CONDITION: return mpi_world.conditions[index].hdr.gen;
-    default: return mpi_world.barriers[index].hdr.gen;
-    }
+    if (kind == MPI_KIND_PROCESS)
+        return mpi_world.slots[index].gen;
+    if (kind == MPI_KIND_CONN)
+        index /= 2u;
+    const mpi_table_t *t = mpi_table_of(kind);
+    return mpi_tag_gen(atomic_load(&((const mpi_obj_t *)mpi_obj_at(t, index))->tag));
 }
 
 typedef struct {
