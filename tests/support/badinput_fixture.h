@@ -1,7 +1,8 @@
 /*
- * What the bad-input suites call into: one live object of every kind, one destroyed
- * object of every kind, processes in each state a process call can refuse, and a child
- * (the holder) that holds a few locks and sleeps for as long as the rows run.
+ * What the bad-input suites call into: one live object of every kind, two destroyed ones
+ * of every kind (one whose entry is free, one whose entry the live one took), processes
+ * in each state a process call can refuse, and a child (the holder) that holds a few
+ * locks and sleeps for as long as the rows run.
  *
  * The holder sleeps on the gate, a Lock the main process holds, with no deadline: the
  * rows start only once it is asleep there (its lock word says someone sleeps), so no
@@ -17,9 +18,9 @@
  *   a destroyed object (its entry free, or reused by a live one)  MP_ESTALE
  *   Lock/RLock and Value/Array share a table: kind K with the index and generation of
  *   the live object of the other kind in that table               MP_ESTALE
- * The last three cannot be told apart by the runtime (the entry is not K's, or no longer
- * is), and the README promises MP_ESTALE for "a freed slot": a forged handle to an index
- * that exists is answered as a stale one.
+ * The runtime cannot tell the MP_ESTALE ones apart (the entry is not that handle's object,
+ * or no longer is), and the README promises MP_ESTALE for "a freed slot": a forged handle
+ * to an index that exists is answered as a stale one.
  */
 #ifndef BADINPUT_FIXTURE_H
 #define BADINPUT_FIXTURE_H
