@@ -48,6 +48,12 @@ mp_err_t mp_condition_create(mp_condition_t *c, const mp_condition_attr_t *attr)
         return err;
     if (call.slot == MPI_NO_SLOT)
         return MP_EISR;
+    /* The entry first: a full table then costs nothing, not even a lock's generation. */
+    mpi_condition_t *o;
+    uint32_t index;
+    err = mpi_obj_alloc(&mpi_condition_table, (void **)&o, &index);
+    if (err != MP_OK)
+        return err;
     uint32_t lock_id = 0, kind = MPI_KIND_RLOCK;
     bool own = attr == NULL || attr->kind == MP_CONDITION_OWN_RLOCK;
     if (own) {
@@ -57,16 +63,8 @@ mp_err_t mp_condition_create(mp_condition_t *c, const mp_condition_attr_t *attr)
         lock_id = attr->kind == MP_CONDITION_LOCK ? attr->lock.id : attr->rlock.id;
         err = mpi_lock_use(lock_id, kind); /* it cannot be destroyed while we use it */
     }
-    if (err != MP_OK)
-        return err;
-    mpi_condition_t *o;
-    uint32_t index;
-    err = mpi_obj_alloc(&mpi_condition_table, (void **)&o, &index);
     if (err != MP_OK) {
-        if (own)
-            mpi_lock_destroy_owned(lock_id, kind);
-        else
-            mpi_lock_unuse(lock_id, kind);
+        mpi_obj_unalloc(&mpi_condition_table, o);
         return err;
     }
     o->lock_kind = (uint8_t)kind;
