@@ -21,7 +21,7 @@ static void release_condition(void *obj, uint32_t flags);
 
 const mpi_table_t mpi_condition_table = {mpi_world.conditions, sizeof mpi_world.conditions[0],
                                          MP_CONF_MAX_CONDITIONS, MPI_KIND_CONDITION,
-                                         mpi_world.conditions_free, release_condition, NULL};
+                                         mpi_world.conditions_free, release_condition, NULL, 0};
 
 /* Its own lock goes with it; a lock it was given is no longer used by it. */
 static void release_condition(void *obj, uint32_t flags)
