@@ -16,10 +16,10 @@ static void release_lock(void *obj, uint32_t flags);
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
 const mpi_table_t mpi_lock_table = {mpi_world.locks, sizeof mpi_world.locks[0],
                                     MP_CONF_MAX_LOCKS, MPI_KIND_LOCK, mpi_world.locks_free,
-                                    release_lock, NULL};
+                                    release_lock, NULL, 0};
 const mpi_table_t mpi_rlock_table = {mpi_world.locks, sizeof mpi_world.locks[0],
                                      MP_CONF_MAX_LOCKS, MPI_KIND_RLOCK, mpi_world.locks_free,
-                                     release_lock, NULL};
+                                     release_lock, NULL, 0};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {

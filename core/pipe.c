@@ -20,7 +20,7 @@ static void forget_user(uint32_t slot);
 
 const mpi_table_t mpi_pipe_table = {mpi_world.pipes, sizeof mpi_world.pipes[0],
                                     MP_CONF_MAX_PIPES, MPI_KIND_CONN, mpi_world.pipes_free,
-                                    release_pipe, forget_user};
+                                    release_pipe, forget_user, MPI_USED_PIPES};
 
 static uint32_t rings_of(uint32_t flags)
 {
@@ -84,6 +84,7 @@ static void claim(const mpi_call_t *c, end_t e)
 {
     if (c->slot == MPI_NO_SLOT || mpi_slots_has(&e.p->users[e.end], c->slot))
         return;
+    mpi_world.procs[c->slot].used |= MPI_USED_PIPES; /* first, so a death here is covered */
     mpi_slots_add(&e.p->users[e.end], c->slot);
     if (atomic_load(&e.p->creator[e.end]) != 0)
         atomic_store(&e.p->creator[e.end], 0);

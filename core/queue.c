@@ -14,7 +14,7 @@ static void release_queue(void *obj, uint32_t flags);
 
 const mpi_table_t mpi_queue_table = {mpi_world.queues, sizeof mpi_world.queues[0],
                                      MP_CONF_MAX_QUEUES, MPI_KIND_QUEUE, mpi_world.queues_free,
-                                     release_queue, NULL};
+                                     release_queue, NULL, 0};
 
 static void release_queue(void *obj, uint32_t flags)
 {
@@ -64,12 +64,35 @@ mp_err_t mp_queue_create(mp_queue_t *q, const mp_queue_attr_t *attr)
     return create(q, NULL, attr->msg_size, attr->depth, attr->joinable);
 }
 
+/* Whether a live queue's storage overlaps [start, start + size). */
+static bool storage_taken(const uint8_t *start, uint64_t size)
+{
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_QUEUES); i++) {
+        const mpi_queue_t *o = &mpi_world.queues[i];
+        uint32_t tag = atomic_load(&o->hdr.tag);
+        if (mpi_tag_kind(tag) == 0 || (tag & MPI_QUEUE_ARENA))
+            continue;
+        const uint8_t *other = o->ring.storage;
+        if (start < other + mpi_ring_storage(o->ring.msg_size, o->ring.depth) &&
+            other < start + size)
+            return true;
+    }
+    return false;
+}
+
 mp_err_t mp_queue_create_static(mp_queue_t *q, const mp_queue_static_t *def, bool joinable)
 {
     if (q == NULL || def == NULL || def->storage == NULL || def->msg_size == 0 ||
         def->msg_size > MP_CONF_MAX_MSG_SIZE || def->depth == 0 ||
         def->size < mpi_ring_storage(def->msg_size, def->depth))
         return MP_EINVAL;
+    /* Storage only this process sees (POSIX: not MP_SHARED) would lose every message. */
+    if (!mp_port_shared(def->storage, def->size))
+        return MP_EINVAL;
+    /* One definition, one live queue: two would overwrite each other's messages. (Two
+     * creates racing on one definition are not caught; creating a queue is set-up.) */
+    if (storage_taken(def->storage, mpi_ring_storage(def->msg_size, def->depth)))
+        return MP_EBUSY;
     return create(q, def->storage, def->msg_size, def->depth, joinable);
 }
 

@@ -143,6 +143,12 @@ void mp_port_wake(_Atomic uint32_t *addr, uint32_t n);
  */
 mp_err_t mp_port_fence(void);
 
+/* mp_port_shared: whether [p, p + size) is memory that every process of the world sees
+ * at the same address (POSIX: inside the mp_world section, where MP_SHARED and
+ * MP_QUEUE_DEFINE put things; a port whose processes share all memory: always). The core
+ * refuses storage that is not, rather than lose every message put into it. */
+bool mp_port_shared(const void *p, size_t size);
+
 /* mp_port_now: monotonic nanoseconds. Virtual on the host simulation, where it moves
  * only when every task is blocked (it then jumps to the next deadline). */
 mp_time_t mp_port_now(void);

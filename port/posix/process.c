@@ -109,7 +109,7 @@ mp_err_t mpi_posix_process_init(void)
     robust_register(0);
     mpi_posix_fence_register();
     /* Orphaned grandchildren come to us, not to init, so we can adopt and reap them. */
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* every argument: prctl reads five */
     return MP_OK;
 }
 
@@ -150,13 +150,13 @@ static void child_setup(uint32_t slot, pid_t parent)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (mpi_slot_daemon(slot)) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         if (getppid() != parent) /* the parent died before prctl took effect */
             raise(SIGKILL);
     }
     robust_register(slot);
     mpi_posix_fence_register();
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* every argument: prctl reads five */
     /* Shared pages are not copied by fork; touching each would fault once per page. */
     void *start;
     size_t size;
