@@ -19,7 +19,8 @@
  * they were. A member still running at the join deadline is a hang; a watchdog ends the
  * suite, naming the round, if the main process itself is stuck (in a probe, say).
  *
- *   MP_FAULT_ROUNDS=n        rounds (default ROUNDS; tools/run_stress.sh runs 10000)
+ *   MP_FAULT_ROUNDS=n        rounds (default ROUNDS, ROUNDS_UNDER_VALGRIND under valgrind;
+ *                            tools/run_stress.sh runs 10000)
  *   MP_FAULT_SEED=s          the first round's seed; alone, it replays that one round
  *   MP_FAULT_KEEP_GOING=1    report a failed round and go on (to survey a broken build)
  */
@@ -31,7 +32,19 @@
 #define CAST_STREAM_MAX 400u
 #include "round.h"
 
+/* Under valgrind (memcheck) a round takes a second or two: fewer of them there, for what
+ * memcheck looks for, not for the odds of landing anywhere. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 #define ROUNDS 300
+#define ROUNDS_UNDER_VALGRIND 20
 #define WORK_TIMEOUT 5000u  /* ms: every call of a member; reaching it is a failure */
 #define JOIN_TIMEOUT 20000u /* ms: a member not done by then hangs */
 #define WATCHDOG_S 60u      /* s: the main process itself is stuck */
@@ -235,7 +248,9 @@ static void test_random_kills_and_stops(void **state)
     cast_victim_hook = strike_at_hook;
     bool replay = getenv("MP_FAULT_SEED") != NULL;
     uint64_t first = env_u64("MP_FAULT_SEED", 0x5eed0000u);
-    uint32_t rounds = (uint32_t)env_u64("MP_FAULT_ROUNDS", replay ? 1 : ROUNDS);
+    uint32_t rounds = (uint32_t)env_u64("MP_FAULT_ROUNDS", replay ? 1
+                                                           : RUNNING_ON_VALGRIND ? ROUNDS_UNDER_VALGRIND
+                                                                                 : ROUNDS);
     bool keep_going = env_u64("MP_FAULT_KEEP_GOING", 0) != 0;
     mp_time_t t0, t1;
     OK(mp_clock_ns(&t0));
