@@ -121,6 +121,7 @@ typedef struct {
     uint32_t depth;          /* RLock recursion, touched only by the owner */
     _Atomic uint32_t users;  /* Values, Arrays and Conditions built on it: no destroy before */
 } mpi_lock_t;
+#define MPI_LOCK_OWNED 1u /* created for a Value/Array/Condition: it goes with its last user */
 
 /* A ring of variable-length messages (ring.c), shared by Queue and Pipe. Producer and
  * consumer state sit on separate cache lines; each side has its own robust lock, so one
@@ -178,6 +179,7 @@ typedef struct {
 typedef struct {
     mpi_obj_t hdr; /* flags: MPI_PIPE_DUPLEX */
     _Atomic uint32_t closed[2]; /* end a, end b */
+    _Atomic uint32_t gone[2];   /* every user of the end died: closed by death, for good */
     _Atomic uint32_t creator[2]; /* stands for an end's users until the end is first used */
     mpi_slots_t users[2];       /* processes that used the end (sent, received, polled) */
     mpi_ring_t ring[2];
