@@ -15,7 +15,8 @@ fz_call_t fz_cur;
 uint64_t fz_calls;
 uint64_t fz_skips;
 
-static _Alignas(64) uint8_t bufs[2][2][FZ_BUF]; /* [main/child][out/in] */
+static _Alignas(64) uint8_t bufs[3][2][FZ_BUF]; /* [main/child/handler][out/in] */
+int fz_private_table = -1, fz_private_slot = -1;
 uint8_t fz_big[MP_CONF_ARENA_SIZE + 64];
 
 bool fz_in_child(void)
@@ -23,14 +24,19 @@ bool fz_in_child(void)
     return m.self != 0;
 }
 
+static int who(void)
+{
+    return m.isr ? 2 : fz_in_child();
+}
+
 uint8_t *fz_buf_out(void)
 {
-    return bufs[fz_in_child()][0];
+    return bufs[who()][0];
 }
 
 uint8_t *fz_buf_in(void)
 {
-    return bufs[fz_in_child()][1];
+    return bufs[who()][1];
 }
 
 /* ---- checks ------------------------------------------------------------------------------- */
@@ -280,7 +286,21 @@ static uint32_t forge(uint32_t kind, uint32_t index, uint32_t gen)
     return kind << 28 | (gen & 0xffffu) << 12 | ((index + 1u) & 0xfffu);
 }
 
+static uint32_t pick(in_t *in, uint32_t kind);
+
 uint32_t fz_pick(in_t *in, uint32_t kind)
+{
+    uint32_t id = pick(in, kind);
+    int slot, end;
+    mp_err_t err = kind == MPI_KIND_CONN ? m_lookup_conn(id, &slot, &end)
+                                         : m_lookup(id, id >> 28, &slot);
+    if (fz_private_table >= 0 && err == MP_OK && m_table_of_kind(id >> 28) == fz_private_table &&
+        slot == fz_private_slot)
+        id ^= 1u << 12; /* another generation: stale */
+    return id;
+}
+
+static uint32_t pick(in_t *in, uint32_t kind)
 {
     uint8_t b = in_u8(in);
     if (b < 160 && pool_n[kind] > 0)
@@ -398,6 +418,7 @@ void fz_run(in_t *in)
         add_ops(fz_shared_ops, fz_shared_nops);
         add_ops(fz_sync_ops, fz_sync_nops);
         add_ops(fz_process_ops, fz_process_nops);
+        add_ops(fz_isr_ops, fz_isr_nops);
     }
     uint32_t self = m.self;
     while (!in_done(in)) {
@@ -405,6 +426,10 @@ void fz_run(in_t *in)
         m.self = self;
         if (op->main_only && self != 0) {
             fz_skip("main-only op in a child");
+            continue;
+        }
+        if (m.isr && !op->isr_ok) {
+            fz_skip("op not for an interrupt handler");
             continue;
         }
         op->fn(in);

@@ -63,6 +63,18 @@ void fz_check_usage(void);
 
 /* ---- the process running the ops ---------------------------------------------------------- */
 bool fz_in_child(void);
+/* The op runs in a simulated interrupt handler (op_isr.c). */
+static inline bool fz_isr(void)
+{
+    return m.isr;
+}
+/* A call that would wait made from a handler: MP_EISR (mpi_isr_would_block). */
+static inline bool fz_isr_refuses(mp_timeout_t t)
+{
+    return m.isr && t != MP_NOWAIT;
+}
+/* An object of the harness's own that no input may reach (fz_pick steers around it). */
+extern int fz_private_table, fz_private_slot;
 /* Buffers of the running process (main and children have their own: a child runs while
  * the main process is inside a call that still reads or writes its buffer). */
 uint8_t *fz_buf_out(void); /* what put/send copies from, FZ_BUF bytes */
@@ -121,12 +133,13 @@ typedef struct {
     const char *name;
     fz_op_fn fn;
     bool main_only;
+    bool isr_ok; /* may run in a simulated interrupt handler */
 } fz_op_t;
 
 extern const fz_op_t fz_queue_ops[], fz_pipe_ops[], fz_lock_ops[], fz_shared_ops[],
-    fz_sync_ops[], fz_process_ops[];
+    fz_sync_ops[], fz_process_ops[], fz_isr_ops[];
 extern const size_t fz_queue_nops, fz_pipe_nops, fz_lock_nops, fz_shared_nops, fz_sync_nops,
-    fz_process_nops;
+    fz_process_nops, fz_isr_nops;
 
 /* Runs ops from in until it is exhausted (or a child's script ends). */
 void fz_run(in_t *in);

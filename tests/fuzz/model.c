@@ -295,6 +295,8 @@ uint32_t m_token(uint32_t slot)
 
 bool m_alive(uint32_t token)
 {
+    if (token == M_ISR_TOKEN)
+        return true; /* a handler never dies holding anything (core/world.h) */
     uint32_t slot = (token & 0xfffu) - 1u;
     if (token == 0 || slot >= M_PROCS)
         return false;
@@ -304,7 +306,7 @@ bool m_alive(uint32_t token)
 
 uint32_t m_self_token(void)
 {
-    return m_token(m.self);
+    return m.isr ? M_ISR_TOKEN : m_token(m.self);
 }
 
 bool m_pending_children(void)

@@ -67,7 +67,9 @@ static void l_acquire(in_t *in)
     mp_timeout_t t = fz_timeout(in);
     int slot;
     mp_err_t want = m_lookup(id, kind, &slot);
-    if (want == MP_OK) {
+    if (fz_isr() && (kind == MPI_KIND_RLOCK || want == MP_OK)) {
+        want = MP_EISR; /* a handler holds no lock: RLock checks before the handle */
+    } else if (want == MP_OK) {
         m_lock_t *l = &m.locks[slot];
         if (kind == MPI_KIND_RLOCK && l->holder == m_self_token()) {
             l->depth++;
@@ -186,9 +188,9 @@ void fz_lock_cleanup(void)
 }
 
 const fz_op_t fz_lock_ops[] = {
-    {"lock_create", l_create, false},   {"lock_acquire", l_acquire, false},
-    {"lock_acquire", l_acquire, false}, {"lock_release", l_release, false},
-    {"lock_release", l_release, false}, {"lock_query", l_query, false},
-    {"lock_destroy", l_destroy, false},
+    {"lock_create", l_create, false, false},   {"lock_acquire", l_acquire, false, true},
+    {"lock_acquire", l_acquire, false, true},  {"lock_release", l_release, false, true},
+    {"lock_release", l_release, false, true},  {"lock_query", l_query, false, true},
+    {"lock_destroy", l_destroy, false, false},
 };
 const size_t fz_lock_nops = sizeof fz_lock_ops / sizeof fz_lock_ops[0];

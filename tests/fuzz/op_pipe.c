@@ -377,8 +377,8 @@ void fz_pipe_cleanup(void)
 }
 
 const fz_op_t fz_pipe_ops[] = {
-    {"pipe_create", p_create, false}, {"pipe_send", p_send, false}, {"pipe_send", p_send, false},
-    {"pipe_recv", p_recv, false},     {"pipe_recv", p_recv, false}, {"pipe_poll", p_poll, false},
-    {"pipe_close", p_close, false},
+    {"pipe_create", p_create, false, false}, {"pipe_send", p_send, false, false}, {"pipe_send", p_send, false, false},
+    {"pipe_recv", p_recv, false, false},     {"pipe_recv", p_recv, false, false}, {"pipe_poll", p_poll, false, false},
+    {"pipe_close", p_close, false, false},
 };
 const size_t fz_pipe_nops = sizeof fz_pipe_ops / sizeof fz_pipe_ops[0];

@@ -201,6 +201,8 @@ static void put_one(uint32_t id, size_t len, bool no_msg, mp_timeout_t t)
         want = MP_EINVAL;
     else if (len > q->msg_size)
         want = MP_EMSGSIZE;
+    else if (fz_isr_refuses(t))
+        want = MP_EISR;
     else {
         int r = put_now(q, len, seed);
         if (r != 1) {
@@ -297,6 +299,8 @@ static void get_one(uint32_t id, size_t size, uint8_t f, mp_timeout_t t)
         want = look;
     else if (no_len || (no_buf && size > 0))
         want = MP_EINVAL;
+    else if (fz_isr_refuses(t))
+        want = MP_EISR;
     else {
         int r = get_now(q, size, &len, &seed);
         if (r == 1 && fz_in_child())
@@ -447,6 +451,10 @@ static void q_join(in_t *in)
     if (want == MP_OK && q->unfinished > 0 && fz_in_child())
         t = MP_NOWAIT;
     fz_call("mp_queue_join", 2, (uint64_t)id, (uint64_t)t);
+    if (fz_isr_refuses(t)) {
+        fz_expect(MP_EISR, mp_queue_join((mp_queue_t){id}, t)); /* before the handle */
+        return;
+    }
     if (want == MP_OK && q->unfinished > 0) {
         if (t == MP_NOWAIT) {
             want = MP_ETIMEDOUT;
@@ -502,13 +510,20 @@ void fz_queue_cleanup(void)
 }
 
 const fz_op_t fz_queue_ops[] = {
-    {"queue_create", q_create, false},     {"queue_create_static", q_create_static, false},
-    {"queue_destroy", q_destroy, false},   {"queue_put", q_put, false},
-    {"queue_put", q_put, false},           {"queue_put_burst", q_put_burst, false},
-    {"queue_get", q_get, false},           {"queue_get", q_get, false},
-    {"queue_get_burst", q_get_burst, false}, {"queue_counts", q_counts, false},
-    {"queue_close", q_close, false},       {"queue_task_done", q_task_done, false},
-    {"queue_unfinished", q_unfinished, false}, {"queue_join", q_join, false},
-    {"queue_seek", q_seek, false},
+    {"queue_create", q_create, false, false},
+    {"queue_create_static", q_create_static, false, false},
+    {"queue_destroy", q_destroy, false, false},
+    {"queue_put", q_put, false, true},
+    {"queue_put", q_put, false, true},
+    {"queue_put_burst", q_put_burst, false, true},
+    {"queue_get", q_get, false, true},
+    {"queue_get", q_get, false, true},
+    {"queue_get_burst", q_get_burst, false, true},
+    {"queue_counts", q_counts, false, true},
+    {"queue_close", q_close, false, true},
+    {"queue_task_done", q_task_done, false, true},
+    {"queue_unfinished", q_unfinished, false, true},
+    {"queue_join", q_join, false, true},
+    {"queue_seek", q_seek, false, false},
 };
 const size_t fz_queue_nops = sizeof fz_queue_ops / sizeof fz_queue_ops[0];

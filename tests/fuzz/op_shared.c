@@ -112,6 +112,8 @@ static int enter(int slot)
     m_value_t *v = &m.values[slot];
     if (v->raw)
         return MP_OK;
+    if (fz_isr())
+        return MP_EISR; /* a handler may not take the lock: no access */
     m_lock_t *l = &m.locks[v->rlock];
     if (l->holder == m_self_token())
         return MP_OK;
@@ -192,7 +194,7 @@ static void v_copy(in_t *in)
     if (want == MP_OK) {
         want = enter(slot);
         uint8_t *d = data_of(slot) + start * v->elem;
-        if (writing)
+        if (writing && (want == MP_OK || want == MP_EOWNERDEAD))
             memcpy(d, fz_big, bytes);
     }
     void *out = no_buf ? NULL : out_big;
@@ -268,12 +270,17 @@ static void v_add(in_t *in)
         fz_skip("child add would wait for the main process's lock");
         return;
     }
+    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_isr() && m_avoid[3]) {
+        fz_skip("defect 3: add under a lock a handler cannot take");
+        return;
+    }
     if (want == MP_OK) {
         uint8_t *p = data_of(slot) + index * v->elem;
         if (v->type != MP_I32 && v->type != MP_U32)
             want = enter(slot);
         want_prev = load_int(v->type, p);
-        store_int(v->type, p, (int64_t)((uint64_t)want_prev + (uint64_t)delta));
+        if (want == MP_OK || want == MP_EOWNERDEAD) /* SPEC 3: a failed call changes nothing */
+            store_int(v->type, p, (int64_t)((uint64_t)want_prev + (uint64_t)delta));
     }
     mp_err_t got = array ? mp_array_add((mp_array_t){id}, index, delta, no_prev ? NULL : &prev)
                          : mp_value_add((mp_value_t){id}, delta, no_prev ? NULL : &prev);
@@ -319,17 +326,23 @@ static void v_cas(in_t *in)
         fz_skip("child cas would wait for the main process's lock");
         return;
     }
+    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_isr() && m_avoid[3]) {
+        fz_skip("defect 3: cas under a lock a handler cannot take");
+        return;
+    }
     uint8_t want_expected[8];
     memcpy(want_expected, expected, 8);
     if (want == MP_OK) {
         uint8_t *p = data_of(slot) + index * elem;
         if (v->type != MP_I32 && v->type != MP_U32)
             want = enter(slot);
-        want_swapped = memcmp(p, expected, elem) == 0;
-        if (want_swapped)
-            memcpy(p, desired, elem);
-        else
-            memcpy(want_expected, p, elem);
+        if (want == MP_OK || want == MP_EOWNERDEAD) { /* a failed call changes nothing */
+            want_swapped = memcmp(p, expected, elem) == 0;
+            if (want_swapped)
+                memcpy(p, desired, elem);
+            else
+                memcpy(want_expected, p, elem);
+        }
     }
     mp_err_t got = array ? mp_array_cas((mp_array_t){id}, index, no_exp ? NULL : expected,
                                         no_des ? NULL : desired, no_sw ? NULL : &swapped)
@@ -440,9 +453,9 @@ void fz_shared_cleanup(void)
 }
 
 const fz_op_t fz_shared_ops[] = {
-    {"value_create", v_create, false}, {"value_copy", v_copy, false},
-    {"value_copy", v_copy, false},     {"value_add", v_add, false},
-    {"value_cas", v_cas, false},       {"value_get_lock", v_get_lock, false},
-    {"array_length", v_length, false}, {"value_destroy", v_destroy, false},
+    {"value_create", v_create, false, false}, {"value_copy", v_copy, false, true},
+    {"value_copy", v_copy, false, true},      {"value_add", v_add, false, true},
+    {"value_cas", v_cas, false, true},        {"value_get_lock", v_get_lock, false, true},
+    {"array_length", v_length, false, true},  {"value_destroy", v_destroy, false, false},
 };
 const size_t fz_shared_nops = sizeof fz_shared_ops / sizeof fz_shared_ops[0];

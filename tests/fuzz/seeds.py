@@ -12,7 +12,8 @@ import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GROUPS = ["op_queue.c", "op_pipe.c", "op_lock.c", "op_shared.c", "op_sync.c", "op_process.c"]
+GROUPS = ["op_queue.c", "op_pipe.c", "op_lock.c", "op_shared.c", "op_sync.c", "op_process.c",
+          "op_isr.c"]
 
 
 def op_names():
@@ -360,6 +361,10 @@ def pr_yield():
     return op("process_yield")
 
 
+def interrupt(script):
+    return op("interrupt") + bytes([len(script)]) + script
+
+
 # ---- scenarios ------------------------------------------------------------------------
 SEEDS = {
     "queue-fifo-counts": q_create(16, 4) + q_put(0, 5) + q_put(0, 0) + q_put(0, 16)
@@ -477,18 +482,66 @@ SEEDS = {
     + q_get(0, 6, T100) + pr_join(1) + q_get(1),
     "destroy-lock-while-inside": l_create() + l_acquire(0) + spawn(l_release(0) + l_destroy(0)
     + l_create() + l_acquire(1)) + l_acquire(0, timeout=T100) + pr_join(1),
+    "interrupt-queue": q_create(8, 2) + q_put(0, 1)
+    + interrupt(q_put(0, 2) + q_put(0, 3) + q_put(0, 1, T1) + q_get(0) + q_get(0, 2, T1)
+                + q_counts(0, 0) + q_join(0, T1))
+    + q_get(0) + q_get(0),
+    "interrupt-locks": l_create() + l_create(True) + l_acquire(0) + s_create(0) + e_create()
+    + interrupt(l_acquire(1) + l_acquire(0, True) + l_release(0, True) + l_query(0, True)
+                + l_release(0) + s_release(0) + s_acquire(0) + s_acquire(0, T1) + e_set(0)
+                + e_wait(0, T1) + e_wait(0))
+    + l_query(0) + s_value(0) + e_is_set(0),
+    "interrupt-values": v_create("i64") + v_create("i32") + v_create("i16", raw=True)
+    + interrupt(v_add(0, 1) + v_cas(0, True) + v_copy(0) + v_copy(0, write=True) + v_add(1, 1)
+                + v_cas(1, True) + v_add(2, 1) + v_copy(2))
+    + v_copy(0) + v_copy(1),
+    "interrupt-sync": c_create() + b_create(2) + interrupt(c_acquire(0) + c_wait(0)
+                                                           + c_notify(0) + b_wait(0) + b_abort(0)
+                                                           + b_query(0, 2))
+    + b_query(0, 2),
     "event-destroy-while-inside": e_create() + spawn(e_destroy(0) + e_create())
     + e_wait(0, T100) + pr_join(1),
 }
 
 
+# Minimal reproducers of the runtime defects the fuzzer found (tests/fuzz/regressions/),
+# named for the defect of issue 7 they show; each fails on today's main in the default
+# (strict) mode and passes once the defect is fixed. README.md says what each shows.
+REGRESSIONS = {
+    "defect1-static-queue-size-wraps": q_static(0, preset=0) + q_put(0, 60) + q_put(0, 60),
+    "defect2-queue-destroyed-while-get-waits": q_create(8, 2)
+    + spawn(q_destroy(0) + q_create(8, 2) + q_put(1, 4)) + q_get(0, 6, T100),
+    "defect2-lock-destroyed-while-acquire-waits": l_create() + l_acquire(0)
+    + spawn(l_release(0) + l_destroy(0) + l_create() + l_acquire(1)) + l_acquire(0, timeout=T100),
+    "defect2-event-destroyed-while-wait-waits": e_create() + spawn(e_destroy(0) + e_create())
+    + e_wait(0, T100),
+    "defect3-value-lock-destroyed-alone": v_create("i64") + v_get_lock(0) + l_destroy(0, True)
+    + v_add(0, 1),
+    "defect3-condition-lock-destroyed-alone": l_create() + c_create(1, 0) + l_destroy(0),
+    "defect3-add-in-handler-changes-value": v_create("i64") + interrupt(v_add(0, 1)) + v_copy(0),
+    "defect6-main-pid-zero": pr_query(0, 5),
+    "defect6-child-pid-zero-at-first-instruction": spawn(pr_query(0, 5), prio=1),
+    "defect8-one-of-two-senders-exits": p_create() + p_send(1, 2) + spawn(p_send(1, 5))
+    + pr_join(1) + p_recv(0) + p_recv(0) + p_recv(0),
+    "yield-after-a-death-does-not-switch": spawn(l_create()) + spawn(l_create()) + pr_signal(0 + 1)
+    + pr_yield(),
+}
+
+
+def write(out, prefix, items):
+    os.makedirs(out, exist_ok=True)
+    for name, data in items.items():
+        with open(os.path.join(out, prefix + name), "wb") as f:
+            f.write(data)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "corpus")
-    os.makedirs(out, exist_ok=True)
-    for name, data in SEEDS.items():
-        with open(os.path.join(out, "seed-" + name), "wb") as f:
-            f.write(data)
-    print("%d seeds, %d ops known, written to %s" % (len(SEEDS), len(OPS), out))
+    write(out, "seed-", SEEDS)
+    reg = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "regressions")
+    write(reg, "", REGRESSIONS)
+    print("%d seeds in %s, %d regressions in %s, %d ops known" % (len(SEEDS), out,
+                                                                  len(REGRESSIONS), reg, len(OPS)))
 
 
 if __name__ == "__main__":
