@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "ring.h"
+#include "test_hooks.h"
 
 /* __builtin_memcpy: core/ is built -ffreestanding, where plain memcpy is never inlined;
  * the 4-byte length copies must not become library calls. */
@@ -92,6 +93,7 @@ static mp_err_t sleep_on(mpi_ring_t *r, _Atomic uint32_t *index, uint32_t seen,
     uint32_t b = atomic_load(bell);
     atomic_fetch_add(sleepers, 1u);
     (void)mp_port_fence(); /* pairs with light_fence() on the side that would wake us */
+    MPI_HOOK(MPI_HOOK_SLEEPER);
     mp_err_t err = MP_OK;
     if (atomic_load(index) == seen && !atomic_load(&r->closed) && (stop == NULL || stop(ctx) == MP_OK))
         err = mpi_wait(bell, b, mpi_until_deadline(until));
@@ -155,6 +157,7 @@ static mp_err_t enter(mpi_side_t *s, mpi_token_t self, mpi_until_t *until, int *
         light_fence();
         if (atomic_load_explicit(&s->bias, memory_order_relaxed) == self) {
             *via = VIA_BIAS;
+            MPI_HOOK(MPI_HOOK_BIASED);
             return MP_OK;
         }
         atomic_store_explicit(&s->busy, 0, memory_order_release); /* revoked meanwhile */
@@ -204,6 +207,7 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
         err = enter(&r->put, self, until, &via);
         if (err != MP_OK)
             return err;
+        MPI_HOOK(MPI_HOOK_PUT_INSIDE);
         uint32_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
         if (mpi_ring_diff(r, t, r->head_seen) >= r->depth)
             r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
@@ -213,6 +217,7 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
             __builtin_memcpy(slot, &n, sizeof n);
             if (len > 0)
                 __builtin_memcpy(slot + sizeof n, msg, len);
+            MPI_HOOK(MPI_HOOK_PUT_PUBLISH);
             atomic_store_explicit(&r->tail, mpi_ring_next(r, t), memory_order_release);
             leave(&r->put, via);
             light_fence();
@@ -241,6 +246,7 @@ mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_un
         mp_err_t err = enter(&r->get, self, until, &via);
         if (err != MP_OK)
             return err;
+        MPI_HOOK(MPI_HOOK_GET_INSIDE);
         uint32_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
         if (h == r->tail_seen)
             r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
