@@ -48,6 +48,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     mp_sim_seed(0); /* whatever MP_SIM_SEED says: the model follows the seed-0 schedule */
     mp_sim_on_deadlock(MP_SIM_DEADLOCK_RETURN);
     m_init();
+    fz_hooks_install();
     if (mp_usage(&baseline) != MP_OK)
         abort();
     return 0;

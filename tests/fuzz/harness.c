@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "test_hooks.h"
 
 fz_call_t fz_cur;
 uint64_t fz_calls;
@@ -223,6 +224,79 @@ bool fz_wait_end(void)
 bool fz_expected_to_run(uint32_t slot)
 {
     return slot < M_PROCS && expect_run[slot];
+}
+
+/* ---- deaths at test hooks ---------------------------------------------------------------------- */
+typedef struct {
+    bool active, expect;
+    uint32_t slot;
+    int point;
+    uint32_t model_left, runtime_left;
+} armed_t;
+static armed_t armed;
+
+void fz_arm(int point, uint32_t n)
+{
+    armed = (armed_t){true, false, m.self, point, n, n};
+}
+
+void fz_disarm(void)
+{
+    armed.active = false;
+}
+
+bool fz_reaches(int point)
+{
+    if (!armed.active || m.isr || armed.slot != m.self || armed.point != point)
+        return false;
+    if (--armed.model_left > 0)
+        return false;
+    armed.expect = true;
+    return true;
+}
+
+_Noreturn void fz_returned_instead_of_dying(mp_err_t got)
+{
+    fz_fail("returned %d (%s) instead of dying at test hook %d", got, code_name(got), armed.point);
+}
+
+static void hook(mpi_hook_point_t point)
+{
+    if (!armed.active || (int)point != armed.point || mp_port_in_isr())
+        return;
+    mp_process_t me;
+    if (mp_process_self(&me) != MP_OK || (me.id & 0xfffu) - 1u != armed.slot)
+        return;
+    if (--armed.runtime_left > 0)
+        return;
+    if (!armed.expect)
+        fz_fail("test hook %d reached where the model did not expect it", armed.point);
+    armed.active = false;
+    m.procs[armed.slot].ended = true; /* killed inside the call: the rest of its script is dropped */
+    m.procs[armed.slot].exitcode = -MP_SIGKILL;
+    (void)mp_process_kill(me);
+    fz_fail("mp_process_kill of oneself returned");
+}
+
+void fz_hooks_install(void)
+{
+    mpi_test_hook = hook;
+}
+
+bool fz_side_enter(m_side_t *s, int *via)
+{
+    *via = m_side_enter(s, false);
+    if ((*via == VIA_HANG || *via == VIA_ISR_AGAIN) && m_avoid[10]) {
+        fz_skip("defect 10: a side whose busy mark a killed process left");
+        return false;
+    }
+    (void)m_side_enter(s, true);
+    return true;
+}
+
+void fz_side_reenter(m_side_t *s)
+{
+    m_side_leave(s, m_side_enter(s, true), true);
 }
 
 void fz_poll_begin(void)

@@ -104,6 +104,23 @@ void fz_poll_end(void);
 bool fz_expected_to_run(uint32_t slot);
 extern const uint8_t *fz_input; /* the input being run: children read their scripts there */
 
+/* ---- deaths inside a call (core/test_hooks.h) --------------------------------------------- */
+/* A child arms a hook point: the n-th time it reaches it, it is killed there (SIGKILL,
+ * from inside the ring's put or get). The op about to make a call asks fz_reaches(point)
+ * for each armed point the call passes, in order: true means the call dies there, so the
+ * op applies none of its effects and the call must not return. */
+void fz_arm(int point, uint32_t n);
+void fz_disarm(void);
+bool fz_reaches(int point);
+_Noreturn void fz_returned_instead_of_dying(mp_err_t got);
+void fz_hooks_install(void);
+
+/* Enters a ring side for the call about to be made (the model's bias bookkeeping):
+ * false when the call must be skipped, a defect the run was told to avoid (10). */
+bool fz_side_enter(m_side_t *s, int *via);
+/* The same after a wait of the main process, where nobody else is alive to contend. */
+void fz_side_reenter(m_side_t *s);
+
 /* ---- handles ---------------------------------------------------------------------------- */
 void fz_pool_reset(void);
 void fz_pool_add(uint32_t kind, uint32_t id);

@@ -317,6 +317,37 @@ bool m_pending_children(void)
     return false;
 }
 
+/* ---- ring sides ---------------------------------------------------------------------------- */
+int m_side_enter(m_side_t *s, bool commit)
+{
+    uint32_t self = m_self_token(), owner = s->bias;
+    bool live = owner != 0 && owner != M_BIAS_OFF && m_alive(owner);
+    if (m.isr) {
+        if (live && s->busy)
+            return VIA_ISR_AGAIN;
+        return live ? VIA_HANDLER : VIA_GUARD;
+    }
+    if (owner == self)
+        return VIA_BIAS;
+    if (owner == M_BIAS_OFF)
+        return VIA_GUARD;
+    if (!live) {
+        if (commit)
+            s->bias = self; /* the first user, or the successor of a dead one */
+        return VIA_GUARD;
+    }
+    int via = s->busy ? VIA_HANG : VIA_GUARD;
+    if (commit)
+        s->bias = M_BIAS_OFF; /* two live users: the guard from now on */
+    return via;
+}
+
+void m_side_leave(m_side_t *s, int via, bool completed)
+{
+    if (via == VIA_BIAS)
+        s->busy = !completed;
+}
+
 /* ---- locks other objects depend on -------------------------------------------------------- */
 bool m_lock_dead_owner(int slot)
 {

@@ -50,6 +50,24 @@ static inline uint8_t m_pattern(uint32_t seed, size_t i)
     return (uint8_t)(seed * 167u + i * 13u + (i >> 8) * 7u + 1u);
 }
 
+/* ---- ring sides: who a queue's or pipe's producer (consumer) side is biased to ---------- */
+/* core/ring.c: the first process to use a side gets it biased; a successor of a dead owner
+ * inherits it; a second live user revokes it for good. A biased operation marks the side
+ * busy while it runs, so a process killed inside one leaves the mark set. */
+#define M_BIAS_OFF 0xffffffffu
+typedef struct {
+    uint32_t bias; /* token, 0 = none yet, M_BIAS_OFF */
+    bool busy;     /* left set by a process killed inside a biased operation */
+} m_side_t;
+enum { VIA_GUARD, VIA_BIAS, VIA_HANDLER,
+       VIA_HANG,      /* revoking a live owner's bias while the mark is stuck (defect 10) */
+       VIA_ISR_AGAIN  /* a handler finds a live owner's side marked busy (defect 10) */ };
+/* What the runtime's enter() would do for the running process; with commit, the bias
+ * changes it makes. */
+int m_side_enter(m_side_t *s, bool commit);
+/* The operation that entered via `via` completed (died: false). */
+void m_side_leave(m_side_t *s, int via, bool completed);
+
 /* ---- objects ------------------------------------------------------------------------ */
 typedef struct {
     uint32_t holder; /* token of the holder, 0 = free */
@@ -66,6 +84,7 @@ typedef struct {
     int static_buf; /* harness buffer used as static storage, or -1 */
     m_fifo_t fifo;
     uint32_t unfinished;
+    m_side_t side[2]; /* producers, consumers */
 } m_queue_t;
 
 typedef struct {
@@ -78,6 +97,7 @@ typedef struct {
     uint32_t users[2][M_PROCS]; /* per end, per process slot: the user's token or 0 */
     bool other_used[2];         /* a process other than the creator used the end */
     uint32_t last_user[2];      /* the old rule (FUZZ_AVOID=8): the last user owns it */
+    m_side_t side[2][2];        /* [ring][producers, consumers] */
 } m_pipe_t;
 
 typedef struct {
@@ -177,6 +197,8 @@ extern m_world_t m;
  *  3: no destroy of a Lock/RLock that a Value/Array/Condition uses
  *  6: no check of the pid a process reads for itself
  *  8: pipe EOF follows the end's last user (today's rule) instead of all its users
+ * 10: no call that would revoke a side whose busy mark a killed process left set while
+ *     the side's new owner lives (today it waits for the mark forever)
  * 13: mp_process_yield does not switch when a process died since the main process last
  *     waited (port/task/sched.c, mp_port_wait's deaths_seen): predicted as such */
 extern bool m_avoid[16];

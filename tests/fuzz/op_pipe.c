@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "test_hooks.h"
 
 static uint32_t storage_size(uint32_t msg_size, uint32_t depth)
 {
@@ -81,18 +82,27 @@ static mp_err_t lookup(uint32_t id, m_pipe_t **p, int *slot, int *end)
     return MP_OK;
 }
 
+/* The ring an end sends on / receives from, or -1. */
+static int out_ring(const m_pipe_t *p, int end)
+{
+    return p->duplex ? end : end == 1 ? 0 : -1;
+}
+
+static int in_ring(const m_pipe_t *p, int end)
+{
+    return p->duplex ? 1 - end : end == 0 ? 0 : -1;
+}
+
 static m_fifo_t *outgoing(m_pipe_t *p, int end)
 {
-    if (p->duplex)
-        return &p->ring[end];
-    return end == 1 ? &p->ring[0] : NULL;
+    int r = out_ring(p, end);
+    return r < 0 ? NULL : &p->ring[r];
 }
 
 static m_fifo_t *incoming(m_pipe_t *p, int end)
 {
-    if (p->duplex)
-        return &p->ring[1 - end];
-    return end == 0 ? &p->ring[0] : NULL;
+    int r = in_ring(p, end);
+    return r < 0 ? NULL : &p->ring[r];
 }
 
 static void claim(m_pipe_t *p, int end)
@@ -166,6 +176,18 @@ static void p_send(in_t *in)
         want = MP_EINVAL;
     else {
         claim(p, end);
+        m_side_t *side = &p->side[out_ring(p, end)][0];
+        if (len <= p->msg_size && !peer_gone(p, end)) { /* the ring's producer side is entered */
+            int via;
+            if (!fz_side_enter(side, &via))
+                return;
+            if (fz_reaches(MPI_HOOK_PUT_INSIDE) ||
+                (outgoing(p, end)->count < p->depth && fz_reaches(MPI_HOOK_PUT_PUBLISH))) {
+                m_side_leave(side, via, false);
+                fz_returned_instead_of_dying(mp_pipe_send((mp_conn_t){id}, msg, len, t));
+            }
+            m_side_leave(side, via, true);
+        }
         int r = send_now(p, end, len, seed);
         if (r == 1 && fz_in_child())
             t = MP_NOWAIT;
@@ -181,6 +203,8 @@ static void p_send(in_t *in)
             if (fz_wait_end()) {
                 want = MP_ESTALE;
             } else {
+                if (!peer_gone(p, end))
+                    fz_side_reenter(side);
                 r = send_now(p, end, len, seed);
                 want = r == 1 ? fz_timeout_code(t) : r;
             }
@@ -244,6 +268,16 @@ static void p_recv(in_t *in)
         want = MP_EINVAL;
     else {
         claim(p, end);
+        m_side_t *side = &p->side[in_ring(p, end)][1];
+        int via;
+        if (!fz_side_enter(side, &via))
+            return;
+        if (fz_reaches(MPI_HOOK_GET_INSIDE)) {
+            m_side_leave(side, via, false);
+            fz_returned_instead_of_dying(
+                mp_pipe_recv((mp_conn_t){id}, buf, size, no_len ? NULL : &got_len, t));
+        }
+        m_side_leave(side, via, true);
         int k = recv_now(p, end, true, size, &len, &seed);
         if (k == 1 && fz_in_child())
             t = MP_NOWAIT;
@@ -259,6 +293,7 @@ static void p_recv(in_t *in)
             if (fz_wait_end()) {
                 want = MP_ESTALE;
             } else {
+                fz_side_reenter(side);
                 k = recv_now(p, end, true, size, &len, &seed);
                 want = k == 1 ? fz_timeout_code(t) : k;
             }
@@ -293,6 +328,15 @@ static void p_poll(in_t *in)
         want = MP_EWRITEONLY;
     else if (p != NULL) {
         claim(p, end);
+        m_side_t *side = &p->side[in_ring(p, end)][1];
+        int via;
+        if (!fz_side_enter(side, &via))
+            return;
+        if (fz_reaches(MPI_HOOK_GET_INSIDE)) {
+            m_side_leave(side, via, false);
+            fz_returned_instead_of_dying(mp_pipe_poll((mp_conn_t){id}, t, &ready));
+        }
+        m_side_leave(side, via, true);
         int k = recv_now(p, end, false, 0, &len, &seed);
         if (k == 1 && fz_in_child())
             t = MP_NOWAIT;
@@ -309,6 +353,7 @@ static void p_poll(in_t *in)
             if (fz_wait_end()) {
                 want = MP_ESTALE;
             } else {
+                fz_side_reenter(side);
                 k = recv_now(p, end, false, 0, &len, &seed);
                 want_ready = k != 1;
                 /* a timed-out poll answers "not ready"; the simulation's deadlock is

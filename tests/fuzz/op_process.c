@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "test_hooks.h"
 
 typedef struct {
     uint32_t off, len;
@@ -37,6 +38,7 @@ static int child_main(void *arg)
     p->ran = true;
     in_t in = {fz_input + s.off, s.len, 0};
     fz_run(&in);
+    fz_disarm();
     m.self = slot;
     p->ended = true;
     p->exitcode = s.code;
@@ -459,6 +461,18 @@ static void p_yield(in_t *in)
         fz_poll_end();
 }
 
+/* A child arms its own death at a point inside the ring (core/test_hooks.h). */
+static void p_die_at(in_t *in)
+{
+    static const int points[] = {MPI_HOOK_PUT_INSIDE, MPI_HOOK_PUT_PUBLISH, MPI_HOOK_GET_INSIDE};
+    uint8_t b = in_u8(in);
+    if (!fz_in_child() || fz_isr()) {
+        fz_skip("only a child dies at a hook");
+        return;
+    }
+    fz_arm(points[b % 3u], 1u + (b >> 2) % 4u);
+}
+
 void fz_process_cleanup(void)
 {
     for (uint32_t i = 1; i < M_PROCS; i++) {
@@ -487,5 +501,6 @@ const fz_op_t fz_process_ops[] = {
     {"process_start", p_start, true, false}, {"process_join", p_join, true, false},
     {"process_query", p_query, false, false}, {"process_signal", p_signal, true, false},
     {"process_close", p_close, true, false}, {"process_yield", p_yield, true, false},
+    {"process_die_at", p_die_at, false, false},
 };
 const size_t fz_process_nops = sizeof fz_process_ops / sizeof fz_process_ops[0];

@@ -204,6 +204,17 @@ static void put_one(uint32_t id, size_t len, bool no_msg, mp_timeout_t t)
     else if (fz_isr_refuses(t))
         want = MP_EISR;
     else {
+        if (!q->closed) { /* the producers' side is entered after the closed check */
+            int via;
+            if (!fz_side_enter(&q->side[0], &via))
+                return;
+            if (fz_reaches(MPI_HOOK_PUT_INSIDE) ||
+                (q->fifo.count < q->depth && fz_reaches(MPI_HOOK_PUT_PUBLISH))) {
+                m_side_leave(&q->side[0], via, false);
+                fz_returned_instead_of_dying(mp_queue_put((mp_queue_t){id}, msg, len, t));
+            }
+            m_side_leave(&q->side[0], via, true);
+        }
         int r = put_now(q, len, seed);
         if (r != 1) {
             want = r;
@@ -218,6 +229,8 @@ static void put_one(uint32_t id, size_t len, bool no_msg, mp_timeout_t t)
                 if (fz_wait_end()) {
                     want = MP_ESTALE;
                 } else {
+                    if (!q->closed)
+                        fz_side_reenter(&q->side[0]);
                     r = put_now(q, len, seed);
                     want = r == 1 ? fz_timeout_code(t) : r;
                 }
@@ -302,6 +315,15 @@ static void get_one(uint32_t id, size_t size, uint8_t f, mp_timeout_t t)
     else if (fz_isr_refuses(t))
         want = MP_EISR;
     else {
+        int via;
+        if (!fz_side_enter(&q->side[1], &via))
+            return;
+        if (fz_reaches(MPI_HOOK_GET_INSIDE)) {
+            m_side_leave(&q->side[1], via, false);
+            fz_returned_instead_of_dying(
+                mp_queue_get((mp_queue_t){id}, buf, size, no_len ? NULL : &got_len, t));
+        }
+        m_side_leave(&q->side[1], via, true);
         int r = get_now(q, size, &len, &seed);
         if (r == 1 && fz_in_child())
             t = MP_NOWAIT;
@@ -315,6 +337,7 @@ static void get_one(uint32_t id, size_t size, uint8_t f, mp_timeout_t t)
             if (fz_wait_end())
                 want = MP_ESTALE;
             else {
+                fz_side_reenter(&q->side[1]);
                 r = get_now(q, size, &len, &seed);
                 want = r == 1 ? fz_timeout_code(t) : r;
             }

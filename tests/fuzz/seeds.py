@@ -361,6 +361,13 @@ def pr_yield():
     return op("process_yield")
 
 
+PUT_INSIDE, PUT_PUBLISH, GET_INSIDE = 0, 1, 2
+
+
+def die_at(point, n=1):
+    return op("process_die_at") + bytes([point | (n - 1) << 2])
+
+
 def interrupt(script):
     return op("interrupt") + bytes([len(script)]) + script
 
@@ -499,6 +506,14 @@ SEEDS = {
                                                            + c_notify(0) + b_wait(0) + b_abort(0)
                                                            + b_query(0, 2))
     + b_query(0, 2),
+    "child-killed-inside-put": q_create(8, 4) + q_put(0, 1)
+    + spawn(q_put(0, 2) + die_at(PUT_PUBLISH) + q_put(0, 3) + q_put(0, 4))
+    + pr_join(1) + q_counts(0, 0) + q_put(0, 5) + q_get(0) + q_get(0) + q_get(0) + q_get(0)
+    + spawn(q_get(0) + die_at(GET_INSIDE, 2) + q_get(0) + q_get(0)) + pr_join(2)
+    + q_get(0) + pr_query(1, 1) + pr_query(2, 1),
+    "child-killed-inside-pipe": p_create() + spawn(p_send(1, 2) + die_at(PUT_INSIDE) + p_send(1, 3))
+    + pr_join(1) + p_recv(0) + p_recv(0) + p_send(0, 4) + spawn(die_at(GET_INSIDE) + p_poll(1))
+    + pr_join(2) + p_send(0, 1),
     "event-destroy-while-inside": e_create() + spawn(e_destroy(0) + e_create())
     + e_wait(0, T100) + pr_join(1),
 }
@@ -523,6 +538,9 @@ REGRESSIONS = {
     "defect6-child-pid-zero-at-first-instruction": spawn(pr_query(0, 5), prio=1),
     "defect8-one-of-two-senders-exits": p_create() + p_send(1, 2) + spawn(p_send(1, 5))
     + pr_join(1) + p_recv(0) + p_recv(0) + p_recv(0),
+    "defect10-side-changes-hands-twice": q_create(8, 4)
+    + spawn(q_put(0, 1) + die_at(PUT_INSIDE) + q_put(0, 2)) + pr_join(1) + q_put(0, 3)
+    + spawn(q_put(0, 4)) + q_get(0) + q_get(0) + q_get(0, 6, T100) + pr_join(2),
     "yield-after-a-death-does-not-switch": spawn(l_create()) + spawn(l_create()) + pr_signal(0 + 1)
     + pr_yield(),
 }
