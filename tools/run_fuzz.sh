@@ -5,7 +5,10 @@
 # them into it by hand: see tests/fuzz/README.md). Any crash or model mismatch makes it
 # exit non-zero and leaves the failing input under $FUZZ_ARTIFACTS (default build/fuzz/artifacts).
 #
-#   tools/run_fuzz.sh FUZZER CORPUS_DIR SECONDS [extra libFuzzer flags...]
+#   tools/run_fuzz.sh FUZZER CORPUS_DIR[:DIR...] SECONDS [extra libFuzzer flags...]
+#
+# Several directories (colon-separated, e.g. the corpus and tests/fuzz/regressions) are all
+# replayed and all seed the fuzzing.
 #
 # Prints one summary line: executions, executions per second, coverage (edges and
 # features), corpus size.
@@ -14,10 +17,17 @@ if [ $# -lt 3 ]; then
     echo "usage: $0 FUZZER CORPUS_DIR SECONDS [libFuzzer flags...]" >&2
     exit 2
 fi
-fuzzer=$1 corpus=$2 seconds=$3
+fuzzer=$1 seconds=$3
+IFS=: read -r -a corpus <<<"$2"
 shift 3
-if [ ! -x "$fuzzer" ] || [ ! -d "$corpus" ]; then
-    echo "run_fuzz: no fuzzer at $fuzzer or no corpus directory $corpus" >&2
+for dir in "${corpus[@]}"; do
+    if [ ! -d "$dir" ]; then
+        echo "run_fuzz: no corpus directory $dir" >&2
+        exit 2
+    fi
+done
+if [ ! -x "$fuzzer" ]; then
+    echo "run_fuzz: no fuzzer at $fuzzer" >&2
     exit 2
 fi
 artifacts=${FUZZ_ARTIFACTS:-build/fuzz/artifacts}
@@ -35,11 +45,11 @@ stat() { # stat NAME LOG: a -print_final_stats value
     sed -n "s/^stat::$1: *//p" "$2" | tail -1
 }
 
-"$fuzzer" "${flags[@]}" -runs=0 "$corpus" > "$logs/replay" 2>&1
+"$fuzzer" "${flags[@]}" -runs=0 "${corpus[@]}" > "$logs/replay" 2>&1
 replay=$?
 fuzz=0
 if [ $replay -eq 0 ] && [ "$seconds" -gt 0 ]; then
-    "$fuzzer" "${flags[@]}" -max_total_time="$seconds" "$scratch" "$corpus" > "$logs/fuzz" 2>&1
+    "$fuzzer" "${flags[@]}" -max_total_time="$seconds" "$scratch" "${corpus[@]}" > "$logs/fuzz" 2>&1
     fuzz=$?
 fi
 

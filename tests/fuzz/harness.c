@@ -493,6 +493,7 @@ void fz_run(in_t *in)
         add_ops(fz_sync_ops, fz_sync_nops);
         add_ops(fz_process_ops, fz_process_nops);
         add_ops(fz_isr_ops, fz_isr_nops);
+        add_ops(fz_runtime_ops, fz_runtime_nops);
     }
     uint32_t self = m.self;
     while (!in_done(in)) {

@@ -13,7 +13,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUPS = ["op_queue.c", "op_pipe.c", "op_lock.c", "op_shared.c", "op_sync.c", "op_process.c",
-          "op_isr.c"]
+          "op_isr.c", "op_runtime.c"]
 
 
 def op_names():
@@ -368,6 +368,10 @@ def die_at(point, n=1):
     return op("process_die_at") + bytes([point | (n - 1) << 2])
 
 
+def misc(which, *extra):
+    return op("runtime_misc") + bytes([which, *extra])
+
+
 def interrupt(script):
     return op("interrupt") + bytes([len(script)]) + script
 
@@ -514,6 +518,9 @@ SEEDS = {
     "child-killed-inside-pipe": p_create() + spawn(p_send(1, 2) + die_at(PUT_INSIDE) + p_send(1, 3))
     + pr_join(1) + p_recv(0) + p_recv(0) + p_send(0, 4) + spawn(die_at(GET_INSIDE) + p_poll(1))
     + pr_join(2) + p_send(0, 1),
+    "runtime-misc": misc(0) + misc(1) + misc(2) + misc(0x84) + misc(3, 1, 2, 3, 4)
+    + misc(8, 0, 0, 0, 0, 9) + misc(8, 0, 0, 0, 0, 39) + misc(4, 5) + misc(4, 12)
+    + interrupt(misc(0) + misc(2) + misc(1)),
     "event-destroy-while-inside": e_create() + spawn(e_destroy(0) + e_create())
     + e_wait(0, T100) + pr_join(1),
 }
