@@ -195,9 +195,14 @@ static void check_ran(void)
     }
 }
 
+static mp_time_t wait_start;
+static mp_timeout_t wait_timeout;
+
 void fz_wait_begin(int table, int slot, mp_timeout_t timeout)
 {
     note_pending();
+    (void)mp_clock_ns(&wait_start);
+    wait_timeout = timeout;
     m_inside_begin(table, slot);
     if (timeout == MP_FOREVER) {
         /* glibc: stderr is an assignable FILE *; the simulation's deadlock report goes
@@ -218,7 +223,14 @@ bool fz_wait_end(void)
         saved_stderr = NULL;
     }
     check_ran();
-    return m_inside_end();
+    bool destroyed = m_inside_end();
+    mp_time_t now = 0;
+    (void)mp_clock_ns(&now);
+    if (destroyed && wait_timeout != MP_FOREVER &&
+        now >= wait_start + (mp_time_t)wait_timeout * 1000000u)
+        fz_fail("a call blocked in an object that was destroyed returned at its deadline, "
+                "not at once (SPEC 1)");
+    return destroyed;
 }
 
 bool fz_expected_to_run(uint32_t slot)

@@ -102,7 +102,9 @@ static void slot_free(uint32_t slot)
 static void p_spawn(in_t *in)
 {
     uint8_t f = in_u8(in), g = in_u8(in);
-    script_t s = {0, in_u8(in), (int8_t)in_u8(in)};
+    script_t s = {0, 0, 0};
+    s.len = in_u8(in); /* one read per statement: initialisers are not sequenced */
+    s.code = (int8_t)in_u8(in);
     s.off = (uint32_t)in->pos;
     if (s.len > in->size - in->pos)
         s.len = (uint32_t)(in->size - in->pos);

@@ -50,8 +50,9 @@ static void born(int slot, uint32_t msg_size, uint32_t depth, bool joinable, int
 static void q_create(in_t *in)
 {
     uint8_t f = in_u8(in);
-    mp_queue_attr_t attr = {.msg_size = fz_msg_size(in), .depth = fz_depth(in),
-                            .joinable = f & 1};
+    mp_queue_attr_t attr = {.joinable = f & 1};
+    attr.msg_size = fz_msg_size(in); /* in this order: initialisers are not sequenced */
+    attr.depth = fz_depth(in);
     bool no_q = (f & 0x70) == 0x70, no_attr = (f & 0x0e) == 0x0e;
     fz_call("mp_queue_create", 4, (uint64_t)attr.msg_size, (uint64_t)attr.depth,
             (uint64_t)attr.joinable, (uint64_t)f);

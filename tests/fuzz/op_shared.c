@@ -309,7 +309,8 @@ static void v_cas(in_t *in)
         memcpy(cur, data_of(slot) + index * elem, elem);
     uint32_t ex = in_u32(in);
     memcpy(expected, f & 2 ? cur : (uint8_t *)&(uint64_t){(uint64_t)ex * 0x9e3779b97f4a7c15u}, 8);
-    uint64_t de = (uint64_t)in_u32(in) << 16 | in_u8(in);
+    uint64_t de = (uint64_t)in_u32(in) << 16;
+    de |= in_u8(in);
     memcpy(desired, &de, 8);
     bool no_exp = (f & 0xe0) == 0xe0, no_des = (f & 0xe0) == 0xc0, no_sw = (f & 0xe0) == 0xa0;
     bool swapped = false, want_swapped = false;
