@@ -41,6 +41,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             p++;
     }
     fz_trace = getenv("FUZZ_TRACE") != NULL;
+    fz_trace_calls = fz_trace && strcmp(getenv("FUZZ_TRACE"), "2") == 0;
     if (mp_init() != MP_OK) {
         fprintf(stderr, "fuzz_api: mp_init failed\n");
         abort();

@@ -13,8 +13,8 @@
 #include "test_hooks.h"
 
 fz_call_t fz_cur;
+bool fz_trace_calls;
 uint64_t fz_calls;
-uint64_t fz_skips;
 
 static _Alignas(64) uint8_t bufs[3][2][FZ_BUF]; /* [main/child/handler][out/in] */
 int fz_private_table = -1, fz_private_slot = -1;
@@ -51,6 +51,13 @@ void fz_call(const char *name, int nargs, ...)
         fz_cur.arg[i] = va_arg(ap, uint64_t);
     va_end(ap);
     fz_cur.index = ++fz_calls;
+    if (fz_trace_calls) {
+        char text[160];
+        int n = snprintf(text, sizeof text, "  #%llu [%u] %s ...\n", (unsigned long long)fz_cur.index,
+                         m.self, name);
+        if (n > 0)
+            (void)!write(2, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
+    }
 }
 
 _Noreturn void fz_fail(const char *fmt, ...)
@@ -168,8 +175,12 @@ uint32_t fz_fill(uint8_t *buf, size_t len, uint32_t limit)
 
 void fz_skip(const char *why)
 {
-    (void)why;
-    fz_skips++;
+    if (fz_trace) {
+        char text[160];
+        int n = snprintf(text, sizeof text, "  [%u] skipped: %s\n", m.self, why);
+        if (n > 0)
+            (void)!write(2, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
+    }
 }
 
 /* ---- waits -------------------------------------------------------------------------------- */

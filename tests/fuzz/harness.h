@@ -54,7 +54,8 @@ void fz_call(const char *name, int nargs, ...);
  * __builtin_trap(). */
 _Noreturn void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fz_expect(mp_err_t want, mp_err_t got);
-extern bool fz_trace; /* FUZZ_TRACE=1: every checked call on stderr */
+extern bool fz_trace;       /* FUZZ_TRACE=1: every checked call on stderr */
+extern bool fz_trace_calls; /* FUZZ_TRACE=2: also every call as it starts */
 void fz_expect_u(const char *what, uint64_t want, uint64_t got);
 /* Received bytes against the pattern of the message the model expects. */
 void fz_expect_bytes(const uint8_t *buf, uint32_t len, uint32_t seed);

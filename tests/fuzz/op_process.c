@@ -180,11 +180,12 @@ static void p_spawn(in_t *in)
     bool now = c->priority > 0; /* a more urgent child takes the CPU at once */
     if (now)
         fz_poll_begin();
-    fz_expect(MP_OK, mp_process_start(p));
+    mp_err_t got = mp_process_start(p);
     if (now) {
-        fz_poll_end();
+        fz_poll_end(); /* the children's checks are done: back to this call's */
         m.death_unseen = true; /* they ended while it was not in a wait */
     }
+    fz_expect(MP_OK, got);
 }
 
 static void p_start(in_t *in)
@@ -206,11 +207,12 @@ static void p_start(in_t *in)
     }
     if (now)
         fz_poll_begin();
-    fz_expect(want, mp_process_start((mp_process_t){id}));
+    mp_err_t got = mp_process_start((mp_process_t){id});
     if (now) {
         fz_poll_end();
         m.death_unseen = true;
     }
+    fz_expect(want, got);
 }
 
 /* After a call that polled a child (the caller bracketed it, so a pending child has run
@@ -386,9 +388,18 @@ static void p_query(in_t *in)
         bool bad = (f & 0x18) == 0x18; /* out NULL with max 4 */
         fz_call("mp_process_active_children", 3, (uint64_t)max, (uint64_t)bad, (uint64_t)no_out);
         want = no_out || bad ? MP_EINVAL : MP_OK;
-        bool run = false;
-        for (uint32_t i = 1; i < M_PROCS && want == MP_OK; i++)
-            run |= m.procs[i].parent == m_self_token() && needs_run(i);
+        /* It reaps in slot order: the children before the first one that has not ended
+         * are reaped before the pending ones run (and may look at them). */
+        uint32_t first = M_PROCS;
+        for (uint32_t i = 1; i < M_PROCS && want == MP_OK && first == M_PROCS; i++) {
+            if (m.procs[i].parent != m_self_token())
+                continue;
+            if (needs_run(i))
+                first = i;
+            else
+                reap_if_ended(i);
+        }
+        bool run = first < M_PROCS;
         if (run)
             fz_poll_begin();
         mp_err_t got = mp_process_active_children(bad ? NULL : out, max, no_out ? NULL : &count);
@@ -458,9 +469,10 @@ static void p_yield(in_t *in)
     m.death_unseen = false;
     if (run)
         fz_poll_begin();
-    fz_expect(MP_OK, mp_process_yield());
+    mp_err_t got = mp_process_yield();
     if (run)
         fz_poll_end();
+    fz_expect(MP_OK, got);
 }
 
 /* A child arms its own death at a point inside the ring (core/test_hooks.h). */
@@ -487,9 +499,10 @@ void fz_process_cleanup(void)
             bool run = needs_run(i);
             if (run)
                 fz_poll_begin();
-            fz_expect(MP_OK, mp_process_join((mp_process_t){id}, MP_FOREVER));
+            mp_err_t got = mp_process_join((mp_process_t){id}, MP_FOREVER);
             if (run)
                 fz_poll_end();
+            fz_expect(MP_OK, got);
             reaped(i);
         }
         fz_call("cleanup: mp_process_close", 1, (uint64_t)id);
