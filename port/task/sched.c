@@ -460,6 +460,13 @@ mp_time_t mp_port_now(void)
     return mpi_board_now();
 }
 
+bool mp_port_shared(const void *p, size_t size)
+{
+    (void)p;
+    (void)size;
+    return true; /* tasks share every byte */
+}
+
 mp_err_t mp_port_fence(void)
 {
     /* One CPU: other tasks run only after a switch, which is a full barrier already. */

@@ -601,6 +601,26 @@ static void test_a_sleeper_killed_while_registered_leaves_no_sleeper(void **stat
     OK(mp_queue_destroy(q));
 }
 
+/* One static definition backs one live queue: a second create over the same storage would
+ * let two queues overwrite each other's messages (found by the bad-input suite). */
+MP_QUEUE_DEFINE(shared_once, 8, 2);
+
+static void test_a_static_definition_backs_one_live_queue_at_a_time(void **state)
+{
+    (void)state;
+    mp_queue_t q1, q2;
+    OK(mp_queue_create_static(&q1, &shared_once, false));
+    assert_int_equal(MP_EBUSY, mp_queue_create_static(&q2, &shared_once, false));
+    uint32_t v = 111;
+    size_t len;
+    OK(mp_queue_put(q1, &v, sizeof v, MP_NOWAIT));
+    OK(mp_queue_get(q1, &v, sizeof v, &len, MP_NOWAIT));
+    assert_int_equal(111, v);
+    OK(mp_queue_destroy(q1));
+    OK(mp_queue_create_static(&q2, &shared_once, false)); /* free again once destroyed */
+    OK(mp_queue_destroy(q2));
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
@@ -620,6 +640,7 @@ int main(void)
         cmocka_unit_test_teardown(test_static_queue_size_is_checked_without_overflow, no_children_left),
         cmocka_unit_test_teardown(test_a_side_that_changed_hands_twice_never_hangs, no_children_left),
         cmocka_unit_test_teardown(test_a_sleeper_killed_while_registered_leaves_no_sleeper, no_children_left),
+        cmocka_unit_test_teardown(test_a_static_definition_backs_one_live_queue_at_a_time, no_children_left),
     };
     return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
 }

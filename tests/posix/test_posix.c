@@ -118,11 +118,26 @@ static void test_a_raw_fork_copy_is_refused_by_every_call(void **state)
     OK(mp_queue_destroy(q));
 }
 
+/* Storage outside the shared world is this process's alone: a queue over it would lose
+ * every message another process puts (found by the bad-input suite). */
+static uint8_t private_storage[MP_QUEUE_STORAGE_SIZE(8, 2)];
+
+static void test_a_static_queue_over_private_memory_is_refused(void **state)
+{
+    (void)state;
+    mp_queue_t q;
+    assert_int_equal(MP_EINVAL, mp_queue_create_static(&q, &(mp_queue_static_t){
+                                                               private_storage,
+                                                               sizeof private_storage, 8, 2},
+                                                           false));
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_a_static_queue_over_private_memory_is_refused, no_children_left),
         cmocka_unit_test_teardown(test_main_pid_is_getpid, no_children_left),
         cmocka_unit_test_teardown(test_a_raw_fork_copy_is_refused_by_every_call, no_children_left),
         cmocka_unit_test_teardown(test_join_leaves_no_zombie, no_children_left),

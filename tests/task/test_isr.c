@@ -16,7 +16,7 @@ typedef struct {
 
 static objects_t objs;
 static MP_SHARED volatile int in_isr, put_result, blocking_put, lock_result, acquire_result,
-    join_result, fired;
+    self_result, join_result, fired;
 
 static void handler(void *arg)
 {
@@ -27,8 +27,8 @@ static void handler(void *arg)
     blocking_put = mp_queue_put(objs.q, &v, sizeof v, 100);     /* would wait: refused */
     lock_result = mp_lock_acquire(objs.lock, MP_NOWAIT);       /* locks belong to processes */
     acquire_result = mp_semaphore_acquire(objs.sem, MP_FOREVER); /* would wait: refused */
-    mp_process_t self;
-    mp_process_self(&self);
+    mp_process_t self = {0};
+    self_result = mp_process_self(&self);      /* a handler is no process */
     join_result = mp_process_join(self, MP_NOWAIT);
     mp_semaphore_release(objs.sem);
     mp_event_set(objs.ev);
@@ -67,6 +67,7 @@ static void test_a_handler_wakes_a_waiting_process(void **state)
     assert_int_equal(MP_EISR, blocking_put);
     assert_int_equal(MP_EISR, lock_result);
     assert_int_equal(MP_EISR, acquire_result);
+    assert_int_equal(MP_EISR, self_result);
     assert_int_equal(MP_EISR, join_result);
     OK(mp_semaphore_acquire(objs.sem, MP_NOWAIT)); /* released by the handler */
     OK(mp_event_wait(objs.ev, MP_NOWAIT));         /* set by the handler */
