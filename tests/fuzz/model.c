@@ -371,7 +371,7 @@ bool m_lock_owned(int slot)
 /* ---- the main process inside a call while children run ----------------------------------- */
 void m_inside_begin(int table, int slot)
 {
-    m.inside = (m_inside_t){true, table, slot, -1, false, {-1, -1}};
+    m.inside = (m_inside_t){true, table, slot, -1, false, {-1, -1}, NULL};
 }
 
 bool m_inside_end(void)
@@ -381,7 +381,9 @@ bool m_inside_end(void)
         free_now(m.inside.table, m.inside.slot);
         for (int i = 0; i < 2; i++)
             m_arena_free(m.inside.blocks[i]);
+        if (m.inside.on_free != NULL)
+            m.inside.on_free(m.inside.slot);
     }
-    m.inside = (m_inside_t){false, -1, -1, -1, false, {-1, -1}};
+    m.inside = (m_inside_t){false, -1, -1, -1, false, {-1, -1}, NULL};
     return destroyed;
 }

@@ -162,6 +162,7 @@ typedef struct {
     int end;        /* a pipe's end, -1 */
     bool destroyed; /* destroyed meanwhile (the SPEC: the call returns MP_ESTALE) */
     int blocks[2];  /* its arena blocks, kept until the call returns */
+    void (*on_free)(int slot); /* what else goes with the entry then (a condition's lock) */
 } m_inside_t;
 
 typedef struct {
@@ -200,7 +201,9 @@ extern m_world_t m;
  * 10: no call that would revoke a side whose busy mark a killed process left set while
  *     the side's new owner lives (today it waits for the mark forever)
  * 13: mp_process_yield does not switch when a process died since the main process last
- *     waited (port/task/sched.c, mp_port_wait's deaths_seen): predicted as such */
+ *     waited (port/task/sched.c, mp_port_wait's deaths_seen): predicted as such
+ * 14: no destroy of a Value/Array or Condition whose own lock was handed to a Condition
+ *     (main frees the lock; the Condition then reaches the next lock in its entry) */
 extern bool m_avoid[16];
 
 void m_init(void);

@@ -67,8 +67,8 @@ static void l_acquire(in_t *in)
     mp_timeout_t t = fz_timeout(in);
     int slot;
     mp_err_t want = m_lookup(id, kind, &slot);
-    if (fz_isr() && (kind == MPI_KIND_RLOCK || want == MP_OK)) {
-        want = MP_EISR; /* a handler holds no lock: RLock checks before the handle */
+    if (fz_isr()) {
+        want = MP_EISR; /* a handler holds no lock: checked before the handle */
     } else if (want == MP_OK) {
         m_lock_t *l = &m.locks[slot];
         if (kind == MPI_KIND_RLOCK && l->holder == m_self_token()) {

@@ -37,20 +37,16 @@ static void p_create(in_t *in)
     uint32_t rings = eff.duplex ? 2u : 1u;
     if (no_a || no_b || msg_size > MP_CONF_MAX_MSG_SIZE)
         want = MP_EINVAL;
-    else if ((uint64_t)MP_QUEUE_SLOT_SIZE(msg_size) * depth > MP_CONF_ARENA_SIZE)
-        want = MP_ENOMEM;
+    else if ((uint64_t)MP_QUEUE_SLOT_SIZE(msg_size) * depth * rings > MP_CONF_ARENA_SIZE)
+        want = MP_ENOMEM; /* both rings' storage, before anything is claimed */
     else if ((slot = m_alloc_peek(T_PIPE)) < 0)
         want = MP_ENOSLOT;
     else {
         for (uint32_t i = 0; i < rings && want == MP_OK; i++)
             if ((block[i] = m_arena_alloc(storage_size(msg_size, depth))) < 0)
                 want = MP_ENOMEM;
-        if (want != MP_OK) {
-            m_arena_free(block[0]);
-            /* the entry was taken before the storage: freeing it moves its generation */
-            (void)m_alloc(T_PIPE, slot, MPI_KIND_CONN);
-            (void)m_free(T_PIPE, slot);
-        }
+        if (want != MP_OK)
+            m_arena_free(block[0]); /* and the entry is given back untouched */
     }
     mp_conn_t a = {0}, b = {0};
     fz_expect(want, mp_pipe_create(no_a ? NULL : &a, no_b ? NULL : &b, no_attr ? NULL : &attr));
@@ -61,6 +57,8 @@ static void p_create(in_t *in)
     fz_expect_u("handle a", ida, a.id);
     fz_expect_u("handle b", idb, b.id);
     m_pipe_t *p = &m.pipes[slot];
+    for (int k = 0; k < 2; k++)
+        m_fifo_clear(&p->ring[k]); /* a destroyed pipe's leftovers */
     *p = (m_pipe_t){.duplex = eff.duplex, .msg_size = msg_size, .depth = depth,
                     .block = {block[0], block[1]}, .creator = m_self_token(),
                     .ring = {{-1, -1, 0}, {-1, -1, 0}}};
@@ -177,12 +175,13 @@ static void p_send(in_t *in)
     else {
         claim(p, end);
         m_side_t *side = &p->side[out_ring(p, end)][0];
-        if (len <= p->msg_size && !peer_gone(p, end)) { /* the ring's producer side is entered */
+        if (len <= p->msg_size) { /* the producers' side first; EOF is looked at inside it */
             int via;
             if (!fz_side_enter(side, &via))
                 return;
             if (fz_reaches(MPI_HOOK_PUT_INSIDE) ||
-                (outgoing(p, end)->count < p->depth && fz_reaches(MPI_HOOK_PUT_PUBLISH))) {
+                (!peer_gone(p, end) && outgoing(p, end)->count < p->depth &&
+                 fz_reaches(MPI_HOOK_PUT_PUBLISH))) {
                 m_side_leave(side, via, false);
                 fz_returned_instead_of_dying(mp_pipe_send((mp_conn_t){id}, msg, len, t));
             }
@@ -203,8 +202,7 @@ static void p_send(in_t *in)
             if (fz_wait_end()) {
                 want = MP_ESTALE;
             } else {
-                if (!peer_gone(p, end))
-                    fz_side_reenter(side);
+                fz_side_reenter(side);
                 r = send_now(p, end, len, seed);
                 want = r == 1 ? fz_timeout_code(t) : r;
             }
@@ -291,7 +289,7 @@ static void p_recv(in_t *in)
             m.inside.end = end;
             got = mp_pipe_recv((mp_conn_t){id}, buf, size, no_len ? NULL : &got_len, t);
             if (fz_wait_end()) {
-                want = MP_ESTALE;
+                want = MP_ESTALE; /* freed by the second close meanwhile */
             } else {
                 fz_side_reenter(side);
                 k = recv_now(p, end, true, size, &len, &seed);
@@ -351,7 +349,7 @@ static void p_poll(in_t *in)
             m.inside.end = end;
             mp_err_t got = mp_pipe_poll((mp_conn_t){id}, t, &ready);
             if (fz_wait_end()) {
-                want = MP_ESTALE;
+                want = MP_ESTALE; /* not ready */
             } else {
                 fz_side_reenter(side);
                 k = recv_now(p, end, false, 0, &len, &seed);
@@ -379,9 +377,9 @@ static void closed_end(int slot, int end)
     p->closed[end] = true;
     if (!p->closed[1 - end])
         return;
-    for (int k = 0; k < 2; k++)
-        m_fifo_clear(&p->ring[k]);
     bool now = m_free(T_PIPE, slot);
+    for (int k = 0; now && k < 2; k++) /* else a call inside may still take them */
+        m_fifo_clear(&p->ring[k]);
     for (int k = 0; k < 2; k++) {
         if (now)
             m_arena_free(p->block[k]);

@@ -63,12 +63,10 @@ static void q_create(in_t *in)
         want = MP_EINVAL;
     else if (storage_size(attr.msg_size, attr.depth) > MP_CONF_ARENA_SIZE)
         want = MP_ENOMEM;
-    else if ((block = m_arena_alloc((uint32_t)storage_size(attr.msg_size, attr.depth))) < 0)
-        want = MP_ENOMEM;
-    else if ((slot = m_alloc_peek(T_QUEUE)) < 0) {
-        m_arena_free(block); /* given back when the table is full */
+    else if ((slot = m_alloc_peek(T_QUEUE)) < 0) /* the entry first, then the storage */
         want = MP_ENOSLOT;
-    }
+    else if ((block = m_arena_alloc((uint32_t)storage_size(attr.msg_size, attr.depth))) < 0)
+        want = MP_ENOMEM; /* the entry is given back untouched */
     mp_queue_t q = {0};
     fz_expect(want, mp_queue_create(no_q ? NULL : &q, no_attr ? NULL : &attr));
     if (want == MP_OK)
@@ -119,12 +117,10 @@ static void q_create_static(in_t *in)
     if (no_q || no_def || no_storage || def.msg_size == 0 || def.msg_size > MP_CONF_MAX_MSG_SIZE ||
         def.depth == 0 || def.size < need)
         want = MP_EINVAL;
+    else if (buffer_in_use(buf))
+        want = MP_EBUSY; /* one definition, one live queue */
     else if ((slot = m_alloc_peek(T_QUEUE)) < 0)
         want = MP_ENOSLOT;
-    if (want == MP_OK && buffer_in_use(buf)) {
-        fz_skip("static storage already holds a live queue");
-        return;
-    }
     if (m_avoid[1] && !no_q && !no_def && !no_storage && def.msg_size > 0 &&
         def.msg_size <= MP_CONF_MAX_MSG_SIZE && def.depth > 0 && need != (uint32_t)need) {
         fz_skip("defect 1: storage size that overflows 32 bits");
@@ -142,16 +138,26 @@ static m_queue_t *lookup(uint32_t id, int *slot, mp_err_t *err)
     return *err == MP_OK ? &m.queues[*slot] : NULL;
 }
 
+/* A destroyed queue's entry is freed: its static storage backs no queue any more (its
+ * messages, which a call inside may still take, are dropped at the next create). */
+static void released(int slot)
+{
+    m.queues[slot].static_buf = -1;
+}
+
 static void destroyed(int slot)
 {
     m_queue_t *q = &m.queues[slot];
-    m_fifo_clear(&q->fifo);
     int block = q->block;
-    q->static_buf = -1;
-    if (m_free(T_QUEUE, slot))
+    q->closed = true; /* destroy closes the ring, to wake its sleepers */
+    if (m_free(T_QUEUE, slot)) {
+        m_fifo_clear(&q->fifo);
         m_arena_free(block);
-    else
+        q->static_buf = -1;
+    } else {
         m_defer_block(block); /* SPEC 1: storage kept until the caller inside leaves */
+        m.inside.on_free = released;
+    }
     q->block = -1;
 }
 
@@ -205,17 +211,15 @@ static void put_one(uint32_t id, size_t len, bool no_msg, mp_timeout_t t)
     else if (fz_isr_refuses(t))
         want = MP_EISR;
     else {
-        if (!q->closed) { /* the producers' side is entered after the closed check */
-            int via;
-            if (!fz_side_enter(&q->side[0], &via))
-                return;
-            if (fz_reaches(MPI_HOOK_PUT_INSIDE) ||
-                (q->fifo.count < q->depth && fz_reaches(MPI_HOOK_PUT_PUBLISH))) {
-                m_side_leave(&q->side[0], via, false);
-                fz_returned_instead_of_dying(mp_queue_put((mp_queue_t){id}, msg, len, t));
-            }
-            m_side_leave(&q->side[0], via, true);
+        int via; /* the producers' side is entered first; closed is looked at inside it */
+        if (!fz_side_enter(&q->side[0], &via))
+            return;
+        if (fz_reaches(MPI_HOOK_PUT_INSIDE) ||
+            (!q->closed && q->fifo.count < q->depth && fz_reaches(MPI_HOOK_PUT_PUBLISH))) {
+            m_side_leave(&q->side[0], via, false);
+            fz_returned_instead_of_dying(mp_queue_put((mp_queue_t){id}, msg, len, t));
         }
+        m_side_leave(&q->side[0], via, true);
         int r = put_now(q, len, seed);
         if (r != 1) {
             want = r;
@@ -230,8 +234,7 @@ static void put_one(uint32_t id, size_t len, bool no_msg, mp_timeout_t t)
                 if (fz_wait_end()) {
                     want = MP_ESTALE;
                 } else {
-                    if (!q->closed)
-                        fz_side_reenter(&q->side[0]);
+                    fz_side_reenter(&q->side[0]);
                     r = put_now(q, len, seed);
                     want = r == 1 ? fz_timeout_code(t) : r;
                 }
@@ -335,9 +338,11 @@ static void get_one(uint32_t id, size_t size, uint8_t f, mp_timeout_t t)
         else {
             fz_wait_begin(T_QUEUE, slot, t);
             got = mp_queue_get((mp_queue_t){id}, buf, size, no_len ? NULL : &got_len, t);
-            if (fz_wait_end())
+            if (fz_wait_end()) {
+                /* destroyed meanwhile: its sleepers wake to MP_ESTALE (mpi_wait looks at
+                 * the retirement before anything else), a message left in it or not */
                 want = MP_ESTALE;
-            else {
+            } else {
                 fz_side_reenter(&q->side[1]);
                 r = get_now(q, size, &len, &seed);
                 want = r == 1 ? fz_timeout_code(t) : r;

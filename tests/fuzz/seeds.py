@@ -521,6 +521,16 @@ SEEDS = {
     "runtime-misc": misc(0) + misc(1) + misc(2) + misc(0x84) + misc(3, 1, 2, 3, 4)
     + misc(8, 0, 0, 0, 0, 9) + misc(8, 0, 0, 0, 0, 39) + misc(4, 5) + misc(4, 12)
     + interrupt(misc(0) + misc(2) + misc(1)),
+    "static-queue-busy": q_static(2, 12, 4) + q_static(2, 12, 4) + q_static(2, 100, 2)
+    + q_static(1, 12, 4) + q_destroy(0) + q_static(2, 12, 4) + q_put(2, 3) + q_get(2),
+    "condition-destroyed-while-waiting": c_create() + c_acquire(0)
+    + spawn(c_acquire(0) + c_release(0) + c_destroy(0) + c_create()) + c_wait(0, T100)
+    + c_wait(1, T1) + pr_join(1),
+    "condition-destroyed-while-acquiring": l_create() + c_create(1, 0) + c_acquire(0)
+    + spawn(l_release(0) + c_destroy(0) + l_destroy(0)) + c_acquire(0, T100) + l_destroy(0)
+    + pr_join(1) + l_destroy(0),
+    "killed-putting-to-a-closed-queue": q_create(8, 2) + q_close(0)
+    + spawn(die_at(PUT_INSIDE) + q_put(0, 1)) + pr_join(1) + pr_query(1, 1) + q_put(0, 1),
     "event-destroy-while-inside": e_create() + spawn(e_destroy(0) + e_create())
     + e_wait(0, T100) + pr_join(1),
 }
@@ -548,6 +558,12 @@ REGRESSIONS = {
     "defect10-side-changes-hands-twice": q_create(8, 4)
     + spawn(q_put(0, 1) + die_at(PUT_INSIDE) + q_put(0, 2)) + pr_join(1) + q_put(0, 3)
     + spawn(q_put(0, 4)) + q_get(0) + q_get(0) + q_get(0, 6, T100) + pr_join(2),
+    "value-lock-handed-to-a-condition": v_create("i64") + v_get_lock(0) + c_create(2, 0)
+    + v_destroy(0) + l_create(True) + c_acquire(0) + l_query(1, True) + c_destroy(0)
+    + l_destroy(1, True),
+    "condition-lock-handed-to-a-condition": c_create()
+    + op("condition_create") + bytes([0, 2, 200, 0]) + c_destroy(0) + l_create(True)
+    + c_acquire(1) + l_query(0, True),
     "yield-after-a-death-does-not-switch": spawn(l_create()) + spawn(l_create()) + pr_signal(0 + 1)
     + pr_yield(),
 }
