@@ -38,14 +38,16 @@ SIM_INC = ("-Iport/task -Iport/task/arch/host -Iboards/host-sim "
 VARIANTS = {
     "posix": (POSIX, POSIX_INC, "-O2", "-Wl,-T,linker/posix-world.ld"),
     "posix-asan": (POSIX, POSIX_INC, "-O1 -DMP_CONF_TEST_HOOKS=1 " + SAN, "-Wl,-T,linker/posix-world.ld " + SAN),
+    # The POSIX suites under valgrind memcheck: test hooks, no sanitizer (they do not mix).
+    "posix-valgrind": (POSIX, POSIX_INC, "-O1 -DMP_CONF_TEST_HOOKS=1", "-Wl,-T,linker/posix-world.ld"),
     "host-sim": (TASK + HOST_ARCH + HOST_SIM, SIM_INC, "-O2", ""),
     "host-sim-asan": (TASK + HOST_ARCH + HOST_SIM, SIM_INC, "-O1 -DMP_CONF_TEST_HOOKS=1 " + SAN, SAN),
 }
 
 # Test runs: (variant, environment). Host-sim suites also run under a preemption seed,
 # so the same tests see other interleavings, reproducibly.
-TEST_RUNS = [("posix-asan", ""), ("host-sim-asan", ""), ("host-sim-asan", "MP_SIM_SEED=1"),
-             ("host-sim-asan", "MP_SIM_SEED=20261123")]
+TEST_RUNS = [("posix-asan", ""), ("posix-valgrind", "valgrind"), ("host-sim-asan", ""),
+             ("host-sim-asan", "MP_SIM_SEED=1"), ("host-sim-asan", "MP_SIM_SEED=20261123")]
 
 
 def obj(variant, src):
@@ -162,7 +164,8 @@ def main():
         w("build %s: cc %s" % (support_obj, support))
         w("  vflags = %s -D_GNU_SOURCE" % vflags)
         w("  incs = %s -Icore -Itests/support" % incs_all)
-        for src in tests + EXAMPLES + (BENCH if variant == "posix" else []):
+        sources = tests if variant == "posix-valgrind" else tests + EXAMPLES
+        for src in sources + (BENCH if variant == "posix" else []):
             o = obj(variant, src)
             w("build %s: cc %s" % (o, src))
             w("  vflags = %s -D_GNU_SOURCE" % vflags)
@@ -175,7 +178,9 @@ def main():
             if src.startswith("tests/"):
                 for tv, env in TEST_RUNS:
                     if tv == variant:
-                        run_args.append((env + "@" if env else "") + exe.replace("$builddir", "build"))
+                        plain = exe.replace("$builddir", "build")
+                        run_args.append("valgrind:" + plain if env == "valgrind" else
+                                        (env + "@" if env else "") + plain)
                         test_deps.append(exe)
         w("")
 

@@ -14,7 +14,7 @@
 
 const mpi_table_t mpi_barrier_table = {mpi_world.barriers, sizeof mpi_world.barriers[0],
                                        MP_CONF_MAX_BARRIERS, MPI_KIND_BARRIER,
-                                       mpi_world.barriers_free, NULL, NULL};
+                                       mpi_world.barriers_free, NULL, NULL, 0};
 
 /* Releases everyone waiting in the current cycle with result, then starts a new one. */
 static void release_all(mpi_barrier_t *o, mp_err_t result)

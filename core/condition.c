@@ -21,7 +21,7 @@ static void release_condition(void *obj, uint32_t flags);
 
 const mpi_table_t mpi_condition_table = {mpi_world.conditions, sizeof mpi_world.conditions[0],
                                          MP_CONF_MAX_CONDITIONS, MPI_KIND_CONDITION,
-                                         mpi_world.conditions_free, release_condition, NULL};
+                                         mpi_world.conditions_free, release_condition, NULL, 0};
 
 /* Its own lock goes with it; a lock it was given is no longer used by it. */
 static void release_condition(void *obj, uint32_t flags)
@@ -199,17 +199,20 @@ mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *
     if (err != MP_OK)
         return err;
     mpi_until_t until = mpi_until(timeout);
+    mp_err_t held = MP_OK; /* MP_EOWNERDEAD once a take-back found the last holder dead */
     while (!pred(arg)) {
         if (timeout != MP_FOREVER && timeout != MP_NOWAIT &&
             mp_port_now() >= mpi_until_deadline(&until))
             return mpi_leave(&call, MP_ETIMEDOUT);
         err = wait_until(&call, call.obj, &until);
-        if (err == MP_ETIMEDOUT)
-            return mpi_leave(&call, pred(arg) ? MP_OK : MP_ETIMEDOUT);
-        if (err != MP_OK && err != MP_EOWNERDEAD)
+        if (err == MP_EOWNERDEAD)
+            held = err; /* told once, at the end, whatever the predicate says */
+        else if (err == MP_ETIMEDOUT)
+            return mpi_leave(&call, pred(arg) ? held : MP_ETIMEDOUT);
+        else if (err != MP_OK)
             return mpi_leave(&call, err); /* without the lock: the predicate is not ours to call */
     }
-    return mpi_leave(&call, MP_OK);
+    return mpi_leave(&call, held);
 }
 
 mp_err_t mp_condition_notify(mp_condition_t c, uint32_t n)

@@ -8,7 +8,7 @@
 
 const mpi_table_t mpi_event_table = {mpi_world.events, sizeof mpi_world.events[0],
                                      MP_CONF_MAX_EVENTS, MPI_KIND_EVENT, mpi_world.events_free,
-                                     NULL, NULL};
+                                     NULL, NULL, 0};
 
 #define EVENT_CLEAR 0u
 #define EVENT_SET 1u

@@ -7,7 +7,8 @@
  *
  * Values, Arrays and Conditions are built on these locks and count themselves in
  * `users`: such a lock cannot be destroyed on its own (MP_EBUSY), or a Value's add would
- * find it gone halfway. Their own locks are created and freed with them.
+ * find it gone halfway. Their own locks are created with them and go with the last of
+ * their users (a Value's lock may have been handed to a Condition by get_lock).
  */
 #include "world.h"
 
@@ -16,10 +17,10 @@ static void release_lock(void *obj, uint32_t flags);
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
 const mpi_table_t mpi_lock_table = {mpi_world.locks, sizeof mpi_world.locks[0],
                                     MP_CONF_MAX_LOCKS, MPI_KIND_LOCK, mpi_world.locks_free,
-                                    release_lock, NULL};
+                                    release_lock, NULL, 0};
 const mpi_table_t mpi_rlock_table = {mpi_world.locks, sizeof mpi_world.locks[0],
                                      MP_CONF_MAX_LOCKS, MPI_KIND_RLOCK, mpi_world.locks_free,
-                                     release_lock, NULL};
+                                     release_lock, NULL, 0};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {
@@ -77,7 +78,7 @@ mp_err_t mpi_lock_give(const mpi_call_t *c, mpi_lock_t *l)
     return MP_OK;
 }
 
-static mp_err_t create(uint32_t kind, uint32_t *id, uint32_t users)
+static mp_err_t create(uint32_t kind, uint32_t *id, bool owned)
 {
     if (id == NULL)
         return MP_EINVAL;
@@ -94,22 +95,36 @@ static mp_err_t create(uint32_t kind, uint32_t *id, uint32_t users)
         return err;
     atomic_store(&l->word, 0);
     l->depth = 0;
-    atomic_store(&l->users, users);
-    *id = mpi_obj_publish(table_of(kind), l, 0);
+    atomic_store(&l->users, owned ? 1u : 0u);
+    *id = mpi_obj_publish(table_of(kind), l, owned ? MPI_LOCK_OWNED : 0u);
     return MP_OK;
 }
 
 mp_err_t mpi_lock_create_owned(uint32_t kind, uint32_t *id)
 {
-    return create(kind, id, 1);
+    return create(kind, id, true);
+}
+
+/* An owned lock goes when its last user does: its owner, or a Condition it was handed
+ * to (mp_value_get_lock gives it out), whichever is destroyed last. */
+static void drop_user(uint32_t id, uint32_t kind)
+{
+    mpi_call_t c;
+    if (mpi_enter(&c, table_of(kind), id) != MP_OK)
+        return;
+    mpi_lock_t *l = c.obj;
+    if (atomic_fetch_sub(&l->users, 1u) == 1u && (mpi_obj_flags(&l->hdr) & MPI_LOCK_OWNED) &&
+        mpi_retire(&c) == MP_OK) {
+        mp_port_wake(&l->word, UINT32_MAX);
+        (void)mpi_leave_retired(&c);
+        return;
+    }
+    (void)mpi_leave(&c, MP_OK);
 }
 
 void mpi_lock_destroy_owned(uint32_t id, uint32_t kind)
 {
-    mpi_call_t c;
-    /* Its object is being freed: nobody is inside either of them any more. */
-    if (mpi_enter(&c, table_of(kind), id) == MP_OK && mpi_retire(&c) == MP_OK)
-        (void)mpi_leave_retired(&c);
+    drop_user(id, kind);
 }
 
 mp_err_t mpi_lock_use(uint32_t id, uint32_t kind)
@@ -128,7 +143,7 @@ mp_err_t mpi_lock_use(uint32_t id, uint32_t kind)
 
 void mpi_lock_unuse(uint32_t id, uint32_t kind)
 {
-    atomic_fetch_sub(&mpi_lock_at(id, kind)->users, 1u);
+    drop_user(id, kind);
 }
 
 static mp_err_t destroy(uint32_t id, uint32_t kind)
@@ -178,7 +193,7 @@ static mp_err_t release(uint32_t id, uint32_t kind)
 
 mp_err_t mp_lock_create(mp_lock_t *lock)
 {
-    return create(MPI_KIND_LOCK, lock ? &lock->id : NULL, 0);
+    return create(MPI_KIND_LOCK, lock ? &lock->id : NULL, false);
 }
 
 mp_err_t mp_lock_destroy(mp_lock_t lock)
@@ -210,7 +225,7 @@ mp_err_t mp_lock_locked(mp_lock_t lock, bool *locked)
 
 mp_err_t mp_rlock_create(mp_rlock_t *lock)
 {
-    return create(MPI_KIND_RLOCK, lock ? &lock->id : NULL, 0);
+    return create(MPI_KIND_RLOCK, lock ? &lock->id : NULL, false);
 }
 
 mp_err_t mp_rlock_destroy(mp_rlock_t lock)

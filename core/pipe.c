@@ -20,7 +20,7 @@ static void forget_user(uint32_t slot);
 
 const mpi_table_t mpi_pipe_table = {mpi_world.pipes, sizeof mpi_world.pipes[0],
                                     MP_CONF_MAX_PIPES, MPI_KIND_CONN, mpi_world.pipes_free,
-                                    release_pipe, forget_user};
+                                    release_pipe, forget_user, MPI_USED_PIPES};
 
 static uint32_t rings_of(uint32_t flags)
 {
@@ -84,6 +84,7 @@ static void claim(const mpi_call_t *c, end_t e)
 {
     if (c->slot == MPI_NO_SLOT || mpi_slots_has(&e.p->users[e.end], c->slot))
         return;
+    mpi_world.procs[c->slot].used |= MPI_USED_PIPES; /* first, so a death here is covered */
     mpi_slots_add(&e.p->users[e.end], c->slot);
     if (atomic_load(&e.p->creator[e.end]) != 0)
         atomic_store(&e.p->creator[e.end], 0);
@@ -99,13 +100,19 @@ static bool users_alive(const mpi_pipe_t *p, uint32_t end)
     return creator != 0 && mpi_token_alive(creator);
 }
 
+/* Whether the peer end is closed, or every user of it has died. The second is latched
+ * (gone): EOF is final, as it is once every holder of a file descriptor closed it; a
+ * process that would use the end afterwards is told MP_EOF too (see join_users). */
 static mp_err_t peer_gone(const void *ctx)
 {
     const end_t *e = ctx;
     uint32_t peer = 1u - e->end;
-    if (atomic_load(&e->p->closed[peer]) || !users_alive(e->p, peer))
+    if (atomic_load(&e->p->closed[peer]) || atomic_load(&e->p->gone[peer]))
         return MP_EOF;
-    return MP_OK;
+    if (users_alive(e->p, peer))
+        return MP_OK;
+    atomic_store(&e->p->gone[peer], 1);
+    return MP_EOF;
 }
 
 mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
@@ -142,6 +149,7 @@ mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
     for (uint32_t i = 0; i < 2; i++) {
         atomic_store(&p->creator[i], c.self);
         atomic_store(&p->closed[i], 0);
+        atomic_store(&p->gone[i], 0);
         mpi_slots_clear(&p->users[i]);
         if (i < rings)
             mpi_ring_init(&p->ring[i], mpi_at(offset[i]), msg_size, depth);
@@ -165,6 +173,16 @@ static mp_err_t use(mpi_call_t *c, mp_conn_t conn, bool sending, end_t *e, mpi_r
     return MP_OK;
 }
 
+/* Joins the end's users (after the arguments were found good), then looks whether the
+ * end had already been given up by all its users, and its peer told EOF: then this pipe
+ * is at its end for the caller too. In that order, so that the peer, which looks at the
+ * users and then latches `gone`, either sees the caller or is seen by it. */
+static mp_err_t join_users(const mpi_call_t *c, end_t e)
+{
+    claim(c, e);
+    return atomic_load(&e.p->gone[e.end]) ? MP_EOF : MP_OK;
+}
+
 mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t timeout)
 {
     mpi_call_t c;
@@ -175,7 +193,9 @@ mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t t
         return err;
     if (msg == NULL && len > 0)
         return mpi_leave(&c, MP_EINVAL);
-    claim(&c, e);
+    err = join_users(&c, e);
+    if (err != MP_OK)
+        return mpi_leave(&c, err);
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_put(&c, r, msg, len, &until, peer_gone, &e);
     return mpi_leave(&c, err == MP_EFULL ? MP_EAGAIN : err);
@@ -191,7 +211,9 @@ mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_tim
         return err;
     if (len == NULL || (buf == NULL && size > 0))
         return mpi_leave(&c, MP_EINVAL);
-    claim(&c, e);
+    err = join_users(&c, e);
+    if (err != MP_OK)
+        return mpi_leave(&c, err);
     static uint8_t none; /* a buffer for empty messages: NULL means "poll" to the ring */
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_get(&c, r, buf ? buf : &none, size, len, &until, peer_gone, &e);
@@ -208,7 +230,11 @@ mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
     mp_err_t err = use(&c, end, false, &e, &r);
     if (err != MP_OK)
         return err;
-    claim(&c, e);
+    err = join_users(&c, e);
+    if (err != MP_OK) {
+        *ready = true; /* at EOF: recv would not block */
+        return mpi_leave(&c, MP_OK);
+    }
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_get(&c, r, NULL, 0, NULL, &until, peer_gone, &e);
     err = mpi_leave(&c, err);

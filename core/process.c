@@ -483,10 +483,10 @@ static void end_children(mpi_token_t me)
 
 mp_err_t mp_process_yield(void)
 {
-    mpi_call_t c;
-    mp_err_t err = caller(&c);
-    if (err != MP_OK)
-        return err;
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    if (mp_port_self() >= MP_CONF_MAX_PROCESSES)
+        return MP_EFORKED;
     /* A wait whose deadline has passed: the port's poll, which lets others run first. */
     _Atomic uint32_t word = 0;
     (void)mp_port_wait(&word, 0, 0);

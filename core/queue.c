@@ -14,7 +14,7 @@ static void release_queue(void *obj, uint32_t flags);
 
 const mpi_table_t mpi_queue_table = {mpi_world.queues, sizeof mpi_world.queues[0],
                                      MP_CONF_MAX_QUEUES, MPI_KIND_QUEUE, mpi_world.queues_free,
-                                     release_queue, NULL};
+                                     release_queue, NULL, 0};
 
 static void release_queue(void *obj, uint32_t flags)
 {

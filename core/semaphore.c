@@ -8,7 +8,7 @@
 
 const mpi_table_t mpi_semaphore_table = {mpi_world.semaphores, sizeof mpi_world.semaphores[0],
                                          MP_CONF_MAX_SEMAPHORES, MPI_KIND_SEMAPHORE,
-                                         mpi_world.semaphores_free, NULL, NULL};
+                                         mpi_world.semaphores_free, NULL, NULL, 0};
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)
 {

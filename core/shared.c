@@ -16,10 +16,10 @@ static void release_value(void *obj, uint32_t flags);
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
 const mpi_table_t mpi_value_table = {mpi_world.values, sizeof mpi_world.values[0],
                                      MP_CONF_MAX_VALUES, MPI_KIND_VALUE, mpi_world.values_free,
-                                     release_value, NULL};
+                                     release_value, NULL, 0};
 const mpi_table_t mpi_array_table = {mpi_world.values, sizeof mpi_world.values[0],
                                      MP_CONF_MAX_VALUES, MPI_KIND_ARRAY, mpi_world.values_free,
-                                     release_value, NULL};
+                                     release_value, NULL, 0};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {

@@ -152,33 +152,24 @@ static bool live(const mpi_call_t *c, uint32_t tag)
            !(tag & MPI_OBJ_RETIRED);
 }
 
-mp_err_t mpi_enter_at(mpi_call_t *c, const mpi_table_t *t, uint32_t index, uint32_t gen)
+/* What mpi_enter_at does not do inline: a handler (which needs no announcement: it runs
+ * to its end before anything it interrupted, a destroy included, goes on) and a raw
+ * fork() copy (refused). */
+mp_err_t mpi_enter_slow(mpi_call_t *c, const mpi_table_t *t, uint32_t index, uint32_t gen)
 {
     mp_err_t err = mpi_caller(c);
     if (err != MP_OK)
         return err;
+    if (c->slot != MPI_NO_SLOT)
+        return mpi_enter_at(c, t, index, gen);
     c->table = t;
     c->obj = mpi_obj_at(t, index);
     c->id = mpi_handle_make(t->kind, gen, index);
-    mpi_obj_t *h = c->obj;
-    if (c->slot == MPI_NO_SLOT) {
-        /* A handler runs to its end before anything it interrupted, a destroy included,
-         * goes on: it needs no announcement. */
-        return live(c, atomic_load_explicit(&h->tag, memory_order_acquire)) ? MP_OK : MP_ESTALE;
-    }
-    mpi_proc_t *me = &mpi_world.procs[c->slot];
-    uint32_t d = me->depth;
-    if (d >= MPI_NEST)
-        return MP_ENOSLOT;
-    atomic_store_explicit(&me->inside[d], c->id, memory_order_relaxed);
-    me->depth = d + 1u;
-    mpi_light_fence(); /* announced before the tag is read: pairs with mpi_retire */
-    if (live(c, atomic_load_explicit(&h->tag, memory_order_acquire)))
-        return MP_OK;
-    return mpi_leave(c, MP_ESTALE); /* may be the last one a destroyer left it to */
+    const mpi_obj_t *h = c->obj;
+    return live(c, atomic_load_explicit(&h->tag, memory_order_acquire)) ? MP_OK : MP_ESTALE;
 }
 
-mp_err_t mpi_enter(mpi_call_t *c, const mpi_table_t *t, uint32_t id)
+mp_err_t mpi_enter_id_slow(mpi_call_t *c, const mpi_table_t *t, uint32_t id)
 {
     uint32_t index, gen;
     mp_err_t err = mpi_handle_split(id, t->kind, t->count, &index, &gen);
@@ -191,22 +182,9 @@ bool mpi_retired(const mpi_call_t *c)
     return h != NULL && mpi_tag_gen(atomic_load(&h->tag)) != id_gen(c->id);
 }
 
-static void unannounce(const mpi_call_t *c)
+/* mpi_leave found the object destroyed (the caller has left it already). */
+mp_err_t mpi_leave_slow(mpi_call_t *c, mp_err_t result)
 {
-    mpi_proc_t *me = &mpi_world.procs[c->slot];
-    uint32_t d = me->depth - 1u;
-    atomic_store_explicit(&me->inside[d], 0, memory_order_release);
-    me->depth = d;
-}
-
-mp_err_t mpi_leave(mpi_call_t *c, mp_err_t result)
-{
-    if (c->slot == MPI_NO_SLOT)
-        return result;
-    unannounce(c);
-    mpi_light_fence(); /* gone before the tag is read: pairs with mpi_leave_retired */
-    if (!mpi_retired(c))
-        return result;
     reclaim(c->table, c->id, MPI_NO_SLOT);
     /* A success stands: what it did (a release, a put) happened before the destroy and
      * may have been seen by others already. A failure may be the destroy's own doing (the
@@ -229,8 +207,10 @@ mp_err_t mpi_retire(mpi_call_t *c)
 
 mp_err_t mpi_leave_retired(mpi_call_t *c)
 {
-    if (c->slot != MPI_NO_SLOT)
-        unannounce(c);
+    if (c->slot != MPI_NO_SLOT) {
+        mpi_proc_t *me = &mpi_world.procs[c->slot];
+        atomic_store_explicit(&me->inside[--me->depth], 0, memory_order_release);
+    }
     (void)mp_port_fence(); /* callers' announcements visible before the scan */
     reclaim(c->table, c->id, MPI_NO_SLOT);
     return MP_OK;
@@ -264,6 +244,7 @@ void mpi_proc_forget(uint32_t slot)
     }
     p->depth = 0;
     for (uint32_t kind = 0; kind < sizeof kinds / sizeof kinds[0]; kind++)
-        if (kinds[kind] != NULL && kinds[kind]->forget != NULL)
+        if (kinds[kind] != NULL && kinds[kind]->forget != NULL && (p->used & kinds[kind]->used))
             kinds[kind]->forget(slot);
+    p->used = 0;
 }

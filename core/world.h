@@ -121,6 +121,7 @@ typedef struct {
     uint32_t depth;          /* RLock recursion, touched only by the owner */
     _Atomic uint32_t users;  /* Values, Arrays and Conditions built on it: no destroy before */
 } mpi_lock_t;
+#define MPI_LOCK_OWNED 1u /* created for a Value/Array/Condition: it goes with its last user */
 
 /* A ring of variable-length messages (ring.c), shared by Queue and Pipe. Producer and
  * consumer state sit on separate cache lines; each side has its own robust lock, so one
@@ -178,6 +179,7 @@ typedef struct {
 typedef struct {
     mpi_obj_t hdr; /* flags: MPI_PIPE_DUPLEX */
     _Atomic uint32_t closed[2]; /* end a, end b */
+    _Atomic uint32_t gone[2];   /* every user of the end died: closed by death, for good */
     _Atomic uint32_t creator[2]; /* stands for an end's users until the end is first used */
     mpi_slots_t users[2];       /* processes that used the end (sent, received, polled) */
     mpi_ring_t ring[2];
@@ -252,7 +254,9 @@ typedef struct {
     _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t inside[MPI_NEST];
     uint32_t depth;
     _Atomic uint32_t asleep;
+    uint32_t used; /* MPI_USED_*: kinds whose tables keep something of it by slot */
 } mpi_proc_t;
+#define MPI_USED_PIPES 1u
 #define MPI_ARENA_BLOCKS (MP_CONF_MAX_QUEUES + 2 * MP_CONF_MAX_PIPES + MP_CONF_MAX_VALUES + 1)
 
 #define MPI_TABLE(type, name, count)                                                          \
@@ -305,6 +309,15 @@ void mpi_bits_fill(_Atomic uint32_t *bits, uint32_t count);
 bool mpi_bits_take(_Atomic uint32_t *bits, uint32_t count, uint32_t *index);
 void mpi_bits_give(_Atomic uint32_t *bits, uint32_t index);
 
+/* The fast side of a handshake with mp_port_fence() (or a plain fence when the port has
+ * none): orders this process's earlier stores before its later loads. */
+static inline void mpi_light_fence(void)
+{
+    atomic_signal_fence(memory_order_seq_cst);
+    if (!mpi_world.asym)
+        atomic_thread_fence(memory_order_seq_cst);
+}
+
 /* ---- tables of objects (table.c) ----------------------------------------------------- */
 typedef struct mpi_table {
     void *base;
@@ -315,8 +328,10 @@ typedef struct mpi_table {
     /* Gives back what a destroyed entry owns (arena storage, its own lock), once no live
      * caller is inside it any more. NULL: nothing to give back. */
     void (*release)(void *obj, uint32_t flags);
-    /* A process was reaped: drop what the table keeps about it by slot. NULL: nothing. */
+    /* A process that set `used` (its mpi_proc_t) was reaped: drop what the table keeps
+     * about it by slot. NULL: nothing. */
     void (*forget)(uint32_t slot);
+    uint32_t used; /* the MPI_USED_* bit that says forget is needed */
 } mpi_table_t;
 
 /* Every kind's table, by kind (NULL for the kinds that have none), for the code that
@@ -339,15 +354,71 @@ typedef struct {
 /* Who is calling, for calls on no object: MP_OK, MP_ENOINIT, or MP_EFORKED (a copy made
  * by a raw fork(), which has no identity of its own). */
 mp_err_t mpi_caller(mpi_call_t *c);
+
+/* The out-of-line halves of mpi_enter_at and mpi_leave, for everything but the common
+ * path: a handler, a stale handle, a destroyed object, a raw fork() copy. */
+mp_err_t mpi_enter_slow(mpi_call_t *c, const mpi_table_t *t, uint32_t index, uint32_t gen);
+mp_err_t mpi_enter_id_slow(mpi_call_t *c, const mpi_table_t *t, uint32_t id);
+mp_err_t mpi_leave_slow(mpi_call_t *c, mp_err_t result);
+static inline mp_err_t mpi_leave(mpi_call_t *c, mp_err_t result);
+
 /* Enters the live entry (index, gen) of t: MP_OK, or MP_ENOINIT / MP_EFORKED / MP_ESTALE
- * (nothing entered), or MP_ENOSLOT when callbacks nest deeper than MPI_NEST. */
-mp_err_t mpi_enter_at(mpi_call_t *c, const mpi_table_t *t, uint32_t index, uint32_t gen);
+ * (nothing entered), or MP_ENOSLOT when callbacks nest deeper than MPI_NEST. Inline: it
+ * is on every call's path (announce, fence, one compare). */
+static inline mp_err_t mpi_enter_at(mpi_call_t *c, const mpi_table_t *t, uint32_t index,
+                                    uint32_t gen)
+{
+    if (mp_port_in_isr())
+        return mpi_enter_slow(c, t, index, gen);
+    uint32_t slot = mp_port_self();
+    if (slot >= MP_CONF_MAX_PROCESSES)
+        return mpi_enter_slow(c, t, index, gen);
+    mpi_proc_t *me = &mpi_world.procs[slot];
+    uint32_t d = me->depth;
+    if (d >= MPI_NEST)
+        return MP_ENOSLOT;
+    mpi_obj_t *h = (mpi_obj_t *)((uint8_t *)t->base + index * t->stride);
+    c->obj = h;
+    c->table = t;
+    c->id = mpi_handle_make(t->kind, gen, index);
+    c->slot = slot;
+    c->self = (slot + 1u) | (uint32_t)mpi_world.slots[slot].gen << 12;
+    atomic_store_explicit(&me->inside[d], c->id, memory_order_relaxed);
+    me->depth = d + 1u;
+    mpi_light_fence(); /* announced before the tag is read: pairs with mpi_retire */
+    uint32_t tag = atomic_load_explicit(&h->tag, memory_order_acquire);
+    if ((tag & ~MPI_OBJ_FLAGS) == mpi_tag(gen, t->kind, 0))
+        return MP_OK;
+    return mpi_leave(c, MP_ESTALE); /* may be the last one a destroyer left it to */
+}
+
 /* The same from a handle: MP_EHANDLE for one of another kind or out of range. */
-mp_err_t mpi_enter(mpi_call_t *c, const mpi_table_t *t, uint32_t id);
+static inline mp_err_t mpi_enter(mpi_call_t *c, const mpi_table_t *t, uint32_t id)
+{
+    uint32_t index = (id & MPI_INDEX_MASK) - 1u;
+    if (id >> 28 != t->kind || index >= t->count || mpi_world.ready != MPI_WORLD_READY)
+        return mpi_enter_id_slow(c, t, id); /* sorts out which code applies */
+    return mpi_enter_at(c, t, index, id >> 12 & MPI_GEN_MASK);
+}
+
 /* Leaves; returns result, or MP_ESTALE instead of a failure if the object was destroyed
  * meanwhile (a success stands: its effect may have been seen). The last caller out of a
  * destroyed object frees it. */
-mp_err_t mpi_leave(mpi_call_t *c, mp_err_t result);
+static inline mp_err_t mpi_leave(mpi_call_t *c, mp_err_t result)
+{
+    if (c->slot == MPI_NO_SLOT)
+        return result;
+    mpi_proc_t *me = &mpi_world.procs[c->slot];
+    uint32_t d = me->depth - 1u;
+    atomic_store_explicit(&me->inside[d], 0, memory_order_release);
+    me->depth = d;
+    mpi_light_fence(); /* gone before the tag is read: pairs with mpi_leave_retired */
+    const mpi_obj_t *h = c->obj;
+    if (atomic_load_explicit(&h->tag, memory_order_relaxed) >> 16 == (c->id >> 12 & MPI_GEN_MASK))
+        return result;
+    return mpi_leave_slow(c, result);
+}
+
 /* Whether the object c is in has been destroyed (for loops that look again). */
 bool mpi_retired(const mpi_call_t *c);
 /* Destroys the object c is in: its handles go stale at once; the entry is freed when the
@@ -484,14 +555,6 @@ mp_time_t mpi_deadline(mp_timeout_t timeout);
 mp_err_t mpi_wait(const mpi_call_t *c, _Atomic uint32_t *addr, uint32_t expected,
                   mp_time_t deadline);
 
-/* The fast side of a handshake with mp_port_fence() (or a plain fence when the port has
- * none): orders this process's earlier stores before its later loads. */
-static inline void mpi_light_fence(void)
-{
-    atomic_signal_fence(memory_order_seq_cst);
-    if (!mpi_world.asym)
-        atomic_thread_fence(memory_order_seq_cst);
-}
 
 /* A table size as a value, not a constant: loops over tables configured to 0 entries then
  * compile without "comparison is always false" warnings. */

@@ -661,11 +661,45 @@ static void test_wait_ends_by_its_deadline_even_while_another_holds_the_lock(voi
     OK(mp_condition_destroy(h.c));
 }
 
+/* A Value's own lock handed to a Condition (get_lock gives it out) outlives the Value as
+ * long as the Condition uses it: the Condition never reaches the next lock in that slot
+ * (found by the fuzzer, tests/fuzz/regressions/value-lock-handed-to-a-condition). */
+static void test_a_values_lock_handed_to_a_condition_outlives_the_value(void **state)
+{
+    (void)state;
+    mp_usage_t before, after;
+    OK(mp_usage(&before));
+    mp_value_t v;
+    mp_rlock_t l;
+    OK(mp_value_create(&v, MP_I64, NULL, false));
+    OK(mp_value_get_lock(v, &l));
+    mp_condition_t c;
+    OK(mp_condition_create(&c, &(mp_condition_attr_t){.kind = MP_CONDITION_RLOCK, .rlock = l}));
+    OK(mp_value_destroy(v));
+    mp_rlock_t fresh[4];
+    for (int i = 0; i < 4; i++)
+        OK(mp_rlock_create(&fresh[i])); /* one of these would reuse the lock's slot */
+    OK(mp_condition_acquire(c, MP_NOWAIT));
+    for (int i = 0; i < 4; i++) {
+        uint32_t depth;
+        OK(mp_rlock_depth(fresh[i], &depth));
+        assert_int_equal(0, depth); /* the condition took its own lock, none of these */
+    }
+    OK(mp_condition_release(c));
+    OK(mp_condition_destroy(c)); /* its last user: the lock goes now */
+    for (int i = 0; i < 4; i++)
+        OK(mp_rlock_destroy(fresh[i]));
+    assert_int_equal(MP_ESTALE, mp_rlock_acquire(l, MP_NOWAIT));
+    OK(mp_usage(&after));
+    assert_memory_equal(&before, &after, sizeof after);
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_a_values_lock_handed_to_a_condition_outlives_the_value, no_children_left),
         cmocka_unit_test_teardown(test_a_lock_a_condition_uses_cannot_be_destroyed_on_its_own, no_children_left),
         cmocka_unit_test_teardown(test_wait_ends_by_its_deadline_even_while_another_holds_the_lock, no_children_left),
         cmocka_unit_test_teardown(test_wait_and_notify_without_the_lock_are_refused_and_change_nothing, no_children_left),

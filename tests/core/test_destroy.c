@@ -414,10 +414,18 @@ static void test_just_woken_condition_wait_never_takes_the_next_lock(void **stat
     OK(mp_condition_acquire(c1, MP_NOWAIT));
     OK(mp_condition_notify(c1, 1));
     OK(mp_condition_release(c1));
-    OK(mp_condition_destroy(c1));
+    mp_err_t destroyed = mp_condition_destroy(c1);
+    if (destroyed == MP_EBUSY) { /* the woken waiter holds the lock again: it goes first */
+        finish(p);
+        assert_int_equal(MP_OK, seen.err);
+        OK(mp_condition_destroy(c1));
+    }
     OK(mp_condition_create(&c2, NULL));
-    finish(p);
-    assert_true(seen.err == MP_OK || seen.err == MP_ESTALE);
+    if (destroyed != MP_EBUSY) {
+        OK(destroyed);
+        finish(p);
+        assert_true(seen.err == MP_OK || seen.err == MP_ESTALE);
+    }
     expect_free_condition(c2);
 }
 
