@@ -362,6 +362,13 @@ bool m_lock_busy(int slot)
     return m_lock_owned(slot);
 }
 
+void m_lock_drop_user(int slot)
+{
+    m_lock_t *l = &m.locks[slot];
+    if (l->owned && !m_lock_owned(slot))
+        (void)m_free(T_LOCK, slot);
+}
+
 bool m_lock_owned(int slot)
 {
     const m_lock_t *l = &m.locks[slot];

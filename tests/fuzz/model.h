@@ -75,6 +75,7 @@ typedef struct {
     int owner_value; /* value slot whose own RLock this is, -1 */
     int owner_cond;  /* condition slot whose own RLock this is, -1 */
     uint32_t cond_users; /* live conditions that were handed this lock */
+    bool owned;      /* made by a Value/Array or Condition: it goes with its last user */
 } m_lock_t;
 
 typedef struct {
@@ -98,6 +99,7 @@ typedef struct {
     bool other_used[2];         /* a process other than the creator used the end */
     uint32_t last_user[2];      /* the old rule (FUZZ_AVOID=8): the last user owns it */
     m_side_t side[2][2];        /* [ring][producers, consumers] */
+    bool gone[2];               /* every user of the end died and its peer was told EOF */
 } m_pipe_t;
 
 typedef struct {
@@ -250,6 +252,9 @@ bool m_lock_dead_owner(int slot);
 bool m_lock_busy(int slot);
 /* In use by a Value/Array or a Condition (its own lock or one handed to it). */
 bool m_lock_owned(int slot);
+/* One user of an owned lock is gone (its owner, or a Condition it was handed to): the
+ * lock goes with the last (core/lock.c drop_user). */
+void m_lock_drop_user(int slot);
 
 /* Lock model (op_lock.c): take is MP_OK, MP_EOWNERDEAD or 1 (a live holder: would wait);
  * release follows the Lock or RLock rule. */

@@ -50,7 +50,7 @@ static void l_create(in_t *in)
     if (want != MP_OK)
         return;
     fz_expect_u("handle", m_alloc(T_LOCK, slot, kind), id);
-    m.locks[slot] = (m_lock_t){0, 0, -1, -1, 0};
+    m.locks[slot] = (m_lock_t){0, 0, -1, -1, 0, false};
     fz_pool_add(kind, id);
 }
 

@@ -112,18 +112,23 @@ static void claim(m_pipe_t *p, int end)
     p->last_user[end] = self;
 }
 
-static bool peer_gone(const m_pipe_t *p, int end)
+/* Called where the runtime looks (inside the side for a send, at an empty ring for a
+ * receive): an end whose users all died is latched gone there, and stays so. */
+static bool peer_gone(m_pipe_t *p, int end)
 {
     int peer = 1 - end;
     if (p->closed[peer])
         return true;
     if (m_avoid[8])
         return !m_alive(p->last_user[peer]);
+    if (p->gone[peer])
+        return true;
     if (!p->other_used[peer] && m_alive(p->creator))
         return false;
     for (uint32_t i = 0; i < M_PROCS; i++)
         if (p->users[peer][i] != 0 && m_alive(p->users[peer][i]))
             return false;
+    p->gone[peer] = true;
     return true;
 }
 
@@ -172,8 +177,9 @@ static void p_send(in_t *in)
         want = MP_EREADONLY;
     else if (no_msg && len > 0)
         want = MP_EINVAL;
-    else {
-        claim(p, end);
+    else if (claim(p, end), p->gone[end] && !m_avoid[8]) {
+        want = MP_EOF; /* every user of this end had died, its peer was told EOF: final */
+    } else {
         m_side_t *side = &p->side[out_ring(p, end)][0];
         if (len <= p->msg_size) { /* the producers' side first; EOF is looked at inside it */
             int via;
@@ -264,8 +270,9 @@ static void p_recv(in_t *in)
         want = MP_EWRITEONLY;
     else if (no_len || (no_buf && size > 0))
         want = MP_EINVAL;
-    else {
-        claim(p, end);
+    else if (claim(p, end), p->gone[end] && !m_avoid[8]) {
+        want = MP_EOF; /* see p_send */
+    } else {
         m_side_t *side = &p->side[in_ring(p, end)][1];
         int via;
         if (!fz_side_enter(side, &via))
@@ -324,8 +331,14 @@ static void p_poll(in_t *in)
         want = MP_EINVAL; /* before the handle */
     else if (p != NULL && incoming(p, end) == NULL)
         want = MP_EWRITEONLY;
-    else if (p != NULL) {
-        claim(p, end);
+    else if (p != NULL && (claim(p, end), p->gone[end] && !m_avoid[8])) {
+        want = MP_OK; /* at EOF for good: ready */
+        want_ready = true;
+        fz_call("mp_pipe_poll", 2, (uint64_t)id, (uint64_t)t);
+        fz_expect(want, mp_pipe_poll((mp_conn_t){id}, t, &ready));
+        fz_expect_u("ready", want_ready, ready);
+        return;
+    } else if (p != NULL) {
         m_side_t *side = &p->side[in_ring(p, end)][1];
         int via;
         if (!fz_side_enter(side, &via))

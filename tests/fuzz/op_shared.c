@@ -97,7 +97,7 @@ static void v_create(in_t *in)
     if (with_init)
         memcpy(data_of(slot), fz_big, bytes);
     if (lock >= 0) {
-        m.locks[lock] = (m_lock_t){0, 0, slot, -1, 0};
+        m.locks[lock] = (m_lock_t){0, 0, slot, -1, 0, true};
         fz_pool_add(MPI_KIND_RLOCK, m_handle(T_LOCK, lock));
     }
     fz_pool_add(kind_of(array), id);
@@ -394,14 +394,7 @@ static mp_err_t destroy_want(int slot)
     m_value_t *v = &m.values[slot];
     if (!v->raw && m.locks[v->rlock].holder != 0 && m_alive(m.locks[v->rlock].holder))
         return MP_EBUSY; /* its own lock is held: the RLock's destroy refuses */
-    /* Its own lock, which goes with it, was handed to a Condition that still uses it.
-     * SPEC-issue7.md item 2 makes such a lock undestroyable until the Condition goes; it
-     * does not say which of the two is refused: the model takes the Value's destroy
-     * (today's main frees the lock, and the Condition then works on the next lock
-     * created in that entry). */
-    if (!v->raw && m.locks[v->rlock].cond_users > 0)
-        return MP_EBUSY;
-    return MP_OK;
+    return MP_OK; /* its lock, if a Condition still uses it, stays until that goes */
 }
 
 static void destroyed(int slot)
@@ -409,7 +402,7 @@ static void destroyed(int slot)
     m_value_t *v = &m.values[slot];
     if (!v->raw) {
         m.locks[v->rlock].owner_value = -1;
-        (void)m_free(T_LOCK, v->rlock);
+        m_lock_drop_user(v->rlock);
     }
     m_arena_free(v->block);
     (void)m_free(T_VALUE, slot);

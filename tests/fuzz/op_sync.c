@@ -241,7 +241,7 @@ static void c_create(in_t *in)
     fz_expect_u("handle", m_alloc(T_COND, slot, MPI_KIND_CONDITION), c.id);
     m.conds[slot] = (m_cond_t){own, (uint8_t)lock_kind, lock_id, lock, false, false};
     if (own)
-        m.locks[lock] = (m_lock_t){0, 0, -1, slot, 0};
+        m.locks[lock] = (m_lock_t){0, 0, -1, slot, 0, true};
     else
         m.locks[lock].cond_users++;
     fz_pool_add(MPI_KIND_CONDITION, c.id);
@@ -393,9 +393,10 @@ static void c_wait(in_t *in)
     if (!with_pred) {
         want = first;
     } else if (first == MP_OK || first == MP_EOWNERDEAD) {
-        /* wait_for looks at its predicate again; false: it waits once more, and nobody
-         * is left to notify */
-        want = pred_value ? MP_OK : fz_timeout_code(t);
+        /* wait_for looks at its predicate again: true, it returns (MP_EOWNERDEAD, told
+         * once at the end, if a take-back found the holder dead); false, it waits once
+         * more, and nobody is left to notify */
+        want = pred_value ? first : fz_timeout_code(t);
     } else {
         want = first == MP_ETIMEDOUT && pred_value ? MP_OK : first;
     }
@@ -423,12 +424,11 @@ static void c_notify(in_t *in)
 static void c_released(int slot)
 {
     m_cond_t *c = &m.conds[slot];
-    if (c->own) {
+    if (c->own)
         m.locks[c->lock_slot].owner_cond = -1;
-        (void)m_free(T_LOCK, c->lock_slot);
-    } else {
+    else
         m.locks[c->lock_slot].cond_users--;
-    }
+    m_lock_drop_user(c->lock_slot); /* an owned lock goes with its last user */
 }
 
 static void c_destroyed(int slot)
@@ -456,8 +456,6 @@ static void c_destroy(in_t *in)
     }
     if (c && c->own && m.locks[c->lock_slot].holder != 0 && m_alive(m.locks[c->lock_slot].holder))
         want = MP_EBUSY; /* its own lock is held */
-    else if (c && c->own && m.locks[c->lock_slot].cond_users > 0)
-        want = MP_EBUSY; /* its own lock was handed to another condition (see op_shared.c) */
     fz_expect(want, mp_condition_destroy((mp_condition_t){id}));
     if (want == MP_OK)
         c_destroyed(slot);
