@@ -136,6 +136,10 @@ def main():
     w("  command = tools/run_fuzz.sh $in tests/fuzz/corpus:tests/fuzz/regressions $seconds")
     w("  pool = console")
     w("  description = FUZZ $in for $seconds s")
+    w("rule stress")
+    w("  command = bash tools/run_stress.sh $builddir")
+    w("  pool = console")
+    w("  description = STRESS the long fault-injection and soak runs")
     w("rule suites")
     w("  command = bash tools/run_tests.sh $runs")
     w("  pool = console")
@@ -321,6 +325,7 @@ def main():
     everything.append(fuzz_bin)
     test_deps.append(fuzz_bin)
     run_args.append("check:tools/check_fuzz.sh:build/fuzz/fuzz_api")
+    w("build stress: stress | %s" % " ".join(sorted(set(test_deps))))
     w("build test: suites | %s" % " ".join(sorted(set(test_deps))))
     w("  runs = %s" % " ".join(run_args))
     demos = ["$builddir/posix/examples/demo", "$builddir/host-sim/examples/demo",
