@@ -16,6 +16,8 @@
  *
  *   caller:   inside = id;   light fence;  load tag     (retired? leave, MP_ESTALE)
  *   destroy:  tag = retired; mp_port_fence; scan inside  (anyone there? they free it)
+ * and every later scan (a caller leaving last, the join of a dead one) fences too.
+ * tests/models/objects.pml mirrors this: change it with the code.
  *
  * Either the caller sees the retirement, or destroy sees the caller (the asymmetric fence
  * makes the caller's side free: a compiler barrier, see mp_port_fence). A call that was
@@ -115,6 +117,10 @@ static void reclaim(const mpi_table_t *t, uint32_t id, uint32_t except)
     if (mpi_tag_gen(tag) != mpi_gen_next(id_gen(id)) || mpi_tag_kind(tag) != t->kind ||
         !(tag & MPI_OBJ_RETIRED))
         return;
+    /* Every scanner, not only the destroyer: a caller that announced itself before the
+     * retirement may still have that store in its CPU's buffer, and a scan that misses it
+     * frees the object under it (tests/models/objects.pml finds exactly that). */
+    (void)mp_port_fence();
     if (someone_inside(id, except))
         return;
     if (!atomic_compare_exchange_strong(&h->tag, &tag, mpi_tag(mpi_tag_gen(tag), 0, 0)))
@@ -211,8 +217,7 @@ mp_err_t mpi_leave_retired(mpi_call_t *c)
         mpi_proc_t *me = &mpi_world.procs[c->slot];
         atomic_store_explicit(&me->inside[--me->depth], 0, memory_order_release);
     }
-    (void)mp_port_fence(); /* callers' announcements visible before the scan */
-    reclaim(c->table, c->id, MPI_NO_SLOT);
+    reclaim(c->table, c->id, MPI_NO_SLOT); /* its fence: callers' announcements first */
     return MP_OK;
 }
 
