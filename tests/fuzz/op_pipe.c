@@ -223,7 +223,11 @@ static void p_send(in_t *in)
 }
 
 /* recv past its checks: MP_OK (popped), MP_ETOOSMALL, MP_EOF, or 1 (would wait). With
- * buf false (poll) nothing is taken. */
+ * take false (poll) nothing is taken. given_up: the caller's own end had been given up by
+ * all its users when the call began: what is left is drained, then EOF, whatever the peer
+ * does (core/pipe.c at_end). */
+static bool given_up;
+
 static int recv_now(m_pipe_t *p, int end, bool take, size_t size, uint32_t *len, uint32_t *seed)
 {
     m_fifo_t *r = incoming(p, end);
@@ -235,6 +239,8 @@ static int recv_now(m_pipe_t *p, int end, bool take, size_t size, uint32_t *len,
         m_fifo_pop(r);
         return MP_OK;
     }
+    if (given_up)
+        return MP_EOF;
     return peer_gone(p, end) ? MP_EOF : 1;
 }
 
@@ -270,9 +276,9 @@ static void p_recv(in_t *in)
         want = MP_EWRITEONLY;
     else if (no_len || (no_buf && size > 0))
         want = MP_EINVAL;
-    else if (claim(p, end), p->gone[end] && !m_avoid[8]) {
-        want = MP_EOF; /* see p_send */
-    } else {
+    else {
+        claim(p, end);
+        given_up = p->gone[end] && !m_avoid[8];
         m_side_t *side = &p->side[in_ring(p, end)][1];
         int via;
         if (!fz_side_enter(side, &via))
@@ -331,14 +337,9 @@ static void p_poll(in_t *in)
         want = MP_EINVAL; /* before the handle */
     else if (p != NULL && incoming(p, end) == NULL)
         want = MP_EWRITEONLY;
-    else if (p != NULL && (claim(p, end), p->gone[end] && !m_avoid[8])) {
-        want = MP_OK; /* at EOF for good: ready */
-        want_ready = true;
-        fz_call("mp_pipe_poll", 2, (uint64_t)id, (uint64_t)t);
-        fz_expect(want, mp_pipe_poll((mp_conn_t){id}, t, &ready));
-        fz_expect_u("ready", want_ready, ready);
-        return;
-    } else if (p != NULL) {
+    else if (p != NULL) {
+        claim(p, end);
+        given_up = p->gone[end] && !m_avoid[8];
         m_side_t *side = &p->side[in_ring(p, end)][1];
         int via;
         if (!fz_side_enter(side, &via))
