@@ -226,9 +226,8 @@ static void p_send(in_t *in)
  * take false (poll) nothing is taken. given_up: the caller's own end had been given up by
  * all its users when the call began: what is left is drained, then EOF, whatever the peer
  * does (core/pipe.c at_end). */
-static bool given_up;
-
-static int recv_now(m_pipe_t *p, int end, bool take, size_t size, uint32_t *len, uint32_t *seed)
+static int recv_now(m_pipe_t *p, int end, bool given_up, bool take, size_t size, uint32_t *len,
+                    uint32_t *seed)
 {
     m_fifo_t *r = incoming(p, end);
     if (m_fifo_head(r, len, seed)) {
@@ -278,7 +277,7 @@ static void p_recv(in_t *in)
         want = MP_EINVAL;
     else {
         claim(p, end);
-        given_up = p->gone[end] && !m_avoid[8];
+        bool given_up = p->gone[end] && !m_avoid[8]; /* for the whole call */
         m_side_t *side = &p->side[in_ring(p, end)][1];
         int via;
         if (!fz_side_enter(side, &via))
@@ -289,7 +288,7 @@ static void p_recv(in_t *in)
                 mp_pipe_recv((mp_conn_t){id}, buf, size, no_len ? NULL : &got_len, t));
         }
         m_side_leave(side, via, true);
-        int k = recv_now(p, end, true, size, &len, &seed);
+        int k = recv_now(p, end, given_up, true, size, &len, &seed);
         if (k == 1 && fz_in_child())
             t = MP_NOWAIT;
         fz_call("mp_pipe_recv", 4, (uint64_t)id, (uint64_t)size, (uint64_t)f, (uint64_t)t);
@@ -305,7 +304,7 @@ static void p_recv(in_t *in)
                 want = MP_ESTALE; /* freed by the second close meanwhile */
             } else {
                 fz_side_reenter(side);
-                k = recv_now(p, end, true, size, &len, &seed);
+                k = recv_now(p, end, given_up, true, size, &len, &seed);
                 want = k == 1 ? fz_timeout_code(t) : k;
             }
             goto check;
@@ -339,7 +338,7 @@ static void p_poll(in_t *in)
         want = MP_EWRITEONLY;
     else if (p != NULL) {
         claim(p, end);
-        given_up = p->gone[end] && !m_avoid[8];
+        bool given_up = p->gone[end] && !m_avoid[8]; /* for the whole call */
         m_side_t *side = &p->side[in_ring(p, end)][1];
         int via;
         if (!fz_side_enter(side, &via))
@@ -349,7 +348,7 @@ static void p_poll(in_t *in)
             fz_returned_instead_of_dying(mp_pipe_poll((mp_conn_t){id}, t, &ready));
         }
         m_side_leave(side, via, true);
-        int k = recv_now(p, end, false, 0, &len, &seed);
+        int k = recv_now(p, end, given_up, false, 0, &len, &seed);
         if (k == 1 && fz_in_child())
             t = MP_NOWAIT;
         fz_call("mp_pipe_poll", 2, (uint64_t)id, (uint64_t)t);
@@ -366,7 +365,7 @@ static void p_poll(in_t *in)
                 want = MP_ESTALE; /* not ready */
             } else {
                 fz_side_reenter(side);
-                k = recv_now(p, end, false, 0, &len, &seed);
+                k = recv_now(p, end, given_up, false, 0, &len, &seed);
                 want_ready = k != 1;
                 /* a timed-out poll answers "not ready"; the simulation's deadlock is
                  * passed on */
