@@ -223,8 +223,11 @@ static void p_send(in_t *in)
 }
 
 /* recv past its checks: MP_OK (popped), MP_ETOOSMALL, MP_EOF, or 1 (would wait). With
- * buf false (poll) nothing is taken. */
-static int recv_now(m_pipe_t *p, int end, bool take, size_t size, uint32_t *len, uint32_t *seed)
+ * take false (poll) nothing is taken. given_up: the caller's own end had been given up by
+ * all its users when the call began: what is left is drained, then EOF, whatever the peer
+ * does (core/pipe.c at_end). */
+static int recv_now(m_pipe_t *p, int end, bool given_up, bool take, size_t size, uint32_t *len,
+                    uint32_t *seed)
 {
     m_fifo_t *r = incoming(p, end);
     if (m_fifo_head(r, len, seed)) {
@@ -235,6 +238,8 @@ static int recv_now(m_pipe_t *p, int end, bool take, size_t size, uint32_t *len,
         m_fifo_pop(r);
         return MP_OK;
     }
+    if (given_up)
+        return MP_EOF;
     return peer_gone(p, end) ? MP_EOF : 1;
 }
 
@@ -270,9 +275,9 @@ static void p_recv(in_t *in)
         want = MP_EWRITEONLY;
     else if (no_len || (no_buf && size > 0))
         want = MP_EINVAL;
-    else if (claim(p, end), p->gone[end] && !m_avoid[8]) {
-        want = MP_EOF; /* see p_send */
-    } else {
+    else {
+        claim(p, end);
+        bool given_up = p->gone[end] && !m_avoid[8]; /* for the whole call */
         m_side_t *side = &p->side[in_ring(p, end)][1];
         int via;
         if (!fz_side_enter(side, &via))
@@ -283,7 +288,7 @@ static void p_recv(in_t *in)
                 mp_pipe_recv((mp_conn_t){id}, buf, size, no_len ? NULL : &got_len, t));
         }
         m_side_leave(side, via, true);
-        int k = recv_now(p, end, true, size, &len, &seed);
+        int k = recv_now(p, end, given_up, true, size, &len, &seed);
         if (k == 1 && fz_in_child())
             t = MP_NOWAIT;
         fz_call("mp_pipe_recv", 4, (uint64_t)id, (uint64_t)size, (uint64_t)f, (uint64_t)t);
@@ -299,7 +304,7 @@ static void p_recv(in_t *in)
                 want = MP_ESTALE; /* freed by the second close meanwhile */
             } else {
                 fz_side_reenter(side);
-                k = recv_now(p, end, true, size, &len, &seed);
+                k = recv_now(p, end, given_up, true, size, &len, &seed);
                 want = k == 1 ? fz_timeout_code(t) : k;
             }
             goto check;
@@ -331,14 +336,9 @@ static void p_poll(in_t *in)
         want = MP_EINVAL; /* before the handle */
     else if (p != NULL && incoming(p, end) == NULL)
         want = MP_EWRITEONLY;
-    else if (p != NULL && (claim(p, end), p->gone[end] && !m_avoid[8])) {
-        want = MP_OK; /* at EOF for good: ready */
-        want_ready = true;
-        fz_call("mp_pipe_poll", 2, (uint64_t)id, (uint64_t)t);
-        fz_expect(want, mp_pipe_poll((mp_conn_t){id}, t, &ready));
-        fz_expect_u("ready", want_ready, ready);
-        return;
-    } else if (p != NULL) {
+    else if (p != NULL) {
+        claim(p, end);
+        bool given_up = p->gone[end] && !m_avoid[8]; /* for the whole call */
         m_side_t *side = &p->side[in_ring(p, end)][1];
         int via;
         if (!fz_side_enter(side, &via))
@@ -348,7 +348,7 @@ static void p_poll(in_t *in)
             fz_returned_instead_of_dying(mp_pipe_poll((mp_conn_t){id}, t, &ready));
         }
         m_side_leave(side, via, true);
-        int k = recv_now(p, end, false, 0, &len, &seed);
+        int k = recv_now(p, end, given_up, false, 0, &len, &seed);
         if (k == 1 && fz_in_child())
             t = MP_NOWAIT;
         fz_call("mp_pipe_poll", 2, (uint64_t)id, (uint64_t)t);
@@ -365,7 +365,7 @@ static void p_poll(in_t *in)
                 want = MP_ESTALE; /* not ready */
             } else {
                 fz_side_reenter(side);
-                k = recv_now(p, end, false, 0, &len, &seed);
+                k = recv_now(p, end, given_up, false, 0, &len, &seed);
                 want_ready = k != 1;
                 /* a timed-out poll answers "not ready"; the simulation's deadlock is
                  * passed on */

@@ -392,11 +392,13 @@ static void c_wait(in_t *in)
                                           : fz_timeout_code(t);
     if (!with_pred) {
         want = first;
-    } else if (first == MP_OK || first == MP_EOWNERDEAD) {
-        /* wait_for looks at its predicate again: true, it returns (MP_EOWNERDEAD, told
-         * once at the end, if a take-back found the holder dead); false, it waits once
-         * more, and nobody is left to notify */
-        want = pred_value ? first : fz_timeout_code(t);
+    } else if (first == MP_EOWNERDEAD) {
+        /* told at the end, in place of MP_OK or MP_ETIMEDOUT; a false predicate makes it
+         * wait once more, with nobody left to notify (the simulation's deadlock is told
+         * as such) */
+        want = pred_value || t != MP_FOREVER ? MP_EOWNERDEAD : MP_EDEADLK;
+    } else if (first == MP_OK) {
+        want = pred_value ? MP_OK : fz_timeout_code(t);
     } else {
         want = first == MP_ETIMEDOUT && pred_value ? MP_OK : first;
     }

@@ -531,6 +531,9 @@ SEEDS = {
     + pr_join(1) + l_destroy(0),
     "killed-putting-to-a-closed-queue": q_create(8, 2) + q_close(0)
     + spawn(die_at(PUT_INSIDE) + q_put(0, 1)) + pr_join(1) + pr_query(1, 1) + q_put(0, 1),
+    "given-up-end-drained": p_create() + p_send(1, 3) + spawn(p_poll(0)) + pr_join(1)
+    + p_send(1, 4) + p_poll(1) + spawn(p_recv(0) + p_recv(0) + p_poll(0) + p_send(0, 1))
+    + pr_join(2) + p_recv(1),
     "event-destroy-while-inside": e_create() + spawn(e_destroy(0) + e_create())
     + e_wait(0, T100) + pr_join(1),
 }
