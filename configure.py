@@ -313,8 +313,8 @@ def main():
             extra = "-ffreestanding"
         elif src.startswith("tests/"):
             extra = "-D_GNU_SOURCE -Icore"
-        else:  # clang 14 does not define it; the host arch keys ASan's fiber hooks on it
-            extra = "-D__SANITIZE_ADDRESS__=1"
+        else:
+            extra = ""
         w("build %s: fuzzcc %s" % (o, src))
         w("  vflags = -O1 -DMP_CONF_TEST_HOOKS=1 %s -fsanitize=fuzzer-no-link %s" % (SAN, extra))
         w("  incs = -Icore/include -Iport/include %s" % SIM_INC)

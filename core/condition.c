@@ -88,9 +88,12 @@ mp_err_t mp_condition_destroy(mp_condition_t c)
     mpi_condition_t *o = call.obj;
     mpi_lock_t *l = lock_of(o);
     uint32_t w = atomic_load(&l->word);
-    if ((mpi_obj_flags(&o->hdr) & MPI_CONDITION_OWN_LOCK) && w != 0 &&
-        mpi_token_alive(w & MPI_LOCK_OWNER))
-        return mpi_leave(&call, MP_EBUSY); /* someone holds it (acquire) */
+    /* Its lock would go with it (its own, or a Value's it is the last user of): not while
+     * someone holds it, as for a plain lock's destroy. */
+    bool lock_goes = (mpi_obj_flags(&o->hdr) & MPI_CONDITION_OWN_LOCK) ||
+                     ((mpi_obj_flags(&l->hdr) & MPI_LOCK_OWNED) && atomic_load(&l->users) == 1u);
+    if (lock_goes && w != 0 && mpi_token_alive(w & MPI_LOCK_OWNER))
+        return mpi_leave(&call, MP_EBUSY);
     if (mpi_retire(&call) != MP_OK)
         return mpi_leave(&call, MP_ESTALE);
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {

@@ -685,8 +685,11 @@ static void test_a_values_lock_handed_to_a_condition_outlives_the_value(void **s
         OK(mp_rlock_depth(fresh[i], &depth));
         assert_int_equal(0, depth); /* the condition took its own lock, none of these */
     }
+    /* its last user: the lock would go with it, so not while it is held (as a plain
+     * lock's destroy) */
+    assert_int_equal(MP_EBUSY, mp_condition_destroy(c));
     OK(mp_condition_release(c));
-    OK(mp_condition_destroy(c)); /* its last user: the lock goes now */
+    OK(mp_condition_destroy(c)); /* the lock goes now */
     for (int i = 0; i < 4; i++)
         OK(mp_rlock_destroy(fresh[i]));
     assert_int_equal(MP_ESTALE, mp_rlock_acquire(l, MP_NOWAIT));

@@ -441,6 +441,15 @@ static void c_destroyed(int slot)
         m.inside.on_free = c_released;
 }
 
+/* Whether destroying c takes its lock with it (core/condition.c): its own, or an owned
+ * lock it was handed and is the last user of (the owner gone). Not while it is held. */
+static bool lock_goes_with(const m_cond_t *c)
+{
+    const m_lock_t *l = &m.locks[c->lock_slot];
+    return c->own ||
+           (l->owned && l->owner_value < 0 && l->owner_cond < 0 && l->cond_users == 1);
+}
+
 static void c_destroy(in_t *in)
 {
     uint32_t id = fz_pick(in, MPI_KIND_CONDITION);
@@ -456,8 +465,9 @@ static void c_destroy(in_t *in)
         fz_skip("finding 14: destroy of a condition whose lock another condition uses");
         return;
     }
-    if (c && c->own && m.locks[c->lock_slot].holder != 0 && m_alive(m.locks[c->lock_slot].holder))
-        want = MP_EBUSY; /* its own lock is held */
+    if (c && lock_goes_with(c) && m.locks[c->lock_slot].holder != 0 &&
+        m_alive(m.locks[c->lock_slot].holder))
+        want = MP_EBUSY; /* the lock that would go with it is held */
     fz_expect(want, mp_condition_destroy((mp_condition_t){id}));
     if (want == MP_OK)
         c_destroyed(slot);
@@ -641,7 +651,7 @@ void fz_sync_cleanup(void)
             continue;
         m_cond_t *c = &m.conds[i];
         uint32_t id = m_handle(T_COND, (int)i);
-        while (c->own && m.locks[c->lock_slot].holder == m_self_token()) {
+        while (lock_goes_with(c) && m.locks[c->lock_slot].holder == m_self_token()) {
             fz_call("cleanup: mp_condition_release", 1, (uint64_t)id);
             fz_expect(m_lock_release(c->lock_slot, MPI_KIND_RLOCK),
                       mp_condition_release((mp_condition_t){id}));

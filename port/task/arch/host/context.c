@@ -10,6 +10,13 @@
 
 #include "task.h"
 
+/* GCC says ASan with __SANITIZE_ADDRESS__, clang with __has_feature. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
 #define FIBERS 1
