@@ -38,14 +38,16 @@ SIM_INC = ("-Iport/task -Iport/task/arch/host -Iboards/host-sim "
 VARIANTS = {
     "posix": (POSIX, POSIX_INC, "-O2", "-Wl,-T,linker/posix-world.ld"),
     "posix-asan": (POSIX, POSIX_INC, "-O1 -DMP_CONF_TEST_HOOKS=1 " + SAN, "-Wl,-T,linker/posix-world.ld " + SAN),
+    # The POSIX suites under valgrind memcheck: test hooks, no sanitizer (they do not mix).
+    "posix-valgrind": (POSIX, POSIX_INC, "-O1 -DMP_CONF_TEST_HOOKS=1", "-Wl,-T,linker/posix-world.ld"),
     "host-sim": (TASK + HOST_ARCH + HOST_SIM, SIM_INC, "-O2", ""),
     "host-sim-asan": (TASK + HOST_ARCH + HOST_SIM, SIM_INC, "-O1 -DMP_CONF_TEST_HOOKS=1 " + SAN, SAN),
 }
 
 # Test runs: (variant, environment). Host-sim suites also run under a preemption seed,
 # so the same tests see other interleavings, reproducibly.
-TEST_RUNS = [("posix-asan", ""), ("host-sim-asan", ""), ("host-sim-asan", "MP_SIM_SEED=1"),
-             ("host-sim-asan", "MP_SIM_SEED=20261123")]
+TEST_RUNS = [("posix-asan", ""), ("posix-valgrind", "valgrind"), ("host-sim-asan", ""),
+             ("host-sim-asan", "MP_SIM_SEED=1"), ("host-sim-asan", "MP_SIM_SEED=20261123")]
 
 
 def obj(variant, src):
@@ -156,20 +158,29 @@ def main():
             test_deps.extend(core_objs)
 
         tests = CORE_TESTS + (SIM_TESTS + TASK_TESTS if variant.startswith("host-sim") else POSIX_TESTS)
-        for src in tests + EXAMPLES + (BENCH if variant == "posix" else []):
+        # The port-dependent test helpers (tests/support/<port>/), linked into every suite.
+        support = "tests/support/%s/port_test.c" % ("task" if variant.startswith("host-sim") else "posix")
+        support_obj = obj(variant, support)
+        w("build %s: cc %s" % (support_obj, support))
+        w("  vflags = %s -D_GNU_SOURCE" % vflags)
+        w("  incs = %s -Icore -Itests/support" % incs_all)
+        sources = tests if variant == "posix-valgrind" else tests + EXAMPLES
+        for src in sources + (BENCH if variant == "posix" else []):
             o = obj(variant, src)
             w("build %s: cc %s" % (o, src))
             w("  vflags = %s -D_GNU_SOURCE" % vflags)
             w("  incs = %s -Icore -Itests/support" % incs_all)
             exe = "$builddir/%s/%s" % (variant, os.path.splitext(src)[0])
-            w("build %s: link %s %s" % (exe, o, lib))
+            w("build %s: link %s %s%s" % (exe, o, support_obj + " " if src.startswith("tests/") else "", lib))
             w("  ldflags = %s" % ldflags)
             w("  libs = -lcmocka" if src.startswith("tests/") else "  libs =")
             everything.append(exe)
             if src.startswith("tests/"):
                 for tv, env in TEST_RUNS:
                     if tv == variant:
-                        run_args.append((env + "@" if env else "") + exe.replace("$builddir", "build"))
+                        plain = exe.replace("$builddir", "build")
+                        run_args.append("valgrind:" + plain if env == "valgrind" else
+                                        (env + "@" if env else "") + plain)
                         test_deps.append(exe)
         w("")
 
@@ -211,13 +222,17 @@ def main():
     w("build %s: m3cc tests/support/target_heap.c" % heap)
     w("  vflags = -O2")
     w("  incs =")
+    m3_support = obj("mps2-an385", "tests/support/task/port_test.c")
+    w("build %s: m3cc tests/support/task/port_test.c" % m3_support)
+    w("  vflags = -O2 -DMP_CONF_TEST_HOOKS=1")
+    w("  incs = -Icore/include -Iport/include %s -Icore -Itests/support -Ithird_party/cmocka/include" % M3_INC)
     for src in CORE_TESTS + TASK_TESTS + M3_TESTS:
         o = obj("mps2-an385", src)
         w("build %s: m3cc %s" % (o, src))
         w("  vflags = -O2 -DMP_CONF_TEST_HOOKS=1")
         w("  incs = -Icore/include -Iport/include %s -Icore -Itests/support -Ithird_party/cmocka/include" % M3_INC)
         elf = "$builddir/mps2-an385/%s.elf" % os.path.splitext(src)[0]
-        w("build %s: m3testlink %s %s %s %s | linker/mps2-an385.ld" % (elf, o, cm, heap, " ".join(m3_test_objs)))
+        w("build %s: m3testlink %s %s %s %s %s | linker/mps2-an385.ld" % (elf, o, m3_support, cm, heap, " ".join(m3_test_objs)))
         run_args.append(elf.replace("$builddir", "build"))
         test_deps.append(elf)
     w("")

@@ -32,14 +32,18 @@ static bool fits(uint32_t start, uint32_t size)
     return true;
 }
 
-mp_err_t mpi_arena_alloc(uint32_t size, uint32_t *offset)
+mp_err_t mpi_arena_alloc(const mpi_call_t *c, uint64_t size64, uint32_t *offset)
 {
-    if (size == 0 || size > MP_CONF_ARENA_SIZE)
+    if (size64 == 0 || size64 > MP_CONF_ARENA_SIZE)
         return MP_ENOMEM;
-    size = (size + ARENA_ALIGN - 1u) & ~(ARENA_ALIGN - 1u);
-    mpi_until_t forever = mpi_until(MP_FOREVER);
-    (void)mpi_guard_take(&mpi_world.arena_guard, mpi_self_token(), &forever);
-    mp_err_t err = MP_ENOMEM;
+    uint32_t size = ((uint32_t)size64 + ARENA_ALIGN - 1u) & ~(ARENA_ALIGN - 1u);
+    /* Held for a scan of the block records by whoever allocates; a holder that died left
+     * them consistent (each record is committed by one store). */
+    mpi_until_t patience = mpi_until(MPI_PATIENCE_MS);
+    mp_err_t err = mpi_guard_take(c, &mpi_world.arena_guard, &patience);
+    if (err == MP_ETIMEDOUT)
+        return MP_EAGAIN;
+    err = MP_ENOMEM;
     uint32_t record = MPI_ARENA_BLOCKS;
     for (uint32_t i = 0; i < MPI_ARENA_BLOCKS && record == MPI_ARENA_BLOCKS; i++)
         if (mpi_world.blocks[i].size == 0)

@@ -12,9 +12,9 @@
  */
 #include "world.h"
 
-static const mpi_table_t table = {mpi_world.barriers, sizeof mpi_world.barriers[0],
-                                  MP_CONF_MAX_BARRIERS, MPI_KIND_BARRIER,
-                                  mpi_world.barriers_free};
+const mpi_table_t mpi_barrier_table = {mpi_world.barriers, sizeof mpi_world.barriers[0],
+                                       MP_CONF_MAX_BARRIERS, MPI_KIND_BARRIER,
+                                       mpi_world.barriers_free, NULL, NULL, 0};
 
 /* Releases everyone waiting in the current cycle with result, then starts a new one. */
 static void release_all(mpi_barrier_t *o, mp_err_t result)
@@ -30,18 +30,22 @@ static void release_all(mpi_barrier_t *o, mp_err_t result)
     mp_port_wake(&o->cycle, UINT32_MAX);
 }
 
-static void breaks(mpi_barrier_t *o)
+static void break_all(mpi_barrier_t *o)
 {
-    o->broken = 1;
+    atomic_store(&o->broken, 1);
     release_all(o, MP_EBROKEN);
 }
 
-/* Takes the guard; a holder that died may have left the state half-updated: break it. */
-static void enter(mpi_barrier_t *o, mpi_token_t self)
+/* Takes the guard within until; a holder that died may have left the state half-updated:
+ * break it. */
+static mp_err_t lock_state(const mpi_call_t *c, mpi_barrier_t *o, mpi_until_t *until)
 {
-    mpi_until_t forever = mpi_until(MP_FOREVER);
-    if (mpi_guard_take(&o->guard, self, &forever) == MP_EOWNERDEAD)
-        breaks(o);
+    mp_err_t err = mpi_guard_take(c, &o->guard, until);
+    if (err == MP_EOWNERDEAD) {
+        break_all(o);
+        err = MP_OK;
+    }
+    return err;
 }
 
 static bool a_waiter_died(const mpi_barrier_t *o)
@@ -56,46 +60,99 @@ mp_err_t mp_barrier_create(mp_barrier_t *b, uint32_t parties, void (*action)(voi
 {
     if (b == NULL || parties == 0 || parties > MP_CONF_MAX_PROCESSES)
         return MP_EINVAL;
+    mpi_call_t c;
+    mp_err_t err = mpi_caller(&c);
+    if (err != MP_OK)
+        return err;
+    if (c.slot == MPI_NO_SLOT)
+        return MP_EISR;
     mpi_barrier_t *o;
-    mp_err_t err = mpi_obj_alloc(&table, (void **)&o, &b->id);
+    uint32_t index;
+    err = mpi_obj_alloc(&mpi_barrier_table, (void **)&o, &index);
     if (err != MP_OK)
         return err;
     atomic_store(&o->guard, 0);
     atomic_store(&o->cycle, 0);
     o->parties = parties;
     o->arrived = 0;
-    o->broken = 0;
+    atomic_store(&o->broken, 0);
     o->action = action;
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
         o->waiting[i] = 0;
         o->result[i] = 0;
     }
+    b->id = mpi_obj_publish(&mpi_barrier_table, o, 0);
     return MP_OK;
 }
 
 mp_err_t mp_barrier_destroy(mp_barrier_t b)
 {
-    mp_err_t err;
-    mpi_barrier_t *o = mpi_obj_get(&table, b.id, &err);
-    if (o != NULL)
-        mpi_obj_free(&table, o);
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_barrier_table, b.id);
+    if (err != MP_OK)
+        return err;
+    if (mpi_retire(&c) != MP_OK)
+        return mpi_leave(&c, MP_ESTALE);
+    mpi_barrier_t *o = c.obj;
+    atomic_fetch_add(&o->cycle, 1u); /* the waiters' word moves: they find it gone */
+    mp_port_wake(&o->cycle, UINT32_MAX);
+    return mpi_leave_retired(&c);
+}
+
+/* Waiting for the cycle to end. The state guard is taken within the caller's deadline;
+ * if even that fails (its holder stopped), the barrier is broken without it, so that no
+ * party waits for this one, which is leaving. */
+static mp_err_t wait_cycle(const mpi_call_t *c, mpi_barrier_t *o, uint32_t cycle,
+                           mpi_until_t *until)
+{
+    for (;;) {
+        mp_err_t err = MP_OK;
+        if (atomic_load(&o->cycle) == cycle)
+            err = until->timeout == MP_NOWAIT
+                      ? MP_ETIMEDOUT
+                      : mpi_wait(c, &o->cycle, cycle, mpi_until_deadline(until));
+        if (err == MP_ESTALE)
+            return err;
+        mp_err_t locked = lock_state(c, o, until);
+        if (locked != MP_OK) {
+            if (locked == MP_ESTALE)
+                return locked;
+            atomic_store(&o->broken, 1);
+            atomic_fetch_add(&o->cycle, 1u);
+            mp_port_wake(&o->cycle, UINT32_MAX);
+            return MP_EBROKEN;
+        }
+        if (atomic_load(&o->cycle) != cycle) { /* released: completed, broken or reset */
+            mp_err_t result = mpi_retired(c) ? MP_ESTALE : o->result[c->slot];
+            mpi_guard_give(&o->guard);
+            return result;
+        }
+        if (err != MP_OK || a_waiter_died(o)) {
+            break_all(o); /* our own timeout, or a waiting party died */
+            mp_err_t result = o->result[c->slot];
+            mpi_guard_give(&o->guard);
+            return result;
+        }
+        mpi_guard_give(&o->guard);
+    }
 }
 
 mp_err_t mp_barrier_wait(mp_barrier_t b, mp_timeout_t timeout, uint32_t *index)
 {
     if (mp_port_in_isr())
         return MP_EISR;
-    mp_err_t err;
-    mpi_barrier_t *o = mpi_obj_get(&table, b.id, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_barrier_table, b.id);
+    if (err != MP_OK)
         return err;
-    mpi_token_t self = mpi_self_token();
-    uint32_t slot = mp_port_self();
-    enter(o, self);
-    if (o->broken) {
+    mpi_barrier_t *o = c.obj;
+    mpi_until_t until = mpi_until(timeout);
+    err = lock_state(&c, o, &until);
+    if (err != MP_OK) /* never arrived (its state held by a stopped process): unchanged */
+        return mpi_leave(&c, err);
+    if (atomic_load(&o->broken)) {
         mpi_guard_give(&o->guard);
-        return MP_EBROKEN;
+        return mpi_leave(&c, MP_EBROKEN);
     }
     uint32_t arrival = o->arrived++;
     if (index != NULL)
@@ -105,89 +162,79 @@ mp_err_t mp_barrier_wait(mp_barrier_t b, mp_timeout_t timeout, uint32_t *index)
             o->action();
         release_all(o, MP_OK);
         mpi_guard_give(&o->guard);
-        return MP_OK;
+        return mpi_leave(&c, MP_OK);
     }
-    o->waiting[slot] = self;
+    o->waiting[c.slot] = c.self;
     uint32_t cycle = atomic_load(&o->cycle);
     mpi_guard_give(&o->guard);
+    return mpi_leave(&c, wait_cycle(&c, o, cycle, &until));
+}
 
-    mpi_until_t until = mpi_until(timeout);
-    for (;;) {
-        err = MP_OK;
-        if (atomic_load(&o->cycle) == cycle) {
-            err = timeout == MP_NOWAIT ? MP_ETIMEDOUT
-                                       : mpi_wait(&o->cycle, cycle, mpi_until_deadline(&until));
-        }
-        enter(o, self);
-        if (atomic_load(&o->cycle) != cycle) { /* released: completed, broken or reset */
-            mp_err_t result = o->result[slot];
-            mpi_guard_give(&o->guard);
-            return result;
-        }
-        if (err != MP_OK || a_waiter_died(o)) {
-            breaks(o); /* our own timeout, or a waiting party died */
-            mp_err_t result = o->result[slot];
-            mpi_guard_give(&o->guard);
-            return result;
-        }
-        mpi_guard_give(&o->guard);
+/* abort and reset have no timeout: they wait for the state guard MPI_PATIENCE_MS at
+ * most (its holder may be stopped), then answer MP_EAGAIN. */
+static mp_err_t change(mp_barrier_t b, bool reset)
+{
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_barrier_table, b.id);
+    if (err != MP_OK)
+        return err;
+    mpi_barrier_t *o = c.obj;
+    mpi_until_t patience = mpi_until(MPI_PATIENCE_MS);
+    err = lock_state(&c, o, &patience);
+    if (err != MP_OK)
+        return mpi_leave(&c, err == MP_ETIMEDOUT ? MP_EAGAIN : err);
+    if (reset) {
+        release_all(o, MP_EBROKEN);
+        atomic_store(&o->broken, 0);
+    } else {
+        break_all(o);
     }
+    mpi_guard_give(&o->guard);
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_barrier_abort(mp_barrier_t b)
 {
-    mp_err_t err;
-    mpi_barrier_t *o = mpi_obj_get(&table, b.id, &err);
-    if (o == NULL)
-        return err;
-    enter(o, mpi_self_token());
-    breaks(o);
-    mpi_guard_give(&o->guard);
-    return MP_OK;
+    return change(b, false);
 }
 
 mp_err_t mp_barrier_reset(mp_barrier_t b)
 {
-    mp_err_t err;
-    mpi_barrier_t *o = mpi_obj_get(&table, b.id, &err);
-    if (o == NULL)
+    return change(b, true);
+}
+
+/* The queries: one field under nothing (they are snapshots anyway). */
+static mp_err_t query(mp_barrier_t b, uint32_t *out, int what)
+{
+    if (out == NULL)
+        return MP_EINVAL;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_barrier_table, b.id);
+    if (err != MP_OK)
         return err;
-    enter(o, mpi_self_token());
-    release_all(o, MP_EBROKEN);
-    o->broken = 0;
-    mpi_guard_give(&o->guard);
-    return MP_OK;
+    const mpi_barrier_t *o = c.obj;
+    bool broken = atomic_load(&o->broken) != 0;
+    *out = what == 0 ? o->parties : what == 1 ? (broken ? 0 : o->arrived) : broken;
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_barrier_parties(mp_barrier_t b, uint32_t *parties)
 {
-    if (parties == NULL)
-        return MP_EINVAL;
-    mp_err_t err;
-    mpi_barrier_t *o = mpi_obj_get(&table, b.id, &err);
-    if (o != NULL)
-        *parties = o->parties;
-    return err;
+    return query(b, parties, 0);
 }
 
 mp_err_t mp_barrier_n_waiting(mp_barrier_t b, uint32_t *waiting)
 {
-    if (waiting == NULL)
-        return MP_EINVAL;
-    mp_err_t err;
-    mpi_barrier_t *o = mpi_obj_get(&table, b.id, &err);
-    if (o != NULL)
-        *waiting = o->broken ? 0 : o->arrived;
-    return err;
+    return query(b, waiting, 1);
 }
 
 mp_err_t mp_barrier_broken(mp_barrier_t b, bool *broken)
 {
     if (broken == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_barrier_t *o = mpi_obj_get(&table, b.id, &err);
-    if (o != NULL)
-        *broken = o->broken != 0;
+    uint32_t v;
+    mp_err_t err = query(b, &v, 2);
+    if (err == MP_OK)
+        *broken = v != 0;
     return err;
 }

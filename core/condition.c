@@ -2,124 +2,157 @@
  * Condition: a lock plus, per process slot, "waiting since ticket N" and "notified".
  *
  * Every field is changed with the condition's lock held (wait registers before it lets
- * the lock go; notify requires the lock), so the bookkeeping needs no lock of its own.
+ * the lock go; notify requires the lock), so the bookkeeping needs no lock of its own;
+ * the one exception is a waiter that gives up because it could not take the lock back
+ * by its deadline, which withdraws its own ticket without it.
  * A waiter sleeps on its own signal word, so notify(n) wakes exactly the n longest
  * waiting live processes and never waits for them (CPython's notify blocks until each
  * woken sleeper acknowledges, so a sleeper killed at the wrong moment hangs the notifier).
  * A waiter that died is skipped by notify and its entry is reused by the slot's next
  * process, whose token differs.
+ *
+ * Deadlines. wait(c, t) ends by its deadline even when another process holds the lock
+ * then (CPython, like pthread_cond_timedwait, takes it back however long that takes):
+ * MP_EUNLOCKED says the wait ended without the lock.
  */
 #include "world.h"
 
-static const mpi_table_t table = {mpi_world.conditions, sizeof mpi_world.conditions[0],
-                                  MP_CONF_MAX_CONDITIONS, MPI_KIND_CONDITION,
-                                  mpi_world.conditions_free};
+static void release_condition(void *obj, uint32_t flags);
 
-static mpi_lock_t *lock_of(const mpi_condition_t *c, mp_err_t *err)
+const mpi_table_t mpi_condition_table = {mpi_world.conditions, sizeof mpi_world.conditions[0],
+                                         MP_CONF_MAX_CONDITIONS, MPI_KIND_CONDITION,
+                                         mpi_world.conditions_free, release_condition, NULL, 0};
+
+/* Its own lock goes with it; a lock it was given is no longer used by it. */
+static void release_condition(void *obj, uint32_t flags)
 {
-    return mpi_lock_get(c->lock_id, c->lock_kind, err);
+    mpi_condition_t *o = obj;
+    if (flags & MPI_CONDITION_OWN_LOCK)
+        mpi_lock_destroy_owned(o->lock_id, MPI_KIND_RLOCK);
+    else
+        mpi_lock_unuse(o->lock_id, o->lock_kind);
+}
+
+static mpi_lock_t *lock_of(const mpi_condition_t *o)
+{
+    return mpi_lock_at(o->lock_id, o->lock_kind);
 }
 
 mp_err_t mp_condition_create(mp_condition_t *c, const mp_condition_attr_t *attr)
 {
     if (c == NULL || (attr != NULL && attr->kind > MP_CONDITION_RLOCK))
         return MP_EINVAL;
-    mp_err_t err = MP_OK;
+    mpi_call_t call;
+    mp_err_t err = mpi_caller(&call);
+    if (err != MP_OK)
+        return err;
+    if (call.slot == MPI_NO_SLOT)
+        return MP_EISR;
+    /* The entry first: a full table then costs nothing, not even a lock's generation. */
+    mpi_condition_t *o;
+    uint32_t index;
+    err = mpi_obj_alloc(&mpi_condition_table, (void **)&o, &index);
+    if (err != MP_OK)
+        return err;
     uint32_t lock_id = 0, kind = MPI_KIND_RLOCK;
     bool own = attr == NULL || attr->kind == MP_CONDITION_OWN_RLOCK;
     if (own) {
-        mp_rlock_t r;
-        err = mp_rlock_create(&r);
-        lock_id = r.id;
+        err = mpi_lock_create_owned(MPI_KIND_RLOCK, &lock_id);
     } else {
         kind = attr->kind == MP_CONDITION_LOCK ? MPI_KIND_LOCK : MPI_KIND_RLOCK;
         lock_id = attr->kind == MP_CONDITION_LOCK ? attr->lock.id : attr->rlock.id;
-        (void)mpi_lock_get(lock_id, kind, &err);
+        err = mpi_lock_use(lock_id, kind); /* it cannot be destroyed while we use it */
     }
-    if (err != MP_OK)
-        return err;
-    mpi_condition_t *o;
-    err = mpi_obj_alloc(&table, (void **)&o, &c->id);
     if (err != MP_OK) {
-        if (own)
-            (void)mp_rlock_destroy((mp_rlock_t){lock_id});
+        mpi_obj_unalloc(&mpi_condition_table, o);
         return err;
     }
-    o->hdr.flags = own ? MPI_CONDITION_OWN_LOCK : 0;
     o->lock_kind = (uint8_t)kind;
     o->lock_id = lock_id;
     o->next_ticket = 0;
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
-        o->ticket[i] = 0;
+        atomic_store(&o->ticket[i], 0);
         o->waiter[i] = 0;
         atomic_store(&o->signal[i], 0);
     }
+    c->id = mpi_obj_publish(&mpi_condition_table, o, own ? MPI_CONDITION_OWN_LOCK : 0u);
     return MP_OK;
 }
 
 mp_err_t mp_condition_destroy(mp_condition_t c)
 {
-    mp_err_t err;
-    mpi_condition_t *o = mpi_obj_get(&table, c.id, &err);
-    if (o == NULL)
+    mpi_call_t call;
+    mp_err_t err = mpi_enter(&call, &mpi_condition_table, c.id);
+    if (err != MP_OK)
         return err;
-    if (o->hdr.flags & MPI_CONDITION_OWN_LOCK) {
-        err = mp_rlock_destroy((mp_rlock_t){o->lock_id});
-        if (err != MP_OK && err != MP_ESTALE)
-            return err;
+    mpi_condition_t *o = call.obj;
+    mpi_lock_t *l = lock_of(o);
+    uint32_t w = atomic_load(&l->word);
+    if ((mpi_obj_flags(&o->hdr) & MPI_CONDITION_OWN_LOCK) && w != 0 &&
+        mpi_token_alive(w & MPI_LOCK_OWNER))
+        return mpi_leave(&call, MP_EBUSY); /* someone holds it (acquire) */
+    if (mpi_retire(&call) != MP_OK)
+        return mpi_leave(&call, MP_ESTALE);
+    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
+        atomic_store(&o->signal[i], 1); /* each waiter's word moves: it finds the condition gone */
+        mp_port_wake(&o->signal[i], UINT32_MAX);
     }
-    mpi_obj_free(&table, o);
-    return MP_OK;
+    mp_port_wake(&l->word, UINT32_MAX);
+    return mpi_leave_retired(&call);
 }
 
 mp_err_t mp_condition_acquire(mp_condition_t c, mp_timeout_t timeout)
 {
-    mp_err_t err;
-    mpi_condition_t *o = mpi_obj_get(&table, c.id, &err);
-    if (o == NULL)
+    if (mp_port_in_isr())
+        return MP_EISR;
+    mpi_call_t call;
+    mp_err_t err = mpi_enter(&call, &mpi_condition_table, c.id);
+    if (err != MP_OK)
         return err;
-    return o->lock_kind == MPI_KIND_LOCK ? mp_lock_acquire((mp_lock_t){o->lock_id}, timeout)
-                                         : mp_rlock_acquire((mp_rlock_t){o->lock_id}, timeout);
+    mpi_until_t until = mpi_until(timeout);
+    return mpi_leave(&call, mpi_lock_take(&call, lock_of(call.obj), &until));
 }
 
 mp_err_t mp_condition_release(mp_condition_t c)
 {
-    mp_err_t err;
-    mpi_condition_t *o = mpi_obj_get(&table, c.id, &err);
-    if (o == NULL)
+    mpi_call_t call;
+    mp_err_t err = mpi_enter(&call, &mpi_condition_table, c.id);
+    if (err != MP_OK)
         return err;
-    return o->lock_kind == MPI_KIND_LOCK ? mp_lock_release((mp_lock_t){o->lock_id})
-                                         : mp_rlock_release((mp_rlock_t){o->lock_id});
+    return mpi_leave(&call, mpi_lock_give(&call, lock_of(call.obj)));
 }
 
-/* The condition and its lock, provided the caller holds that lock. */
-static mpi_condition_t *held(mp_condition_t c, mpi_lock_t **lock, mp_err_t *err)
+/* Enters the condition, provided the caller holds its lock (MP_EPERM, left, otherwise). */
+static mp_err_t enter_held(mpi_call_t *call, mp_condition_t c)
 {
-    if (mp_port_in_isr()) {
-        *err = MP_EISR;
-        return NULL;
-    }
-    mpi_condition_t *o = mpi_obj_get(&table, c.id, err);
-    if (o == NULL)
-        return NULL;
-    *lock = lock_of(o, err);
-    if (*lock == NULL)
-        return NULL;
-    if (!mpi_guard_mine(&(*lock)->word, mpi_self_token())) {
-        *err = MP_EPERM;
-        return NULL;
-    }
-    return o;
+    if (mp_port_in_isr())
+        return MP_EISR;
+    mp_err_t err = mpi_enter(call, &mpi_condition_table, c.id);
+    if (err != MP_OK)
+        return err;
+    if (!mpi_guard_mine(&lock_of(call->obj)->word, call->self))
+        return mpi_leave(call, MP_EPERM);
+    return MP_OK;
 }
 
-static mp_err_t wait_until(mpi_condition_t *o, mpi_lock_t *l, mpi_until_t *until)
+static void withdraw(mpi_condition_t *o, uint32_t slot)
 {
-    uint32_t slot = mp_port_self();
-    mpi_token_t self = mpi_self_token();
+    atomic_store(&o->ticket[slot], 0);
+    o->waiter[slot] = 0;
+    atomic_store(&o->signal[slot], 0);
+}
+
+/* One wait with the lock held on entry: MP_OK (notified) or MP_ETIMEDOUT with the lock
+ * held again (MP_EOWNERDEAD: held, its last holder died); MP_EUNLOCKED or MP_ESTALE
+ * without it. */
+static mp_err_t wait_until(const mpi_call_t *call, mpi_condition_t *o, mpi_until_t *until)
+{
+    uint32_t slot = call->slot;
+    mpi_lock_t *l = lock_of(o);
     if (++o->next_ticket == 0)
         o->next_ticket = 1;
-    o->ticket[slot] = o->next_ticket;
-    o->waiter[slot] = self;
+    atomic_store(&o->ticket[slot], o->next_ticket);
+    o->waiter[slot] = call->self;
     atomic_store(&o->signal[slot], 0);
 
     uint32_t depth = l->depth; /* every level of an RLock is let go, then restored */
@@ -129,15 +162,18 @@ static mp_err_t wait_until(mpi_condition_t *o, mpi_lock_t *l, mpi_until_t *until
         if (until->timeout == MP_NOWAIT)
             err = MP_ETIMEDOUT;
         else
-            err = mpi_wait(&o->signal[slot], 0, mpi_until_deadline(until));
+            err = mpi_wait(call, &o->signal[slot], 0, mpi_until_deadline(until));
     }
-    mpi_until_t forever = mpi_until(MP_FOREVER);
-    mp_err_t again = mpi_guard_take(&l->word, self, &forever);
+    if (err == MP_ESTALE || mpi_retired(call))
+        return MP_ESTALE; /* destroyed: its lock is not worth taking back */
+    mp_err_t again = mpi_guard_take(call, &l->word, until);
+    if (again != MP_OK && again != MP_EOWNERDEAD) {
+        withdraw(o, slot);
+        return again == MP_ESTALE ? MP_ESTALE : MP_EUNLOCKED;
+    }
     l->depth = depth;
     bool notified = atomic_load(&o->signal[slot]) != 0;
-    o->ticket[slot] = 0;
-    o->waiter[slot] = 0;
-    atomic_store(&o->signal[slot], 0);
+    withdraw(o, slot);
     if (again == MP_EOWNERDEAD)
         return MP_EOWNERDEAD;
     return notified ? MP_OK : (err == MP_OK ? MP_ETIMEDOUT : err);
@@ -145,13 +181,12 @@ static mp_err_t wait_until(mpi_condition_t *o, mpi_lock_t *l, mpi_until_t *until
 
 mp_err_t mp_condition_wait(mp_condition_t c, mp_timeout_t timeout)
 {
-    mp_err_t err;
-    mpi_lock_t *l;
-    mpi_condition_t *o = held(c, &l, &err);
-    if (o == NULL)
+    mpi_call_t call;
+    mp_err_t err = enter_held(&call, c);
+    if (err != MP_OK)
         return err;
     mpi_until_t until = mpi_until(timeout);
-    return wait_until(o, l, &until);
+    return mpi_leave(&call, wait_until(&call, call.obj, &until));
 }
 
 mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *arg,
@@ -159,39 +194,41 @@ mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *
 {
     if (pred == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_lock_t *l;
-    mpi_condition_t *o = held(c, &l, &err);
-    if (o == NULL)
+    mpi_call_t call;
+    mp_err_t err = enter_held(&call, c);
+    if (err != MP_OK)
         return err;
     mpi_until_t until = mpi_until(timeout);
+    mp_err_t held = MP_OK; /* MP_EOWNERDEAD once a take-back found the last holder dead */
     while (!pred(arg)) {
         if (timeout != MP_FOREVER && timeout != MP_NOWAIT &&
             mp_port_now() >= mpi_until_deadline(&until))
-            return MP_ETIMEDOUT;
-        err = wait_until(o, l, &until);
-        if (err == MP_ETIMEDOUT)
-            return pred(arg) ? MP_OK : MP_ETIMEDOUT;
-        if (err != MP_OK && err != MP_EOWNERDEAD)
-            return err;
+            return mpi_leave(&call, MP_ETIMEDOUT);
+        err = wait_until(&call, call.obj, &until);
+        if (err == MP_EOWNERDEAD)
+            held = err; /* told once, at the end, whatever the predicate says */
+        else if (err == MP_ETIMEDOUT)
+            return mpi_leave(&call, pred(arg) ? held : MP_ETIMEDOUT);
+        else if (err != MP_OK)
+            return mpi_leave(&call, err); /* without the lock: the predicate is not ours to call */
     }
-    return MP_OK;
+    return mpi_leave(&call, held);
 }
 
 mp_err_t mp_condition_notify(mp_condition_t c, uint32_t n)
 {
-    mp_err_t err;
-    mpi_lock_t *l;
-    mpi_condition_t *o = held(c, &l, &err);
-    if (o == NULL)
+    mpi_call_t call;
+    mp_err_t err = enter_held(&call, c);
+    if (err != MP_OK)
         return err;
+    mpi_condition_t *o = call.obj;
     while (n > 0) {
         uint32_t best = UINT32_MAX, best_age = 0;
         for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
-            if (o->ticket[i] == 0 || atomic_load(&o->signal[i]) != 0 ||
-                !mpi_token_alive(o->waiter[i]))
+            uint32_t ticket = atomic_load(&o->ticket[i]);
+            if (ticket == 0 || atomic_load(&o->signal[i]) != 0 || !mpi_token_alive(o->waiter[i]))
                 continue;
-            uint32_t age = o->next_ticket - o->ticket[i]; /* larger = waiting longer */
+            uint32_t age = o->next_ticket - ticket; /* larger = waiting longer */
             if (best == UINT32_MAX || age > best_age) {
                 best = i;
                 best_age = age;
@@ -203,7 +240,7 @@ mp_err_t mp_condition_notify(mp_condition_t c, uint32_t n)
         mp_port_wake(&o->signal[best], 1);
         n--;
     }
-    return MP_OK;
+    return mpi_leave(&call, MP_OK);
 }
 
 mp_err_t mp_condition_notify_all(mp_condition_t c)

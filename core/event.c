@@ -6,86 +6,108 @@
  */
 #include "world.h"
 
-static const mpi_table_t table = {mpi_world.events, sizeof mpi_world.events[0],
-                                  MP_CONF_MAX_EVENTS, MPI_KIND_EVENT, mpi_world.events_free};
+const mpi_table_t mpi_event_table = {mpi_world.events, sizeof mpi_world.events[0],
+                                     MP_CONF_MAX_EVENTS, MPI_KIND_EVENT, mpi_world.events_free,
+                                     NULL, NULL, 0};
 
-#define CLEAR 0u
-#define SET 1u
-#define SLEEPING 2u
+#define EVENT_CLEAR 0u
+#define EVENT_SET 1u
+#define EVENT_SLEEPING 2u
 
 mp_err_t mp_event_create(mp_event_t *e)
 {
     if (e == NULL)
         return MP_EINVAL;
+    mpi_call_t c;
+    mp_err_t err = mpi_caller(&c);
+    if (err != MP_OK)
+        return err;
+    if (c.slot == MPI_NO_SLOT)
+        return MP_EISR;
     mpi_event_t *o;
-    mp_err_t err = mpi_obj_alloc(&table, (void **)&o, &e->id);
-    if (err == MP_OK)
-        atomic_store(&o->flag, CLEAR);
-    return err;
+    uint32_t index;
+    err = mpi_obj_alloc(&mpi_event_table, (void **)&o, &index);
+    if (err != MP_OK)
+        return err;
+    atomic_store(&o->flag, EVENT_CLEAR);
+    e->id = mpi_obj_publish(&mpi_event_table, o, 0);
+    return MP_OK;
+}
+
+/* Sets the flag and wakes whoever sleeps on it. */
+static void set(mpi_event_t *o)
+{
+    if (atomic_exchange(&o->flag, EVENT_SET) == EVENT_SLEEPING)
+        mp_port_wake(&o->flag, UINT32_MAX);
 }
 
 mp_err_t mp_event_destroy(mp_event_t e)
 {
-    mp_err_t err;
-    mpi_event_t *o = mpi_obj_get(&table, e.id, &err);
-    if (o != NULL) {
-        if (atomic_exchange(&o->flag, SET) == SLEEPING)
-            mp_port_wake(&o->flag, UINT32_MAX);
-        mpi_obj_free(&table, o);
-    }
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_event_table, e.id);
+    if (err != MP_OK)
+        return err;
+    if (mpi_retire(&c) != MP_OK)
+        return mpi_leave(&c, MP_ESTALE);
+    set(c.obj); /* the word its sleepers sleep on moves; they find it destroyed */
+    return mpi_leave_retired(&c);
 }
 
 mp_err_t mp_event_set(mp_event_t e)
 {
-    mp_err_t err;
-    mpi_event_t *o = mpi_obj_get(&table, e.id, &err);
-    if (o != NULL && atomic_exchange(&o->flag, SET) == SLEEPING)
-        mp_port_wake(&o->flag, UINT32_MAX);
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_event_table, e.id);
+    if (err != MP_OK)
+        return err;
+    set(c.obj);
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_event_clear(mp_event_t e)
 {
-    mp_err_t err;
-    mpi_event_t *o = mpi_obj_get(&table, e.id, &err);
-    if (o != NULL) {
-        uint32_t set = SET;
-        atomic_compare_exchange_strong(&o->flag, &set, CLEAR);
-    }
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_event_table, e.id);
+    if (err != MP_OK)
+        return err;
+    uint32_t was_set = EVENT_SET;
+    atomic_compare_exchange_strong(&((mpi_event_t *)c.obj)->flag, &was_set, EVENT_CLEAR);
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_event_is_set(mp_event_t e, bool *is_set)
 {
     if (is_set == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_event_t *o = mpi_obj_get(&table, e.id, &err);
-    if (o != NULL)
-        *is_set = atomic_load(&o->flag) == SET;
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_event_table, e.id);
+    if (err != MP_OK)
+        return err;
+    *is_set = atomic_load(&((mpi_event_t *)c.obj)->flag) == EVENT_SET;
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_event_wait(mp_event_t e, mp_timeout_t timeout)
 {
     if (mpi_isr_would_block(timeout))
         return MP_EISR;
-    mp_err_t err;
-    mpi_event_t *o = mpi_obj_get(&table, e.id, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_event_table, e.id);
+    if (err != MP_OK)
         return err;
+    mpi_event_t *o = c.obj;
     mpi_until_t until = mpi_until(timeout);
     for (;;) {
         uint32_t f = atomic_load(&o->flag);
-        if (f == SET)
-            return MP_OK;
+        if (f == EVENT_SET) /* destroy sets it too, to wake the sleepers */
+            return mpi_leave(&c, mpi_retired(&c) ? MP_ESTALE : MP_OK);
         if (timeout == MP_NOWAIT)
-            return MP_ETIMEDOUT;
-        if (f == CLEAR && !atomic_compare_exchange_weak(&o->flag, &f, SLEEPING))
+            return mpi_leave(&c, MP_ETIMEDOUT);
+        if (f == EVENT_CLEAR && !atomic_compare_exchange_weak(&o->flag, &f, EVENT_SLEEPING))
             continue;
-        err = mpi_wait(&o->flag, SLEEPING, mpi_until_deadline(&until));
+        err = mpi_wait(&c, &o->flag, EVENT_SLEEPING, mpi_until_deadline(&until));
+        if (err == MP_ETIMEDOUT && atomic_load(&o->flag) == EVENT_SET)
+            err = MP_OK;
         if (err != MP_OK)
-            return atomic_load(&o->flag) == SET ? MP_OK : err;
+            return mpi_leave(&c, err);
     }
 }

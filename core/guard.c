@@ -16,6 +16,10 @@
  * swaps the dead token for its own with one CAS; whoever wins that CAS is the one caller
  * told MP_EOWNERDEAD. Waiters learn of the death because the port wakes them (task port)
  * or because they look again every MP_CONF_LIVENESS_NS while asleep (POSIX).
+ *
+ * Deadlines. A take waits for a live holder only until the caller's deadline, and not at
+ * all with MP_NOWAIT (after a short spin): a holder may be stopped, not dead, and only a
+ * dead one can be taken over.
  */
 #include "world.h"
 
@@ -38,8 +42,9 @@ bool mpi_spin_while(_Atomic uint32_t *word, uint32_t value)
     return atomic_load_explicit(word, memory_order_relaxed) != value;
 }
 
-static mp_err_t take_slow(_Atomic uint32_t *word, mpi_token_t self, mpi_until_t *until)
+static mp_err_t take_slow(const mpi_call_t *c, _Atomic uint32_t *word, mpi_until_t *until)
 {
+    mpi_token_t self = c->self;
     for (int spin = 0; spin < MP_CONF_SPIN; spin++) {
         uint32_t w = atomic_load_explicit(word, memory_order_relaxed);
         if (w == 0 && atomic_compare_exchange_weak_explicit(word, &w, self, memory_order_acquire,
@@ -72,19 +77,19 @@ static mp_err_t take_slow(_Atomic uint32_t *word, mpi_token_t self, mpi_until_t 
                 continue;
             w |= MPI_LOCK_WAITERS;
         }
-        mp_err_t err = mpi_wait(word, w, mpi_until_deadline(until));
+        mp_err_t err = mpi_wait(c, word, w, mpi_until_deadline(until));
         if (err != MP_OK)
             return err;
     }
 }
 
-mp_err_t mpi_guard_take(_Atomic uint32_t *word, mpi_token_t self, mpi_until_t *until)
+mp_err_t mpi_guard_take(const mpi_call_t *c, _Atomic uint32_t *word, mpi_until_t *until)
 {
     uint32_t free_word = 0;
-    if (atomic_compare_exchange_strong_explicit(word, &free_word, self, memory_order_acquire,
+    if (atomic_compare_exchange_strong_explicit(word, &free_word, c->self, memory_order_acquire,
                                                 memory_order_relaxed))
         return MP_OK;
-    return take_slow(word, self, until);
+    return take_slow(c, word, until);
 }
 
 void mpi_guard_give(_Atomic uint32_t *word)

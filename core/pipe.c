@@ -5,68 +5,114 @@
  * sends to b; ring[1], present when duplex, carries what b sends to a. One-way pipes
  * follow CPython: a receives, b sends, so ring[0] then carries b -> a.
  *
- * EOF. Each end records the token of the process that last used it. A wait on the pipe
- * stops with MP_EOF once the peer end is closed or its owner is no longer alive; for a
- * receive this happens only after the ring is drained, so nothing sent is lost.
+ * EOF. An end's users are the processes that sent, received or polled on it (before
+ * anyone has, its creator stands for them: it holds both ends, as after CPython's Pipe()).
+ * A wait on the pipe stops with MP_EOF once the peer end is closed or every user of it
+ * has died, which is what CPython means by "every holder of the write end has closed it":
+ * one of two senders exiting is not EOF. For a receive this happens only after the ring
+ * is drained (and any send still inside it has finished), so nothing sent is lost.
+ * A user's bit is cleared when it is joined, before its slot can be reused.
  */
 #include "ring.h"
 
-static const mpi_table_t table = {mpi_world.pipes, sizeof mpi_world.pipes[0],
-                                  MP_CONF_MAX_PIPES, MPI_KIND_CONN, mpi_world.pipes_free};
+static void release_pipe(void *obj, uint32_t flags);
+static void forget_user(uint32_t slot);
+
+const mpi_table_t mpi_pipe_table = {mpi_world.pipes, sizeof mpi_world.pipes[0],
+                                    MP_CONF_MAX_PIPES, MPI_KIND_CONN, mpi_world.pipes_free,
+                                    release_pipe, forget_user, MPI_USED_PIPES};
+
+static uint32_t rings_of(uint32_t flags)
+{
+    return (flags & MPI_PIPE_DUPLEX) ? 2u : 1u;
+}
+
+static void release_pipe(void *obj, uint32_t flags)
+{
+    mpi_pipe_t *p = obj;
+    for (uint32_t i = 0; i < rings_of(flags); i++)
+        mpi_arena_free(mpi_offset(p->ring[i].storage));
+}
+
+static void forget_user(uint32_t slot)
+{
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_PIPES); i++)
+        for (uint32_t e = 0; e < 2; e++)
+            mpi_slots_remove(&mpi_world.pipes[i].users[e], slot);
+}
 
 typedef struct {
     mpi_pipe_t *p;
     uint32_t end; /* 0 = a, 1 = b */
 } end_t;
 
-/* Connection ids index ends, two per pipe; the table's own ids index pipes. */
-static mp_err_t lookup(mp_conn_t c, end_t *e)
+/* Connection ids index ends, two per pipe; the table's own ids index pipes. Enters the
+ * pipe; an end closed already is MP_ECLOSED (left again). */
+static mp_err_t enter_end(mpi_call_t *c, mp_conn_t conn, end_t *e)
 {
     uint32_t index, gen;
-    mp_err_t err = mpi_handle_split(c.id, MPI_KIND_CONN, 2u * MP_CONF_MAX_PIPES, &index, &gen);
+    mp_err_t err = mpi_handle_split(conn.id, MPI_KIND_CONN, 2u * MP_CONF_MAX_PIPES, &index, &gen);
+    if (err == MP_OK)
+        err = mpi_enter_at(c, &mpi_pipe_table, index / 2u, gen);
     if (err != MP_OK)
         return err;
-    mpi_pipe_t *p = &mpi_world.pipes[index / 2u];
-    if (p->hdr.gen != gen || p->hdr.kind != MPI_KIND_CONN)
-        return MP_ESTALE;
-    e->p = p;
+    e->p = c->obj;
     e->end = index % 2u;
-    if (atomic_load(&p->closed[e->end]))
-        return MP_ECLOSED;
+    if (atomic_load(&e->p->closed[e->end]))
+        return mpi_leave(c, MP_ECLOSED);
     return MP_OK;
 }
 
 /* The ring this end receives from, or NULL if it only sends. */
 static mpi_ring_t *incoming(end_t e)
 {
-    if (e.p->hdr.flags & MPI_PIPE_DUPLEX)
+    if (mpi_obj_flags(&e.p->hdr) & MPI_PIPE_DUPLEX)
         return &e.p->ring[e.end == 0 ? 1 : 0];
     return e.end == 0 ? &e.p->ring[0] : NULL;
 }
 
 static mpi_ring_t *outgoing(end_t e)
 {
-    if (e.p->hdr.flags & MPI_PIPE_DUPLEX)
+    if (mpi_obj_flags(&e.p->hdr) & MPI_PIPE_DUPLEX)
         return &e.p->ring[e.end];
     return e.end == 1 ? &e.p->ring[0] : NULL;
 }
 
-/* Records who uses the end; written only when it changes, because both ends' owner words
- * share a cache line and a store per message would bounce it between the two CPUs. */
-static void claim(end_t e)
+/* Counts the caller among the end's users: a load on every call, stores only once (the
+ * bit before the creator steps down, so the end is never without a user meanwhile). */
+static void claim(const mpi_call_t *c, end_t e)
 {
-    mpi_token_t self = mpi_self_token();
-    if (atomic_load_explicit(&e.p->owner[e.end], memory_order_relaxed) != self)
-        atomic_store(&e.p->owner[e.end], self);
+    if (c->slot == MPI_NO_SLOT || mpi_slots_has(&e.p->users[e.end], c->slot))
+        return;
+    mpi_world.procs[c->slot].used |= MPI_USED_PIPES; /* first, so a death here is covered */
+    mpi_slots_add(&e.p->users[e.end], c->slot);
+    if (atomic_load(&e.p->creator[e.end]) != 0)
+        atomic_store(&e.p->creator[e.end], 0);
 }
 
+static bool users_alive(const mpi_pipe_t *p, uint32_t end)
+{
+    for (uint32_t w = 0; w < MPI_BITWORDS(MP_CONF_MAX_PROCESSES); w++)
+        for (uint32_t bits = atomic_load(&p->users[end].bits[w]); bits != 0; bits &= bits - 1u)
+            if (mpi_slot_alive(w * 32u + (uint32_t)__builtin_ctz(bits)))
+                return true;
+    uint32_t creator = atomic_load(&p->creator[end]);
+    return creator != 0 && mpi_token_alive(creator);
+}
+
+/* Whether the peer end is closed, or every user of it has died. The second is latched
+ * (gone): EOF is final, as it is once every holder of a file descriptor closed it; a
+ * process that would use the end afterwards is told MP_EOF too (see join_users). */
 static mp_err_t peer_gone(const void *ctx)
 {
     const end_t *e = ctx;
     uint32_t peer = 1u - e->end;
-    if (atomic_load(&e->p->closed[peer]) || !mpi_token_alive(atomic_load(&e->p->owner[peer])))
+    if (atomic_load(&e->p->closed[peer]) || atomic_load(&e->p->gone[peer]))
         return MP_EOF;
-    return MP_OK;
+    if (users_alive(e->p, peer))
+        return MP_OK;
+    atomic_store(&e->p->gone[peer], 1);
+    return MP_EOF;
 }
 
 mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
@@ -78,109 +124,145 @@ mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
     uint32_t depth = attr->depth ? attr->depth : MP_CONF_PIPE_DEPTH;
     if (a == NULL || b == NULL || msg_size > MP_CONF_MAX_MSG_SIZE)
         return MP_EINVAL;
-    if ((uint64_t)MP_QUEUE_SLOT_SIZE(msg_size) * depth > MP_CONF_ARENA_SIZE)
+    uint32_t rings = attr->duplex ? 2u : 1u;
+    uint64_t bytes = mpi_ring_storage(msg_size, depth);
+    if (bytes * rings > MP_CONF_ARENA_SIZE)
         return MP_ENOMEM;
-    mpi_pipe_t *p;
-    uint32_t id;
-    mp_err_t err = mpi_obj_alloc(&table, (void **)&p, &id);
+    mpi_call_t c;
+    mp_err_t err = mpi_caller(&c);
     if (err != MP_OK)
         return err;
-    uint32_t rings = attr->duplex ? 2u : 1u, offset[2] = {0, 0};
+    if (c.slot == MPI_NO_SLOT)
+        return MP_EISR;
+    mpi_pipe_t *p = NULL;
+    uint32_t index, offset[2] = {0, 0};
+    err = mpi_obj_alloc(&mpi_pipe_table, (void **)&p, &index);
     for (uint32_t i = 0; i < rings && err == MP_OK; i++)
-        err = mpi_arena_alloc(MP_QUEUE_STORAGE_SIZE(msg_size, depth), &offset[i]);
+        err = mpi_arena_alloc(&c, bytes, &offset[i]);
     if (err != MP_OK) {
         if (offset[0] != 0)
             mpi_arena_free(offset[0]);
-        mpi_obj_free(&table, p);
+        if (p != NULL)
+            mpi_obj_unalloc(&mpi_pipe_table, p);
         return err;
     }
-    p->hdr.flags = attr->duplex ? MPI_PIPE_DUPLEX : 0;
-    mpi_token_t self = mpi_self_token();
     for (uint32_t i = 0; i < 2; i++) {
+        atomic_store(&p->creator[i], c.self);
         atomic_store(&p->closed[i], 0);
-        atomic_store(&p->owner[i], self);
+        atomic_store(&p->gone[i], 0);
+        mpi_slots_clear(&p->users[i]);
         if (i < rings)
             mpi_ring_init(&p->ring[i], mpi_at(offset[i]), msg_size, depth);
     }
-    uint32_t index = (uint32_t)(p - mpi_world.pipes);
-    a->id = mpi_handle_make(MPI_KIND_CONN, p->hdr.gen, 2u * index);
-    b->id = mpi_handle_make(MPI_KIND_CONN, p->hdr.gen, 2u * index + 1u);
+    uint32_t id = mpi_obj_publish(&mpi_pipe_table, p, attr->duplex ? MPI_PIPE_DUPLEX : 0u);
+    uint32_t gen = id >> 12 & MPI_GEN_MASK;
+    a->id = mpi_handle_make(MPI_KIND_CONN, gen, 2u * index);
+    b->id = mpi_handle_make(MPI_KIND_CONN, gen, 2u * index + 1u);
     return MP_OK;
 }
 
 /* What send, recv and poll share: a live end with a ring in the wanted direction. */
-static mp_err_t use(mp_conn_t end, bool sending, end_t *e, mpi_ring_t **r)
+static mp_err_t use(mpi_call_t *c, mp_conn_t conn, bool sending, end_t *e, mpi_ring_t **r)
 {
-    mp_err_t err = lookup(end, e);
+    mp_err_t err = enter_end(c, conn, e);
     if (err != MP_OK)
         return err;
     *r = sending ? outgoing(*e) : incoming(*e);
     if (*r == NULL)
-        return sending ? MP_EREADONLY : MP_EWRITEONLY;
+        return mpi_leave(c, sending ? MP_EREADONLY : MP_EWRITEONLY);
     return MP_OK;
+}
+
+/* Joins the end's users (after the arguments were found good), then looks whether the
+ * end had already been given up by all its users, and its peer told EOF: then this pipe
+ * is at its end for the caller too. In that order, so that the peer, which looks at the
+ * users and then latches `gone`, either sees the caller or is seen by it. */
+static mp_err_t join_users(const mpi_call_t *c, end_t e)
+{
+    claim(c, e);
+    return atomic_load(&e.p->gone[e.end]) ? MP_EOF : MP_OK;
 }
 
 mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t timeout)
 {
+    mpi_call_t c;
     end_t e;
     mpi_ring_t *r;
-    mp_err_t err = use(end, true, &e, &r);
+    mp_err_t err = use(&c, end, true, &e, &r);
     if (err != MP_OK)
         return err;
     if (msg == NULL && len > 0)
-        return MP_EINVAL;
-    claim(e);
+        return mpi_leave(&c, MP_EINVAL);
+    err = join_users(&c, e);
+    if (err != MP_OK)
+        return mpi_leave(&c, err);
     mpi_until_t until = mpi_until(timeout);
-    err = mpi_ring_put(r, msg, len, &until, peer_gone, &e);
-    return err == MP_EFULL ? MP_EAGAIN : err;
+    err = mpi_ring_put(&c, r, msg, len, &until, peer_gone, &e);
+    return mpi_leave(&c, err == MP_EFULL ? MP_EAGAIN : err);
 }
 
 mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_timeout_t timeout)
 {
+    mpi_call_t c;
     end_t e;
     mpi_ring_t *r;
-    mp_err_t err = use(end, false, &e, &r);
+    mp_err_t err = use(&c, end, false, &e, &r);
     if (err != MP_OK)
         return err;
     if (len == NULL || (buf == NULL && size > 0))
-        return MP_EINVAL;
-    claim(e);
-    static uint8_t none;
+        return mpi_leave(&c, MP_EINVAL);
+    err = join_users(&c, e);
+    if (err != MP_OK)
+        return mpi_leave(&c, err);
+    static uint8_t none; /* a buffer for empty messages: NULL means "poll" to the ring */
     mpi_until_t until = mpi_until(timeout);
-    err = mpi_ring_get(r, buf ? buf : &none, size, len, &until, peer_gone, &e);
-    return err == MP_EEMPTY ? MP_EAGAIN : err;
+    err = mpi_ring_get(&c, r, buf ? buf : &none, size, len, &until, peer_gone, &e);
+    return mpi_leave(&c, err == MP_EEMPTY ? MP_EAGAIN : err);
 }
 
 mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
 {
     if (ready == NULL)
         return MP_EINVAL;
+    mpi_call_t c;
     end_t e;
     mpi_ring_t *r;
-    mp_err_t err = use(end, false, &e, &r);
+    mp_err_t err = use(&c, end, false, &e, &r);
     if (err != MP_OK)
         return err;
-    claim(e);
+    err = join_users(&c, e);
+    if (err != MP_OK) {
+        *ready = true; /* at EOF: recv would not block */
+        return mpi_leave(&c, MP_OK);
+    }
     mpi_until_t until = mpi_until(timeout);
-    err = mpi_ring_get(r, NULL, 0, NULL, &until, peer_gone, &e);
+    err = mpi_ring_get(&c, r, NULL, 0, NULL, &until, peer_gone, &e);
+    err = mpi_leave(&c, err);
     *ready = err == MP_OK || err == MP_EOF;
-    return err == MP_EEMPTY || err == MP_ETIMEDOUT || err == MP_EOF ? MP_OK : err;
+    return err == MP_EEMPTY || err == MP_EAGAIN || err == MP_ETIMEDOUT || err == MP_EOF ? MP_OK
+                                                                                        : err;
 }
 
 mp_err_t mp_pipe_close(mp_conn_t end)
 {
+    mpi_call_t c;
     end_t e;
-    mp_err_t err = lookup(end, &e);
+    mp_err_t err = enter_end(&c, end, &e);
     if (err != MP_OK)
         return err;
+    uint32_t rings = rings_of(mpi_obj_flags(&e.p->hdr));
     atomic_store(&e.p->closed[e.end], 1);
-    uint32_t rings = (e.p->hdr.flags & MPI_PIPE_DUPLEX) ? 2u : 1u;
-    for (uint32_t i = 0; i < rings; i++)
-        mpi_ring_kick(&e.p->ring[i]); /* the peer's waits re-check and see EOF */
-    if (atomic_load(&e.p->closed[1u - e.end])) {
+    if (!atomic_load(&e.p->closed[1u - e.end])) {
         for (uint32_t i = 0; i < rings; i++)
-            mpi_arena_free(mpi_offset(e.p->ring[i].storage));
-        mpi_obj_free(&table, e.p);
+            mpi_ring_kick(&e.p->ring[i]); /* the peer's waits look again and see EOF */
+        return mpi_leave(&c, MP_OK);
     }
-    return MP_OK;
+    /* Both ends closed: the pipe goes. Two closers racing here: one retires it. */
+    if (mpi_retire(&c) != MP_OK) {
+        (void)mpi_leave(&c, MP_OK);
+        return MP_OK;
+    }
+    for (uint32_t i = 0; i < rings; i++)
+        mpi_ring_close(&e.p->ring[i]);
+    return mpi_leave_retired(&c);
 }

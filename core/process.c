@@ -31,21 +31,21 @@ static void set_state(mpi_slot_t *s, uint32_t state)
     atomic_store_explicit(&s->state, (uint8_t)state, memory_order_release);
 }
 
-static mpi_token_t token_of(uint32_t index)
+mpi_token_t mpi_token_of(uint32_t index)
 {
     return (index + 1u) | (slot_at(index)->gen & MPI_GEN_MASK) << 12;
 }
+#define token_of mpi_token_of
 
 static mp_process_t handle_of(uint32_t index)
 {
     return (mp_process_t){mpi_handle_make(MPI_KIND_PROCESS, slot_at(index)->gen, index)};
 }
 
-mpi_token_t mpi_self_token(void)
+bool mpi_slot_alive(uint32_t index)
 {
-    if (mp_port_in_isr())
-        return MPI_ISR_TOKEN;
-    return token_of(mp_port_self());
+    const mpi_slot_t *s = slot_at(index);
+    return state_of(s) == MPI_SLOT_RUNNING && !(atomic_load(&s->life) & MP_LIFE_DEAD);
 }
 
 bool mpi_token_alive(mpi_token_t token)
@@ -55,9 +55,15 @@ bool mpi_token_alive(mpi_token_t token)
     uint32_t index = (token & MPI_INDEX_MASK) - 1u;
     if (index >= MP_CONF_MAX_PROCESSES)
         return false;
-    const mpi_slot_t *s = slot_at(index);
-    return s->gen == (token >> 12 & MPI_GEN_MASK) && state_of(s) == MPI_SLOT_RUNNING &&
-           !(atomic_load(&s->life) & MP_LIFE_DEAD);
+    return slot_at(index)->gen == (token >> 12 & MPI_GEN_MASK) && mpi_slot_alive(index);
+}
+
+/* The calling process, for the calls that act as it (start, join, terminate, create...):
+ * MP_ENOINIT, MP_EFORKED (a raw fork() copy), MP_EISR (a handler is no process). */
+static mp_err_t caller(mpi_call_t *c)
+{
+    mp_err_t err = mpi_caller(c);
+    return err == MP_OK && c->slot == MPI_NO_SLOT ? MP_EISR : err;
 }
 
 void mpi_token_name(mpi_token_t token, char *buf, size_t size)
@@ -69,7 +75,8 @@ void mpi_token_name(mpi_token_t token, char *buf, size_t size)
         mpi_strlcpy(buf, "a process that is gone", size);
 }
 
-static mp_err_t lookup(mp_process_t p, uint32_t *index)
+/* The live slot a handle names. */
+static mp_err_t find(mp_process_t p, uint32_t *index)
 {
     uint32_t gen;
     mp_err_t err = mpi_handle_split(p.id, MPI_KIND_PROCESS, MP_CONF_MAX_PROCESSES, index, &gen);
@@ -81,15 +88,27 @@ static mp_err_t lookup(mp_process_t p, uint32_t *index)
     return MP_OK;
 }
 
+/* A live slot named by a handle, for a caller c (filled in: handlers may ask queries). */
+static mp_err_t lookup(mp_process_t p, uint32_t *index, mpi_call_t *c)
+{
+    mp_err_t err = mpi_caller(c);
+    if (err != MP_OK)
+        return err;
+    return find(p, index);
+}
+
 /* The checks of join/terminate/is_alive: a started child of the caller. */
 static mp_err_t lookup_child(mp_process_t p, uint32_t *index)
 {
-    mp_err_t err = lookup(p, index);
+    mpi_call_t c;
+    mp_err_t err = caller(&c);
+    if (err == MP_OK)
+        err = find(p, index);
     if (err != MP_OK)
         return err;
-    if (*index == mp_port_self())
+    if (*index == c.slot)
         return MP_ESELF;
-    if (slot_at(*index)->parent != mpi_self_token())
+    if (slot_at(*index)->parent != c.self)
         return MP_ENOTCHILD;
     if (state_of(slot_at(*index)) == MPI_SLOT_CREATED)
         return MP_ENOTSTARTED;
@@ -142,15 +161,15 @@ static void name_default(mpi_slot_t *s)
 
 mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
 {
-    if (mp_port_in_isr())
-        return MP_EISR;
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
+    mpi_call_t c;
+    mp_err_t err = caller(&c);
+    if (err != MP_OK)
+        return err;
     if (p == NULL || attr == NULL || attr->target == NULL || attr->arg_size > MP_CONF_ARG_SIZE ||
         (attr->arg == NULL && attr->arg_size > 0) || attr->daemon > MP_DAEMON_YES ||
         attr->priority >= MP_CONF_PRIORITIES)
         return MP_EINVAL;
-    uint32_t self = mp_port_self();
+    uint32_t self = c.slot;
     mpi_slot_t *me = slot_at(self);
     if (me->daemon)
         return MP_EDAEMON;
@@ -164,6 +183,7 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
     uint16_t gen = s->gen;
     memset(s, 0, sizeof *s);
     s->gen = gen;
+    memset(&mpi_world.procs[index], 0, sizeof mpi_world.procs[index]);
     s->parent = token_of(self);
     s->target = attr->target;
     s->daemon = attr->daemon == MP_DAEMON_YES ||
@@ -192,18 +212,19 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
 
 mp_err_t mp_process_start(mp_process_t p)
 {
-    if (mp_port_in_isr())
-        return MP_EISR;
     uint32_t index;
-    mp_err_t err = lookup(p, &index);
+    mpi_call_t c;
+    mp_err_t err = caller(&c);
+    if (err == MP_OK)
+        err = find(p, &index);
     if (err != MP_OK)
         return err;
     mpi_slot_t *s = slot_at(index);
-    if (s->parent != mpi_self_token())
+    if (s->parent != c.self)
         return MP_ENOTCHILD;
     if (state_of(s) != MPI_SLOT_CREATED)
         return MP_EALREADY;
-    if (slot_at(mp_port_self())->daemon)
+    if (slot_at(c.slot)->daemon)
         return MP_EDAEMON;
 
     atomic_store(&s->life, 0);
@@ -214,16 +235,16 @@ mp_err_t mp_process_start(mp_process_t p)
         set_state(s, MPI_SLOT_CREATED);
         return err;
     }
-    s->pid = pid;
+    atomic_store(&s->pid, pid); /* the child stores the same, for its own first look */
     return MP_OK;
 }
 
 /* The children of a reaped process become the reaper's (Unix adoption): someone must
  * be able to join them, or their slots would never come back. Those it created but never
  * started cannot be started by anyone any more, so their slots are freed. */
-static void adopt_orphans(uint32_t dead)
+static void adopt_orphans(uint32_t dead, mpi_token_t me)
 {
-    mpi_token_t old = token_of(dead), me = mpi_self_token();
+    mpi_token_t old = token_of(dead);
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
         mpi_slot_t *c = slot_at(i);
         if (c->parent != old)
@@ -231,7 +252,7 @@ static void adopt_orphans(uint32_t dead)
         uint32_t st = state_of(c);
         if (st == MPI_SLOT_CREATED) {
             slot_free(i);
-        } else if (st == MPI_SLOT_RUNNING && mp_port_adopt(i, c->pid) == MP_OK) {
+        } else if (st == MPI_SLOT_RUNNING && mp_port_adopt(i, atomic_load(&c->pid)) == MP_OK) {
             c->parent = me;
         } else if (st == MPI_SLOT_JOINED) {
             c->parent = me; /* so the adopter may close it */
@@ -246,7 +267,8 @@ static mp_err_t reap(uint32_t index, mp_time_t deadline)
     mp_err_t err = mp_port_reap(index, deadline, &code);
     if (err != MP_OK)
         return err;
-    adopt_orphans(index);
+    mpi_proc_forget(index); /* what it was doing when it ended: sleeping, inside objects */
+    adopt_orphans(index, mpi_token_of(mp_port_self()));
     s->exitcode = code;
     s->joined_seq = (uint16_t)atomic_fetch_add(&mpi_world.join_seq, 1u);
     atomic_fetch_or(&s->life, MP_LIFE_DEAD);
@@ -268,8 +290,6 @@ static void reap_if_ended(uint32_t index)
 
 mp_err_t mp_process_join(mp_process_t p, mp_timeout_t timeout)
 {
-    if (mp_port_in_isr())
-        return MP_EISR;
     uint32_t index;
     mp_err_t err = lookup_child(p, &index);
     if (err != MP_OK)
@@ -324,10 +344,11 @@ mp_err_t mp_process_exitcode(mp_process_t p, int *code)
     if (code == NULL)
         return MP_EINVAL;
     uint32_t index;
-    mp_err_t err = lookup(p, &index);
+    mpi_call_t c;
+    mp_err_t err = lookup(p, &index, &c);
     if (err != MP_OK)
         return err;
-    if (slot_at(index)->parent == mpi_self_token())
+    if (c.slot != MPI_NO_SLOT && slot_at(index)->parent == c.self)
         reap_if_ended(index);
     if (state_of(slot_at(index)) != MPI_SLOT_JOINED)
         return MP_ERUNNING;
@@ -338,12 +359,15 @@ mp_err_t mp_process_exitcode(mp_process_t p, int *code)
 mp_err_t mp_process_close(mp_process_t p)
 {
     uint32_t index;
-    mp_err_t err = lookup(p, &index);
+    mpi_call_t c;
+    mp_err_t err = caller(&c);
+    if (err == MP_OK)
+        err = find(p, &index);
     if (err != MP_OK)
         return err;
-    if (index == mp_port_self())
+    if (index == c.slot)
         return MP_EBUSY;
-    if (slot_at(index)->parent != mpi_self_token())
+    if (slot_at(index)->parent != c.self)
         return MP_ENOTCHILD;
     reap_if_ended(index);
     if (state_of(slot_at(index)) == MPI_SLOT_RUNNING)
@@ -357,7 +381,8 @@ mp_err_t mp_process_name(mp_process_t p, char *buf, size_t size)
     if (buf == NULL || size == 0)
         return MP_EINVAL;
     uint32_t index;
-    mp_err_t err = lookup(p, &index);
+    mpi_call_t c;
+    mp_err_t err = lookup(p, &index, &c);
     if (err != MP_OK)
         return err;
     mpi_strlcpy(buf, slot_at(index)->name, size);
@@ -369,12 +394,14 @@ mp_err_t mp_process_pid(mp_process_t p, uint32_t *pid)
     if (pid == NULL)
         return MP_EINVAL;
     uint32_t index;
-    mp_err_t err = lookup(p, &index);
+    mpi_call_t c;
+    mp_err_t err = lookup(p, &index, &c);
     if (err != MP_OK)
         return err;
-    if (state_of(slot_at(index)) == MPI_SLOT_CREATED)
+    uint32_t known = atomic_load(&slot_at(index)->pid);
+    if (state_of(slot_at(index)) == MPI_SLOT_CREATED || known == 0)
         return MP_ENOTSTARTED;
-    *pid = slot_at(index)->pid;
+    *pid = known;
     return MP_OK;
 }
 
@@ -383,7 +410,8 @@ mp_err_t mp_process_daemon(mp_process_t p, bool *daemon)
     if (daemon == NULL)
         return MP_EINVAL;
     uint32_t index;
-    mp_err_t err = lookup(p, &index);
+    mpi_call_t c;
+    mp_err_t err = lookup(p, &index, &c);
     if (err != MP_OK)
         return err;
     *daemon = slot_at(index)->daemon != 0;
@@ -394,9 +422,11 @@ mp_err_t mp_process_self(mp_process_t *self)
 {
     if (self == NULL)
         return MP_EINVAL;
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
-    *self = handle_of(mp_port_self());
+    mpi_call_t c;
+    mp_err_t err = caller(&c);
+    if (err != MP_OK)
+        return err;
+    *self = handle_of(c.slot);
     return MP_OK;
 }
 
@@ -404,9 +434,11 @@ mp_err_t mp_process_parent(mp_process_t *parent)
 {
     if (parent == NULL)
         return MP_EINVAL;
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
-    mpi_token_t t = slot_at(mp_port_self())->parent;
+    mpi_call_t c;
+    mp_err_t err = caller(&c);
+    if (err != MP_OK)
+        return err;
+    mpi_token_t t = slot_at(c.slot)->parent;
     if (t == 0)
         return MP_ENOENT;
     parent->id = mpi_handle_make(MPI_KIND_PROCESS, t >> 12, (t & MPI_INDEX_MASK) - 1u);
@@ -417,9 +449,11 @@ mp_err_t mp_process_active_children(mp_process_t *out, size_t max, size_t *count
 {
     if (count == NULL || (out == NULL && max > 0))
         return MP_EINVAL;
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
-    mpi_token_t me = mpi_self_token();
+    mpi_call_t c;
+    mp_err_t err = caller(&c);
+    if (err != MP_OK)
+        return err;
+    mpi_token_t me = c.self;
     size_t n = 0;
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
         if (slot_at(i)->parent != me)
@@ -436,9 +470,8 @@ mp_err_t mp_process_active_children(mp_process_t *out, size_t max, size_t *count
 }
 
 /* CPython's _exit_function: terminate the daemonic children, then join every child. */
-static void end_children(void)
+static void end_children(mpi_token_t me)
 {
-    mpi_token_t me = mpi_self_token();
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
         if (slot_at(i)->parent == me && state_of(slot_at(i)) == MPI_SLOT_RUNNING &&
             slot_at(i)->daemon)
@@ -452,6 +485,8 @@ mp_err_t mp_process_yield(void)
 {
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
+    if (mp_port_self() >= MP_CONF_MAX_PROCESSES)
+        return MP_EFORKED;
     /* A wait whose deadline has passed: the port's poll, which lets others run first. */
     _Atomic uint32_t word = 0;
     (void)mp_port_wait(&word, 0, 0);
@@ -460,13 +495,17 @@ mp_err_t mp_process_yield(void)
 
 _Noreturn void mp_process_exit(int code)
 {
-    end_children();
+    mpi_call_t c;
+    if (caller(&c) == MP_OK) /* a raw fork() copy has no children of its own to end */
+        end_children(c.self);
     mp_port_exit(code);
 }
 
 _Noreturn void mpi_process_main(uint32_t slot)
 {
-    const mpi_slot_t *s = slot_at(slot);
+    mpi_slot_t *s = slot_at(slot);
+    /* Known from the first instruction: the port set the life word before calling us. */
+    atomic_store(&s->pid, atomic_load(&s->life) & MP_LIFE_ID_MASK);
     /* The child's private copy: on its own stack, not in the shared slot. */
     _Alignas(8) uint8_t arg[MP_CONF_ARG_SIZE > 0 ? MP_CONF_ARG_SIZE : 1];
     memcpy(arg, s->arg, s->arg_size);

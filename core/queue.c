@@ -10,29 +10,47 @@
 #include "ring.h"
 #include "test_hooks.h"
 
-static const mpi_table_t table = {mpi_world.queues, sizeof mpi_world.queues[0],
-                                  MP_CONF_MAX_QUEUES, MPI_KIND_QUEUE, mpi_world.queues_free};
+static void release_queue(void *obj, uint32_t flags);
 
-static mpi_queue_t *lookup(mp_queue_t q, mp_err_t *err)
+const mpi_table_t mpi_queue_table = {mpi_world.queues, sizeof mpi_world.queues[0],
+                                     MP_CONF_MAX_QUEUES, MPI_KIND_QUEUE, mpi_world.queues_free,
+                                     release_queue, NULL, 0};
+
+static void release_queue(void *obj, uint32_t flags)
 {
-    return mpi_obj_get(&table, q.id, err);
+    mpi_queue_t *o = obj;
+    if (flags & MPI_QUEUE_ARENA)
+        mpi_arena_free(mpi_offset(o->ring.storage));
 }
 
+/* storage: the caller's, or NULL to take it from the arena. */
 static mp_err_t create(mp_queue_t *q, uint8_t *storage, uint32_t msg_size, uint32_t depth,
-                       bool joinable, bool from_arena)
+                       bool joinable)
 {
-    mpi_queue_t *o;
-    mp_err_t err = mpi_obj_alloc(&table, (void **)&o, &q->id);
-    if (err != MP_OK) {
-        if (from_arena)
-            mpi_arena_free(mpi_offset(storage));
+    mpi_call_t c;
+    mp_err_t err = mpi_caller(&c);
+    if (err != MP_OK)
         return err;
+    if (c.slot == MPI_NO_SLOT)
+        return MP_EISR;
+    mpi_queue_t *o;
+    uint32_t index, offset = 0;
+    err = mpi_obj_alloc(&mpi_queue_table, (void **)&o, &index);
+    if (err != MP_OK)
+        return err;
+    if (storage == NULL) {
+        err = mpi_arena_alloc(&c, mpi_ring_storage(msg_size, depth), &offset);
+        if (err != MP_OK) {
+            mpi_obj_unalloc(&mpi_queue_table, o);
+            return err;
+        }
     }
-    mpi_ring_init(&o->ring, storage, msg_size, depth);
+    mpi_ring_init(&o->ring, storage != NULL ? storage : mpi_at(offset), msg_size, depth);
     atomic_store(&o->done, 0);
-    atomic_store(&o->join_sleepers, 0);
-    o->hdr.flags = (uint8_t)((joinable ? MPI_QUEUE_JOINABLE : 0u) |
-                             (from_arena ? MPI_QUEUE_ARENA : 0u));
+    mpi_slots_clear(&o->join_sleepers);
+    q->id = mpi_obj_publish(&mpi_queue_table, o,
+                            (joinable ? MPI_QUEUE_JOINABLE : 0u) |
+                                (storage == NULL ? MPI_QUEUE_ARENA : 0u));
     return MP_OK;
 }
 
@@ -41,74 +59,98 @@ mp_err_t mp_queue_create(mp_queue_t *q, const mp_queue_attr_t *attr)
     if (q == NULL || attr == NULL || attr->msg_size == 0 ||
         attr->msg_size > MP_CONF_MAX_MSG_SIZE || attr->depth == 0)
         return MP_EINVAL;
-    if ((uint64_t)MP_QUEUE_SLOT_SIZE(attr->msg_size) * attr->depth > MP_CONF_ARENA_SIZE)
+    if (mpi_ring_storage(attr->msg_size, attr->depth) > MP_CONF_ARENA_SIZE)
         return MP_ENOMEM;
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
-    uint32_t offset;
-    mp_err_t err = mpi_arena_alloc(MP_QUEUE_STORAGE_SIZE(attr->msg_size, attr->depth), &offset);
-    if (err != MP_OK)
-        return err;
-    return create(q, mpi_at(offset), attr->msg_size, attr->depth, attr->joinable, true);
+    return create(q, NULL, attr->msg_size, attr->depth, attr->joinable);
+}
+
+/* Whether a live queue's storage overlaps [start, start + size). */
+static bool storage_taken(const uint8_t *start, uint64_t size)
+{
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_QUEUES); i++) {
+        const mpi_queue_t *o = &mpi_world.queues[i];
+        uint32_t tag = atomic_load(&o->hdr.tag);
+        if (mpi_tag_kind(tag) == 0 || (tag & MPI_QUEUE_ARENA))
+            continue;
+        const uint8_t *other = o->ring.storage;
+        if (start < other + mpi_ring_storage(o->ring.msg_size, o->ring.depth) &&
+            other < start + size)
+            return true;
+    }
+    return false;
 }
 
 mp_err_t mp_queue_create_static(mp_queue_t *q, const mp_queue_static_t *def, bool joinable)
 {
     if (q == NULL || def == NULL || def->storage == NULL || def->msg_size == 0 ||
         def->msg_size > MP_CONF_MAX_MSG_SIZE || def->depth == 0 ||
-        def->size < MP_QUEUE_STORAGE_SIZE(def->msg_size, def->depth))
+        def->size < mpi_ring_storage(def->msg_size, def->depth))
         return MP_EINVAL;
-    return create(q, def->storage, def->msg_size, def->depth, joinable, false);
+    /* Storage only this process sees (POSIX: not MP_SHARED) would lose every message. */
+    if (!mp_port_shared(def->storage, def->size))
+        return MP_EINVAL;
+    /* One definition, one live queue: two would overwrite each other's messages. (Two
+     * creates racing on one definition are not caught; creating a queue is set-up.) */
+    if (storage_taken(def->storage, mpi_ring_storage(def->msg_size, def->depth)))
+        return MP_EBUSY;
+    return create(q, def->storage, def->msg_size, def->depth, joinable);
 }
 
 mp_err_t mp_queue_destroy(mp_queue_t q)
 {
-    mp_err_t err;
-    mpi_queue_t *o = lookup(q, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
+    if (err != MP_OK)
         return err;
+    mpi_queue_t *o = c.obj;
+    err = mpi_retire(&c);
+    if (err != MP_OK)
+        return mpi_leave(&c, err);
+    /* Every word a caller may sleep on moves: the bells (close), and done. */
     mpi_ring_close(&o->ring);
+    atomic_fetch_add(&o->done, 1u);
     mp_port_wake(&o->done, UINT32_MAX);
-    if (o->hdr.flags & MPI_QUEUE_ARENA)
-        mpi_arena_free(mpi_offset(o->ring.storage));
-    mpi_obj_free(&table, o);
-    return MP_OK;
+    return mpi_leave_retired(&c);
 }
 
 mp_err_t mp_queue_put(mp_queue_t q, const void *msg, size_t len, mp_timeout_t timeout)
 {
-    mp_err_t err;
-    mpi_queue_t *o = lookup(q, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
+    if (err != MP_OK)
         return err;
     if (msg == NULL && len > 0)
-        return MP_EINVAL;
+        return mpi_leave(&c, MP_EINVAL);
     mpi_until_t until = mpi_until(timeout);
-    return mpi_ring_put(&o->ring, msg, len, &until, NULL, NULL);
+    mpi_queue_t *o = c.obj;
+    return mpi_leave(&c, mpi_ring_put(&c, &o->ring, msg, len, &until, NULL, NULL));
 }
 
 mp_err_t mp_queue_get(mp_queue_t q, void *buf, size_t size, size_t *len, mp_timeout_t timeout)
 {
-    mp_err_t err;
-    mpi_queue_t *o = lookup(q, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
+    if (err != MP_OK)
         return err;
     if (len == NULL || (buf == NULL && size > 0))
-        return MP_EINVAL;
-    static uint8_t none;
+        return mpi_leave(&c, MP_EINVAL);
+    static uint8_t none; /* a buffer for empty messages: NULL means "poll" to the ring */
     mpi_until_t until = mpi_until(timeout);
-    return mpi_ring_get(&o->ring, buf ? buf : &none, size, len, &until, NULL, NULL);
+    mpi_queue_t *o = c.obj;
+    return mpi_leave(&c, mpi_ring_get(&c, &o->ring, buf ? buf : &none, size, len, &until,
+                                      NULL, NULL));
 }
 
 mp_err_t mp_queue_qsize(mp_queue_t q, size_t *count)
 {
     if (count == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_queue_t *o = lookup(q, &err);
-    if (o != NULL)
-        *count = mpi_ring_count(&o->ring);
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
+    if (err != MP_OK)
+        return err;
+    *count = mpi_ring_count(&((mpi_queue_t *)c.obj)->ring);
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_queue_empty(mp_queue_t q, bool *empty)
@@ -124,101 +166,107 @@ mp_err_t mp_queue_full(mp_queue_t q, bool *full)
 {
     if (full == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_queue_t *o = lookup(q, &err);
-    if (o != NULL)
-        *full = mpi_ring_count(&o->ring) >= o->ring.depth;
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
+    if (err != MP_OK)
+        return err;
+    const mpi_ring_t *r = &((mpi_queue_t *)c.obj)->ring;
+    *full = mpi_ring_count(r) >= r->depth;
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_queue_close(mp_queue_t q)
 {
-    mp_err_t err;
-    mpi_queue_t *o = lookup(q, &err);
-    if (o != NULL)
-        mpi_ring_close(&o->ring);
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
+    if (err != MP_OK)
+        return err;
+    mpi_ring_close(&((mpi_queue_t *)c.obj)->ring);
+    return mpi_leave(&c, MP_OK);
 }
 
-static mpi_queue_t *joinable(mp_queue_t q, mp_err_t *err)
+/* Enters a JoinableQueue: MP_ENOTSUP (left already) for a plain one. */
+static mp_err_t enter_joinable(mpi_call_t *c, mp_queue_t q)
 {
-    mpi_queue_t *o = lookup(q, err);
-    if (o != NULL && !(o->hdr.flags & MPI_QUEUE_JOINABLE)) {
-        *err = MP_ENOTSUP;
-        return NULL;
-    }
-    return o;
+    mp_err_t err = mpi_enter(c, &mpi_queue_table, q.id);
+    if (err == MP_OK && !(mpi_obj_flags(c->obj) & MPI_QUEUE_JOINABLE))
+        return mpi_leave(c, MP_ENOTSUP);
+    return err;
 }
 
 mp_err_t mp_queue_task_done(mp_queue_t q)
 {
-    mp_err_t err;
-    mpi_queue_t *o = joinable(q, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = enter_joinable(&c, q);
+    if (err != MP_OK)
         return err;
+    mpi_queue_t *o = c.obj;
     const mpi_ring_t *r = &o->ring;
     uint32_t d = atomic_load(&o->done);
     for (;;) {
         if (mpi_ring_diff(r, atomic_load(&r->tail), d) == 0)
-            return MP_ETOOMANY;
+            return mpi_leave(&c, MP_ETOOMANY);
         if (atomic_compare_exchange_weak(&o->done, &d, mpi_ring_next(r, d)))
             break;
     }
-    if (atomic_load(&o->join_sleepers) != 0)
+    if (mpi_slots_any(&o->join_sleepers))
         mp_port_wake(&o->done, UINT32_MAX);
-    return MP_OK;
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_queue_unfinished(mp_queue_t q, size_t *count)
 {
     if (count == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_queue_t *o = joinable(q, &err);
-    if (o != NULL) {
-        uint32_t d = atomic_load(&o->done);
-        *count = mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), d);
-    }
-    return err;
+    mpi_call_t c;
+    mp_err_t err = enter_joinable(&c, q);
+    if (err != MP_OK)
+        return err;
+    mpi_queue_t *o = c.obj;
+    uint32_t d = atomic_load(&o->done);
+    *count = mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), d);
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout)
 {
     if (mpi_isr_would_block(timeout))
         return MP_EISR;
-    mp_err_t err;
-    mpi_queue_t *o = joinable(q, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = enter_joinable(&c, q);
+    if (err != MP_OK)
         return err;
+    mpi_queue_t *o = c.obj;
     mpi_until_t until = mpi_until(timeout);
     for (;;) {
         uint32_t d = atomic_load(&o->done);
-        if (mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), d) == 0)
-            return MP_OK;
+        if (mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), d) == 0) /* destroy moves done */
+            return mpi_leave(&c, mpi_retired(&c) ? MP_ESTALE : MP_OK);
         if (timeout == MP_NOWAIT)
-            return MP_ETIMEDOUT;
-        atomic_fetch_add(&o->join_sleepers, 1u);
+            return mpi_leave(&c, MP_ETIMEDOUT);
+        mpi_sleeper_add(&c, &o->join_sleepers); /* an atomic or: ordered before the look */
         if (atomic_load(&o->done) == d)
-            err = mpi_wait(&o->done, d, mpi_until_deadline(&until));
-        atomic_fetch_sub(&o->join_sleepers, 1u);
+            err = mpi_wait(&c, &o->done, d, mpi_until_deadline(&until));
+        mpi_sleeper_remove(&c, &o->join_sleepers);
         if (err != MP_OK)
-            return err;
+            return mpi_leave(&c, err);
     }
 }
 
 /* For tests only (core/test_hooks.h). */
 mp_err_t mpi_queue_test_seek(mp_queue_t q, uint32_t index)
 {
-    mp_err_t err;
-    mpi_queue_t *o = lookup(q, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
+    if (err != MP_OK)
         return err;
+    mpi_queue_t *o = c.obj;
     mpi_ring_t *r = &o->ring;
     if (mpi_ring_count(r) != 0 || index > r->limit)
-        return MP_EINVAL;
+        return mpi_leave(&c, MP_EINVAL);
     atomic_store(&r->head, index);
     atomic_store(&r->tail, index);
     r->head_seen = r->tail_seen = index;
     atomic_store(&o->done, index);
-    return MP_OK;
+    return mpi_leave(&c, MP_OK);
 }

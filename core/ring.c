@@ -16,8 +16,20 @@
  * process uses a side, the side is biased to it and an operation is plain loads and
  * stores: no atomic read-modify-write, no fence, which is what lets one producer and one
  * consumer reach the speed of a single-producer ring (on this kind of machine every
- * locked instruction waits for the slot's cache line to travel). A second process
- * revokes the bias once; the side then works with its guard, for everyone.
+ * locked instruction waits for the slot's cache line to travel). The biased process marks
+ * `busy` with its token around each operation. A second live process revokes the bias
+ * once; the side then works with its guard, for everyone. Whoever takes the guard also
+ * waits while a live process's mark is up (a revoked owner finishing its last operation);
+ * a dead process's mark is ignored, and its bias passes to the next user.
+ *
+ * Stopped is not dead. A process stopped (SIGSTOP) inside a side keeps it: nobody takes
+ * it over, and nobody waits for it past their deadline. MP_NOWAIT calls answer MP_EAGAIN
+ * at once (after a short spin); timed ones MP_ETIMEDOUT at their deadline.
+ *
+ * Close. A put checks `closed` inside its side, so it either sees the close or is inside
+ * when the close happens; a get that finds the ring closed and drained waits for the
+ * producers' side to be idle and looks once more before it answers MP_ECLOSED. Either a
+ * put fails with MP_ECLOSED, or its message stays gettable.
  *
  * Sleeping. Guards are held only while copying, never while waiting. A waiter spins
  * briefly (MP_CONF_SPIN) on the index it needs to move, then reads its side's bell,
@@ -25,12 +37,17 @@
  * the caller's stop condition) and sleeps on the bell (an eventcount). Whoever changes
  * one of those things rings the bell afterwards (a publish only when a sleeper is
  * registered), so a change between the last check and the sleep is never lost, and the
- * common path makes no syscall. The sleeper count and the index are paired Dekker-style
- * with sequentially consistent operations.
+ * common path makes no syscall. The sleeper set and the index are paired Dekker-style
+ * (mp_port_fence on the sleeper's side). Sleepers are a set of process slots, not a
+ * count: a sleeper killed while registered has its bit cleared when it is joined.
+ *
+ * tests/models/ring.pml mirrors this protocol (enter, leave, settle, sleep_on, put, get):
+ * change the model with it.
  */
 #include <string.h>
 
 #include "ring.h"
+#include "test_hooks.h"
 
 /* __builtin_memcpy: core/ is built -ffreestanding, where plain memcpy is never inlined;
  * the 4-byte length copies must not become library calls. */
@@ -48,6 +65,11 @@ void mpi_ring_init(mpi_ring_t *r, uint8_t *storage, uint32_t msg_size, uint32_t 
     r->limit = pow2 ? UINT32_MAX : depth * (UINT32_MAX / depth) - 1u;
 }
 
+uint64_t mpi_ring_storage(uint32_t msg_size, uint32_t depth)
+{
+    return (uint64_t)MP_QUEUE_SLOT_SIZE(msg_size) * depth;
+}
+
 static uint8_t *slot_at(const mpi_ring_t *r, uint32_t index)
 {
     uint32_t k = r->mask != UINT32_MAX ? index & r->mask : index % r->depth;
@@ -63,7 +85,7 @@ uint32_t mpi_ring_count(const mpi_ring_t *r)
     return n > r->depth ? r->depth : n;
 }
 
-static void ring(_Atomic uint32_t *bell, uint32_t n)
+static void ring_bell(_Atomic uint32_t *bell, uint32_t n)
 {
     atomic_fetch_add(bell, 1u);
     mp_port_wake(bell, n);
@@ -71,8 +93,8 @@ static void ring(_Atomic uint32_t *bell, uint32_t n)
 
 void mpi_ring_kick(mpi_ring_t *r)
 {
-    ring(&r->get_bell, UINT32_MAX);
-    ring(&r->put_bell, UINT32_MAX);
+    ring_bell(&r->get_bell, UINT32_MAX);
+    ring_bell(&r->put_bell, UINT32_MAX);
 }
 
 void mpi_ring_close(mpi_ring_t *r)
@@ -81,101 +103,99 @@ void mpi_ring_close(mpi_ring_t *r)
     mpi_ring_kick(r);
 }
 
-/* Sleeps until *index moves away from seen, the ring closes, stop() says stop, or the
- * deadline passes; returns MP_OK (look again) or MP_ETIMEDOUT. */
-static mp_err_t sleep_on(mpi_ring_t *r, _Atomic uint32_t *index, uint32_t seen,
-                         _Atomic uint32_t *bell, _Atomic uint32_t *sleepers,
-                         mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
+/* A token that names a live process (0 names none). */
+static bool live_mark(uint32_t token)
 {
-    if (mpi_spin_while(index, seen))
+    return token != 0 && mpi_token_alive(token);
+}
+
+/* Waits, within the caller's deadline, while *word holds the value `seen` that a live
+ * process will clear without waking anyone (a busy mark), or until it is released (a
+ * guard). A process preempted or stopped inside one operation is looked at again every
+ * millisecond. MP_OK to look again; MP_EAGAIN (MP_NOWAIT), MP_ETIMEDOUT or MP_ESTALE. */
+static mp_err_t wait_out(const mpi_call_t *c, _Atomic uint32_t *word, uint32_t seen,
+                         mpi_until_t *until)
+{
+    if (mpi_spin_while(word, seen))
         return MP_OK;
-    uint32_t b = atomic_load(bell);
-    atomic_fetch_add(sleepers, 1u);
-    (void)mp_port_fence(); /* pairs with light_fence() on the side that would wake us */
-    mp_err_t err = MP_OK;
-    if (atomic_load(index) == seen && !atomic_load(&r->closed) && (stop == NULL || stop(ctx) == MP_OK))
-        err = mpi_wait(bell, b, mpi_until_deadline(until));
-    atomic_fetch_sub(sleepers, 1u);
-    return err;
+    if (until->timeout == MP_NOWAIT)
+        return MP_EAGAIN;
+    mp_time_t deadline = mpi_until_deadline(until), now = mp_port_now();
+    if (now >= deadline)
+        return MP_ETIMEDOUT;
+    mp_time_t slice = deadline - now > 1000000u ? now + 1000000u : deadline;
+    mp_err_t err = mpi_wait(c, word, seen, slice);
+    return err == MP_ESTALE ? err : MP_OK;
 }
 
-/* The fast side of a handshake with mp_port_fence() (or with a plain fence when the port
- * has none): orders this process's earlier stores before its later loads. */
-static void light_fence(void)
-{
-    atomic_signal_fence(memory_order_seq_cst);
-    if (!mpi_world.asym)
-        atomic_thread_fence(memory_order_seq_cst);
-}
-
-/* Takes the side away from the process it is biased to, for good. */
-static void revoke(mpi_side_t *s, uint32_t owner)
-{
-    atomic_store_explicit(&s->bias, MPI_BIAS_OFF, memory_order_relaxed);
-    (void)mp_port_fence(); /* the owner now sees OFF, or we see its busy flag */
-    while (atomic_load_explicit(&s->busy, memory_order_acquire) && mpi_token_alive(owner)) {
-        if (mpi_spin_while(&s->busy, 1))
-            continue;
-        /* the owner was preempted inside one operation: let it finish */
-        (void)mpi_wait(&s->busy, 1, mp_port_now() + 1000000u);
-    }
-}
-
-/* Enters a side for one operation; *via says how it must be left. Guards are held only
- * for a copy, so even MP_NOWAIT callers wait for one; a holder that died hands it over
- * (MP_EOWNERDEAD: nothing to repair). */
 /* How a side was entered, so that leave() undoes exactly that. */
 enum { VIA_GUARD, VIA_BIAS, VIA_HANDLER };
 
 /* An interrupt handler on a one-CPU port: nothing else runs until it returns, so it may
- * use a side biased to a task as long as that task is not inside an operation on it
+ * use a side biased to a task as long as no live process is inside an operation on it
  * (MP_EAGAIN then: a handler must not wait), without taking the bias away; a guarded side
  * it tries once. */
-static mp_err_t enter_isr(mpi_side_t *s, int *via)
+static mp_err_t enter_isr(const mpi_call_t *c, mpi_side_t *s, int *via)
 {
+    if (live_mark(atomic_load_explicit(&s->busy, memory_order_relaxed)))
+        return MP_EAGAIN;
     uint32_t owner = atomic_load_explicit(&s->bias, memory_order_relaxed);
-    if (owner != 0 && owner != MPI_BIAS_OFF && mpi_token_alive(owner)) {
-        if (atomic_load_explicit(&s->busy, memory_order_relaxed))
-            return MP_EAGAIN;
+    if (owner != MPI_BIAS_OFF && live_mark(owner)) {
         *via = VIA_HANDLER;
         return MP_OK;
     }
     *via = VIA_GUARD;
     mpi_until_t now = mpi_until(MP_NOWAIT);
-    mp_err_t err = mpi_guard_take(&s->guard, MPI_ISR_TOKEN, &now);
+    mp_err_t err = mpi_guard_take(c, &s->guard, &now);
     return err == MP_EOWNERDEAD ? MP_OK : err;
 }
 
-static mp_err_t enter(mpi_side_t *s, mpi_token_t self, mpi_until_t *until, int *via)
+/* Enters a side for one operation; *via says how it must be left. A guard is held only
+ * for a copy, but its holder may be stopped: the caller's deadline bounds the wait, and
+ * MP_NOWAIT gets MP_EAGAIN. A holder that died hands it over (MP_EOWNERDEAD: nothing to
+ * repair). */
+static mp_err_t enter(const mpi_call_t *c, mpi_side_t *s, mpi_until_t *until, int *via)
 {
+    mpi_token_t self = c->self;
     if (self == MPI_ISR_TOKEN)
-        return enter_isr(s, via);
+        return enter_isr(c, s, via);
     if (atomic_load_explicit(&s->bias, memory_order_relaxed) == self) {
-        atomic_store_explicit(&s->busy, 1, memory_order_relaxed);
-        light_fence();
+        atomic_store_explicit(&s->busy, self, memory_order_relaxed);
+        mpi_light_fence(); /* the mark before the second look: pairs with revoke's fence */
         if (atomic_load_explicit(&s->bias, memory_order_relaxed) == self) {
             *via = VIA_BIAS;
+            MPI_HOOK(MPI_HOOK_BIASED);
             return MP_OK;
         }
         atomic_store_explicit(&s->busy, 0, memory_order_release); /* revoked meanwhile */
     }
     *via = VIA_GUARD;
-    mpi_until_t forever = mpi_until(MP_FOREVER);
-    mp_err_t err = mpi_guard_take(&s->guard, self, until->timeout == MP_NOWAIT ? &forever : until);
+    mp_err_t err = mpi_guard_take(c, &s->guard, until);
     if (err != MP_OK && err != MP_EOWNERDEAD)
         return err;
     uint32_t owner = atomic_load_explicit(&s->bias, memory_order_relaxed);
-    if (owner == MPI_BIAS_OFF || owner == self)
-        return MP_OK;
-    if (owner == 0 || !mpi_token_alive(owner)) {
-        /* the first user, or the successor of one that died (a replaced worker): biased
-         * to it; a dead owner cannot be inside an operation any more */
-        if (mpi_world.asym)
-            atomic_compare_exchange_strong(&s->bias, &owner, self);
-    } else {
-        revoke(s, owner); /* two live users: this side takes the guard from now on */
+    if (owner != MPI_BIAS_OFF && owner != self) {
+        if (!live_mark(owner)) {
+            /* the first user, or the successor of one that died (a replaced worker) */
+            if (mpi_world.asym)
+                atomic_compare_exchange_strong(&s->bias, &owner, self);
+        } else {
+            /* two live users: this side takes the guard from now on, for everyone */
+            atomic_store_explicit(&s->bias, MPI_BIAS_OFF, memory_order_relaxed);
+            (void)mp_port_fence(); /* the owner now sees OFF, or we see its mark */
+        }
     }
-    return MP_OK;
+    /* A revoked owner may still be inside its last biased operation. */
+    for (;;) {
+        uint32_t mark = atomic_load_explicit(&s->busy, memory_order_acquire);
+        if (mark == self || !live_mark(mark))
+            return MP_OK;
+        err = wait_out(c, &s->busy, mark, until);
+        if (err != MP_OK) {
+            mpi_guard_give(&s->guard);
+            return err;
+        }
+    }
 }
 
 static void leave(mpi_side_t *s, int via)
@@ -186,24 +206,66 @@ static void leave(mpi_side_t *s, int via)
         mpi_guard_give(&s->guard);
 }
 
-mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *until,
-                      mpi_ring_stop_fn stop, const void *ctx)
+/* The ring is closed (or the pipe's peer gone) and looked drained: returns MP_OK once no
+ * live producer is inside the producers' side, so that a last look at tail is final. A
+ * producer inside looked at `closed` before it was set and will publish. */
+static mp_err_t settle(const mpi_call_t *c, mpi_ring_t *r, mpi_until_t *until)
+{
+    (void)mp_port_fence(); /* the close we saw, before the side's state we read next */
+    for (;;) {
+        uint32_t g = atomic_load_explicit(&r->put.guard, memory_order_acquire);
+        uint32_t mark = atomic_load_explicit(&r->put.busy, memory_order_acquire);
+        mp_err_t err = MP_OK;
+        if (g != 0 && mpi_token_alive(g & MPI_LOCK_OWNER))
+            err = wait_out(c, &r->put.guard, g, until);
+        else if (live_mark(mark))
+            err = wait_out(c, &r->put.busy, mark, until);
+        else
+            return MP_OK;
+        if (err != MP_OK)
+            return err == MP_EAGAIN ? MP_EEMPTY : err;
+    }
+}
+
+/* Sleeps until *index moves away from seen, the ring closes, stop() says stop, or the
+ * deadline passes; returns MP_OK (look again), MP_ETIMEDOUT or MP_ESTALE. */
+static mp_err_t sleep_on(const mpi_call_t *c, mpi_ring_t *r, _Atomic uint32_t *index,
+                         uint32_t seen, _Atomic uint32_t *bell, mpi_slots_t *sleepers,
+                         mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
+{
+    if (mpi_spin_while(index, seen))
+        return MP_OK;
+    uint32_t b = atomic_load(bell);
+    mpi_sleeper_add(c, sleepers);
+    (void)mp_port_fence(); /* pairs with the light fence of the side that would wake us */
+    MPI_HOOK(MPI_HOOK_SLEEPER);
+    mp_err_t err = MP_OK;
+    if (atomic_load(index) == seen && !atomic_load(&r->closed) && (stop == NULL || stop(ctx) == MP_OK))
+        err = mpi_wait(c, bell, b, mpi_until_deadline(until));
+    mpi_sleeper_remove(c, sleepers);
+    return err;
+}
+
+mp_err_t mpi_ring_put(const mpi_call_t *c, mpi_ring_t *r, const void *msg, size_t len,
+                      mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
 {
     if (len > r->msg_size)
         return MP_EMSGSIZE;
     if (mpi_isr_would_block(until->timeout))
         return MP_EISR;
-    mpi_token_t self = mpi_self_token();
     for (;;) {
-        if (atomic_load_explicit(&r->closed, memory_order_relaxed))
-            return MP_ECLOSED;
-        mp_err_t err = stop ? stop(ctx) : MP_OK;
-        if (err != MP_OK)
-            return err;
         int via;
-        err = enter(&r->put, self, until, &via);
+        mp_err_t err = enter(c, &r->put, until, &via);
         if (err != MP_OK)
             return err;
+        MPI_HOOK(MPI_HOOK_PUT_INSIDE);
+        err = atomic_load_explicit(&r->closed, memory_order_relaxed) ? MP_ECLOSED
+              : stop != NULL                                          ? stop(ctx)
+                                                                      : MP_OK;
+        if (err != MP_OK) {
+            leave(&r->put, via);
+            return err;
+        }
         uint32_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
         if (mpi_ring_diff(r, t, r->head_seen) >= r->depth)
             r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
@@ -213,34 +275,35 @@ mp_err_t mpi_ring_put(mpi_ring_t *r, const void *msg, size_t len, mpi_until_t *u
             __builtin_memcpy(slot, &n, sizeof n);
             if (len > 0)
                 __builtin_memcpy(slot + sizeof n, msg, len);
+            MPI_HOOK(MPI_HOOK_PUT_PUBLISH);
             atomic_store_explicit(&r->tail, mpi_ring_next(r, t), memory_order_release);
             leave(&r->put, via);
-            light_fence();
-            if (atomic_load_explicit(&r->get_sleepers, memory_order_relaxed) != 0)
-                ring(&r->get_bell, 1);
+            mpi_light_fence();
+            if (mpi_slots_any(&r->get_sleepers))
+                ring_bell(&r->get_bell, 1);
             return MP_OK;
         }
         uint32_t h = r->head_seen;
         leave(&r->put, via);
         if (until->timeout == MP_NOWAIT)
             return MP_EFULL;
-        err = sleep_on(r, &r->head, h, &r->put_bell, &r->put_sleepers, until, stop, ctx);
+        err = sleep_on(c, r, &r->head, h, &r->put_bell, &r->put_sleepers, until, stop, ctx);
         if (err != MP_OK)
             return err;
     }
 }
 
-mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_until_t *until,
-                      mpi_ring_stop_fn stop, const void *ctx)
+mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size, size_t *len,
+                      mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
 {
     if (mpi_isr_would_block(until->timeout))
         return MP_EISR;
-    mpi_token_t self = mpi_self_token();
     for (;;) {
         int via;
-        mp_err_t err = enter(&r->get, self, until, &via);
+        mp_err_t err = enter(c, &r->get, until, &via);
         if (err != MP_OK)
             return err;
+        MPI_HOOK(MPI_HOOK_GET_INSIDE);
         uint32_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
         if (h == r->tail_seen)
             r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
@@ -261,26 +324,29 @@ mp_err_t mpi_ring_get(mpi_ring_t *r, void *buf, size_t size, size_t *len, mpi_un
                 *len = n;
             leave(&r->get, via);
             if (buf != NULL && err == MP_OK) {
-                light_fence();
-                if (atomic_load_explicit(&r->put_sleepers, memory_order_relaxed) != 0)
-                    ring(&r->put_bell, 1);
+                mpi_light_fence();
+                if (mpi_slots_any(&r->put_sleepers))
+                    ring_bell(&r->put_bell, 1);
             }
             return err;
         }
         uint32_t t = r->tail_seen;
         leave(&r->get, via);
-        if (atomic_load_explicit(&r->closed, memory_order_acquire) &&
-            atomic_load_explicit(&r->tail, memory_order_acquire) == t)
-            return MP_ECLOSED;
-        err = stop ? stop(ctx) : MP_OK;
-        if (err != MP_OK && atomic_load_explicit(&r->tail, memory_order_acquire) == t)
-            return err; /* drained, and nothing more can come */
-        if (err == MP_OK) {
-            if (until->timeout == MP_NOWAIT)
-                return MP_EEMPTY;
-            err = sleep_on(r, &r->tail, t, &r->get_bell, &r->get_sleepers, until, stop, ctx);
-            if (err != MP_OK)
-                return err;
+        err = atomic_load_explicit(&r->closed, memory_order_acquire) ? MP_ECLOSED
+              : stop != NULL                                          ? stop(ctx)
+                                                                      : MP_OK;
+        if (err != MP_OK) {
+            mp_err_t idle = settle(c, r, until);
+            if (idle != MP_OK)
+                return idle;
+            if (atomic_load_explicit(&r->tail, memory_order_acquire) == t)
+                return err; /* drained, and nothing more can come */
+            continue;
         }
+        if (until->timeout == MP_NOWAIT)
+            return MP_EEMPTY;
+        err = sleep_on(c, r, &r->tail, t, &r->get_bell, &r->get_sleepers, until, stop, ctx);
+        if (err != MP_OK)
+            return err;
     }
 }

@@ -6,86 +6,102 @@
  */
 #include "world.h"
 
-static const mpi_table_t table = {mpi_world.semaphores, sizeof mpi_world.semaphores[0],
-                                  MP_CONF_MAX_SEMAPHORES, MPI_KIND_SEMAPHORE,
-                                  mpi_world.semaphores_free};
+const mpi_table_t mpi_semaphore_table = {mpi_world.semaphores, sizeof mpi_world.semaphores[0],
+                                         MP_CONF_MAX_SEMAPHORES, MPI_KIND_SEMAPHORE,
+                                         mpi_world.semaphores_free, NULL, NULL, 0};
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)
 {
     if (s == NULL)
         return MP_EINVAL;
+    mpi_call_t c;
+    mp_err_t err = mpi_caller(&c);
+    if (err != MP_OK)
+        return err;
+    if (c.slot == MPI_NO_SLOT)
+        return MP_EISR;
     mpi_semaphore_t *o;
-    mp_err_t err = mpi_obj_alloc(&table, (void **)&o, &s->id);
+    uint32_t index;
+    err = mpi_obj_alloc(&mpi_semaphore_table, (void **)&o, &index);
     if (err != MP_OK)
         return err;
     atomic_store(&o->count, value);
-    atomic_store(&o->sleepers, 0);
+    mpi_slots_clear(&o->sleepers);
     o->bound = bounded ? value : UINT32_MAX;
-    o->hdr.flags = bounded ? MPI_SEMAPHORE_BOUNDED : 0;
+    s->id = mpi_obj_publish(&mpi_semaphore_table, o, bounded ? MPI_SEMAPHORE_BOUNDED : 0u);
     return MP_OK;
 }
 
 mp_err_t mp_semaphore_destroy(mp_semaphore_t s)
 {
-    mp_err_t err;
-    mpi_semaphore_t *o = mpi_obj_get(&table, s.id, &err);
-    if (o != NULL)
-        mpi_obj_free(&table, o);
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_semaphore_table, s.id);
+    if (err != MP_OK)
+        return err;
+    if (mpi_retire(&c) != MP_OK)
+        return mpi_leave(&c, MP_ESTALE);
+    mpi_semaphore_t *o = c.obj;
+    atomic_fetch_add(&o->count, 1u); /* sleepers sleep while it is 0: make them look */
+    mp_port_wake(&o->count, UINT32_MAX);
+    return mpi_leave_retired(&c);
 }
 
 mp_err_t mp_semaphore_acquire(mp_semaphore_t s, mp_timeout_t timeout)
 {
     if (mpi_isr_would_block(timeout))
         return MP_EISR;
-    mp_err_t err;
-    mpi_semaphore_t *o = mpi_obj_get(&table, s.id, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_semaphore_table, s.id);
+    if (err != MP_OK)
         return err;
+    mpi_semaphore_t *o = c.obj;
     mpi_until_t until = mpi_until(timeout);
     for (;;) {
-        uint32_t c = atomic_load(&o->count);
-        if (c > 0) {
-            if (atomic_compare_exchange_weak(&o->count, &c, c - 1u))
-                return MP_OK;
+        uint32_t n = atomic_load(&o->count);
+        if (n > 0) {
+            /* the unit a destroy adds, to wake the sleepers, is no unit */
+            if (atomic_compare_exchange_weak(&o->count, &n, n - 1u))
+                return mpi_leave(&c, mpi_retired(&c) ? MP_ESTALE : MP_OK);
             continue;
         }
         if (timeout == MP_NOWAIT)
-            return MP_EAGAIN;
+            return mpi_leave(&c, MP_EAGAIN);
         if (mpi_spin_while(&o->count, 0))
             continue;
-        atomic_fetch_add(&o->sleepers, 1u);
-        err = atomic_load(&o->count) == 0 ? mpi_wait(&o->count, 0, mpi_until_deadline(&until))
+        mpi_sleeper_add(&c, &o->sleepers); /* an atomic or: ordered before the look */
+        err = atomic_load(&o->count) == 0 ? mpi_wait(&c, &o->count, 0, mpi_until_deadline(&until))
                                          : MP_OK;
-        atomic_fetch_sub(&o->sleepers, 1u);
+        mpi_sleeper_remove(&c, &o->sleepers);
         if (err != MP_OK)
-            return err;
+            return mpi_leave(&c, err);
     }
 }
 
 mp_err_t mp_semaphore_release(mp_semaphore_t s)
 {
-    mp_err_t err;
-    mpi_semaphore_t *o = mpi_obj_get(&table, s.id, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_semaphore_table, s.id);
+    if (err != MP_OK)
         return err;
-    uint32_t c = atomic_load(&o->count);
+    mpi_semaphore_t *o = c.obj;
+    uint32_t n = atomic_load(&o->count);
     do {
-        if (c >= o->bound)
-            return MP_EOVERFLOW;
-    } while (!atomic_compare_exchange_weak(&o->count, &c, c + 1u));
-    if (atomic_load(&o->sleepers) != 0)
+        if (n >= o->bound)
+            return mpi_leave(&c, MP_EOVERFLOW);
+    } while (!atomic_compare_exchange_weak(&o->count, &n, n + 1u));
+    if (mpi_slots_any(&o->sleepers))
         mp_port_wake(&o->count, 1);
-    return MP_OK;
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_semaphore_value(mp_semaphore_t s, uint32_t *value)
 {
     if (value == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_semaphore_t *o = mpi_obj_get(&table, s.id, &err);
-    if (o != NULL)
-        *value = atomic_load(&o->count);
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_semaphore_table, s.id);
+    if (err != MP_OK)
+        return err;
+    *value = atomic_load(&((mpi_semaphore_t *)c.obj)->count);
+    return mpi_leave(&c, MP_OK);
 }

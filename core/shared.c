@@ -11,15 +11,29 @@
 
 #include "world.h"
 
+static void release_value(void *obj, uint32_t flags);
+
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
-static const mpi_table_t tables[2] = {
-    {mpi_world.values, sizeof mpi_world.values[0], MP_CONF_MAX_VALUES, MPI_KIND_VALUE, mpi_world.values_free},
-    {mpi_world.values, sizeof mpi_world.values[0], MP_CONF_MAX_VALUES, MPI_KIND_ARRAY, mpi_world.values_free},
-};
+const mpi_table_t mpi_value_table = {mpi_world.values, sizeof mpi_world.values[0],
+                                     MP_CONF_MAX_VALUES, MPI_KIND_VALUE, mpi_world.values_free,
+                                     release_value, NULL, 0};
+const mpi_table_t mpi_array_table = {mpi_world.values, sizeof mpi_world.values[0],
+                                     MP_CONF_MAX_VALUES, MPI_KIND_ARRAY, mpi_world.values_free,
+                                     release_value, NULL, 0};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {
-    return &tables[kind == MPI_KIND_ARRAY];
+    return kind == MPI_KIND_ARRAY ? &mpi_array_table : &mpi_value_table;
+}
+
+/* Its own lock goes with it, once nobody is inside either. */
+static void release_value(void *obj, uint32_t flags)
+{
+    mpi_value_t *o = obj;
+    if (flags & MPI_VALUE_LOCKED)
+        mpi_lock_destroy_owned(o->rlock, MPI_KIND_RLOCK);
+    if (o->offset != 0)
+        mpi_arena_free(o->offset);
 }
 
 size_t mp_type_size(mp_type_t type)
@@ -33,14 +47,9 @@ size_t mp_type_size(mp_type_t type)
     return 0;
 }
 
-static mpi_value_t *lookup(uint32_t id, uint32_t kind, mp_err_t *err)
-{
-    return mpi_obj_get(table_of(kind), id, err);
-}
-
 static uint8_t *data_of(mpi_value_t *o)
 {
-    return o->hdr.kind == MPI_KIND_VALUE ? o->inline_data : mpi_at(o->offset);
+    return o->offset == 0 ? o->inline_data : mpi_at(o->offset);
 }
 
 static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t length,
@@ -51,67 +60,80 @@ static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t lengt
         return MP_EINVAL;
     if (length > MP_CONF_ARENA_SIZE / elem)
         return MP_ENOMEM;
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
-    mp_rlock_t lock = {0};
-    mp_err_t err = raw ? MP_OK : mp_rlock_create(&lock);
+    mpi_call_t c;
+    mp_err_t err = mpi_caller(&c);
     if (err != MP_OK)
         return err;
-    uint32_t offset = 0;
-    if (kind == MPI_KIND_ARRAY)
-        err = mpi_arena_alloc((uint32_t)(elem * length), &offset);
-    mpi_value_t *o = NULL;
-    if (err == MP_OK)
-        err = mpi_obj_alloc(table_of(kind), (void **)&o, id);
+    if (c.slot == MPI_NO_SLOT)
+        return MP_EISR;
+    mpi_value_t *o;
+    uint32_t index, offset = 0, lock = 0;
+    err = mpi_obj_alloc(table_of(kind), (void **)&o, &index);
+    if (err != MP_OK)
+        return err;
+    if (!raw)
+        err = mpi_lock_create_owned(MPI_KIND_RLOCK, &lock);
+    if (err == MP_OK && kind == MPI_KIND_ARRAY)
+        err = mpi_arena_alloc(&c, (uint64_t)elem * length, &offset);
     if (err != MP_OK) {
-        if (offset != 0)
-            mpi_arena_free(offset);
-        if (!raw)
-            (void)mp_rlock_destroy(lock);
+        if (lock != 0)
+            mpi_lock_destroy_owned(lock, MPI_KIND_RLOCK);
+        mpi_obj_unalloc(table_of(kind), o);
         return err;
     }
     o->type = (uint8_t)type;
     o->elem = (uint8_t)elem;
     o->length = (uint32_t)length;
     o->offset = offset;
-    o->rlock = lock.id;
-    o->hdr.flags = raw ? 0 : MPI_VALUE_LOCKED;
+    o->rlock = lock;
     memset(o->inline_data, 0, sizeof o->inline_data);
     if (init != NULL)
         memcpy(data_of(o), init, elem * length);
+    *id = mpi_obj_publish(table_of(kind), o, raw ? 0u : MPI_VALUE_LOCKED);
     return MP_OK;
 }
 
 static mp_err_t destroy(uint32_t id, uint32_t kind)
 {
-    mp_err_t err;
-    mpi_value_t *o = lookup(id, kind, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, table_of(kind), id);
+    if (err != MP_OK)
         return err;
-    if (o->hdr.flags & MPI_VALUE_LOCKED) {
-        err = mp_rlock_destroy((mp_rlock_t){o->rlock});
-        if (err == MP_EBUSY)
-            return err;
+    mpi_value_t *o = c.obj;
+    mpi_lock_t *l = NULL;
+    if (mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED) {
+        l = mpi_lock_at(o->rlock, MPI_KIND_RLOCK);
+        uint32_t w = atomic_load(&l->word);
+        if (w != 0 && mpi_token_alive(w & MPI_LOCK_OWNER))
+            return mpi_leave(&c, MP_EBUSY); /* someone holds get_lock() */
     }
-    if (kind == MPI_KIND_ARRAY)
-        mpi_arena_free(o->offset);
-    mpi_obj_free(table_of(kind), o);
-    return MP_OK;
+    if (mpi_retire(&c) != MP_OK)
+        return mpi_leave(&c, MP_ESTALE);
+    if (l != NULL)
+        mp_port_wake(&l->word, UINT32_MAX); /* anyone waiting for its lock looks again */
+    return mpi_leave_retired(&c);
 }
 
-/* Runs under the object's lock when it has one: MP_OK or MP_EOWNERDEAD (the data may be
- * half-written by a process that died holding the lock; the access still happens). */
-static mp_err_t lock(const mpi_value_t *o)
+/* Takes the object's lock when it has one: MP_OK or MP_EOWNERDEAD (the data may be
+ * half-written by a process that died holding the lock; the access still happens), or a
+ * failure (MP_EISR in a handler, MP_ESTALE), after which the caller touches nothing. */
+static mp_err_t lock(const mpi_call_t *c, const mpi_value_t *o)
 {
-    if (!(o->hdr.flags & MPI_VALUE_LOCKED))
+    if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
         return MP_OK;
-    return mp_rlock_acquire((mp_rlock_t){o->rlock}, MP_FOREVER);
+    mpi_until_t forever = mpi_until(MP_FOREVER);
+    return mpi_lock_take(c, mpi_lock_at(o->rlock, MPI_KIND_RLOCK), &forever);
 }
 
-static void unlock(const mpi_value_t *o)
+static bool locked(mp_err_t err)
 {
-    if (o->hdr.flags & MPI_VALUE_LOCKED)
-        (void)mp_rlock_release((mp_rlock_t){o->rlock});
+    return err == MP_OK || err == MP_EOWNERDEAD;
+}
+
+static void unlock(const mpi_call_t *c, const mpi_value_t *o)
+{
+    if (mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED)
+        (void)mpi_lock_give(c, mpi_lock_at(o->rlock, MPI_KIND_RLOCK));
 }
 
 static mp_err_t copy(uint32_t id, uint32_t kind, size_t start, size_t count, void *out,
@@ -119,22 +141,23 @@ static mp_err_t copy(uint32_t id, uint32_t kind, size_t start, size_t count, voi
 {
     if ((out == NULL && in == NULL) || count == 0)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_value_t *o = lookup(id, kind, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, table_of(kind), id);
+    if (err != MP_OK)
         return err;
+    mpi_value_t *o = c.obj;
     if (start >= o->length || count > o->length - start)
-        return MP_EINVAL;
-    err = lock(o);
-    if (err != MP_OK && err != MP_EOWNERDEAD)
-        return err;
+        return mpi_leave(&c, MP_EINVAL);
+    err = lock(&c, o);
+    if (!locked(err))
+        return mpi_leave(&c, err);
     uint8_t *p = data_of(o) + start * o->elem;
     if (out != NULL)
         memcpy(out, p, count * o->elem);
     else
         memcpy(p, in, count * o->elem);
-    unlock(o);
-    return err;
+    unlock(&c, o);
+    return mpi_leave(&c, err);
 }
 
 static int64_t load_int(mp_type_t type, const uint8_t *p)
@@ -159,29 +182,32 @@ static void store_int(mp_type_t type, uint8_t *p, int64_t v)
 
 static mp_err_t add(uint32_t id, uint32_t kind, size_t index, int64_t delta, int64_t *previous)
 {
-    mp_err_t err;
-    mpi_value_t *o = lookup(id, kind, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, table_of(kind), id);
+    if (err != MP_OK)
         return err;
+    mpi_value_t *o = c.obj;
     mp_type_t type = (mp_type_t)o->type;
     if (index >= o->length || type == MP_FLOAT || type == MP_DOUBLE || type == MP_BYTES)
-        return MP_EINVAL;
+        return mpi_leave(&c, MP_EINVAL);
     uint8_t *p = data_of(o) + index * o->elem;
     if (type == MP_I32 || type == MP_U32) {
         uint32_t old = atomic_fetch_add((_Atomic uint32_t *)p, (uint32_t)delta);
         if (previous != NULL)
             *previous = type == MP_I32 ? (int64_t)(int32_t)old : (int64_t)old;
-        return MP_OK;
+        return mpi_leave(&c, MP_OK);
     }
-    if (!(o->hdr.flags & MPI_VALUE_LOCKED))
-        return MP_ENOTSUP;
-    err = lock(o);
+    if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
+        return mpi_leave(&c, MP_ENOTSUP);
+    err = lock(&c, o);
+    if (!locked(err))
+        return mpi_leave(&c, err); /* without the lock, the data is not ours to change */
     int64_t old = load_int(type, p);
     store_int(type, p, (int64_t)((uint64_t)old + (uint64_t)delta));
-    unlock(o);
+    unlock(&c, o);
     if (previous != NULL)
         *previous = old;
-    return err;
+    return mpi_leave(&c, err);
 }
 
 static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
@@ -189,12 +215,13 @@ static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
 {
     if (expected == NULL || desired == NULL || swapped == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_value_t *o = lookup(id, kind, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, table_of(kind), id);
+    if (err != MP_OK)
         return err;
+    mpi_value_t *o = c.obj;
     if (index >= o->length)
-        return MP_EINVAL;
+        return mpi_leave(&c, MP_EINVAL);
     uint8_t *p = data_of(o) + index * o->elem;
     if (o->type == MP_I32 || o->type == MP_U32) {
         uint32_t want, with;
@@ -202,32 +229,35 @@ static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
         memcpy(&with, desired, 4);
         *swapped = atomic_compare_exchange_strong((_Atomic uint32_t *)p, &want, with);
         memcpy(expected, &want, 4);
-        return MP_OK;
+        return mpi_leave(&c, MP_OK);
     }
-    if (!(o->hdr.flags & MPI_VALUE_LOCKED))
-        return MP_ENOTSUP;
-    err = lock(o);
+    if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
+        return mpi_leave(&c, MP_ENOTSUP);
+    err = lock(&c, o);
+    if (!locked(err))
+        return mpi_leave(&c, err);
     *swapped = memcmp(p, expected, o->elem) == 0;
     if (*swapped)
         memcpy(p, desired, o->elem);
     else
         memcpy(expected, p, o->elem);
-    unlock(o);
-    return err;
+    unlock(&c, o);
+    return mpi_leave(&c, err);
 }
 
 static mp_err_t get_lock(uint32_t id, uint32_t kind, mp_rlock_t *out)
 {
     if (out == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_value_t *o = lookup(id, kind, &err);
-    if (o == NULL)
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, table_of(kind), id);
+    if (err != MP_OK)
         return err;
-    if (!(o->hdr.flags & MPI_VALUE_LOCKED))
-        return MP_ENOENT;
+    mpi_value_t *o = c.obj;
+    if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
+        return mpi_leave(&c, MP_ENOENT);
     out->id = o->rlock;
-    return MP_OK;
+    return mpi_leave(&c, MP_OK);
 }
 
 /* ---- Value --------------------------------------------------------------------------- */
@@ -268,11 +298,12 @@ mp_err_t mp_array_length(mp_array_t a, size_t *length)
 {
     if (length == NULL)
         return MP_EINVAL;
-    mp_err_t err;
-    mpi_value_t *o = lookup(a.id, MPI_KIND_ARRAY, &err);
-    if (o != NULL)
-        *length = o->length;
-    return err;
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_array_table, a.id);
+    if (err != MP_OK)
+        return err;
+    *length = ((mpi_value_t *)c.obj)->length;
+    return mpi_leave(&c, MP_OK);
 }
 mp_err_t mp_array_get(mp_array_t a, size_t index, void *out)
 {

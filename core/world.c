@@ -26,8 +26,8 @@ mp_err_t mp_init(void)
 #define FILL(name, count)                                                                    \
     do {                                                                                     \
         mpi_bits_fill(w->name##_free, (count));                                              \
-        for (uint32_t i = 0; i < mpi_count(count); i++)                                               \
-            w->name[i].hdr.gen = 1;                                                          \
+        for (uint32_t i = 0; i < mpi_count(count); i++)                                      \
+            atomic_store(&w->name[i].hdr.tag, mpi_tag(1, 0, 0));                             \
     } while (0)
     FILL(locks, MP_CONF_MAX_LOCKS);
     FILL(queues, MP_CONF_MAX_QUEUES);
@@ -52,6 +52,7 @@ mp_err_t mp_init(void)
         return err;
     }
     w->asym = mp_port_fence() == MP_OK;
+    atomic_store(&s->pid, atomic_load(&s->life) & MP_LIFE_ID_MASK); /* set by mp_port_init */
     return MP_OK;
 }
 
@@ -109,8 +110,13 @@ mp_time_t mpi_deadline(mp_timeout_t timeout)
     return mp_port_now() + (mp_time_t)timeout * 1000000u;
 }
 
-mp_err_t mpi_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
+mp_err_t mpi_wait(const mpi_call_t *c, _Atomic uint32_t *addr, uint32_t expected,
+                  mp_time_t deadline)
 {
+    /* Destroy retires the object before it changes the words its sleepers sleep on and
+     * wakes them, so one look before and one after the sleep cannot miss it. */
+    if (c != NULL && mpi_retired(c))
+        return MP_ESTALE;
     mp_time_t until = deadline;
     if (MP_CONF_LIVENESS_NS > 0) {
         mp_time_t slice = mp_port_now() + MP_CONF_LIVENESS_NS;
@@ -118,6 +124,8 @@ mp_err_t mpi_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
             until = slice;
     }
     mp_err_t err = mp_port_wait(addr, expected, until);
+    if (c != NULL && mpi_retired(c))
+        return MP_ESTALE;
     if (err == MP_ETIMEDOUT && until != deadline)
         return MP_OK; /* a liveness slice ended, not the caller's timeout */
     return err;
@@ -159,7 +167,7 @@ size_t mpi_describe_wait(const void *addr, char *buf, size_t size)
         mpi_lock_t *l = &mpi_world.locks[i];
         if (addr != (const void *)&l->word)
             continue;
-        n = mpi_strlcpy(buf, l->hdr.kind == MPI_KIND_RLOCK ? "RLock #" : "Lock #", size);
+        n = mpi_strlcpy(buf, mpi_tag_kind(atomic_load(&l->hdr.tag)) == MPI_KIND_RLOCK ? "RLock #" : "Lock #", size);
         n += mpi_utoa(buf + (n < size ? n : size), n < size ? size - n : 0, i);
         mpi_token_name(atomic_load(&l->word) & MPI_LOCK_OWNER, owner, sizeof owner);
         if (n < size)

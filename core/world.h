@@ -55,7 +55,7 @@ typedef enum {
 typedef struct {
     _Atomic uint32_t life;     /* port-kept: process id | MP_LIFE_DEAD when ended */
     mpi_token_t parent;        /* the creator's token; 0 for the main process */
-    uint32_t pid;              /* port id, valid once started */
+    _Atomic uint32_t pid;      /* port id: set by the child itself and by its parent */
     int32_t exitcode;          /* valid in JOINED */
     mp_process_fn target;
     uint16_t gen;              /* bumped on every free */
@@ -72,12 +72,42 @@ typedef struct {
     mp_port_slot_t port;
 } mpi_slot_t;
 
-/* Every table entry but process slots starts with this: kind 0 = free. */
+/* Every table entry but process slots starts with this one word, so that its lifetime
+ * changes by single atomic steps:
+ *   tag = generation << 16 | kind << 8 | flags      kind 0: free
+ * Flags bits 0..5 are the object's own; MPI_OBJ_RETIRED marks an entry destroyed while a
+ * caller may still be inside it: its generation has moved on (every handle to it is
+ * stale), but it is not free until the last live caller has left (table.c). */
 typedef struct {
-    uint16_t gen;
-    uint8_t kind;
-    uint8_t flags;
+    _Atomic uint32_t tag;
 } mpi_obj_t;
+#define MPI_OBJ_RETIRED 0x80u
+#define MPI_OBJ_FLAGS 0x3fu
+
+static inline uint32_t mpi_tag(uint32_t gen, uint32_t kind, uint32_t flags)
+{
+    return gen << 16 | kind << 8 | flags;
+}
+static inline uint32_t mpi_tag_gen(uint32_t tag)
+{
+    return tag >> 16;
+}
+static inline uint32_t mpi_tag_kind(uint32_t tag)
+{
+    return tag >> 8 & 0xffu;
+}
+/* The object's own flags (set once at create). */
+static inline uint32_t mpi_obj_flags(const mpi_obj_t *h)
+{
+    return atomic_load_explicit(&h->tag, memory_order_relaxed) & MPI_OBJ_FLAGS;
+}
+
+/* A set of process slots, one bit each: who sleeps on a ring side, who uses a pipe end.
+ * A bit belongs to the process in that slot, so a process that dies holding one can have
+ * it cleared for it when it is joined (the slot cannot be reused before). */
+typedef struct {
+    _Atomic uint32_t bits[MPI_BITWORDS(MP_CONF_MAX_PROCESSES)];
+} mpi_slots_t;
 
 /* Lock word (also every internal lock, see guard.c): 0 = free; otherwise the owner's
  * token, plus MPI_LOCK_WAITERS when someone sleeps (or may sleep) on it, so that release
@@ -88,8 +118,10 @@ typedef struct {
 typedef struct {
     mpi_obj_t hdr;
     _Atomic uint32_t word;
-    uint32_t depth; /* RLock recursion, touched only by the owner */
+    uint32_t depth;          /* RLock recursion, touched only by the owner */
+    _Atomic uint32_t users;  /* Values, Arrays and Conditions built on it: no destroy before */
 } mpi_lock_t;
+#define MPI_LOCK_OWNED 1u /* created for a Value/Array/Condition: it goes with its last user */
 
 /* A ring of variable-length messages (ring.c), shared by Queue and Pipe. Producer and
  * consumer state sit on separate cache lines; each side has its own robust lock, so one
@@ -97,14 +129,15 @@ typedef struct {
  * Indices run over [0, limit] and wrap to 0 (limit + 1 is a multiple of depth, 2^32 when
  * depth is a power of two), so counts stay right across the wrap for any depth. */
 /* One side (producers or consumers) of a ring. The first process to use a side gets it
- * biased to itself: it then works without any atomic read-modify-write, flagging `busy`
- * around each operation. When its owner dies, the next user inherits the bias. A second
- * live user revokes it for good (bias = OFF, then a global fence, then it waits for busy
- * to clear) and from then on every process of that side takes the guard. */
+ * biased to itself: it then works without any atomic read-modify-write, marking `busy`
+ * with its token around each operation. When its owner dies, the next user inherits the
+ * bias (and clears the dead owner's mark). A second live user revokes it for good (bias =
+ * OFF, then a global fence, then it waits, within its deadline, while a live process's
+ * mark is set) and from then on every process of that side takes the guard. */
 typedef struct {
     _Atomic uint32_t guard;
     _Atomic uint32_t bias; /* token of the biased process, 0 = none yet, MPI_BIAS_OFF */
-    _Atomic uint32_t busy; /* the biased process is inside an operation */
+    _Atomic uint32_t busy; /* token of the biased process inside an operation, or 0 */
 } mpi_side_t;
 #define MPI_BIAS_OFF 0xffffffffu
 
@@ -125,8 +158,8 @@ typedef struct {
     uint32_t tail_seen; /* the consumers' cached view of tail */
     /* sleepers: written only when someone is about to sleep. Each side sleeps on its
      * bell, which moves after anything it waits for changed (data, space, close, EOF). */
-    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t put_sleepers;
-    _Atomic uint32_t get_sleepers;
+    _Alignas(MP_CONF_CACHE_LINE) mpi_slots_t put_sleepers;
+    mpi_slots_t get_sleepers;
     _Atomic uint32_t put_bell;
     _Atomic uint32_t get_bell;
 } mpi_ring_t;
@@ -137,7 +170,7 @@ typedef struct {
     mpi_ring_t ring;
     /* JoinableQueue: tasks done so far; unfinished = tail - done (mod the ring's limit) */
     _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t done;
-    _Atomic uint32_t join_sleepers;
+    mpi_slots_t join_sleepers;
 } mpi_queue_t;
 #define MPI_QUEUE_JOINABLE 1u
 #define MPI_QUEUE_ARENA 2u
@@ -146,8 +179,9 @@ typedef struct {
 typedef struct {
     mpi_obj_t hdr; /* flags: MPI_PIPE_DUPLEX */
     _Atomic uint32_t closed[2]; /* end a, end b */
-    _Atomic uint32_t owner[2];  /* token of the process that last used the end */
-    _Atomic uint32_t guard[2];  /* serialises use of each end */
+    _Atomic uint32_t gone[2];   /* every user of the end died: closed by death, for good */
+    _Atomic uint32_t creator[2]; /* stands for an end's users until the end is first used */
+    mpi_slots_t users[2];       /* processes that used the end (sent, received, polled) */
     mpi_ring_t ring[2];
 } mpi_pipe_t;
 #define MPI_PIPE_DUPLEX 1u
@@ -167,8 +201,8 @@ typedef struct {
 typedef struct {
     mpi_obj_t hdr; /* flags: MPI_SEMAPHORE_BOUNDED */
     _Atomic uint32_t count;
-    _Atomic uint32_t sleepers;
     uint32_t bound;
+    mpi_slots_t sleepers;
 } mpi_semaphore_t;
 #define MPI_SEMAPHORE_BOUNDED 1u
 
@@ -185,7 +219,7 @@ typedef struct {
     uint8_t pad[3];
     uint32_t lock_id;
     uint32_t next_ticket;
-    uint32_t ticket[MP_CONF_MAX_PROCESSES];   /* 0 = not waiting */
+    _Atomic uint32_t ticket[MP_CONF_MAX_PROCESSES]; /* 0 = not waiting */
     mpi_token_t waiter[MP_CONF_MAX_PROCESSES];
     _Atomic uint32_t signal[MP_CONF_MAX_PROCESSES]; /* 1 = notified; the waiter sleeps on it */
 } mpi_condition_t;
@@ -197,7 +231,7 @@ typedef struct {
     _Atomic uint32_t guard;
     _Atomic uint32_t cycle;  /* bumped when a cycle completes, breaks or resets */
     uint32_t parties, arrived;
-    uint32_t broken;
+    _Atomic uint32_t broken; /* also read without the guard: a wait that cannot get it */
     void (*action)(void);
     mpi_token_t waiting[MP_CONF_MAX_PROCESSES]; /* who waits in this cycle, by slot */
     int8_t result[MP_CONF_MAX_PROCESSES];       /* what each released waiter returns */
@@ -208,6 +242,21 @@ typedef struct {
     uint32_t offset;
     _Atomic uint32_t size;
 } mpi_block_t;
+
+/* What each process is doing that others may need to know when it dies or when they
+ * destroy an object (table.c). Written by the process itself, so each record has a cache
+ * line of its own: no two processes write one line on every call.
+ * inside: the objects it is in a call on, innermost last (callbacks such as a barrier's
+ *   action or a wait_for predicate may call in again, MPI_NEST deep at most);
+ * asleep: the world offset of the slot set holding its sleeper bit, 0 when none. */
+#define MPI_NEST 4
+typedef struct {
+    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t inside[MPI_NEST];
+    uint32_t depth;
+    _Atomic uint32_t asleep;
+    uint32_t used; /* MPI_USED_*: kinds whose tables keep something of it by slot */
+} mpi_proc_t;
+#define MPI_USED_PIPES 1u
 #define MPI_ARENA_BLOCKS (MP_CONF_MAX_QUEUES + 2 * MP_CONF_MAX_PIPES + MP_CONF_MAX_VALUES + 1)
 
 #define MPI_TABLE(type, name, count)                                                          \
@@ -220,6 +269,7 @@ typedef struct {
     _Atomic uint32_t join_seq;
     _Atomic uint32_t slot_free[MPI_BITWORDS(MP_CONF_MAX_PROCESSES)];
     mpi_slot_t slots[MP_CONF_MAX_PROCESSES];
+    mpi_proc_t procs[MP_CONF_MAX_PROCESSES];
     MPI_TABLE(mpi_lock_t, locks, MP_CONF_MAX_LOCKS);
     MPI_TABLE(mpi_queue_t, queues, MP_CONF_MAX_QUEUES);
     MPI_TABLE(mpi_pipe_t, pipes, MP_CONF_MAX_PIPES);
@@ -259,25 +309,176 @@ void mpi_bits_fill(_Atomic uint32_t *bits, uint32_t count);
 bool mpi_bits_take(_Atomic uint32_t *bits, uint32_t count, uint32_t *index);
 void mpi_bits_give(_Atomic uint32_t *bits, uint32_t index);
 
-/* ---- tables of objects -------------------------------------------------------------- */
-typedef struct {
+/* The fast side of a handshake with mp_port_fence() (or a plain fence when the port has
+ * none): orders this process's earlier stores before its later loads. */
+static inline void mpi_light_fence(void)
+{
+    atomic_signal_fence(memory_order_seq_cst);
+    if (!mpi_world.asym)
+        atomic_thread_fence(memory_order_seq_cst);
+}
+
+/* ---- tables of objects (table.c) ----------------------------------------------------- */
+typedef struct mpi_table {
     void *base;
     size_t stride;
     uint32_t count;
     uint32_t kind;
     _Atomic uint32_t *free;
+    /* Gives back what a destroyed entry owns (arena storage, its own lock), once no live
+     * caller is inside it any more. NULL: nothing to give back. */
+    void (*release)(void *obj, uint32_t flags);
+    /* A process that set `used` (its mpi_proc_t) was reaped: drop what the table keeps
+     * about it by slot. NULL: nothing. */
+    void (*forget)(uint32_t slot);
+    uint32_t used; /* the MPI_USED_* bit that says forget is needed */
 } mpi_table_t;
 
-/* Claims a free entry: MP_ENOINIT, MP_ENOSLOT, or MP_OK with *obj (header set, rest
- * untouched) and *id. */
-mp_err_t mpi_obj_alloc(const mpi_table_t *t, void **obj, uint32_t *id);
-/* The live entry a handle names: MP_ENOINIT, MP_EHANDLE or MP_ESTALE in *err otherwise. */
-void *mpi_obj_get(const mpi_table_t *t, uint32_t id, mp_err_t *err);
-void mpi_obj_free(const mpi_table_t *t, void *obj);
+/* Every kind's table, by kind (NULL for the kinds that have none), for the code that
+ * meets an object only by its id (reclaiming after a death, waits that check staleness). */
+const mpi_table_t *mpi_table_of(uint32_t kind);
+
+/* Who is calling, and on which object. Every public call on an object enters it first
+ * (mpi_enter) and leaves it last (mpi_leave): between the two, the caller is recorded in
+ * its process's `inside` list, so a destroy that happens meanwhile retires the entry but
+ * never frees or reuses it, and the caller sees the retirement when it looks again. */
+typedef struct {
+    void *obj;               /* NULL: a call on no object (creates) */
+    const mpi_table_t *table;
+    uint32_t id;             /* the object's own id: kind | generation | index + 1 */
+    uint32_t slot;           /* the caller's process slot; MPI_NO_SLOT in a handler */
+    mpi_token_t self;        /* the caller's token; MPI_ISR_TOKEN in a handler */
+} mpi_call_t;
+#define MPI_NO_SLOT UINT32_MAX
+
+/* Who is calling, for calls on no object: MP_OK, MP_ENOINIT, or MP_EFORKED (a copy made
+ * by a raw fork(), which has no identity of its own). */
+mp_err_t mpi_caller(mpi_call_t *c);
+
+/* The out-of-line halves of mpi_enter_at and mpi_leave, for everything but the common
+ * path: a handler, a stale handle, a destroyed object, a raw fork() copy. */
+mp_err_t mpi_enter_slow(mpi_call_t *c, const mpi_table_t *t, uint32_t index, uint32_t gen);
+mp_err_t mpi_enter_id_slow(mpi_call_t *c, const mpi_table_t *t, uint32_t id);
+mp_err_t mpi_leave_slow(mpi_call_t *c, mp_err_t result);
+static inline mp_err_t mpi_leave(mpi_call_t *c, mp_err_t result);
+
+/* Enters the live entry (index, gen) of t: MP_OK, or MP_ENOINIT / MP_EFORKED / MP_ESTALE
+ * (nothing entered), or MP_ENOSLOT when callbacks nest deeper than MPI_NEST. Inline: it
+ * is on every call's path (announce, fence, one compare). */
+static inline mp_err_t mpi_enter_at(mpi_call_t *c, const mpi_table_t *t, uint32_t index,
+                                    uint32_t gen)
+{
+    if (mp_port_in_isr())
+        return mpi_enter_slow(c, t, index, gen);
+    uint32_t slot = mp_port_self();
+    if (slot >= MP_CONF_MAX_PROCESSES)
+        return mpi_enter_slow(c, t, index, gen);
+    mpi_proc_t *me = &mpi_world.procs[slot];
+    uint32_t d = me->depth;
+    if (d >= MPI_NEST)
+        return MP_ENOSLOT;
+    mpi_obj_t *h = (mpi_obj_t *)((uint8_t *)t->base + index * t->stride);
+    c->obj = h;
+    c->table = t;
+    c->id = mpi_handle_make(t->kind, gen, index);
+    c->slot = slot;
+    c->self = (slot + 1u) | (uint32_t)mpi_world.slots[slot].gen << 12;
+    atomic_store_explicit(&me->inside[d], c->id, memory_order_relaxed);
+    me->depth = d + 1u;
+    mpi_light_fence(); /* announced before the tag is read: pairs with mpi_retire */
+    uint32_t tag = atomic_load_explicit(&h->tag, memory_order_acquire);
+    if ((tag & ~MPI_OBJ_FLAGS) == mpi_tag(gen, t->kind, 0))
+        return MP_OK;
+    return mpi_leave(c, MP_ESTALE); /* may be the last one a destroyer left it to */
+}
+
+/* The same from a handle: MP_EHANDLE for one of another kind or out of range. */
+static inline mp_err_t mpi_enter(mpi_call_t *c, const mpi_table_t *t, uint32_t id)
+{
+    uint32_t index = (id & MPI_INDEX_MASK) - 1u;
+    if (id >> 28 != t->kind || index >= t->count || mpi_world.ready != MPI_WORLD_READY)
+        return mpi_enter_id_slow(c, t, id); /* sorts out which code applies */
+    return mpi_enter_at(c, t, index, id >> 12 & MPI_GEN_MASK);
+}
+
+/* Leaves; returns result, or MP_ESTALE instead of a failure if the object was destroyed
+ * meanwhile (a success stands: its effect may have been seen). The last caller out of a
+ * destroyed object frees it. */
+static inline mp_err_t mpi_leave(mpi_call_t *c, mp_err_t result)
+{
+    if (c->slot == MPI_NO_SLOT)
+        return result;
+    mpi_proc_t *me = &mpi_world.procs[c->slot];
+    uint32_t d = me->depth - 1u;
+    atomic_store_explicit(&me->inside[d], 0, memory_order_release);
+    me->depth = d;
+    mpi_light_fence(); /* gone before the tag is read: pairs with mpi_leave_retired */
+    const mpi_obj_t *h = c->obj;
+    if (atomic_load_explicit(&h->tag, memory_order_relaxed) >> 16 == (c->id >> 12 & MPI_GEN_MASK))
+        return result;
+    return mpi_leave_slow(c, result);
+}
+
+/* Whether the object c is in has been destroyed (for loops that look again). */
+bool mpi_retired(const mpi_call_t *c);
+/* Destroys the object c is in: its handles go stale at once; the entry is freed when the
+ * last live caller has left (now, if none is inside). The caller then wakes whoever
+ * sleeps in the object, after changing each word they sleep on, and calls mpi_leave_retired.
+ * MP_ESTALE if someone else destroyed it first. */
+mp_err_t mpi_retire(mpi_call_t *c);
+mp_err_t mpi_leave_retired(mpi_call_t *c);
+
+/* Claims a free entry for a create: MP_ENOINIT, MP_ENOSLOT, or MP_OK with *obj (still
+ * invisible to handles) and *index; mpi_obj_publish makes it live and returns its id. */
+mp_err_t mpi_obj_alloc(const mpi_table_t *t, void **obj, uint32_t *index);
+uint32_t mpi_obj_publish(const mpi_table_t *t, void *obj, uint32_t flags);
+/* Gives back an entry claimed by mpi_obj_alloc and never published. */
+void mpi_obj_unalloc(const mpi_table_t *t, void *obj);
+static inline void *mpi_obj_at(const mpi_table_t *t, uint32_t index)
+{
+    return (uint8_t *)t->base + index * t->stride;
+}
+
+/* A process has been reaped (process.c): drop what it left behind (its sleeper bit, its
+ * place inside objects, which may let a destroyed object be freed). */
+void mpi_proc_forget(uint32_t slot);
+
+/* ---- slot sets ---------------------------------------------------------------------- */
+static inline void mpi_slots_add(mpi_slots_t *set, uint32_t slot)
+{
+    atomic_fetch_or(&set->bits[slot / 32u], 1u << (slot % 32u));
+}
+static inline void mpi_slots_remove(mpi_slots_t *set, uint32_t slot)
+{
+    atomic_fetch_and(&set->bits[slot / 32u], ~(1u << (slot % 32u)));
+}
+static inline bool mpi_slots_has(const mpi_slots_t *set, uint32_t slot)
+{
+    return atomic_load_explicit(&set->bits[slot / 32u], memory_order_relaxed) & 1u << (slot % 32u);
+}
+static inline bool mpi_slots_any(const mpi_slots_t *set)
+{
+    for (uint32_t w = 0; w < MPI_BITWORDS(MP_CONF_MAX_PROCESSES); w++)
+        if (atomic_load_explicit(&set->bits[w], memory_order_relaxed) != 0)
+            return true;
+    return false;
+}
+static inline void mpi_slots_clear(mpi_slots_t *set)
+{
+    for (uint32_t w = 0; w < MPI_BITWORDS(MP_CONF_MAX_PROCESSES); w++)
+        atomic_store(&set->bits[w], 0);
+}
+
+/* Registers the caller as a sleeper in set (recorded in its process record first, so
+ * that if it dies here its bit is cleared when it is joined), and unregisters it. */
+void mpi_sleeper_add(const mpi_call_t *c, mpi_slots_t *set);
+void mpi_sleeper_remove(const mpi_call_t *c, mpi_slots_t *set);
 
 /* ---- the arena ------------------------------------------------------------------------ */
-/* size bytes, 64-byte aligned, zero-filled. MP_ENOMEM when no gap is large enough. */
-mp_err_t mpi_arena_alloc(uint32_t size, uint32_t *offset);
+/* size bytes (computed by the caller in 64 bits: no size from user input can wrap),
+ * aligned to MP_CONF_CACHE_LINE, zero-filled. MP_ENOMEM when no gap is large enough,
+ * MP_EAGAIN when another process holds the arena's guard too long (it may be stopped). */
+mp_err_t mpi_arena_alloc(const mpi_call_t *c, uint64_t size, uint32_t *offset);
 void mpi_arena_free(uint32_t offset);
 static inline void *mpi_at(uint32_t offset)
 {
@@ -302,9 +503,10 @@ static inline mpi_until_t mpi_until(mp_timeout_t timeout)
 }
 mp_time_t mpi_until_deadline(mpi_until_t *u);
 
-/* MP_OK, MP_EOWNERDEAD (taken; the previous holder died), MP_EAGAIN (MP_NOWAIT), or
- * MP_ETIMEDOUT. */
-mp_err_t mpi_guard_take(_Atomic uint32_t *word, mpi_token_t self, mpi_until_t *until);
+/* Takes the guard for c's caller: MP_OK, MP_EOWNERDEAD (taken; the previous holder died),
+ * MP_EAGAIN (MP_NOWAIT, held by another live process), MP_ETIMEDOUT, or MP_ESTALE (c's
+ * object was destroyed while waiting). */
+mp_err_t mpi_guard_take(const mpi_call_t *c, _Atomic uint32_t *word, mpi_until_t *until);
 void mpi_guard_give(_Atomic uint32_t *word);
 static inline bool mpi_guard_mine(_Atomic uint32_t *word, mpi_token_t self)
 {
@@ -314,12 +516,28 @@ static inline bool mpi_guard_mine(_Atomic uint32_t *word, mpi_token_t self)
 /* Spins up to MP_CONF_SPIN rounds while *word == value; true if it changed. */
 bool mpi_spin_while(_Atomic uint32_t *word, uint32_t value);
 
+/* Internal guards that calls without a timeout take (the arena, a barrier's state in
+ * abort/reset) are held for a few instructions; a holder that is stopped could still
+ * keep them: such a call waits this long, then answers MP_EAGAIN instead of hanging. */
+#define MPI_PATIENCE_MS 1000u
+
 /* ---- Lock/RLock, for objects built on them (Condition, Value) ------------------------ */
-mpi_lock_t *mpi_lock_get(uint32_t id, uint32_t kind, mp_err_t *err);
+mpi_lock_t *mpi_lock_at(uint32_t id, uint32_t kind);
+/* Acquire and release with Lock or RLock rules by the lock's kind, on behalf of the call c
+ * (a Value's or a Condition's): waits watch c's object. */
+mp_err_t mpi_lock_take(const mpi_call_t *c, mpi_lock_t *l, mpi_until_t *until);
+mp_err_t mpi_lock_give(const mpi_call_t *c, mpi_lock_t *l);
+/* Counts an object built on the lock (MP_ESTALE if it is gone); uncounts it. */
+mp_err_t mpi_lock_use(uint32_t id, uint32_t kind);
+void mpi_lock_unuse(uint32_t id, uint32_t kind);
+/* Creates a lock owned by an object (its users count already 1), and destroys it. */
+mp_err_t mpi_lock_create_owned(uint32_t kind, uint32_t *id);
+void mpi_lock_destroy_owned(uint32_t id, uint32_t kind);
 
 /* ---- processes, as other objects need them ---------------------------------------- */
-mpi_token_t mpi_self_token(void);
+mpi_token_t mpi_token_of(uint32_t slot);
 bool mpi_token_alive(mpi_token_t token);
+bool mpi_slot_alive(uint32_t slot);
 void mpi_token_name(mpi_token_t token, char *buf, size_t size);
 
 /* A call that could wait, made from an interrupt handler: refused with MP_EISR. */
@@ -332,8 +550,11 @@ static inline bool mpi_isr_would_block(mp_timeout_t timeout)
 mp_time_t mpi_deadline(mp_timeout_t timeout);
 
 /* mp_port_wait that also returns now and then when the port detects deaths by looking
- * (MP_CONF_LIVENESS_NS), so a caller can re-check its owner's life. */
-mp_err_t mpi_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline);
+ * (MP_CONF_LIVENESS_NS), so a caller can re-check its owner's life; and MP_ESTALE once
+ * the object of the call c (if any) has been destroyed. */
+mp_err_t mpi_wait(const mpi_call_t *c, _Atomic uint32_t *addr, uint32_t expected,
+                  mp_time_t deadline);
+
 
 /* A table size as a value, not a constant: loops over tables configured to 0 entries then
  * compile without "comparison is always false" warnings. */

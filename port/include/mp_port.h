@@ -109,8 +109,10 @@ mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid);
 bool mp_port_in_isr(void);
 
 /* mp_port_self: the slot index of the calling process or task. Cheap: the lock fast
- * path calls it. */
+ * path calls it. MP_PORT_NO_SLOT in a process the runtime did not start (POSIX: a copy
+ * made by a raw fork()), whose calls the core refuses with MP_EFORKED. */
 uint32_t mp_port_self(void);
+#define MP_PORT_NO_SLOT UINT32_MAX
 
 /*
  * mp_port_wait: if *addr still equals expected, sleeps until woken by mp_port_wake on
@@ -140,6 +142,12 @@ void mp_port_wake(_Atomic uint32_t *addr, uint32_t n);
  * core use ordinary fences on both sides instead. Returns MP_OK or MP_ENOTSUP.
  */
 mp_err_t mp_port_fence(void);
+
+/* mp_port_shared: whether [p, p + size) is memory that every process of the world sees
+ * at the same address (POSIX: inside the mp_world section, where MP_SHARED and
+ * MP_QUEUE_DEFINE put things; a port whose processes share all memory: always). The core
+ * refuses storage that is not, rather than lose every message put into it. */
+bool mp_port_shared(const void *p, size_t size);
 
 /* mp_port_now: monotonic nanoseconds. Virtual on the host simulation, where it moves
  * only when every task is blocked (it then jumps to the next deadline). */

@@ -4,6 +4,14 @@
  * - spawn forks. The parent opens a pidfd for the child at once (no pid-reuse race:
  *   an unreaped child's pid cannot be reused) and keeps it in a table private to the
  *   parent; the child closes the pidfds it inherited, which belong to its siblings.
+ *   Where pidfd_open does not exist (kernels before 5.3; valgrind 3.19 does not know it)
+ *   the same table keeps the pid: signal uses kill() and reap waitid(P_PID), which is as
+ *   safe for a child not yet reaped (its pid cannot be reused); a timed reap then looks
+ *   every millisecond instead of sleeping on the pidfd.
+ * - A copy made by calling fork() directly (not through spawn) would share its parent's
+ *   slot and identity, and act on queue sides and locks as if it were its parent. An
+ *   at-fork handler takes its identity away: mp_port_self() says MP_PORT_NO_SLOT there, and
+ *   every runtime call it makes is refused with MP_EFORKED.
  * - The child resets every signal to its default action (a test runner or sanitizer may
  *   have installed handlers that would turn a crash into something else than -SIGSEGV),
  *   asks for SIGKILL when its parent dies if it is daemonic, and registers its slot's
@@ -21,6 +29,8 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mp_port.h"
@@ -41,7 +51,40 @@ _Static_assert(offsetof(mp_port_slot_t, pending) ==
 /* Private to each process (not in the world): what it knows about its own children. */
 static uint32_t self_slot;
 static pid_t self_pid;
-static int pidfds[MP_CONF_MAX_PROCESSES];
+static struct {
+    pid_t pid; /* 0: not a child of ours (or reaped) */
+    int fd;    /* its pidfd, or -1 where the kernel has none */
+} kids[MP_CONF_MAX_PROCESSES];
+static bool spawning; /* inside spawn's own fork(): the child is a runtime process */
+
+static void forget_kid(uint32_t slot)
+{
+    if (kids[slot].fd >= 0)
+        close(kids[slot].fd);
+    kids[slot].fd = -1;
+    kids[slot].pid = 0;
+}
+
+/* A pidfd for a child of ours, or -1 (with the pid kept) where pidfd_open is missing;
+ * false on any other failure. */
+static bool track(uint32_t slot, pid_t pid)
+{
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0 && errno != ENOSYS)
+        return false;
+    if (kids[slot].fd >= 0)
+        close(kids[slot].fd);
+    kids[slot].fd = fd;
+    kids[slot].pid = pid;
+    return true;
+}
+
+/* Every fork() not made by spawn: the copy is not a runtime process. */
+static void after_raw_fork(void)
+{
+    if (!spawning)
+        self_slot = MP_PORT_NO_SLOT;
+}
 
 static void robust_register(uint32_t slot)
 {
@@ -59,28 +102,24 @@ mp_err_t mpi_posix_process_init(void)
 {
     self_slot = 0;
     self_pid = getpid();
-    for (size_t i = 0; i < sizeof pidfds / sizeof pidfds[0]; i++)
-        pidfds[i] = -1;
+    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
+        kids[i].fd = -1;
+    if (pthread_atfork(NULL, NULL, after_raw_fork) != 0)
+        return MP_ESYS;
     robust_register(0);
     mpi_posix_fence_register();
     /* Orphaned grandchildren come to us, not to init, so we can adopt and reap them. */
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* every argument: prctl reads five */
     return MP_OK;
 }
 
 mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid)
 {
-    if (slot >= mpi_slot_count())
+    if (slot >= MP_CONF_MAX_PROCESSES)
         return MP_EINVAL;
     /* Linux reparented it to us (we are a subreaper) before its parent became reapable,
      * and only we can reap it now, so its pid cannot have been reused. */
-    int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-    if (fd < 0)
-        return MP_ESYS;
-    if (pidfds[slot] >= 0)
-        close(pidfds[slot]);
-    pidfds[slot] = fd;
-    return MP_OK;
+    return track(slot, (pid_t)pid) ? MP_OK : MP_ESYS;
 }
 
 uint32_t mp_port_self(void)
@@ -97,11 +136,9 @@ static void child_setup(uint32_t slot, pid_t parent)
 {
     self_slot = slot;
     self_pid = getpid();
-    for (uint32_t i = 0; i < mpi_slot_count(); i++) {
-        if (pidfds[i] >= 0)
-            close(pidfds[i]);
-        pidfds[i] = -1;
-    }
+    spawning = false;
+    for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
+        forget_kid(i);
     /* Only the signals that decide an exitcode: each sigaction is a syscall (~1 us). */
     static const int deciding[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP,
                                    SIGSYS,  SIGTERM, SIGINT, SIGHUP, SIGQUIT};
@@ -113,13 +150,13 @@ static void child_setup(uint32_t slot, pid_t parent)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (mpi_slot_daemon(slot)) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         if (getppid() != parent) /* the parent died before prctl took effect */
             raise(SIGKILL);
     }
     robust_register(slot);
     mpi_posix_fence_register();
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* every argument: prctl reads five */
     /* Shared pages are not copied by fork; touching each would fault once per page. */
     void *start;
     size_t size;
@@ -129,24 +166,24 @@ static void child_setup(uint32_t slot, pid_t parent)
 
 mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
 {
-    if (slot >= sizeof pidfds / sizeof pidfds[0])
+    if (slot >= MP_CONF_MAX_PROCESSES)
         return MP_EINVAL;
     fflush(NULL); /* else the child would print the parent's buffered output again */
     pid_t parent = self_pid;
+    spawning = true;
     pid_t pid = fork();
-    if (pid < 0)
-        return MP_ESYS;
     if (pid == 0) {
         child_setup(slot, parent);
         mpi_process_main(slot);
     }
-    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-    if (fd < 0) {
+    spawning = false;
+    if (pid < 0)
+        return MP_ESYS;
+    if (!track(slot, pid)) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         return MP_ESYS;
     }
-    pidfds[slot] = fd;
     uint32_t none = 0;
     atomic_compare_exchange_strong(mpi_life_word(slot), &none, (uint32_t)pid & MP_LIFE_ID_MASK);
     *pid_out = (uint32_t)pid;
@@ -156,7 +193,8 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
 _Noreturn void mp_port_exit(int code)
 {
     fflush(NULL);
-    atomic_fetch_or(mpi_life_word(self_slot), MP_LIFE_DEAD);
+    if (self_slot < MP_CONF_MAX_PROCESSES) /* a raw fork() copy owns no life word */
+        atomic_fetch_or(mpi_life_word(self_slot), MP_LIFE_DEAD);
     _exit(code & 0xff);
 }
 
@@ -166,46 +204,58 @@ mp_err_t mp_port_signal(uint32_t slot, int sig)
         kill(self_pid, sig);
         return MP_OK;
     }
-    if (slot >= mpi_slot_count() || pidfds[slot] < 0)
+    if (slot >= MP_CONF_MAX_PROCESSES || kids[slot].pid == 0)
         return MP_OK; /* not ours to signal, or already reaped */
     /* ESRCH means it already ended; the exitcode will say how. */
-    syscall(SYS_pidfd_send_signal, pidfds[slot], sig, NULL, 0);
+    if (kids[slot].fd >= 0)
+        syscall(SYS_pidfd_send_signal, kids[slot].fd, sig, NULL, 0);
+    else
+        kill(kids[slot].pid, sig);
     return MP_OK;
+}
+
+/* One look: true once the child has ended and is reaped into *si. */
+static bool collect(uint32_t slot, int options, siginfo_t *si, mp_err_t *err)
+{
+    si->si_pid = 0;
+    int r = kids[slot].fd >= 0
+                ? waitid((idtype_t)P_PIDFD, (id_t)kids[slot].fd, si, WEXITED | options)
+                : waitid(P_PID, (id_t)kids[slot].pid, si, WEXITED | options);
+    *err = r < 0 && errno != EINTR ? MP_ESYS : MP_OK;
+    return r == 0 && si->si_pid != 0;
 }
 
 mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
 {
-    if (slot >= mpi_slot_count() || pidfds[slot] < 0)
+    if (slot >= MP_CONF_MAX_PROCESSES || kids[slot].pid == 0)
         return MP_ESYS;
-    int fd = pidfds[slot];
     siginfo_t si;
-    si.si_pid = 0;
-    while (deadline == MP_TIME_NEVER && si.si_pid == 0) {
+    mp_err_t err = MP_OK;
+    if (deadline == MP_TIME_NEVER) {
         /* nothing to time: one blocking call, as waitpid would be */
-        if (waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED) < 0 && errno != EINTR)
-            return MP_ESYS;
-    }
-    while (si.si_pid == 0) {
-        int r = waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG);
-        if (r == 0 && si.si_pid != 0)
-            break;
-        if (r < 0 && errno != EINTR)
-            return MP_ESYS;
-        struct timespec ts, *tsp = NULL;
-        if (deadline != MP_TIME_NEVER) {
+        while (!collect(slot, 0, &si, &err))
+            if (err != MP_OK)
+                return err;
+    } else {
+        while (!collect(slot, WNOHANG, &si, &err)) {
+            if (err != MP_OK)
+                return err;
             mp_time_t now = mp_port_now();
             if (now >= deadline)
                 return MP_ETIMEDOUT;
             mp_time_t left = deadline - now;
-            ts.tv_sec = (time_t)(left / 1000000000u);
-            ts.tv_nsec = (long)(left % 1000000000u);
-            tsp = &ts;
+            if (kids[slot].fd < 0 && left > 1000000u)
+                left = 1000000u; /* no pidfd to sleep on: look again in a millisecond */
+            struct timespec ts = {(time_t)(left / 1000000000u), (long)(left % 1000000000u)};
+            if (kids[slot].fd >= 0) {
+                struct pollfd pfd = {.fd = kids[slot].fd, .events = POLLIN};
+                ppoll(&pfd, 1, &ts, NULL);
+            } else {
+                nanosleep(&ts, NULL);
+            }
         }
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        ppoll(&pfd, 1, tsp, NULL);
     }
-    close(fd);
-    pidfds[slot] = -1;
+    forget_kid(slot);
     *exitcode = si.si_code == CLD_EXITED ? si.si_status : -si.si_status;
     atomic_fetch_or(mpi_life_word(slot), MP_LIFE_DEAD);
     return MP_OK;

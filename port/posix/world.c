@@ -25,6 +25,13 @@ void mpi_posix_world_range(void **start, size_t *size)
     *size = (size_t)(__mp_world_end - __mp_world_start);
 }
 
+bool mp_port_shared(const void *p, size_t size)
+{
+    const char *c = p;
+    return c >= __mp_world_start && c <= __mp_world_end &&
+           size <= (size_t)(__mp_world_end - c);
+}
+
 mp_err_t mp_port_init(void *world, size_t size)
 {
     char *start = __mp_world_start, *end = __mp_world_end;

@@ -415,17 +415,18 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
     mp_port_slot_t *me = task(current);
     if (atomic_load(addr) != expected) {
         /* changed already: the caller re-checks */
-    } else if (me->deaths_seen != (uint16_t)deaths) {
-        /* A process died since this task last woke: it may have checked an owner's or a
-         * peer's life just before that death, so let it look again before sleeping. */
     } else if (deadline == 0 || deadline <= mpi_board_now()) {
         /* A poll lets the others run first: a loop of polls must not starve the task it
-         * waits for, with or without preemption. */
+         * waits for, with or without preemption (a poll never sleeps, so it needs no
+         * news of deaths first). */
         if (ready_levels) {
             ready_push(current);
             reschedule();
         }
         err = atomic_load(addr) != expected ? MP_OK : MP_ETIMEDOUT;
+    } else if (me->deaths_seen != (uint16_t)deaths) {
+        /* A process died since this task last woke: it may have checked an owner's or a
+         * peer's life just before that death, so let it look again before sleeping. */
     } else {
         mp_port_slot_t *t = task(current);
         t->state = MPI_TASK_BLOCKED;
@@ -458,6 +459,13 @@ void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
 mp_time_t mp_port_now(void)
 {
     return mpi_board_now();
+}
+
+bool mp_port_shared(const void *p, size_t size)
+{
+    (void)p;
+    (void)size;
+    return true; /* tasks share every byte */
 }
 
 mp_err_t mp_port_fence(void)

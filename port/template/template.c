@@ -84,3 +84,10 @@ mp_time_t mp_port_now(void)
 {
     return 0; /* a real port reads a monotonic counter */
 }
+
+bool mp_port_shared(const void *p, size_t size)
+{
+    (void)p;
+    (void)size;
+    return false; /* nothing is known to be shared until the port says how */
+}

@@ -134,11 +134,11 @@ typedef struct {
     mp_condition_t c;
     mp_semaphore_t holding; /* released once the child holds the lock */
     mp_semaphore_t go;      /* released by main: time to let the lock go */
-} holder_arg_t;
+} lock_holder_t;
 
 static int holder(void *arg)
 {
-    holder_arg_t *a = arg;
+    lock_holder_t *a = arg;
     if (mp_condition_acquire(a->c, MP_FOREVER) != MP_OK)
         return 1;
     (void)mp_semaphore_release(a->holding);
@@ -149,7 +149,7 @@ static int holder(void *arg)
 static void test_wait_and_notify_while_another_process_holds_the_lock_are_refused(void **state)
 {
     (void)state;
-    holder_arg_t a;
+    lock_holder_t a;
     OK(mp_condition_create(&a.c, NULL));
     OK(mp_semaphore_create(&a.holding, 0, false));
     OK(mp_semaphore_create(&a.go, 0, false));
@@ -589,11 +589,119 @@ static void test_table_full_is_reported_and_frees_what_it_took(void **state)
     OK(mp_condition_destroy(all[0]));
 }
 
+/* ---- issue 7: a condition's lock outlives it; its wait keeps its deadline ----------- */
+
+static void test_a_lock_a_condition_uses_cannot_be_destroyed_on_its_own(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    OK(mp_lock_create(&l));
+    mp_condition_t own, over;
+    OK(mp_condition_create(&own, NULL));
+    OK(mp_condition_create(&over, &(mp_condition_attr_t){.kind = MP_CONDITION_LOCK, .lock = l}));
+    assert_int_equal(MP_EBUSY, mp_lock_destroy(l));
+    OK(mp_condition_acquire(over, MP_NOWAIT)); /* still works */
+    OK(mp_condition_release(over));
+    OK(mp_condition_destroy(over));
+    OK(mp_lock_destroy(l)); /* free once no condition uses it */
+    OK(mp_condition_destroy(own));
+}
+
+static MP_SHARED volatile int holder_held, holder_released;
+
+typedef struct {
+    mp_condition_t c;
+    mp_event_t let_go;
+} keeper_t;
+
+/* Takes the condition's lock as soon as the waiter lets it go, and keeps it until told. */
+static int hold_the_lock(void *arg)
+{
+    keeper_t *h = arg;
+    if (mp_condition_acquire(h->c, LONG) != MP_OK)
+        return 1;
+    holder_held = 1;
+    (void)mp_event_wait(h->let_go, LONG);
+    holder_released = 1;
+    return mp_condition_release(h->c) == MP_OK ? 0 : 2;
+}
+
+/* Defect 5: wait(c, t) ends by its deadline even when another process holds the lock
+ * then; it returns MP_EUNLOCKED and the caller does not hold the lock. */
+static void test_wait_ends_by_its_deadline_even_while_another_holds_the_lock(void **state)
+{
+    (void)state;
+    keeper_t h;
+    OK(mp_condition_create(&h.c, NULL));
+    OK(mp_event_create(&h.let_go));
+    bool seen_unlocked = false;
+    for (mp_timeout_t t = 100; t <= 3200 && !seen_unlocked; t *= 2) {
+        holder_held = holder_released = 0;
+        OK(mp_event_clear(h.let_go));
+        OK(mp_condition_acquire(h.c, MP_NOWAIT));
+        mp_process_t p = spawn(hold_the_lock, &h, sizeof h, MP_DAEMON_YES);
+        mp_err_t err = mp_condition_wait(h.c, t); /* lets the lock go: the holder takes it */
+        if (err == MP_EUNLOCKED) {
+            assert_int_equal(1, holder_held);     /* it held the lock at our deadline... */
+            assert_int_equal(0, holder_released); /* ...and still does: we did not wait */
+            assert_int_equal(MP_EPERM, mp_condition_notify(h.c, 1)); /* not ours */
+            seen_unlocked = true;
+        } else {
+            /* The holder was too slow to take the lock before t (a loaded machine): we
+             * took it back at the deadline, before it, so try a longer t. */
+            assert_int_equal(MP_ETIMEDOUT, err);
+            assert_int_equal(0, holder_held);
+            OK(mp_condition_release(h.c));
+        }
+        OK(mp_event_set(h.let_go));
+        assert_int_equal(0, reap_soon(p));
+    }
+    assert_true(seen_unlocked);
+    OK(mp_event_destroy(h.let_go));
+    OK(mp_condition_destroy(h.c));
+}
+
+/* A Value's own lock handed to a Condition (get_lock gives it out) outlives the Value as
+ * long as the Condition uses it: the Condition never reaches the next lock in that slot
+ * (found by the fuzzer, tests/fuzz/regressions/value-lock-handed-to-a-condition). */
+static void test_a_values_lock_handed_to_a_condition_outlives_the_value(void **state)
+{
+    (void)state;
+    mp_usage_t before, after;
+    OK(mp_usage(&before));
+    mp_value_t v;
+    mp_rlock_t l;
+    OK(mp_value_create(&v, MP_I64, NULL, false));
+    OK(mp_value_get_lock(v, &l));
+    mp_condition_t c;
+    OK(mp_condition_create(&c, &(mp_condition_attr_t){.kind = MP_CONDITION_RLOCK, .rlock = l}));
+    OK(mp_value_destroy(v));
+    mp_rlock_t fresh[4];
+    for (int i = 0; i < 4; i++)
+        OK(mp_rlock_create(&fresh[i])); /* one of these would reuse the lock's slot */
+    OK(mp_condition_acquire(c, MP_NOWAIT));
+    for (int i = 0; i < 4; i++) {
+        uint32_t depth;
+        OK(mp_rlock_depth(fresh[i], &depth));
+        assert_int_equal(0, depth); /* the condition took its own lock, none of these */
+    }
+    OK(mp_condition_release(c));
+    OK(mp_condition_destroy(c)); /* its last user: the lock goes now */
+    for (int i = 0; i < 4; i++)
+        OK(mp_rlock_destroy(fresh[i]));
+    assert_int_equal(MP_ESTALE, mp_rlock_acquire(l, MP_NOWAIT));
+    OK(mp_usage(&after));
+    assert_memory_equal(&before, &after, sizeof after);
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_a_values_lock_handed_to_a_condition_outlives_the_value, no_children_left),
+        cmocka_unit_test_teardown(test_a_lock_a_condition_uses_cannot_be_destroyed_on_its_own, no_children_left),
+        cmocka_unit_test_teardown(test_wait_ends_by_its_deadline_even_while_another_holds_the_lock, no_children_left),
         cmocka_unit_test_teardown(test_wait_and_notify_without_the_lock_are_refused_and_change_nothing, no_children_left),
         cmocka_unit_test_teardown(test_wait_and_notify_while_another_process_holds_the_lock_are_refused, no_children_left),
         cmocka_unit_test_teardown(test_notify_with_no_waiters_does_nothing_and_is_not_remembered, no_children_left),

@@ -4,6 +4,8 @@
  */
 #include "mp_test.h"
 
+#define LONG_WAIT 10000 /* no call reaches it in a passing run */
+
 static void test_duplex_keeps_boundaries_both_ways(void **state)
 {
     (void)state;
@@ -276,6 +278,96 @@ static void test_bad_arguments(void **state)
     OK(mp_pipe_close(b));
 }
 
+/* ---- issue 7, defect 8: EOF means every user of the peer end is gone -------------------- */
+
+typedef struct {
+    mp_conn_t end;
+    uint32_t first, second;   /* values to send (second: after go) */
+    test_signal_t sent, go;
+    bool receive;             /* a receiver instead: takes two messages */
+} user_arg_t;
+
+/* Uses its end once, reports, then (if asked to wait for go) uses it once more. */
+static int pipe_user(void *arg)
+{
+    user_arg_t *u = arg;
+    uint32_t v = u->first;
+    size_t len;
+    mp_err_t err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG_WAIT)
+                              : mp_pipe_send(u->end, &v, sizeof v, LONG_WAIT);
+    if (err != MP_OK || signal_post(u->sent) != MP_OK)
+        return 1;
+    if (u->go.lock.id == 0)
+        return 0; /* ends without closing: its use of the end ends with it */
+    if (signal_wait(u->go, MP_FOREVER) != MP_OK)
+        return 2;
+    v = u->second;
+    err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG_WAIT)
+                     : mp_pipe_send(u->end, &v, sizeof v, LONG_WAIT);
+    return err == MP_OK ? 0 : 3;
+}
+
+static mp_process_t start_user(user_arg_t *u)
+{
+    signal_init(&u->sent);
+    mp_process_t p = spawn(pipe_user, u, sizeof *u, MP_DAEMON_NO);
+    OK(signal_wait(u->sent, MP_FOREVER));
+    signal_destroy(&u->sent);
+    return p;
+}
+
+/* Two processes send on one end; the one that sent last exits. The other is alive and
+ * about to send again: not EOF. EOF comes once it has gone too. */
+static void test_one_of_two_senders_exiting_is_not_eof(void **state)
+{
+    (void)state;
+    mp_conn_t r, w;
+    OK(mp_pipe_create(&r, &w, &(mp_pipe_attr_t){.duplex = false}));
+    user_arg_t stays = {.end = w, .first = 1, .second = 3};
+    signal_init(&stays.go);
+    mp_process_t ps = start_user(&stays);
+    user_arg_t leaves = {.end = w, .first = 2};
+    assert_int_equal(0, reap(start_user(&leaves))); /* the last to send, and gone */
+    uint32_t v;
+    size_t len;
+    OK(mp_pipe_recv(r, &v, sizeof v, &len, MP_NOWAIT));
+    assert_int_equal(1, v);
+    OK(mp_pipe_recv(r, &v, sizeof v, &len, MP_NOWAIT));
+    assert_int_equal(2, v);
+    assert_int_equal(MP_EAGAIN, mp_pipe_recv(r, &v, sizeof v, &len, MP_NOWAIT)); /* not EOF */
+    OK(signal_post(stays.go));
+    OK(mp_pipe_recv(r, &v, sizeof v, &len, LONG_WAIT));
+    assert_int_equal(3, v);
+    assert_int_equal(0, reap(ps));
+    assert_int_equal(MP_EOF, mp_pipe_recv(r, &v, sizeof v, &len, LONG_WAIT));
+    signal_destroy(&stays.go);
+    OK(mp_pipe_close(r));
+    OK(mp_pipe_close(w));
+}
+
+/* The same from the sender's side: one of two receivers exiting is not EOF for send. */
+static void test_one_of_two_receivers_exiting_is_not_eof(void **state)
+{
+    (void)state;
+    mp_conn_t r, w;
+    OK(mp_pipe_create(&r, &w, &(mp_pipe_attr_t){.duplex = false}));
+    uint32_t v = 7;
+    OK(mp_pipe_send(w, &v, sizeof v, MP_NOWAIT));
+    OK(mp_pipe_send(w, &v, sizeof v, MP_NOWAIT));
+    user_arg_t stays = {.end = r, .receive = true};
+    signal_init(&stays.go);
+    mp_process_t ps = start_user(&stays);
+    user_arg_t leaves = {.end = r, .receive = true};
+    assert_int_equal(0, reap(start_user(&leaves)));
+    OK(mp_pipe_send(w, &v, sizeof v, MP_NOWAIT)); /* a live receiver is left: not EOF */
+    OK(signal_post(stays.go));
+    assert_int_equal(0, reap(ps));
+    assert_int_equal(MP_EOF, mp_pipe_send(w, &v, sizeof v, LONG_WAIT));
+    signal_destroy(&stays.go);
+    OK(mp_pipe_close(r));
+    OK(mp_pipe_close(w));
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
@@ -292,6 +384,8 @@ int main(void)
         cmocka_unit_test_teardown(test_blocked_receiver_wakes_when_the_peer_dies, no_children_left),
         cmocka_unit_test_teardown(test_round_trips_between_processes, no_children_left),
         cmocka_unit_test_teardown(test_bad_arguments, no_children_left),
+        cmocka_unit_test_teardown(test_one_of_two_senders_exiting_is_not_eof, no_children_left),
+        cmocka_unit_test_teardown(test_one_of_two_receivers_exiting_is_not_eof, no_children_left),
     };
     return cmocka_run_group_tests_name("pipe", tests, NULL, NULL);
 }

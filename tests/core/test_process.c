@@ -556,11 +556,48 @@ static void test_daemon_children_die_with_a_killed_parent(void **state)
     family_destroy(&f);
 }
 
+/* ---- issue 7, defect 6: the pid is right from the first instruction ----------------- */
+
+static MP_SHARED uint32_t pid_seen;
+
+static int read_own_pid(void *arg)
+{
+    (void)arg;
+    mp_process_t me;
+    pid_seen = 0;
+    if (mp_process_self(&me) != MP_OK || mp_process_pid(me, &pid_seen) != MP_OK)
+        return 1;
+    return 0;
+}
+
+static void test_pid_is_known_in_main_and_from_a_childs_first_instruction(void **state)
+{
+    (void)state;
+    mp_process_t me;
+    uint32_t pid = 0;
+    OK(mp_process_self(&me));
+    OK(mp_process_pid(me, &pid));
+    assert_true(pid != 0);
+    /* Ahead of its parent (priority on the task port; a fast CPU on POSIX): the child reads
+     * its pid before its parent's start() has returned. */
+    for (int i = 0; i < 20; i++) {
+        mp_process_t p;
+        OK(mp_process_create(&p, &(mp_process_attr_t){.target = read_own_pid, .priority = 1}));
+        OK(mp_process_start(p));
+        OK(mp_process_join(p, MP_FOREVER));
+        OK(mp_process_pid(p, &pid));
+        assert_int_equal(0, reap(p));
+        assert_true(pid_seen != 0);
+        assert_int_equal(pid, pid_seen);
+    }
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_pid_is_known_in_main_and_from_a_childs_first_instruction, no_children_left),
         cmocka_unit_test_teardown(test_exitcode_is_the_targets_return_value, no_children_left),
         cmocka_unit_test_teardown(test_exitcode_is_running_until_joined, no_children_left),
         cmocka_unit_test_teardown(test_terminate_gives_minus_15_and_kill_minus_9, no_children_left),

@@ -5,6 +5,10 @@
  */
 #include "mp_test.h"
 #include "test_hooks.h"
+#include "world.h"
+
+/* A deadline no call reaches in a passing run: a hang shows up as a failure, not a stall. */
+#define LONG_WAIT 10000
 
 static mp_queue_t make(uint32_t msg_size, uint32_t depth, bool joinable)
 {
@@ -455,6 +459,168 @@ static void test_killed_producers_never_tear_a_message(void **state)
     OK(mp_queue_destroy(q));
 }
 
+/* ---- issue 7: sizes, ring sides changing hands, killed sleepers ------------------------ */
+
+/* The storage a static queue needs is computed without overflowing 32 bits: 2^26 slots of
+ * 64 bytes do not fit in a 64-byte buffer. */
+static void test_static_queue_size_is_checked_without_overflow(void **state)
+{
+    (void)state;
+    static MP_SHARED uint8_t small[64];
+    mp_queue_t q;
+    assert_int_equal(MP_EINVAL, mp_queue_create_static(&q, &(mp_queue_static_t){
+                                                               small, sizeof small, 60, 1u << 26},
+                                                           false));
+    assert_int_equal(MP_EINVAL, mp_queue_create_static(&q, &(mp_queue_static_t){
+                                                               small, sizeof small, 1, UINT32_MAX},
+                                                           false));
+    assert_int_equal(MP_ENOMEM, mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = 60,
+                                                                       .depth = 1u << 26}));
+}
+
+/* Where a test hook acts: the point, and the process it kills (others pass through). */
+static MP_SHARED struct {
+    mpi_hook_point_t point;
+    uint32_t victim;
+} kill_plan;
+
+static void kill_at_plan(mpi_hook_point_t point)
+{
+    mp_process_t me;
+    if (point == kill_plan.point && mp_process_self(&me) == MP_OK && me.id == kill_plan.victim)
+        (void)mp_process_kill(me);
+}
+
+typedef struct {
+    mp_queue_t q;
+    uint32_t tag;
+    bool die_biased;      /* put once, then die inside the second put, biased */
+    test_signal_t done, go; /* after the first put: post done, wait for go, put again */
+} producer_plan_t;
+
+static int plan_producer(void *arg)
+{
+    producer_plan_t *a = arg;
+    mpi_test_hook = kill_at_plan;
+    uint32_t v = a->tag;
+    if (mp_queue_put(a->q, &v, sizeof v, LONG_WAIT) != MP_OK)
+        return 1;
+    if (a->die_biased) {
+        mp_process_t me;
+        (void)mp_process_self(&me);
+        kill_plan.victim = me.id;
+        kill_plan.point = MPI_HOOK_BIASED;
+        v = a->tag + 1;
+        (void)mp_queue_put(a->q, &v, sizeof v, LONG_WAIT);
+        return 2; /* not reached: killed inside the put */
+    }
+    if (a->done.lock.id != 0) {
+        if (signal_post(a->done) != MP_OK || signal_wait(a->go, MP_FOREVER) != MP_OK)
+            return 3;
+        v = a->tag + 1;
+        if (mp_queue_put(a->q, &v, sizeof v, LONG_WAIT) != MP_OK)
+            return 4;
+    }
+    return 0;
+}
+
+/* Issue 7, defect 10: A holds the producers' bias and dies inside a put; B inherits the
+ * bias; C then revokes B's. C's put must not wait for A's busy mark, which nobody will
+ * ever clear, while B's next put waits for the guard C holds. */
+static void test_a_side_that_changed_hands_twice_never_hangs(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(8, 16, false);
+    producer_plan_t a = {.q = q, .tag = 10, .die_biased = true};
+    assert_int_equal(-MP_SIGKILL, reap(spawn(plan_producer, &a, sizeof a, MP_DAEMON_NO)));
+    producer_plan_t b = {.q = q, .tag = 20};
+    signal_init(&b.done);
+    signal_init(&b.go);
+    mp_process_t pb = spawn(plan_producer, &b, sizeof b, MP_DAEMON_NO);
+    OK(signal_wait(b.done, MP_FOREVER));
+    producer_plan_t c = {.q = q, .tag = 30};
+    mp_process_t pc = spawn(plan_producer, &c, sizeof c, MP_DAEMON_NO);
+    mp_err_t joined = mp_process_join(pc, LONG_WAIT);
+    if (joined != MP_OK) { /* the hang: end both before failing */
+        (void)mp_process_kill(pc);
+        (void)mp_process_kill(pb);
+    }
+    OK(signal_post(b.go));
+    int code_c = reap(pc), code_b = reap(pb);
+    assert_int_equal(MP_OK, joined);
+    assert_int_equal(0, code_c);
+    assert_int_equal(0, code_b);
+    uint32_t v, sum = 0;
+    size_t len, n = 0;
+    while (mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT) == MP_OK) {
+        sum += v;
+        n++;
+    }
+    /* 10 (A's first; its second died unpublished), 20, 21, 30 */
+    assert_int_equal(4, n);
+    assert_int_equal(10 + 20 + 21 + 30, sum);
+    signal_destroy(&b.done);
+    signal_destroy(&b.go);
+    OK(mp_queue_destroy(q));
+}
+
+static int sleep_and_die(void *arg)
+{
+    mp_queue_t q = *(mp_queue_t *)arg;
+    mpi_test_hook = kill_at_plan;
+    mp_process_t me;
+    (void)mp_process_self(&me);
+    kill_plan.victim = me.id;
+    kill_plan.point = MPI_HOOK_SLEEPER;
+    uint32_t v;
+    size_t len;
+    (void)mp_queue_get(q, &v, sizeof v, &len, MP_FOREVER);
+    return 1; /* not reached */
+}
+
+static bool no_get_sleepers(mp_queue_t q)
+{
+    const mpi_ring_t *r = &mpi_world.queues[(q.id & MPI_INDEX_MASK) - 1u].ring;
+    static const uint8_t zero[sizeof r->get_sleepers];
+    return memcmp((const void *)&r->get_sleepers, zero, sizeof zero) == 0;
+}
+
+/* Issue 7, defect 12: a consumer killed after registering as a sleeper, before it slept,
+ * is accounted for once it is joined: the side is left with no sleeper, so producers make
+ * no wake call for it. */
+static void test_a_sleeper_killed_while_registered_leaves_no_sleeper(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(8, 4, false);
+    assert_int_equal(-MP_SIGKILL, reap(spawn(sleep_and_die, &q, sizeof q, MP_DAEMON_NO)));
+    assert_true(no_get_sleepers(q));
+    uint32_t v = 1;
+    size_t len;
+    OK(mp_queue_put(q, &v, sizeof v, MP_NOWAIT));
+    OK(mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT));
+    OK(mp_queue_destroy(q));
+}
+
+/* One static definition backs one live queue: a second create over the same storage would
+ * let two queues overwrite each other's messages (found by the bad-input suite). */
+MP_QUEUE_DEFINE(shared_once, 8, 2);
+
+static void test_a_static_definition_backs_one_live_queue_at_a_time(void **state)
+{
+    (void)state;
+    mp_queue_t q1, q2;
+    OK(mp_queue_create_static(&q1, &shared_once, false));
+    assert_int_equal(MP_EBUSY, mp_queue_create_static(&q2, &shared_once, false));
+    uint32_t v = 111;
+    size_t len;
+    OK(mp_queue_put(q1, &v, sizeof v, MP_NOWAIT));
+    OK(mp_queue_get(q1, &v, sizeof v, &len, MP_NOWAIT));
+    assert_int_equal(111, v);
+    OK(mp_queue_destroy(q1));
+    OK(mp_queue_create_static(&q2, &shared_once, false)); /* free again once destroyed */
+    OK(mp_queue_destroy(q2));
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
@@ -471,6 +637,10 @@ int main(void)
         cmocka_unit_test_teardown(test_close_wakes_blocked_callers_and_drains, no_children_left),
         cmocka_unit_test_teardown(test_joinable_queue_counts_tasks, no_children_left),
         cmocka_unit_test_teardown(test_killed_producers_never_tear_a_message, no_children_left),
+        cmocka_unit_test_teardown(test_static_queue_size_is_checked_without_overflow, no_children_left),
+        cmocka_unit_test_teardown(test_a_side_that_changed_hands_twice_never_hangs, no_children_left),
+        cmocka_unit_test_teardown(test_a_sleeper_killed_while_registered_leaves_no_sleeper, no_children_left),
+        cmocka_unit_test_teardown(test_a_static_definition_backs_one_live_queue_at_a_time, no_children_left),
     };
     return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
 }

@@ -827,11 +827,43 @@ static void test_lock_of_a_holder_that_dies_is_reported_with_the_data(void **sta
     OK(mp_semaphore_destroy(d.block));
 }
 
+/* ---- issue 7, defect 3: an object's own lock cannot be destroyed under it ------------ */
+
+static void test_the_lock_of_a_value_or_array_cannot_be_destroyed_on_its_own(void **state)
+{
+    (void)state;
+    int64_t init = 100, v = 0, prev = 0;
+    mp_value_t val;
+    mp_array_t arr;
+    mp_rlock_t lv, la;
+    OK(mp_value_create(&val, MP_I64, &init, false));
+    OK(mp_array_create(&arr, MP_I64, 4, NULL, false));
+    OK(mp_value_get_lock(val, &lv));
+    OK(mp_array_get_lock(arr, &la));
+    assert_int_equal(MP_EBUSY, mp_rlock_destroy(lv));
+    assert_int_equal(MP_EBUSY, mp_rlock_destroy(la));
+    /* so the read-modify-writes still run under it */
+    OK(mp_value_add(val, 5, &prev));
+    assert_int_equal(100, prev);
+    bool swapped = false;
+    int64_t expected = 105, desired = 7;
+    OK(mp_value_cas(val, &expected, &desired, &swapped));
+    assert_true(swapped);
+    OK(mp_value_get(val, &v));
+    assert_int_equal(7, v);
+    OK(mp_array_add(arr, 1, 3, &prev));
+    OK(mp_value_destroy(val));
+    OK(mp_array_destroy(arr));
+    assert_int_equal(MP_ESTALE, mp_rlock_destroy(lv)); /* gone with its object */
+    assert_int_equal(MP_ESTALE, mp_rlock_destroy(la));
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_the_lock_of_a_value_or_array_cannot_be_destroyed_on_its_own, no_children_left),
         cmocka_unit_test_teardown(test_type_sizes, no_children_left),
         cmocka_unit_test_teardown(test_every_type_creates_zero_filled_even_in_reused_storage, no_children_left),
         cmocka_unit_test_teardown(test_arrays_are_zero_filled_even_in_reused_arena_memory, no_children_left),

@@ -84,6 +84,12 @@ static inline int run(mp_process_fn fn, const void *arg, size_t size)
 /* A child's way to report an mp_err_t through its exitcode (0..255 on every port). */
 #define CODE(err) (-(int)(err))
 
+/* Port-dependent helpers (tests/support/<port>/port_test.c). wait_blocked returns once
+ * p sleeps in the runtime (a child that announced a blocking call and then made it);
+ * wait_stopped once p is stopped by SIGSTOP (POSIX only). */
+void wait_blocked(mp_process_t p);
+void wait_stopped(mp_process_t p);
+
 /* Every test leaves no child behind: the table must be as the suite found it. */
 static inline int no_children_left(void **state)
 {

@@ -16,7 +16,7 @@ typedef struct {
 
 static objects_t objs;
 static MP_SHARED volatile int in_isr, put_result, blocking_put, lock_result, acquire_result,
-    join_result, fired;
+    self_result, join_result, fired;
 
 static void handler(void *arg)
 {
@@ -27,8 +27,8 @@ static void handler(void *arg)
     blocking_put = mp_queue_put(objs.q, &v, sizeof v, 100);     /* would wait: refused */
     lock_result = mp_lock_acquire(objs.lock, MP_NOWAIT);       /* locks belong to processes */
     acquire_result = mp_semaphore_acquire(objs.sem, MP_FOREVER); /* would wait: refused */
-    mp_process_t self;
-    mp_process_self(&self);
+    mp_process_t self = {0};
+    self_result = mp_process_self(&self);      /* a handler is no process */
     join_result = mp_process_join(self, MP_NOWAIT);
     mp_semaphore_release(objs.sem);
     mp_event_set(objs.ev);
@@ -67,6 +67,7 @@ static void test_a_handler_wakes_a_waiting_process(void **state)
     assert_int_equal(MP_EISR, blocking_put);
     assert_int_equal(MP_EISR, lock_result);
     assert_int_equal(MP_EISR, acquire_result);
+    assert_int_equal(MP_EISR, self_result);
     assert_int_equal(MP_EISR, join_result);
     OK(mp_semaphore_acquire(objs.sem, MP_NOWAIT)); /* released by the handler */
     OK(mp_event_wait(objs.ev, MP_NOWAIT));         /* set by the handler */
@@ -96,11 +97,46 @@ static void test_a_woken_process_of_higher_priority_runs(void **state)
     destroy_objects();
 }
 
+/* Issue 7, defect 3: a read-modify-write refused in a handler (it would take a lock)
+ * changes nothing. */
+static MP_SHARED volatile int add_result, cas_result;
+static mp_value_t wide;
+
+static void rmw_handler(void *arg)
+{
+    (void)arg;
+    int64_t prev = 0, expected = 100, desired = 1;
+    bool swapped = false;
+    add_result = mp_value_add(wide, 5, &prev);
+    cas_result = mp_value_cas(wide, &expected, &desired, &swapped);
+    fired = 1;
+}
+
+static void test_a_refused_read_modify_write_in_a_handler_changes_nothing(void **state)
+{
+    (void)state;
+    int64_t init = 100, v = 0;
+    OK(mp_value_create(&wide, MP_I64, &init, false));
+    fired = 0;
+    OK(mp_board_after(1000000, rmw_handler, NULL));
+    mp_event_t never;
+    OK(mp_event_create(&never));
+    assert_int_equal(MP_ETIMEDOUT, mp_event_wait(never, 5)); /* the handler runs meanwhile */
+    OK(mp_event_destroy(never));
+    assert_int_equal(1, fired);
+    assert_int_equal(MP_EISR, add_result);
+    assert_int_equal(MP_EISR, cas_result);
+    OK(mp_value_get(wide, &v));
+    assert_int_equal(100, v);
+    OK(mp_value_destroy(wide));
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_refused_read_modify_write_in_a_handler_changes_nothing),
         cmocka_unit_test_teardown(test_a_handler_wakes_a_waiting_process, no_children_left),
         cmocka_unit_test_teardown(test_a_woken_process_of_higher_priority_runs, no_children_left),
     };

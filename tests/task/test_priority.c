@@ -118,6 +118,35 @@ static void test_the_most_urgent_ready_process_runs_first(void **state)
     assert_string_equal("SHL", trace);
 }
 
+static int block_forever(void *arg)
+{
+    mp_event_t e = *(mp_event_t *)arg;
+    (void)mp_event_wait(e, MP_FOREVER);
+    return 0;
+}
+
+/* A yield lets a ready process of the same priority run, even right after a death (the
+ * task port's check for deaths not yet seen must not skip the switch; found by the
+ * fuzzer, tests/fuzz/regressions/yield-after-a-death-does-not-switch). */
+static void test_yield_right_after_a_death_still_switches(void **state)
+{
+    (void)state;
+    traced = 0;
+    mp_event_t never;
+    OK(mp_event_create(&never));
+    mp_process_t blocked = start_at(0, block_forever, &never, sizeof never);
+    OK(mp_process_yield()); /* it runs and blocks */
+    char c = 'R';
+    mp_process_t ready = start_at(0, mark_c, &c, 1); /* ready, not run yet: same priority */
+    OK(mp_process_terminate(blocked));
+    OK(mp_process_yield());
+    mark('M');
+    assert_string_equal("RM", trace);
+    assert_int_equal(-MP_SIGTERM, reap(blocked));
+    assert_int_equal(0, reap(ready));
+    OK(mp_event_destroy(never));
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
@@ -127,6 +156,7 @@ int main(void)
         cmocka_unit_test_teardown(test_lower_priority_child_waits_until_the_parent_blocks, no_children_left),
         cmocka_unit_test_teardown(test_a_woken_higher_priority_process_preempts_the_waker, no_children_left),
         cmocka_unit_test_teardown(test_the_most_urgent_ready_process_runs_first, no_children_left),
+        cmocka_unit_test_teardown(test_yield_right_after_a_death_still_switches, no_children_left),
     };
     return cmocka_run_group_tests_name("priority", tests, NULL, NULL);
 }

@@ -32,7 +32,8 @@ mp_err_t mp_lock_create(mp_lock_t *lock);
 mp_err_t mp_lock_acquire(mp_lock_t lock, mp_timeout_t timeout);
 mp_err_t mp_lock_release(mp_lock_t lock);
 mp_err_t mp_lock_locked(mp_lock_t lock, bool *locked);
-/* @retval MP_EBUSY the lock is held (by a live process) */
+/* @retval MP_EBUSY the lock is held (by a live process), or a Condition uses it: it can
+ *         be destroyed once that Condition is */
 mp_err_t mp_lock_destroy(mp_lock_t lock);
 
 mp_err_t mp_rlock_create(mp_rlock_t *lock);
@@ -40,6 +41,8 @@ mp_err_t mp_rlock_acquire(mp_rlock_t lock, mp_timeout_t timeout);
 mp_err_t mp_rlock_release(mp_rlock_t lock);
 /* How many times the caller holds it (0 when another process or nobody holds it). */
 mp_err_t mp_rlock_depth(mp_rlock_t lock, uint32_t *depth);
+/* @retval MP_EBUSY held by a live process, used by a Condition, or the lock of a
+ *         Value/Array (mp_value_get_lock): that one goes with its object */
 mp_err_t mp_rlock_destroy(mp_rlock_t lock);
 
 #endif

@@ -8,15 +8,16 @@
  * order); recv on a send-only end is MP_EWRITEONLY, send on a receive-only end
  * MP_EREADONLY. Messages keep their boundaries; an empty message is a message.
  *
- * Ends and owners. An end belongs to the process that last sent or received on it (to
- * its creator before that). Use one end from one process at a time, as in CPython; here
- * concurrent use is serialised rather than corrupting the stream.
+ * Ends and users. An end's users are the processes that sent, received or polled on it
+ * (before anyone has, its creator, who holds both ends). Several processes may use one
+ * end (legal in CPython); here concurrent use is serialised rather than corrupting the
+ * stream.
  *
- * End of file, never a hang: when the peer end is closed, or the process that owns it
- * has died (even by SIGKILL), recv returns the messages still in the pipe and then
- * MP_EOF, and send returns MP_EOF (nobody will ever read). poll reports "ready" at EOF
- * too, since recv would not block. A process that dies before ever using its end does
- * not count: the end still belongs to whoever handed it over.
+ * End of file, never a hang: when the peer end is closed, or every user of it has died
+ * (even by SIGKILL), recv returns the messages still in the pipe and then MP_EOF, and
+ * send returns MP_EOF (nobody will ever read). One of two senders exiting is not EOF.
+ * poll reports "ready" at EOF too, since recv would not block. A process that dies
+ * before ever using its end does not count: it was never among the users.
  *
  * close(end) closes that end for every process (the state is shared, unlike a file
  * descriptor). Both ends closed frees the pipe.

@@ -95,12 +95,17 @@ mp_err_t mp_process_close(mp_process_t p);
 /* Copies the name, always NUL-terminated (truncated to size - 1). */
 mp_err_t mp_process_name(mp_process_t p, char *buf, size_t size);
 
-/* The OS process id (POSIX) or task number (task port). @retval MP_ENOTSTARTED */
+/* The OS process id (POSIX: getpid() of that process, the main one included) or task
+ * number (task port), right from the process's first instruction.
+ * @retval MP_ENOTSTARTED */
 mp_err_t mp_process_pid(mp_process_t p, uint32_t *pid);
 
 mp_err_t mp_process_daemon(mp_process_t p, bool *daemon);
 
-/* current_process() and parent_process(). @retval MP_ENOENT the caller is the main process */
+/* current_process() and parent_process(). @retval MP_ENOENT the caller is the main process
+ * @retval MP_EISR in an interrupt handler, which is no process
+ * Every call made in a copy of a process made by a raw fork() (not mp_process_start)
+ * returns MP_EFORKED: the copy has its parent's identity and would act as it. */
 mp_err_t mp_process_self(mp_process_t *self);
 mp_err_t mp_process_parent(mp_process_t *parent);
 

@@ -15,13 +15,20 @@
  *   lock whose holder died is taken over by the next caller.
  *
  * Codes: put on a full queue is MP_EFULL with MP_NOWAIT and MP_ETIMEDOUT after waiting;
- * get on an empty one is MP_EEMPTY / MP_ETIMEDOUT. A message larger than msg_size is
+ * get on an empty one is MP_EEMPTY / MP_ETIMEDOUT. MP_NOWAIT never waits for another
+ * process: when one is inside a put (or get) on the same side, possibly stopped by
+ * SIGSTOP, the answer is MP_EAGAIN ("try again"), and a timed call ends at its deadline
+ * with MP_ETIMEDOUT whatever the others do. A message larger than msg_size is
  * MP_EMSGSIZE and uses no slot. A get whose buffer is too small is MP_ETOOSMALL, reports
  * the size needed in *len, and leaves the message at the head of the queue.
  *
  * close (CPython's close + shutdown): the queue accepts no more messages, for every
  * process. put then returns MP_ECLOSED; get returns the messages still queued, then
- * MP_ECLOSED; callers blocked in put or get wake up with MP_ECLOSED. destroy frees it.
+ * MP_ECLOSED; callers blocked in put or get wake up with MP_ECLOSED. A put either fails
+ * with MP_ECLOSED or its message can still be got: a get that finds the queue closed and
+ * drained while a put is still inside (a stopped producer) waits for it, within its own
+ * deadline, before it answers MP_ECLOSED. destroy frees the queue (mp/types.h: callers
+ * blocked in it return MP_ESTALE).
  *
  * JoinableQueue (attr.joinable): put counts an unfinished task; task_done marks one done
  * (MP_ETOOMANY when there is none: CPython's ValueError); join waits, with a timeout,
@@ -73,8 +80,12 @@ typedef struct {
     static const mp_queue_static_t name = {name##_storage, sizeof name##_storage,           \
                                            (msg_size_), (depth_)}
 
-/* @retval MP_EINVAL bad attr  @retval MP_ENOSLOT table full  @retval MP_ENOMEM arena full */
+/* @retval MP_EINVAL bad attr  @retval MP_ENOSLOT table full  @retval MP_ENOMEM arena full
+ * @retval MP_EAGAIN another process held the arena too long (it may be stopped) */
 mp_err_t mp_queue_create(mp_queue_t *q, const mp_queue_attr_t *attr);
+/* @retval MP_EINVAL def too small for its shape (sizes are checked in 64 bits), or its
+ *         storage not shared by every process (POSIX: not MP_SHARED; use MP_QUEUE_DEFINE)
+ * @retval MP_EBUSY def's storage already backs a live queue */
 mp_err_t mp_queue_create_static(mp_queue_t *q, const mp_queue_static_t *def, bool joinable);
 /* Frees the queue; anyone still using the handle gets MP_ESTALE. */
 mp_err_t mp_queue_destroy(mp_queue_t q);

@@ -64,10 +64,16 @@ mp_err_t mp_condition_destroy(mp_condition_t c);
 mp_err_t mp_condition_acquire(mp_condition_t c, mp_timeout_t timeout);
 mp_err_t mp_condition_release(mp_condition_t c);
 /* Releases the lock (every level of an RLock), waits for a notify, re-acquires it.
- * MP_OK when notified, MP_ETIMEDOUT otherwise; the lock is held again either way.
+ * MP_OK when notified, MP_ETIMEDOUT otherwise; the lock is held again either way
+ * (MP_EOWNERDEAD: held again, and its last holder died holding it).
+ * The timeout bounds the whole call, re-acquiring included (CPython and
+ * pthread_cond_timedwait take the lock back however long another holds it):
+ * @retval MP_EUNLOCKED the deadline came while another process held the lock: the
+ *         caller does NOT hold it (nor after MP_ESTALE: the condition was destroyed)
  * @retval MP_EPERM the caller does not hold the lock (nothing happens) */
 mp_err_t mp_condition_wait(mp_condition_t c, mp_timeout_t timeout);
-/* Waits until pred(arg) is true: MP_OK, or MP_ETIMEDOUT with pred still false. */
+/* Waits until pred(arg) is true: MP_OK, or MP_ETIMEDOUT with pred still false; the lock
+ * held either way. MP_EUNLOCKED and MP_ESTALE as for wait (pred is not called then). */
 mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *arg,
                                mp_timeout_t timeout);
 /* Wake up to n waiters (in the order they started waiting). Never blocks.
@@ -83,8 +89,12 @@ mp_err_t mp_barrier_destroy(mp_barrier_t b);
 /* *index (may be NULL): 0..parties-1, the order of arrival in this cycle.
  * @retval MP_EBROKEN the barrier was or became broken: aborted, reset while waiting, a
  *         wait timed out (that waiter gets MP_EBROKEN too, as in CPython), or a waiting
- *         party died */
+ *         party died
+ * @retval MP_ETIMEDOUT / MP_EAGAIN (MP_NOWAIT) another process, stopped inside an update
+ *         of the barrier's state, kept it past the deadline: the caller did not arrive */
 mp_err_t mp_barrier_wait(mp_barrier_t b, mp_timeout_t timeout, uint32_t *index);
+/* abort and reset take no timeout: @retval MP_EAGAIN another process kept the barrier's
+ * state for a second (it may be stopped); nothing changed, try again */
 mp_err_t mp_barrier_abort(mp_barrier_t b);
 mp_err_t mp_barrier_reset(mp_barrier_t b);
 mp_err_t mp_barrier_parties(mp_barrier_t b, uint32_t *parties);

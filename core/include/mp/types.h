@@ -6,6 +6,13 @@
  * whose slot was freed and reused differs in generation and is refused with
  * MP_ESTALE; a handle of another kind is refused with MP_EHANDLE. The all-zero
  * handle is never valid, so a zero-initialised variable cannot alias anything.
+ *
+ * Destroy while others are inside. Every destroy may run while other processes are in
+ * the middle of a call on the object, or blocked in one. Those calls never reach the
+ * object created next in the same slot: the slot (and its arena storage) is reused only
+ * after every live caller has left. Callers blocked in it return MP_ESTALE at once; a
+ * call that was running keeps a success (what it did happened before the destroy) and
+ * turns any failure into MP_ESTALE. A caller killed inside counts until it is joined.
  */
 #ifndef MP_TYPES_H
 #define MP_TYPES_H

@@ -1,0 +1,89 @@
+/*
+ * Pipe EOF is final. Found by the fault-injection suites (host-sim, replay:
+ * MP_SIM_SEED=8 MP_SIM_FAULT=kill:sender:12 build/host-sim-asan/tests/host-sim/test_faults):
+ * a sending end's users are the processes that have sent on it, so once the only sender
+ * that had sent is gone the receiver is told MP_EOF; a second process holding the same
+ * end that sends for the first time afterwards, while the receiver still lives, has its
+ * messages accepted (MP_OK) and never read by a receiver that took EOF for the end, as
+ * CPython's EOFError means. EOF must stay EOF: once the receiver was told it, a send
+ * gets MP_EOF and a later recv gets MP_EOF again.
+ */
+#include "mp_test.h"
+
+#define LONG 10000
+
+typedef struct {
+    mp_conn_t rx, tx;
+    mp_event_t eof_seen, late_sent;
+} pipe_arg_t;
+
+static MP_SHARED volatile int late_send, again;
+
+/* Sends one message and ends: the only user of the sending end so far. */
+static int early_sender(void *arg)
+{
+    pipe_arg_t *a = arg;
+    return CODE(mp_pipe_send(a->tx, "early", 5, LONG));
+}
+
+/* Receives until EOF, stays alive until the late sender has sent, then looks again. */
+static int receiver(void *arg)
+{
+    pipe_arg_t *a = arg;
+    char buf[8];
+    size_t len;
+    mp_err_t err;
+    while ((err = mp_pipe_recv(a->rx, buf, sizeof buf, &len, LONG)) == MP_OK)
+        ;
+    if (err != MP_EOF)
+        return 1;
+    (void)mp_event_set(a->eof_seen);
+    if (mp_event_wait(a->late_sent, LONG) != MP_OK)
+        return 2;
+    again = mp_pipe_recv(a->rx, buf, sizeof buf, &len, MP_NOWAIT);
+    return 0;
+}
+
+/* Holds the same sending end from the start, and first sends after the receiver's EOF. */
+static int late_sender(void *arg)
+{
+    pipe_arg_t *a = arg;
+    if (mp_event_wait(a->eof_seen, LONG) != MP_OK)
+        return 1;
+    late_send = mp_pipe_send(a->tx, "late", 4, MP_NOWAIT);
+    (void)mp_event_set(a->late_sent);
+    return 0;
+}
+
+static void test_eof_stays_eof_for_a_sender_that_comes_late(void **state)
+{
+    (void)state;
+    pipe_arg_t a;
+    OK(mp_pipe_create(&a.rx, &a.tx, &(mp_pipe_attr_t){.duplex = false}));
+    OK(mp_event_create(&a.eof_seen));
+    OK(mp_event_create(&a.late_sent));
+    late_send = again = 12345;
+    mp_process_t late = spawn(late_sender, &a, sizeof a, MP_DAEMON_NO);
+    mp_process_t rx = spawn(receiver, &a, sizeof a, MP_DAEMON_NO);
+    assert_int_equal(0, reap(spawn(early_sender, &a, sizeof a, MP_DAEMON_NO)));
+    assert_int_equal(0, reap(late));
+    assert_int_equal(0, reap(rx));
+    /* today both are MP_OK: the late message is accepted, and a receiver that looks
+     * again after EOF finds it (one that believed EOF never reads it) */
+    assert_int_equal(MP_EOF, late_send);
+    assert_int_equal(MP_EOF, again);
+    OK(mp_event_destroy(a.eof_seen));
+    OK(mp_event_destroy(a.late_sent));
+    (void)mp_pipe_close(a.rx);
+    (void)mp_pipe_close(a.tx);
+}
+
+int main(void)
+{
+    if (mp_init() != MP_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_eof_stays_eof_for_a_sender_that_comes_late, no_children_left),
+    };
+    return cmocka_run_group_tests_name("eof", tests, NULL, NULL);
+}
