@@ -4,6 +4,8 @@
 # counterexample of the expected kind for a deliberately broken variant.
 #   run_models.sh NAME | tests/models/configs/NAME.cfg     exit 0 only when as expected
 #   run_models.sh --list                                      the configurations
+#   run_models.sh --trail NAME     a broken variant's shortest counterexample (breadth-
+#                                  first search), as the steps that touch shared state
 # Environment: KEEP=1 keeps the work directory (pan, the trail); PAN_TIMEOUT (seconds,
 # default 900) bounds the search.
 # Prints one summary line: name, result, states stored, depth reached, pan's search time,
@@ -18,7 +20,9 @@ if [[ ${1:-} == --list ]]; then
   done
   exit 0
 fi
-arg=${1:?usage: run_models.sh NAME | path/to/NAME.cfg | --list}
+trail=0
+if [[ ${1:-} == --trail ]]; then trail=1; shift; fi
+arg=${1:?usage: run_models.sh [--trail] NAME | path/to/NAME.cfg | --list}
 if [[ -f $arg ]]; then cfg=$arg; else cfg=$cfgdir/$arg.cfg; fi
 name=$(basename "$cfg" .cfg)
 if [[ ! -f $cfg ]]; then
@@ -42,6 +46,10 @@ t0=$(date +%s%N)
 work=$(mktemp -d "${TMPDIR:-/tmp}/models.$name.XXXXXX")
 if [[ ${KEEP:-0} == 1 ]]; then echo "work directory: $work"; else trap 'rm -rf "$work"' EXIT; fi
 cd "$work" || exit 2
+if [[ $trail == 1 ]]; then
+  # breadth-first: the shortest counterexample (BFS refuses hidden variables)
+  defines="-DSCRATCH= $defines"; cflags="$cflags -DBFS"; opt=-O0
+fi
 # shellcheck disable=SC2086
 if ! spin -a $defines "$root/tests/models/$model" >spin.log 2>&1; then
   echo "$name: spin -a failed"; cat spin.log; exit 1
@@ -65,6 +73,17 @@ incomplete=""
 if [[ $status -eq 124 ]]; then incomplete="timed out"; fi
 if grep -qE 'max search depth too small|reached -DMEMLIM bound|out of memory' pan.log; then
   incomplete="search incomplete: $(grep -m 1 -E 'max search depth too small|MEMLIM|out of memory' pan.log)"
+fi
+if [[ $trail == 1 ]]; then
+  echo "$name: ${first:-no error}: $summary"
+  [[ -f $model.trail ]] || exit 1
+  cp "$root/tests/models/"*.pml .
+  # shellcheck disable=SC2086
+  spin -t -p $defines "$model" 2>&1 | grep -E '^ *[0-9]+:[[:space:]]+proc' |
+    grep -vE ':init:|goto|\[else\]|\[\(1\)\]|\[(v|w|_[a-z]) = |\(\(v<=|\(\(w<=|\(\(v>|\[\(\(kills<' |
+    grep -vE '\[(owner|via|mode|tries|i|r|err|b|g|x|y|t|h) = 0\]|\[\(\([0-9]+&[0-9]+\)\)\]' |
+    sed -E 's/^ *([0-9]+):[[:space:]]+proc +[0-9]+ \(([a-z]+):1\) ([a-z]+\.pml:)?([0-9]+) \(state [0-9]+\)[[:space:]]*/\1 \2 \4 /'
+  exit 0
 fi
 ok=0
 if [[ $expect == pass ]]; then

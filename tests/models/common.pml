@@ -1,29 +1,41 @@
 /*
- * What guard.pml and ring.pml share: result codes, timeout modes, the futex, and death.
+ * What guard.pml and ring.pml share: result codes, timeout modes, waking, and death.
  *
  * Processes are numbered 1..NW (their token); arrays are indexed by token, 0 unused.
  * A token is never reused: a dead process stays dead (the runtime's generation count
  * makes a reused slot's new token differ from the old one, which is the same thing).
  *
- * The futex (port/posix/futex.c mp_port_wait/mp_port_wake; port/task/sched.c
- * mp_port_wait/mp_port_wake and the process-end path that bumps `deaths`):
- *  - wait(addr, expected) checks and sleeps in one step, returns at once when the word
- *    differs, and (task port) at once when a process died since the caller last woke;
- *  - wake(addr, 1) wakes one sleeper of that address, chosen by the model;
- *  - a death wakes every sleeper (task port: wake_where(NULL, ...); POSIX: every sleeper
- *    looks again within MP_CONF_LIVENESS_NS, which is the same as far as correctness goes);
+ * The futex, as the models use it (port/posix/futex.c and port/task/sched.c
+ * mp_port_wait/mp_port_wake; core/world.c mpi_wait). The wait itself is written out in
+ * each model (guard.pml `wait`, ring.pml `s_wait`), since it is one step of the machine:
+ *  - wait(addr, expected) checks and sleeps in one step; it returns at once when the
+ *    word differs, and when a process died since the caller last woke (task port:
+ *    deaths_seen; POSIX: the MP_CONF_LIVENESS_NS slice of mpi_wait, after which the
+ *    caller looks again: the same thing as far as correctness goes);
+ *  - wake1(addr) wakes one sleeper of that address, chosen by the model (the kernel's
+ *    choice); wake_all(addr) every one;
+ *  - a death wakes every sleeper (task port: wake_where(NULL, ...); POSIX: the slice);
  *  - a timed wait may end with ETIMEDOUT at any moment while asleep ("may give up"), a
- *    FOREVER wait never does;
+ *    FOREVER wait never does; a call's deadline is modelled by letting each of its
+ *    waits give up;
  *  - with -DSPURIOUS a wait may also return for no reason at any time (POSIX's periodic
  *    re-check, EINTR). Off by default, because a model where every sleeper can always
  *    wake up cannot show a lost wake-up: without it, a lost wake-up is a deadlock (an
  *    invalid end state), which spin reports.
  *
- * Death: the killer process kills one worker (up to KILLS) at any step: it is marked dead
- * (its token is dead from then on, as the port marks it), its store buffer drains (the
- * kill is a kernel entry: serialising), every sleeper is woken, and its statements stop
- * (each worker's body is wrapped in `unless { dead[me] }`). Whatever it held stays held.
+ * Death: the killer process kills one worker (up to KILLS) at any step: it is marked
+ * dead (its token is dead from then on, as the port marks it), its store buffer drains
+ * (the kill is a kernel entry: serialising), every sleeper is woken, and its statements
+ * stop (each worker's body is wrapped in `unless { dead[me] }`). Whatever it held stays
+ * as it left it.
  */
+
+/* Scratch variables, always back to 0 after use, are `hidden` (kept out of the state).
+ * A breadth-first search (pan -DBFS, for the shortest counterexample) refuses hidden
+ * variables: spin -DSCRATCH= makes them plain. */
+#ifndef SCRATCH
+#define SCRATCH hidden
+#endif
 
 /* result codes */
 #define OK        0
@@ -100,7 +112,7 @@ inline wake1(f)
     fi
 }
 
-hidden byte _w;
+SCRATCH byte _w;
 inline wake_all(f)
 {
     _w = 1;

@@ -3,25 +3,31 @@
  * and giving it ROUNDS times with a FOREVER, timed or MP_NOWAIT take, one of them killed
  * at any step (KILLS).
  *
- * Mirrors core/guard.c (main 7762094):
- *   mpi_guard_take   the fast CAS 0 -> self                               -> take(), fast
- *   take_slow        the spin phase (MP_CONF_SPIN rounds of load + CAS 0 -> self: one
- *                    round here, more rounds only repeat it)             -> take(), spin
- *                    the loop: 0 -> CAS 0 -> self|WAITERS; dead owner -> CAS w ->
- *                    self|(w & WAITERS), MP_EOWNERDEAD; MP_NOWAIT -> MP_EAGAIN; set
- *                    WAITERS (CAS, retry on failure); mpi_wait(word, w|WAITERS, deadline),
- *                    ETIMEDOUT ends the take                             -> take(), loop
- *   mpi_guard_give   exchange(word, 0); wake one if WAITERS was set    -> give()
- *   mpi_wait/mp_port_wait/mp_port_wake, death wake-ups                 -> common.pml
- * THIS MODEL MUST CHANGE WITH THOSE FUNCTIONS: re-read them line by line after any
- * change to guard.c, world.c (mpi_wait) or a port's wait/wake, and update take()/give().
+ * Mirrors core/guard.c as of main e9a199d (line numbers of that version):
+ *   mpi_guard_take  86-93   the fast CAS 0 -> self                  -> step `round`
+ *   take_slow       45-84   the spin phase (MP_CONF_SPIN rounds of load + CAS 0 -> self)
+ *                           is left out: a failed CAS changes nothing, so a spin round is
+ *                           the fast CAS again, later;
+ *                           the loop: w = load; 0 -> CAS 0 -> self|WAITERS (`cas_free`);
+ *                           owner dead -> CAS w -> self|(w & WAITERS), MP_EOWNERDEAD
+ *                           (`cas_dead`); MP_NOWAIT -> MP_EAGAIN; WAITERS not set -> CAS
+ *                           w -> w|WAITERS, failure looks again (`cas_mark`); mpi_wait
+ *                           (word, w|WAITERS, deadline): MP_OK looks again, ETIMEDOUT
+ *                           ends the take (`wait`)               -> steps `load` to `wait`
+ *   mpi_guard_give  95-100  exchange(word, 0); wake one if WAITERS was set
+ *                                                                  -> steps `held`, `wake`
+ *   mpi_wait (core/world.c 113-132), mp_port_wait/mp_port_wake (port/posix/futex.c,
+ *   port/task/sched.c) and process death                            -> common.pml
+ * THIS MODEL MUST CHANGE WITH THOSE FUNCTIONS: after any change to guard.c, mpi_wait or
+ * a port's wait/wake, compare them with the steps here. Not modelled: MP_ESTALE (a wait
+ * in an object being destroyed returns it; the take ends there, like a timeout).
  *
  * The word: 0 free; owner token (1..7); owner | WAITERS (8). A CAS weaker than strong
  * (compare_exchange_weak) only adds failures, i.e. one more trip round the same loop.
  *
  * Checked (spin's safety search: assertions + invalid end states):
  *  - mutual exclusion: a process that took the guard finds no other live process in its
- *    critical section, and the word names it (the assert in user());
+ *    critical section, and the word names it (ENTER_CS, and the assert in `held`);
  *  - owner death told to exactly one acquirer: `orphan` is set when a process dies while
  *    the word names it; a take that succeeds by CAS from 0 asserts !orphan (nobody took a
  *    dead owner's guard silently), a take answering MP_EOWNERDEAD asserts orphan and
@@ -30,8 +36,10 @@
  *    -DSPURIOUS, a sleeper returns only when woken (by a give, or a death): a waiter left
  *    asleep while the guard is free is a state where nothing can move = invalid end state.
  *
- * Configuration (-D): NW processes (2..6), ROUNDS each, KILLS (0/1), MODES (bit 1
- * FOREVER, 2 timed, 4 NOWAIT), SPURIOUS (waits may return for no reason).
+ * Configuration (-D): NW processes (2..6), ROUNDS each, KILLS (0/1), KILLABLE (bit per
+ * token; the processes are identical, so killing token 1 stands for killing any one of
+ * them), MODES (bit 1 FOREVER, 2 timed, 4 NOWAIT), SPURIOUS (waits may return for no
+ * reason).
  * Broken variants (must give a counterexample):
  *   BROKEN_NO_WAITERS  a woken waiter takes the word as plain `self` (drops WAITERS):
  *                      a second sleeper is never woken (lost wake-up)
@@ -91,10 +99,6 @@ round:
         :: else -> goto load
         fi
     }
-#ifdef SPIN_PHASE
-    /* take_slow's spin phase (load; if 0, CAS 0 -> self) is left out: a failed CAS
-     * changes nothing, so it is the fast CAS again at a later moment. */
-#endif
 load:
     /* take_slow's loop: w = load(word); w == 0? mpi_token_alive(owner)? (two loads in
      * the code; a death between them is the same as a death just before the first) */

@@ -3,67 +3,88 @@
  * killer that kills one of them at any step; sequentially consistent memory, or (-DTSO)
  * x86-TSO store buffers with the asymmetric fence.
  *
- * Mirrors the issue-7 protocol (see tests/models/README.md for the exact text it was
- * written from, and the lines of core/ring.c it must be compared with):
- *   enter()/leave()     the side's bias fast path (busy = self; light fence; bias again),
- *                       the guard, take-over of a dead or absent owner (CAS bias, CAS a
- *                       dead busy token to 0), revocation of a live one (bias = OFF;
- *                       heavy fence), wait_idle (busy 0, self or dead, or the deadline)
- *                                                       -> labels e_*, macro LEAVE
- *   mpi_ring_put        closed check inside the side, head_seen refresh, slot write,
- *                       tail publish, leave, light fence, get_sleepers -> get_bell
- *                                                       -> proctype producer
- *   mpi_ring_get        tail_seen refresh, copy, head publish, leave, put_sleepers ->
- *                       put_bell; closed: heavy fence, wait while the put side is in use,
- *                       ECLOSED when tail did not move     -> proctype consumer
- *   sleep_on            index moved? bell; register (atomic or); heavy fence; index,
- *                       closed; futex wait on the bell; unregister -> labels s_*
- *   mpi_ring_close      closed = 1; get bell, put bell: ++ and wake all -> proctype closer
- * THIS MODEL MUST CHANGE WITH core/ring.c, core/guard.c and the ports' fence/wait/wake:
- * after any change there, compare it step by step with the labels below.
+ * Mirrors core/ring.c as of main e9a199d (line numbers of that version), step by step:
+ *   enter()      157-199  bias == self? busy = self; mpi_light_fence(); bias again
+ *                         (VIA_BIAS) or busy = 0; mpi_guard_take; owner = bias; not OFF,
+ *                         not self: dead or 0 -> CAS bias owner -> self (asym only),
+ *                         live -> bias = OFF, mp_port_fence(); then while busy holds a
+ *                         live mark not our own: wait_out (deadline: give the guard
+ *                         back)                               -> BIAS_CHECK, labels e_*
+ *   wait_out()   116-131  spin, then MP_NOWAIT / deadline / a 1 ms wait: modelled as
+ *                         "blocks until the word moves, or gives up (not FOREVER)"
+ *   leave()      201-207  busy = 0 (release) or mpi_guard_give  -> LEAVE
+ *   settle()     212-229  mp_port_fence(); loop: guard word, busy mark; a live holder
+ *                         or a live mark: wait_out on it; else idle -> labels c_fence,
+ *                         c_inuse, c_inuse2, c_waitguard, c_waitmark
+ *   sleep_on()   232-247  spin on the index; b = bell; mpi_sleeper_add (atomic or);
+ *                         mp_port_fence(); index, closed (stop); mpi_wait(bell, b);
+ *                         mpi_sleeper_remove                  -> s_spin, labels s_*
+ *   mpi_ring_put 249-294  enter; closed (or stop) -> leave, ECLOSED; tail, head_seen,
+ *                         refresh; slot, tail (release); leave; light fence;
+ *                         get_sleepers -> ring_bell(get_bell, 1); full: leave, EFULL
+ *                         or sleep_on(head)                   -> proctype producer
+ *   mpi_ring_get 296-345  enter; head, tail_seen, refresh; copy, head (release); leave;
+ *                         light fence; put_sleepers -> ring_bell(put_bell, 1); empty:
+ *                         leave; closed (or stop) -> settle, tail == t ? ECLOSED :
+ *                         again; EEMPTY or sleep_on(tail)     -> proctype consumer
+ *   mpi_ring_close/kick 94-104  closed = 1; ring get bell, put bell (wake all)
+ *                                                             -> proctype closer
+ *   mpi_proc_forget (core/table.c 233-): a joined process's sleeper bit is cleared
+ *                                                             -> proctype killer (reap)
+ * THIS MODEL MUST CHANGE WITH core/ring.c (and guard.c, table.c's sleeper set, the
+ * ports' fence, wait and wake): after any change there, compare it with the steps here.
+ * Not modelled: enter_isr (interrupt handlers, one-CPU ports), poll and MP_ETOOSMALL
+ * (they publish nothing), a pipe's stop() (close is modelled; stop wakes the same way),
+ * destroy (MP_ESTALE: mpi_retired, the objects' enter/retire protocol).
  *
  * Abstractions (each argued in README.md):
- *  - the side's guard is one atomic step: take from 0 (MP_OK) or from a dead holder
- *    (MP_EOWNERDEAD), else MP_EAGAIN for MP_NOWAIT, may give up (timed), or blocks;
- *    give is the exchange. guard.pml checks the real guard against exactly that;
- *  - a message is two words written by two stores (a torn message has them differ);
- *  - loads of side-private data (tail, head_seen under the put side; head, tail_seen
- *    under the get side) are merged with the step before them: only the side's holder
- *    writes them, and mutual exclusion inside a side is itself checked;
+ *  - the side's guard is one atomic step: a take from 0 (MP_OK) or from a dead holder
+ *    (MP_EOWNERDEAD); else MP_EAGAIN for MP_NOWAIT, may give up (timed), or blocks;
+ *    give is the exchange. guard.pml checks the real guard word against that;
+ *  - a message is two words written by two stores (a torn read sees them differ); the
+ *    slot stores and the tail store are one step under SC (no one may read slot t
+ *    before tail passes it: BROKEN_PUBLISH splits them), three buffered stores under TSO;
+ *  - loads of side-private data (tail and head_seen in the put side, head and
+ *    tail_seen in the get side) share a step with the access before them: only the
+ *    side's holder writes them, and mutual exclusion inside a side is itself checked;
  *  - a load followed by a CAS that re-checks the loaded value is one step;
  *  - MP_CONF_SPIN rounds of spinning are one look;
- *  - waits that poll (wait_idle, the consumer's wait for the put side) block on their
- *    condition: the same states, and a poll that could never end is a deadlock;
- *  - pipes: the stop() condition is not modelled, close is (both wake the same way).
+ *  - polled waits (wait_out, every millisecond) block until what the poll looks at
+ *    changes (the word, or the life of the process it names), or give up when the call
+ *    has a deadline: a poll that could never end is then a deadlock, which spin reports;
+ *  - closed = 1 and the get bell's ring are one step (see closer);
+ *  - heavy fences are no step under SC (they order nothing there).
  *
  * Checked (assertions and invalid end states):
  *  - no torn message, the right message: a get reads both words equal to the message
- *    published at that index (pub[]), each index taken once (FIFO, no duplicate);
- *  - mutual exclusion inside a side (biased or guarded): insd[];
+ *    published at that index (pub[]); each index taken once: FIFO, no duplicate;
+ *  - mutual exclusion inside a side, biased or guarded: insd[];
  *  - no put publishes after a get returned MP_ECLOSED (defect 11);
- *  - at the end: every index consumed was returned by a get or its consumer died;
- *    every published message was returned MP_OK by its put or its producer died; if a
- *    consumer is alive the ring is empty (every put that returned MP_OK was got);
- *  - no hang: every worker ends (the closer closes at any moment, or, in the runs where
- *    it chose to, only once the producers are done and the ring is drained: then a
- *    sleeper missing its wake-up is a deadlock, not rescued by close).
+ *  - at the end: every index consumed was returned by a get, or its consumer died;
+ *    every message published was returned MP_OK by its put, or its producer died; if a
+ *    consumer is alive the ring is empty: no put that returned MP_OK is lost;
+ *  - no hang: every worker ends. The closer closes at any moment, or (a choice made at
+ *    the start) only once the producers are done and the ring is drained, so that a
+ *    sleeper that missed its wake-up is a deadlock, not rescued by the close.
  *
- * Configuration (-D): NP, NC, PUTS (per producer; PUTS1..PUTS4 for one), INIT_BIAS (put
- * side biased to that producer at the start, as after its first put), CSTART (1: the
- * consumers start once the producers are done), CLOSE (1 any time, 2 late, 3 both, 4 after the producers), DEPTH, KILLS (0/1), KILLABLE (bit per
- * token; producers are 1..NP, consumers NP+1..NP+NC), PMODES/CMODES (bit 1 FOREVER, 2
- * timed, 4 MP_NOWAIT), CTRIES (gets a consumer may make with a timeout before it uses
- * FOREVER only), TSO, SB (store buffer entries), NO_ASYM (no asymmetric fence: light
- * fence is mfence, no bias), SPURIOUS.
+ * Configuration (-D): NP, NC; PUTS per producer (PUTS1..PUTS4 for one of them); DEPTH;
+ * INIT_BIAS (the put side biased to that producer at the start, as after its first put);
+ * CSTART (1: consumers start once the producers are done); CLOSE (1 any time, 2 late,
+ * 3 either, 4 once the producers are done); KILLS (0/1) and KILLABLE (bit per token:
+ * producers are 1..NP, consumers NP+1..NP+NC); PMODES/CMODES (bit 1 FOREVER, 2 timed,
+ * 4 MP_NOWAIT); CTRIES (calls a consumer may make with a timeout before it uses FOREVER
+ * only); TSO and SB (store buffer entries); NO_ASYM (no asymmetric fence: the light
+ * fence is mfence and no side is biased); SPURIOUS (waits may return for no reason).
  * Broken variants (each must give a counterexample):
  *   BROKEN_PUBLISH        tail published before the slot is written
- *   BROKEN_SLEEP_FENCE    no heavy fence in sleep_on (TSO: lost wake-up)
+ *   BROKEN_SLEEP_FENCE    no heavy fence in sleep_on (TSO: a lost wake-up)
  *   BROKEN_REVOKE_FENCE   no heavy fence after bias = OFF (TSO: two inside a side)
- *   BROKEN_CLOSE_FENCE    no heavy fence before the consumer's put-side check (TSO)
- *   BROKEN_CLOSE_ORDER    the old order: closed checked before entering the put side,
- *                         and ECLOSED without waiting for the put side (defect 11)
- *   BROKEN_BUSY_FLAG      the old busy flag (1, not a token; revoke waits while busy
- *                         and the bias owner lives; take-over leaves busy) (defect 10)
+ *   BROKEN_CLOSE_FENCE    no heavy fence in settle() (TSO: a put after ECLOSED)
+ *   BROKEN_CLOSE_ORDER    the code before issue 7: closed checked before entering the
+ *                         put side, ECLOSED without settle() (defect 11)
+ *   BROKEN_BUSY_FLAG      the code before issue 7: busy a flag (1), revoke waits while
+ *                         it is up and the bias owner lives, take-over does not wait
+ *                         (defect 10)
  */
 #ifndef NP
 #define NP 1
@@ -142,6 +163,10 @@
 
 byte mem[NADDR];
 
+#ifndef SCRATCH
+#define SCRATCH hidden /* (see common.pml) */
+#endif
+
 #ifdef TSO
 /* One FIFO store buffer per process (entries oldest first); a load sees the newest
  * entry of its own buffer for that address, else memory. A store into a full buffer
@@ -149,7 +174,7 @@ byte mem[NADDR];
 byte sb_a[(NW + 1) * SB];
 byte sb_v[(NW + 1) * SB];
 byte sb_n[NW + 1];
-hidden byte _k, _f;
+SCRATCH byte _k, _f;
 
 inline flush_one(p)
 {
@@ -385,8 +410,8 @@ e_owner:
         fi
     }
 e_takeover:
-    /* the first user, or the successor of a dead one: CAS bias owner -> self (only with
-     * the asymmetric fence) */
+    /* the first user, or the successor of one that died: CAS bias owner -> self (only
+     * with the asymmetric fence). A dead process's busy mark stays; it is ignored. */
 #ifndef NO_ASYM
     atomic {
         DRAIN(me);
@@ -394,23 +419,11 @@ e_takeover:
         :: mem[A_BIAS(s)] == owner -> mem[A_BIAS(s)] = me
         :: else
         fi;
-        goto e_clear
-    }
-#endif
-e_clear:
-    /* a dead token left in busy: CAS it to 0 (the old code left it: defect 10) */
-#ifdef BROKEN_BUSY_FLAG
-    atomic { owner = 0; goto e_idle }
-#else
-    atomic {
-        DRAIN(me);
-        if
-        :: mem[A_BUSY(s)] != 0 && dead[mem[A_BUSY(s)]] -> mem[A_BUSY(s)] = 0
-        :: else
-        fi;
         owner = 0;
         goto e_idle
     }
+#else
+    atomic { owner = 0; goto e_idle }
 #endif
 e_revoke:
     /* a live other owner: bias = OFF, for good */
@@ -728,22 +741,31 @@ c_fence:
     /* heavy_fence(): a put that saw closed == 0 has its busy or guard visible now */
     atomic { HEAVY_FENCE(); goto c_inuse }
 c_inuse:
-    /* the put side in use: its guard held by a live process ... */
+    /* settle(): g = put.guard ... */
     atomic { g = guard[PUT]; goto c_inuse2 }
 c_inuse2:
-    /* ... or its busy a live token? */
+    /* ... mark = put.busy: the guard held by a live process? a live mark? else idle */
     atomic {
         LOAD(A_BUSY(PUT), v);
         if
-        :: LIVE(g) || LIVE(v) -> g = 0; v = 0; goto c_waitput
+        :: LIVE(g) -> goto c_waitguard
+        :: !LIVE(g) && LIVE(v) -> goto c_waitmark
         :: else -> g = 0; v = 0; goto c_tailcheck
         fi
     }
-c_waitput:
-    /* wait for it (deadline), then look again */
+c_waitguard:
+    /* wait_out(put.guard, g): polled every millisecond until it moves or its holder
+     * dies, or give up (MP_NOWAIT: MP_EEMPTY; timed: MP_ETIMEDOUT); then settle() looks
+     * again */
     if
-    :: atomic { !LIVE(guard[PUT]) && !LIVE(mem[A_BUSY(PUT)]) -> goto e_start }
-    :: atomic { mode != FOREVER -> NEXT } /* MP_EAGAIN / MP_ETIMEDOUT */
+    :: atomic { guard[PUT] != g || dead[g] -> g = 0; v = 0; goto c_inuse }
+    :: atomic { mode != FOREVER -> NEXT }
+    fi;
+c_waitmark:
+    /* wait_out(put.busy, mark): likewise */
+    if
+    :: atomic { mem[A_BUSY(PUT)] != v || dead[v] -> g = 0; v = 0; goto c_inuse }
+    :: atomic { mode != FOREVER -> NEXT }
     fi;
 c_tailcheck:
     /* tail == t: MP_ECLOSED (drained, and nothing more can come); else look again */
@@ -772,7 +794,7 @@ fin:
     } unless { dead[me] }
 }
 
-hidden byte _i;
+SCRATCH byte _i;
 
 /* Closes the ring at any moment (CLOSE 1), or only late (2): once every producer is
  * done and the ring is drained, or every consumer is dead (a FOREVER put then waits for
@@ -822,11 +844,21 @@ c_any:
     }
 }
 
+/* Kills a worker (up to KILLS) at any step; later, at any moment or never, the victim
+ * is joined: mpi_proc_forget clears the sleeper bit it may have left. With `break`
+ * always possible, a hang is also looked for in the runs where nothing more happens. */
 proctype killer()
 {
     byte v;
+    bit reaped;
     do
     :: kills < KILLS -> atomic { pick_victim(v); if :: v != 0 -> die(v) :: else fi; v = 0 }
+    :: atomic {
+        kills > 0 && !reaped ->
+        sleepers[PUT] = sleepers[PUT] & ~deadset;
+        sleepers[GET] = sleepers[GET] & ~deadset;
+        reaped = 1
+       }
     :: break
     od
 }
