@@ -33,7 +33,7 @@ fi
 # (pass | error), and optionally error (a regular expression the first error must match),
 # opt (pan's optimisation: -O2, or -O0 for small searches, where compiling dominates),
 # cflags (extra pan compile flags), panflags (extra pan run flags).
-model= defines= expect= error= opt=-O2 cflags= panflags=
+model='' defines='' expect='' error='' opt=-O2 cflags='' panflags=''
 # shellcheck disable=SC1090
 source "$cfg"
 for tool in spin gcc; do
@@ -82,6 +82,7 @@ if [[ $trail == 1 ]]; then
   spin -t -p $defines "$model" 2>&1 | grep -E '^ *[0-9]+:[[:space:]]+proc' |
     grep -vE ':init:|goto|\[else\]|\[\(1\)\]|\[(v|w|_[a-z]) = |\(\(v<=|\(\(w<=|\(\(v>|\[\(\(kills<' |
     grep -vE '\[(owner|via|mode|tries|i|r|err|b|g|x|y|t|h) = 0\]|\[\(\([0-9]+&[0-9]+\)\)\]' |
+    grep -vE '\[(k|f) = |\[\(!\(f\)\)\]|\[\(\(sb_n|\)[[:space:]]+\[sb_(n|a)\[|\)[[:space:]]+\[sb_v\[.*\] = 0\]$|\[\(\(tries<|\[tries = ' |
     sed -E 's/^ *([0-9]+):[[:space:]]+proc +[0-9]+ \(([a-z]+):1\) ([a-z]+\.pml:)?([0-9]+) \(state [0-9]+\)[[:space:]]*/\1 \2 \4 /'
   exit 0
 fi
