@@ -29,6 +29,7 @@ M3_TESTS = sorted(glob.glob("tests/mps2-an385/test_*.c"))
 EXAMPLES = sorted(glob.glob("examples/*.c"))
 BENCH = sorted(b for b in glob.glob("bench/*.c") if not b.endswith("target.c"))  # target.c: the M3
 PEERS = sorted(glob.glob("bench/peers/*.c"))
+FUZZ = sorted(glob.glob("tests/fuzz/*.c"))  # the API fuzzer (tests/fuzz/README.md)
 
 POSIX_INC = "-Iport/posix"
 SIM_INC = ("-Iport/task -Iport/task/arch/host -Iboards/host-sim "
@@ -123,6 +124,22 @@ def main():
     w("  command = python3 bench/run.py $builddir")
     w("  pool = console")
     w("  description = BENCH mpstatic and its peers, side by side")
+    w("rule fuzzcc")
+    w("  command = clang -MMD -MF $out.d $cflags $vflags $incs -c $in -o $out")
+    w("  depfile = $out.d")
+    w("  deps = gcc")
+    w("  description = CC(clang) $out")
+    w("rule fuzzlink")
+    w("  command = clang $in -o $out %s -fsanitize=fuzzer" % SAN)
+    w("  description = LINK(libFuzzer) $out")
+    w("rule fuzzrun")
+    w("  command = tools/run_fuzz.sh $in tests/fuzz/corpus:tests/fuzz/regressions $seconds")
+    w("  pool = console")
+    w("  description = FUZZ $in for $seconds s")
+    w("rule stress")
+    w("  command = bash tools/run_stress.sh $builddir")
+    w("  pool = console")
+    w("  description = STRESS the long fault-injection and soak runs")
     w("rule suites")
     w("  command = bash tools/run_tests.sh $runs")
     w("  pool = console")
@@ -286,6 +303,29 @@ def main():
     w("build $builddir/template/libmpstatic.a: ar %s" % " ".join(tmpl))
     everything.append("$builddir/template/libmpstatic.a")
     w("")
+    # The API fuzzer: clang + libFuzzer on the host simulation, ASan + UBSan everywhere,
+    # coverage instrumentation on the runtime too (tests/fuzz/README.md).
+    fuzz_objs = []
+    for src in CORE + TASK + HOST_ARCH + HOST_SIM + FUZZ:
+        o = obj("fuzz", src)
+        fuzz_objs.append(o)
+        if src.startswith("core/"):
+            extra = "-ffreestanding"
+        elif src.startswith("tests/"):
+            extra = "-D_GNU_SOURCE -Icore"
+        else:  # clang 14 does not define it; the host arch keys ASan's fiber hooks on it
+            extra = "-D__SANITIZE_ADDRESS__=1"
+        w("build %s: fuzzcc %s" % (o, src))
+        w("  vflags = -O1 -DMP_CONF_TEST_HOOKS=1 %s -fsanitize=fuzzer-no-link %s" % (SAN, extra))
+        w("  incs = -Icore/include -Iport/include %s" % SIM_INC)
+    fuzz_bin = "$builddir/fuzz/fuzz_api"
+    w("build %s: fuzzlink %s" % (fuzz_bin, " ".join(fuzz_objs)))
+    w("build fuzz: fuzzrun %s" % fuzz_bin)
+    w("  seconds = 60")
+    everything.append(fuzz_bin)
+    test_deps.append(fuzz_bin)
+    run_args.append("check:tools/check_fuzz.sh:build/fuzz/fuzz_api")
+    w("build stress: stress | %s" % " ".join(sorted(set(test_deps))))
     w("build test: suites | %s" % " ".join(sorted(set(test_deps))))
     w("  runs = %s" % " ".join(run_args))
     demos = ["$builddir/posix/examples/demo", "$builddir/host-sim/examples/demo",

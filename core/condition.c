@@ -198,21 +198,30 @@ mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *
     mp_err_t err = enter_held(&call, c);
     if (err != MP_OK)
         return err;
+    err = MP_OK;
     mpi_until_t until = mpi_until(timeout);
-    mp_err_t held = MP_OK; /* MP_EOWNERDEAD once a take-back found the last holder dead */
+    /* A take-back that found the last holder dead is told at the end, in place of MP_OK or
+     * MP_ETIMEDOUT (the lock is held either way): nobody else will ever be told. */
+    bool owner_died = false;
     while (!pred(arg)) {
         if (timeout != MP_FOREVER && timeout != MP_NOWAIT &&
-            mp_port_now() >= mpi_until_deadline(&until))
-            return mpi_leave(&call, MP_ETIMEDOUT);
+            mp_port_now() >= mpi_until_deadline(&until)) {
+            err = MP_ETIMEDOUT;
+            break;
+        }
         err = wait_until(&call, call.obj, &until);
-        if (err == MP_EOWNERDEAD)
-            held = err; /* told once, at the end, whatever the predicate says */
-        else if (err == MP_ETIMEDOUT)
-            return mpi_leave(&call, pred(arg) ? held : MP_ETIMEDOUT);
-        else if (err != MP_OK)
+        if (err == MP_EOWNERDEAD) {
+            owner_died = true;
+            err = MP_OK;
+        } else if (err == MP_ETIMEDOUT) {
+            if (pred(arg))
+                err = MP_OK;
+            break;
+        } else if (err != MP_OK) {
             return mpi_leave(&call, err); /* without the lock: the predicate is not ours to call */
+        }
     }
-    return mpi_leave(&call, held);
+    return mpi_leave(&call, owner_died ? MP_EOWNERDEAD : err);
 }
 
 mp_err_t mp_condition_notify(mp_condition_t c, uint32_t n)

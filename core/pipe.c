@@ -173,14 +173,22 @@ static mp_err_t use(mpi_call_t *c, mp_conn_t conn, bool sending, end_t *e, mpi_r
     return MP_OK;
 }
 
-/* Joins the end's users (after the arguments were found good), then looks whether the
- * end had already been given up by all its users, and its peer told EOF: then this pipe
- * is at its end for the caller too. In that order, so that the peer, which looks at the
- * users and then latches `gone`, either sees the caller or is seen by it. */
-static mp_err_t join_users(const mpi_call_t *c, end_t e)
+/* Joins the end's users (after the arguments were found good), then says whether the end
+ * had already been given up by all its users, its peer told EOF: then this pipe is at its
+ * end for the caller too (what was sent before can still be received). In that order, so
+ * that the peer, which looks at the users and then latches `gone`, either sees the caller
+ * or is seen by it. */
+static bool join_users(const mpi_call_t *c, end_t e)
 {
     claim(c, e);
-    return atomic_load(&e.p->gone[e.end]) ? MP_EOF : MP_OK;
+    return atomic_load(&e.p->gone[e.end]) != 0;
+}
+
+/* The stop condition of an end given up for good: drained means EOF. */
+static mp_err_t at_end(const void *ctx)
+{
+    (void)ctx;
+    return MP_EOF;
 }
 
 mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t timeout)
@@ -193,9 +201,8 @@ mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t t
         return err;
     if (msg == NULL && len > 0)
         return mpi_leave(&c, MP_EINVAL);
-    err = join_users(&c, e);
-    if (err != MP_OK)
-        return mpi_leave(&c, err);
+    if (join_users(&c, e))
+        return mpi_leave(&c, MP_EOF); /* the reader was told nothing more comes */
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_put(&c, r, msg, len, &until, peer_gone, &e);
     return mpi_leave(&c, err == MP_EFULL ? MP_EAGAIN : err);
@@ -211,12 +218,10 @@ mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_tim
         return err;
     if (len == NULL || (buf == NULL && size > 0))
         return mpi_leave(&c, MP_EINVAL);
-    err = join_users(&c, e);
-    if (err != MP_OK)
-        return mpi_leave(&c, err);
+    mpi_ring_stop_fn stop = join_users(&c, e) ? at_end : peer_gone;
     static uint8_t none; /* a buffer for empty messages: NULL means "poll" to the ring */
     mpi_until_t until = mpi_until(timeout);
-    err = mpi_ring_get(&c, r, buf ? buf : &none, size, len, &until, peer_gone, &e);
+    err = mpi_ring_get(&c, r, buf ? buf : &none, size, len, &until, stop, &e);
     return mpi_leave(&c, err == MP_EEMPTY ? MP_EAGAIN : err);
 }
 
@@ -230,13 +235,9 @@ mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
     mp_err_t err = use(&c, end, false, &e, &r);
     if (err != MP_OK)
         return err;
-    err = join_users(&c, e);
-    if (err != MP_OK) {
-        *ready = true; /* at EOF: recv would not block */
-        return mpi_leave(&c, MP_OK);
-    }
+    mpi_ring_stop_fn stop = join_users(&c, e) ? at_end : peer_gone;
     mpi_until_t until = mpi_until(timeout);
-    err = mpi_ring_get(&c, r, NULL, 0, NULL, &until, peer_gone, &e);
+    err = mpi_ring_get(&c, r, NULL, 0, NULL, &until, stop, &e);
     err = mpi_leave(&c, err);
     *ready = err == MP_OK || err == MP_EOF;
     return err == MP_EEMPTY || err == MP_EAGAIN || err == MP_ETIMEDOUT || err == MP_EOF ? MP_OK

@@ -28,6 +28,16 @@ static struct {
     void *arg;
 } irqs[8];
 
+/* The armed fault (mp_sim_fault). */
+static struct {
+    bool armed, fired, inside; /* inside: the stop is running (its own waits do not count) */
+    mp_sim_fault_t kind;
+    uint32_t slot, k, points;
+    mp_time_t hold;
+    uint64_t calls, limit; /* every process's calls since armed, and the most allowed */
+    const char *label;
+} fault;
+
 static mp_time_t clock_ns;
 static uint64_t seed, rng;
 static mp_sim_deadlock_t policy;
@@ -40,7 +50,7 @@ mp_err_t mp_sim_seed(uint64_t value)
     if (running)
         mpi_task_settle(); /* the replay starts from a settled caller */
     seed = value;
-    mpi_board_preempts = value != 0;
+    mpi_board_preempts = value != 0 || fault.armed;
     rng = value * 0x9e3779b97f4a7c15u + 1u;
     return MP_OK;
 }
@@ -165,13 +175,110 @@ _Noreturn void mpi_board_exit(int code)
     exit(code);
 }
 
+/* ---- fault injection ----------------------------------------------------------------- */
+
+static _Atomic uint32_t stop_word; /* never changes: a stopped process waits on it */
+
+mp_err_t mp_sim_fault(mp_process_t p, mp_sim_fault_t kind, uint32_t k, uint64_t hold_ns)
+{
+    uint32_t slot = (p.id & 0xfffu) - 1u; /* the index part of a handle (mp/types.h) */
+    if (p.id >> 28 != 1u || slot == 0 || slot >= MP_CONF_MAX_PROCESSES || kind > MP_SIM_STOP ||
+        (kind != MP_SIM_COUNT && k == 0))
+        return MP_EINVAL;
+    fault.armed = true;
+    fault.fired = fault.inside = false;
+    fault.kind = kind;
+    fault.slot = slot;
+    fault.k = k;
+    fault.points = 0;
+    fault.calls = 0;
+    fault.hold = hold_ns;
+    mpi_board_preempts = true; /* the scheduler asks at every point from now on */
+    return MP_OK;
+}
+
+mp_err_t mp_sim_fault_status(uint32_t *points, bool *fired)
+{
+    if (points == NULL || fired == NULL)
+        return MP_EINVAL;
+    *points = fault.points;
+    *fired = fault.fired;
+    return MP_OK;
+}
+
+void mp_sim_fault_limit(uint64_t points, const char *label)
+{
+    fault.limit = points;
+    fault.label = label;
+}
+
+void mp_sim_fault_clear(void)
+{
+    fault.armed = false;
+    mpi_board_preempts = seed != 0;
+}
+
+/* The stopped process waits, on a word nobody changes, until the virtual clock reaches
+ * the end of its stop; a death elsewhere wakes every waiter, so it waits again. The
+ * wait is nested inside a runtime call that may itself be about to wait: that call
+ * must still see the deaths it has not looked at (the scheduler lets a waiter re-check
+ * its owner's life when a death happened since its last wake), so the count of deaths
+ * seen is put back as it was. */
+static void stop_here(uint32_t slot)
+{
+    mp_port_slot_t *t = mpi_port_slot(slot);
+    uint16_t seen = t->deaths_seen;
+    mp_time_t until = mpi_board_now() + fault.hold;
+    while (mpi_board_now() < until)
+        (void)mp_port_wait(&stop_word, 0, until);
+    t->deaths_seen = seen;
+}
+
+/* At a preemption point of the running process: its fault, if this is the point. A kill
+ * goes through the port as mp_process_kill's does (it never returns here); the process
+ * is the running one, so it ends at once, inside the call that reached this point. */
+static void inject(void)
+{
+    uint32_t slot = mpi_task_current();
+    if (!fault.armed || fault.inside || slot != fault.slot)
+        return;
+    if (++fault.points != fault.k || fault.kind == MP_SIM_COUNT || fault.fired)
+        return;
+    fault.fired = true;
+    if (fault.kind == MP_SIM_KILL) {
+        (void)mp_port_signal(slot, MP_SIGKILL);
+        return;
+    }
+    fault.inside = true;
+    stop_here(slot);
+    fault.inside = false;
+}
+
+void mp_sim_fault_point(void)
+{
+    if (!mpi_host_in_isr) /* a simulated interrupt runs on no task of its own */
+        inject();
+}
+
 bool mpi_board_preempt(void)
 {
-    if (seed == 0)
-        return false;
-    /* xorshift64*: cheap, and the same sequence for the same seed everywhere */
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return ((rng * 0x2545f4914f6cdd1du) >> 61) == 0; /* about one call in eight */
+    bool now = false;
+    if (seed != 0) {
+        /* xorshift64*: cheap, and the same sequence for the same seed everywhere; drawn
+         * before the fault, so a schedule is the same whatever fault is armed */
+        rng ^= rng >> 12;
+        rng ^= rng << 25;
+        rng ^= rng >> 27;
+        now = ((rng * 0x2545f4914f6cdd1du) >> 61) == 0; /* about one call in eight */
+    }
+    if (fault.armed && fault.limit != 0 && ++fault.calls > fault.limit) {
+        fprintf(stderr, "mpstatic host-sim: %llu runtime calls since the fault was armed, "
+                        "at t=%llu ns: a livelock\n%s\n",
+                (unsigned long long)fault.calls, (unsigned long long)clock_ns,
+                fault.label ? fault.label : "");
+        fflush(NULL);
+        _exit(MP_SIM_DEADLOCK_STATUS);
+    }
+    inject();
+    return now;
 }

@@ -48,6 +48,40 @@ static void test_wait_for_reports_a_holder_that_died(void **state)
     OK(mp_condition_destroy(c));
 }
 
+static int notify_and_die(void *arg)
+{
+    mp_condition_t c = *(mp_condition_t *)arg;
+    if (mp_condition_acquire(c, LONG) != MP_OK)
+        return 1;
+    (void)mp_condition_notify(c, 1); /* the predicate stays false */
+    return 0;
+}
+
+static bool never(void *arg)
+{
+    (void)arg;
+    return false;
+}
+
+/* The take-back that found the holder dead is told even when the predicate then never
+ * comes true and wait_for ends at its deadline (with the lock, as MP_ETIMEDOUT does): one
+ * code for two facts, and the one nobody else will ever be told is the death. */
+static void test_wait_for_reports_a_dead_holder_also_when_it_times_out(void **state)
+{
+    (void)state;
+    mp_condition_t c;
+    OK(mp_condition_create(&c, NULL));
+    OK(mp_condition_acquire(c, MP_NOWAIT));
+    mp_process_t p = spawn(notify_and_die, &c, sizeof c, MP_DAEMON_NO);
+    mp_err_t err = mp_condition_wait_for(c, never, NULL, 300);
+    assert_int_equal(0, reap(p));
+    assert_int_equal(MP_EOWNERDEAD, err); /* today: MP_ETIMEDOUT, and the death is never told */
+    OK(mp_condition_release(c));
+    OK(mp_condition_acquire(c, MP_NOWAIT)); /* held by nobody, told to nobody again */
+    OK(mp_condition_release(c));
+    OK(mp_condition_destroy(c));
+}
+
 /* The same through mp_condition_wait: it does report it (for comparison). */
 static void test_wait_reports_a_holder_that_died(void **state)
 {
@@ -71,6 +105,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_wait_reports_a_holder_that_died, no_children_left),
         cmocka_unit_test_teardown(test_wait_for_reports_a_holder_that_died, no_children_left),
+        cmocka_unit_test_teardown(test_wait_for_reports_a_dead_holder_also_when_it_times_out,
+                                  no_children_left),
     };
     return cmocka_run_group_tests_name("dead holder", tests, NULL, NULL);
 }

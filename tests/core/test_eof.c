@@ -1,5 +1,5 @@
 /*
- * Pipe EOF is final. Found by the fault-injection suites (host-sim, replay:
+ * Pipe EOF is final, and loses nothing. Found by the fault-injection suites (host-sim, replay:
  * MP_SIM_SEED=8 MP_SIM_FAULT=kill:sender:12 build/host-sim-asan/tests/host-sim/test_faults):
  * a sending end's users are the processes that have sent on it, so once the only sender
  * that had sent is gone the receiver is told MP_EOF; a second process holding the same
@@ -78,12 +78,68 @@ static void test_eof_stays_eof_for_a_sender_that_comes_late(void **state)
     (void)mp_pipe_close(a.tx);
 }
 
+typedef struct {
+    mp_conn_t rx;
+    mp_event_t using_it, sent;
+} reader_arg_t;
+
+/* Uses the receiving end (so the main process, its creator, no longer stands for it),
+ * stays until two messages were sent, and ends without reading them. */
+static int reader_that_leaves(void *arg)
+{
+    reader_arg_t *a = arg;
+    bool ready;
+    if (mp_pipe_poll(a->rx, MP_NOWAIT, &ready) != MP_OK)
+        return 1;
+    (void)mp_event_set(a->using_it);
+    return mp_event_wait(a->sent, LONG) == MP_OK ? 0 : 2;
+}
+
+/* Final, but not at the cost of what was sent: when every user of the receiving end is
+ * gone, a sender is told MP_EOF (and stays told), yet the messages it sent before, while
+ * a reader lived, are still the pipe's. Another process holding the receiving end gets
+ * them, then MP_EOF, as a second reader of a file descriptor would. Found by the fault
+ * suites once EOF was made final (replay: MP_SIM_SEED=0 MP_SIM_FAULT=kill:receiver:8
+ * build/host-sim-asan/tests/host-sim/test_faults): the main process, taking over a
+ * killed receiver's end, was told MP_EOF at once with two messages in the pipe. */
+static void test_what_was_sent_before_the_readers_left_can_still_be_read(void **state)
+{
+    (void)state;
+    reader_arg_t a;
+    mp_conn_t tx;
+    OK(mp_pipe_create(&a.rx, &tx, &(mp_pipe_attr_t){.duplex = false}));
+    OK(mp_event_create(&a.using_it));
+    OK(mp_event_create(&a.sent));
+    mp_process_t reader = spawn(reader_that_leaves, &a, sizeof a, MP_DAEMON_NO);
+    OK(mp_event_wait(a.using_it, LONG));
+    OK(mp_pipe_send(tx, "one", 3, MP_NOWAIT)); /* a reader lives: accepted */
+    OK(mp_pipe_send(tx, "two", 3, MP_NOWAIT));
+    OK(mp_event_set(a.sent));
+    assert_int_equal(0, reap(reader));
+    assert_int_equal(MP_EOF, mp_pipe_send(tx, "three", 5, MP_NOWAIT)); /* no reader now */
+    char buf[8];
+    size_t len = 0;
+    mp_err_t first = mp_pipe_recv(a.rx, buf, sizeof buf, &len, MP_NOWAIT);
+    assert_int_equal(MP_OK, first); /* today: MP_EOF, and "one" and "two" are lost */
+    assert_int_equal(3, len);
+    assert_memory_equal("one", buf, 3);
+    OK(mp_pipe_recv(a.rx, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_memory_equal("two", buf, 3);
+    assert_int_equal(MP_EOF, mp_pipe_recv(a.rx, buf, sizeof buf, &len, MP_NOWAIT));
+    OK(mp_event_destroy(a.using_it));
+    OK(mp_event_destroy(a.sent));
+    (void)mp_pipe_close(a.rx);
+    (void)mp_pipe_close(tx);
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_eof_stays_eof_for_a_sender_that_comes_late, no_children_left),
+        cmocka_unit_test_teardown(test_what_was_sent_before_the_readers_left_can_still_be_read,
+                                  no_children_left),
     };
     return cmocka_run_group_tests_name("eof", tests, NULL, NULL);
 }

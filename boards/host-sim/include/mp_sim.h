@@ -17,9 +17,11 @@
 #ifndef MP_SIM_H
 #define MP_SIM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mp/error.h"
+#include "mp/process.h"
 
 #define MP_SIM_DEADLOCK_STATUS 3
 
@@ -36,5 +38,48 @@ mp_err_t mp_sim_on_deadlock(mp_sim_deadlock_t policy);
 
 /* Copies the last deadlock report (empty if none). @retval MP_EINVAL NULL or size 0 */
 mp_err_t mp_sim_deadlock_report(char *buf, size_t size);
+
+/*
+ * Fault injection, deterministic: every runtime call a process makes passes a preemption
+ * point, and the board counts those of one armed process. At its k-th point (k >= 1,
+ * counted from when it was armed) the process is
+ * - MP_SIM_KILL: ended there, as mp_process_kill ends it (exitcode -MP_SIGKILL), in the
+ *   middle of whatever call it was in, holding whatever it held;
+ * - MP_SIM_STOP: not scheduled for hold_ns of virtual time, as a process stopped by
+ *   SIGSTOP is not run: it keeps what it holds, the others' timed waits expire meanwhile,
+ *   and then it goes on where it was.
+ * MP_SIM_COUNT only counts, to learn how many points a scenario takes. With the same seed
+ * (mp_sim_seed, applied before the run) and the same start, a run takes the same path up
+ * to the fault, so a fault found at (seed, k) replays exactly.
+ *
+ * The handle is read for its slot only (the index part of its layout, mp/types.h): arm a
+ * process after creating it, before anything else can reuse its slot.
+ * @retval MP_EINVAL the main process (it cannot die alone), a bad handle, or a bad fault
+ */
+typedef enum {
+    MP_SIM_COUNT = 0,
+    MP_SIM_KILL = 1,
+    MP_SIM_STOP = 2,
+} mp_sim_fault_t;
+
+mp_err_t mp_sim_fault(mp_process_t p, mp_sim_fault_t fault, uint32_t k, uint64_t hold_ns);
+
+/* One more point, for the armed process only: a test's hook inside the runtime
+ * (core/test_hooks.h) calls it, so that a fault can also land where no runtime call
+ * is made (holding a queue side's guard, between a copy and its publication). */
+void mp_sim_fault_point(void);
+
+/* The armed process's points so far, and whether its fault has happened. */
+mp_err_t mp_sim_fault_status(uint32_t *points, bool *fired);
+
+/* Disarms: no process is counted any more. */
+void mp_sim_fault_clear(void);
+
+/* While a fault is armed, a run that makes more than `points` runtime calls in all (every
+ * process's) is taken to be stuck going round in circles without ever blocking, where
+ * the virtual clock never moves and no timeout can end it: the board prints label and
+ * exits with MP_SIM_DEADLOCK_STATUS. 0 (the default) sets no limit. label is kept, not
+ * copied. */
+void mp_sim_fault_limit(uint64_t points, const char *label);
 
 #endif

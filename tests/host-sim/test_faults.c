@@ -1,0 +1,253 @@
+/*
+ * Fault injection on the host simulation, deterministic: for each scenario (a small cast
+ * of cast.h around one kind of object, member 0 the victim) the victim is killed, and in
+ * other runs stopped for HOLD_MS of virtual time, at its k-th point, for every k from
+ * the first to its last (a seeded sample of MAX_RUNS when a scenario is longer). Points
+ * are its runtime calls (the board's preemption points) and, in the builds that have
+ * them, the core's test hooks (core/test_hooks.h): inside a queue side, between a copy
+ * and its publication, registered as a sleeper, inside a biased operation, where no
+ * runtime call is made. A prober in the cast calls every object with MP_NOWAIT and short
+ * timeouts all along.
+ *
+ * Every run checks what round.h lists, and, on the virtual clock, exactly: MP_NOWAIT
+ * probes take no time at all, timed ones never return after their deadline, and no run
+ * lasts as long as a worker's deadline (nobody waits that long when it is served: a run
+ * that does lost a wake-up).
+ *
+ * The schedule is the seed's (MP_SIM_SEED, as for every suite here), restarted before each
+ * run, so a run takes the same path up to its fault every time; a failure prints
+ *     replay: MP_SIM_SEED=s MP_SIM_FAULT=kill:producer:57 build/host-sim-asan/tests/host-sim/test_faults
+ * which runs that one run again, exactly ("stop:..." and "count:..." likewise).
+ */
+#include <stdlib.h>
+
+#define CAST_STREAM_MAX 64u
+#include "round.h"
+#include "mp_sim.h"
+#include "test_hooks.h"
+
+#define WORK_TIMEOUT 1000u  /* ms: members' calls (virtual: waiting costs nothing) */
+#define JOIN_TIMEOUT 60000u /* ms: a member not done by then hangs */
+#define HOLD_MS 50u         /* a stop: longer than the probes' timeouts, shorter than the work's */
+#define MAX_RUNS 1000u      /* per scenario and fault; beyond, a seeded sample */
+#define LIVELOCK_CALLS 5000000u /* runtime calls in one run: a few thousand when healthy */
+
+typedef struct {
+    const char *name;
+    uint8_t roles[CAST_MAX];
+    uint32_t members; /* the prober comes on top */
+    mp_timeout_t pace;
+} scenario_t;
+
+/* Member 0 is the victim. Three producers: the first has the put side to itself (biased)
+ * until a second arrives; killed inside a biased put, its successors must still agree.
+ * Paced: the other two work a while between puts, so the side can change hands twice
+ * (the victim dies biased, the next producer inherits the bias and goes off to work,
+ * the third revokes it) before the inheritor comes back. */
+static const scenario_t scenarios[] = {
+    {"producer", {PRODUCER, PRODUCER, PRODUCER, CONSUMER}, 4, 0},
+    {"paced", {PRODUCER, PRODUCER, PRODUCER, CONSUMER}, 4, 1},
+    {"consumer", {CONSUMER, CONSUMER, PRODUCER}, 3, 0},
+    {"sender", {SENDER, SENDER, RECEIVER}, 3, 0},
+    {"receiver", {RECEIVER, SENDER, SENDER}, 3, 0},
+    {"locker", {LOCKER, LOCKER, LOCKER}, 3, 0},
+    {"notifier", {NOTIFIER, WAITER, WAITER}, 3, 0},
+    {"waiter", {WAITER, WAITER, NOTIFIER}, 3, 0},
+    {"party", {PARTY, PARTY, PARTY}, 3, 0},
+};
+#define SCENARIOS (sizeof scenarios / sizeof scenarios[0])
+
+static uint64_t seed;
+static struct {
+    uint32_t runs, kills, stops, messages, lost, unpublished, owner_dead, probes, failed;
+    uint32_t at_hook[MPI_HOOK_BIASED + 1]; /* faults that landed at each hook point */
+} totals;
+
+/* The victim's hook point being passed (0: none), and where its fault landed. The hook
+ * makes no runtime call of its own: each would be one more point to count. */
+static mpi_hook_point_t passing, landed_at;
+
+static const char *fault_name(mp_sim_fault_t f)
+{
+    return f == MP_SIM_KILL ? "kill" : f == MP_SIM_STOP ? "stop" : "count";
+}
+
+static void at_hook(mpi_hook_point_t point)
+{
+    uint32_t before, after;
+    bool fired_before, fired_after;
+    (void)mp_sim_fault_status(&before, &fired_before);
+    passing = point; /* left set if the fault kills the victim here */
+    mp_sim_fault_point(); /* counts (and strikes) only for the armed victim */
+    (void)mp_sim_fault_status(&after, &fired_after);
+    if (fired_after && !fired_before)
+        landed_at = point;
+    passing = 0;
+}
+
+/* One run; *points: how many points the victim passed (all of them when only counting). */
+static bool run_once(const scenario_t *sc, mp_sim_fault_t fault, uint32_t k, uint32_t *points)
+{
+    char label[200];
+    snprintf(label, sizeof label,
+             "scenario %s, %s at point %u (replay: MP_SIM_SEED=%llu MP_SIM_FAULT=%s:%s:%u "
+             "build/host-sim-asan/tests/host-sim/test_faults)",
+             sc->name, fault_name(fault), (unsigned)k, (unsigned long long)seed,
+             fault_name(fault), sc->name, (unsigned)k);
+    cast_run_t run = {.label = label, .kill = fault == MP_SIM_KILL, .stop = fault == MP_SIM_STOP,
+                      .join_timeout = JOIN_TIMEOUT};
+    OK(mp_sim_seed(seed)); /* the same schedule from here, every run */
+    mp_time_t began, ended;
+    OK(mp_clock_ns(&began));
+    mp_usage_t before;
+    OK(mp_usage(&before));
+    uint8_t roles[CAST_MAX];
+    memcpy(roles, sc->roles, sc->members);
+    roles[sc->members] = PROBER;
+    cast_plan(&run, roles, sc->members + 1, 0);
+    R.queue_msgs = R.pipe_msgs = R.items = 12;
+    R.sections = R.cycle_quota = 6;
+    R.work_timeout = WORK_TIMEOUT;
+    R.pace = sc->pace;
+    uint32_t parties = 0;
+    for (uint32_t w = 0; w < sc->members; w++)
+        parties += roles[w] == PARTY;
+    cast_create(2, 2, parties);
+    cast_spawn(&run);
+    passing = landed_at = 0;
+    OK(mp_sim_fault(run.p[0], fault, k, (uint64_t)HOLD_MS * 1000000u));
+    mp_sim_fault_limit(LIVELOCK_CALLS, label);
+    OK(mp_event_set(R.go));
+    /* A victim whose death leaves others waiting for a repair is joined first; the
+     * others (consumer, waiter) end only when the round does. */
+    if (roles[0] != CONSUMER && roles[0] != WAITER) {
+        cast_join_victim(&run);
+        cast_repair(&run);
+    }
+    cast_end(&run);
+    cast_join_victim(&run);
+    bool fired;
+    OK(mp_sim_fault_status(points, &fired));
+    mp_sim_fault_clear();
+    if (run.landed && passing != 0)
+        landed_at = passing;
+    totals.at_hook[landed_at]++;
+    if (run.kill && fired != run.landed)
+        cast_bad(&run, "the board's kill %s, the victim's exitcode says %s",
+                 fired ? "fired" : "did not fire", run.landed ? "killed" : "not killed");
+    cast_check(&run);
+    if (R.nowait_ns != 0)
+        cast_bad(&run, "probe %s with MP_NOWAIT waited %llu ns of virtual time",
+                 R.nowait_what, (unsigned long long)R.nowait_ns);
+    if (R.late_ns != 0)
+        cast_bad(&run, "probe %s (%u ms) returned %llu ns after its deadline", R.late_what,
+                 (unsigned)R.probe_timeout, (unsigned long long)R.late_ns);
+    /* Nobody waits until a deadline in a healthy run (a notified waiter, a producer
+     * given room, wakes when it is served): a run as long as a deadline lost a wake-up. */
+    OK(mp_clock_ns(&ended));
+    mp_time_t limit = (mp_time_t)(WORK_TIMEOUT + (run.stop ? HOLD_MS : 0u)) * 1000000u;
+    if (ended - began >= limit)
+        cast_bad(&run, "the run took %llu ms of virtual time: someone waited until its "
+                       "deadline (a lost wake-up)",
+                 (unsigned long long)((ended - began) / 1000000u));
+    cast_destroy(&run, &before);
+
+    totals.runs++;
+    totals.kills += run.landed;
+    totals.stops += run.stop && fired;
+    totals.messages += run.delivered;
+    totals.lost += run.lost;
+    totals.unpublished += run.unpublished;
+    totals.owner_dead += R.owner_dead[0] + R.owner_dead[1] + R.owner_dead[2];
+    totals.probes += R.probes;
+    totals.failed += run.failed;
+    return !run.failed;
+}
+
+/* Every point of the victim, or a sample of MAX_RUNS with the first and the last. */
+static void sweep(const scenario_t *sc, mp_sim_fault_t fault)
+{
+    uint32_t length = 0, ignored;
+    if (!run_once(sc, MP_SIM_COUNT, 0, &length))
+        return; /* broken without any fault: the faults would only repeat it */
+    uint64_t rng = seed * 0x9e3779b97f4a7c15u + (uint64_t)(sc - scenarios) * 2u + fault;
+    for (uint32_t i = 0; i < length && i < MAX_RUNS; i++) {
+        uint32_t k = i + 1u;
+        if (length > MAX_RUNS && i > 0 && i + 1u < MAX_RUNS) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            k = 2u + (uint32_t)((rng >> 33) % (length - 2u));
+        } else if (length > MAX_RUNS && i + 1u == MAX_RUNS) {
+            k = length;
+        }
+        run_once(sc, fault, k, &ignored);
+    }
+}
+
+/* MP_SIM_FAULT=kill:producer:57 runs that one run. */
+static bool replay(void)
+{
+    const char *v = getenv("MP_SIM_FAULT");
+    if (v == NULL || *v == '\0')
+        return false;
+    char kind[8], name[32];
+    unsigned k;
+    if (sscanf(v, "%7[a-z]:%31[a-z-]:%u", kind, name, &k) != 3)
+        fail_msg("MP_SIM_FAULT=%s: expected kill|stop|count:<scenario>:<k>", v);
+    mp_sim_fault_t f = strcmp(kind, "kill") == 0   ? MP_SIM_KILL
+                       : strcmp(kind, "stop") == 0 ? MP_SIM_STOP
+                                                   : MP_SIM_COUNT;
+    for (size_t i = 0; i < SCENARIOS; i++) {
+        if (strcmp(scenarios[i].name, name) == 0) {
+            uint32_t points;
+            bool ok = run_once(&scenarios[i], f, k, &points);
+            print_message("%s: %s, the victim passed %u points\n", v, ok ? "passed" : "failed",
+                          (unsigned)points);
+            return true;
+        }
+    }
+    fail_msg("MP_SIM_FAULT=%s: no scenario %s", v, name);
+    return true;
+}
+
+static void test_a_fault_at_every_runtime_call(void **state)
+{
+    (void)state;
+    const char *env = getenv("MP_SIM_SEED");
+    seed = env ? strtoull(env, NULL, 0) : 0;
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_RETURN)); /* a deadlock fails a join, not the suite */
+    mpi_test_hook = at_hook;
+    if (!replay()) {
+        for (size_t i = 0; i < SCENARIOS; i++) {
+            sweep(&scenarios[i], MP_SIM_KILL);
+            sweep(&scenarios[i], MP_SIM_STOP);
+        }
+    }
+    mpi_test_hook = NULL;
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_EXIT));
+    OK(mp_sim_seed(seed));
+    print_message("seed %llu: %u runs over %u scenarios: %u kills, %u stops; %u messages "
+                  "checked, %u lost with a killed consumer, %u not published by a killed "
+                  "producer; %u owner-dead recoveries; %u probes; faults inside a queue "
+                  "side %u, before a publication %u, as a registered sleeper %u, inside a "
+                  "biased operation %u\n",
+                  (unsigned long long)seed, (unsigned)totals.runs, (unsigned)SCENARIOS,
+                  (unsigned)totals.kills, (unsigned)totals.stops, (unsigned)totals.messages,
+                  (unsigned)totals.lost, (unsigned)totals.unpublished,
+                  (unsigned)totals.owner_dead, (unsigned)totals.probes,
+                  (unsigned)(totals.at_hook[MPI_HOOK_PUT_INSIDE] +
+                             totals.at_hook[MPI_HOOK_GET_INSIDE]),
+                  (unsigned)totals.at_hook[MPI_HOOK_PUT_PUBLISH],
+                  (unsigned)totals.at_hook[MPI_HOOK_SLEEPER],
+                  (unsigned)totals.at_hook[MPI_HOOK_BIASED]);
+    assert_int_equal(0, totals.failed);
+}
+
+int main(void)
+{
+    if (mp_init() != MP_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_a_fault_at_every_runtime_call, no_children_left),
+    };
+    return cmocka_run_group_tests_name("faults (host-sim)", tests, NULL, NULL);
+}

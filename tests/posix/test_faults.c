@@ -1,0 +1,289 @@
+/*
+ * Fault injection on real processes: in each round a cast of 15 processes works on every
+ * kind of object at once (two producers and two consumers on a queue, two senders sharing
+ * a pipe's sending end and its receiver, three lockers on a Lock, an RLock and a
+ * semaphore, a notifier and two condition waiters, two barrier parties: see cast.h), and
+ * one of them, chosen by the round's seed, is SIGKILLed, or SIGSTOPped and later
+ * continued, at a moment chosen by the seed: after its k-th operation (or the cast's
+ * K-th, for one that only reacts to others), then a spin of a random length; real
+ * parallelism does the rest. In a third of the rounds whose victim uses the queue or the
+ * pipe, the moment is instead its n-th pass at one of the core's test hooks
+ * (core/test_hooks.h: inside a side, between a copy and its publication, registered as a
+ * sleeper, inside a biased operation), where the victim signals itself: those moments
+ * are short, and a random signal from outside lands there by luck only.
+ *
+ * After the fault, the main process repairs what only a death leaves waiting, then
+ * probes every object with MP_NOWAIT and short timed calls (while a stopped victim is
+ * still stopped: none may wait for it), continues a stopped victim, ends the round and
+ * checks everything cast.h lists, then that every table and the arena are back to where
+ * they were. A member still running at the join deadline is a hang; a watchdog ends the
+ * suite, naming the round, if the main process itself is stuck (in a probe, say).
+ *
+ *   MP_FAULT_ROUNDS=n        rounds (default ROUNDS, ROUNDS_UNDER_VALGRIND under valgrind;
+ *                            tools/run_stress.sh runs 10000)
+ *   MP_FAULT_SEED=s          the first round's seed; alone, it replays that one round
+ *   MP_FAULT_KEEP_GOING=1    report a failed round and go on (to survey a broken build)
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CAST_STREAM_MAX 400u
+#include "round.h"
+
+/* Under valgrind (memcheck) a round takes a second or two: fewer of them there, for what
+ * memcheck looks for, not for the odds of landing anywhere. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+#define ROUNDS 300
+#define ROUNDS_UNDER_VALGRIND 20
+#define WORK_TIMEOUT 5000u  /* ms: every call of a member; reaching it is a failure */
+#define JOIN_TIMEOUT 20000u /* ms: a member not done by then hangs */
+#define WATCHDOG_S 60u      /* s: the main process itself is stuck */
+#define MOMENTS 300u        /* a looping victim's moment: one of its first MOMENTS ops */
+
+static const uint8_t roles[] = {PRODUCER, PRODUCER, CONSUMER, CONSUMER, SENDER,
+                                SENDER,   RECEIVER, LOCKER,   LOCKER,   LOCKER,
+                                NOTIFIER, WAITER,   WAITER,   PARTY,    PARTY};
+#define MEMBERS (sizeof roles / sizeof roles[0])
+_Static_assert(MEMBERS < MP_CONF_MAX_PROCESSES, "the cast and the main process fit the table");
+
+static struct {
+    uint32_t rounds, kills, missed, stops, messages, lost, unpublished, owner_dead, probes,
+        failed;
+    uint32_t at_hook[MPI_HOOK_BIASED + 1]; /* faults that landed at each hook point */
+    mp_time_t nowait_ns, late_ns;
+} totals;
+
+/* The victim's hook (its own copy of the counter: each process has its own memory). */
+static uint32_t hook_passes;
+static MP_SHARED int hook_signal;
+
+static void strike_at_hook(mpi_hook_point_t point)
+{
+    uint32_t n = __atomic_load_n(&R.hook_at, __ATOMIC_SEQ_CST);
+    if (n == 0 || ++hook_passes != n)
+        return;
+    /* the main process may have given up waiting and disarmed it: whoever clears it wins */
+    if (!__atomic_compare_exchange_n(&R.hook_at, &n, 0u, false, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST))
+        return;
+    R.hook_point = point;
+    (void)mp_event_set(R.armed);
+    raise(hook_signal);
+}
+
+static uint64_t mix(uint64_t x) /* splitmix64: a round's parameters from its seed */
+{
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+static uint32_t pick(uint64_t *rng, uint32_t n)
+{
+    *rng = mix(*rng);
+    return (uint32_t)(*rng % n);
+}
+
+/* ---- the watchdog: a stuck main process still says which round it was -------------- */
+
+static volatile sig_atomic_t watched[MEMBERS];
+static char watchdog_text[256];
+
+static void watchdog(int sig)
+{
+    (void)sig;
+    for (size_t w = 0; w < MEMBERS; w++)
+        if (watched[w] > 0)
+            kill((pid_t)watched[w], SIGKILL);
+    const char *phase = cast_phase;
+    ssize_t r = write(2, watchdog_text, strlen(watchdog_text));
+    r = write(2, "  in: ", 6);
+    r = write(2, phase, strlen(phase));
+    r = write(2, "\n", 1);
+    (void)r;
+    _exit(3);
+}
+
+static bool run_round(uint32_t round, uint64_t seed)
+{
+    uint64_t rng = seed;
+    bool kill_it = pick(&rng, 3) != 0; /* two kills for each stop */
+    uint32_t victim = pick(&rng, MEMBERS);
+    uint32_t spin = pick(&rng, 4) == 0 ? 0 : pick(&rng, 200000);
+    static const uint32_t qd[] = {1, 2, 8, 64}, pd[] = {1, 4, 16};
+    uint32_t queue_depth = qd[pick(&rng, 4)], pipe_depth = pd[pick(&rng, 3)];
+    bool early = pick(&rng, 16) == 0; /* at once, before its first operation */
+    uint32_t moment = pick(&rng, 1u << 30);
+    uint8_t role = roles[victim];
+    bool at_hook = role <= RECEIVER && pick(&rng, 3) == 0;
+
+    char label[160];
+    cast_run_t run = {.label = label, .kill = kill_it, .stop = !kill_it,
+                      .join_timeout = JOIN_TIMEOUT};
+    mp_usage_t before;
+    OK(mp_usage(&before));
+    cast_plan(&run, roles, MEMBERS, victim);
+    snprintf(label, sizeof label, "round %u (replay: MP_FAULT_SEED=%#llx): %s %s %u, queue "
+             "depth %u, pipe depth %u", round, (unsigned long long)seed,
+             kill_it ? "SIGKILL to" : "SIGSTOP to", cast_role_names[roles[victim]],
+             (unsigned)R.id[victim], queue_depth, pipe_depth);
+    if (at_hook)
+        snprintf(label + strlen(label), sizeof label - strlen(label), ", at a test hook");
+    snprintf(watchdog_text, sizeof watchdog_text,
+             "test_faults: the main process is stuck, %s\n", label);
+    alarm(WATCHDOG_S);
+
+    R.queue_msgs = CAST_STREAM_MAX;
+    R.pipe_msgs = 300;
+    R.sections = R.items = R.cycle_quota = CAST_UNTIL_STOP;
+    R.work_timeout = WORK_TIMEOUT;
+    R.probe_pipe = !kill_it; /* after a kill the pipe keeps its users: EOF by death is checked */
+    /* The moment: the victim's own k-th operation, or for a member that only reacts to
+     * others (consumer, receiver, waiter), the cast's K-th. */
+    static const uint32_t own_ops[] = {[PRODUCER] = CAST_STREAM_MAX / 3u, [SENDER] = 100,
+                                       [LOCKER] = MOMENTS, [NOTIFIER] = MOMENTS,
+                                       [PARTY] = MOMENTS};
+    uint32_t hook_at = 0;
+    if (at_hook) /* producers and senders pass one to three hooks a message */
+        R.hook_at = hook_at = 1u + moment % (role == PRODUCER || role == SENDER ? 150u : 40u);
+    else if (!early && own_ops[role] != 0)
+        R.arm_op = 1u + moment % own_ops[role];
+    else if (!early)
+        R.arm_progress = 1u + moment % (2u * CAST_STREAM_MAX);
+    cast_create(queue_depth, pipe_depth, 2);
+
+    cast_spawn(&run);
+    pid_t pid[MEMBERS];
+    for (uint32_t w = 0; w < MEMBERS; w++) {
+        uint32_t id;
+        OK(mp_process_pid(run.p[w], &id));
+        watched[w] = (sig_atomic_t)(pid[w] = (pid_t)id);
+    }
+    hook_signal = kill_it ? SIGKILL : SIGSTOP;
+    if (R.probe_pipe) {
+        /* The main process will probe the sending end: it uses it from the start, so the
+         * receiver's EOF waits for its close. A user that first sends after the others
+         * ended could find the receiver still there after its right EOF: its message
+         * would be accepted and never read (a user is one that has sent, see cast.h). */
+        cast_probe_pipe(MP_NOWAIT, false);
+        run.probed_pipe = true;
+    }
+    OK(mp_event_set(R.go));
+    bool strike = true;
+    if (at_hook) {
+        /* a victim that never makes its n-th pass (a consumer the other one starves) is
+         * not a failure: the round goes on without a fault */
+        (void)mp_event_wait(R.armed, JOIN_TIMEOUT);
+        uint32_t n = hook_at;
+        strike = false; /* the victim signals itself */
+        if (__atomic_compare_exchange_n(&R.hook_at, &n, 0u, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+            kill_it = false; /* disarmed before it struck: no fault this round */
+    } else if (!early && mp_event_wait(R.armed, JOIN_TIMEOUT) != MP_OK) {
+        cast_bad(&run, "no progress: the moment to strike never came");
+    }
+    for (volatile uint32_t i = 0; i < spin && strike; i++)
+        ;
+    if (kill_it) {
+        if (strike)
+            OK(mp_process_kill(run.p[victim]));
+        cast_join_victim(&run); /* landed, or had ended: the repairs depend on which */
+        cast_repair(&run);
+    } else if (!at_hook || R.hook_point != 0) {
+        if (strike)
+            kill(pid[victim], SIGSTOP);
+        siginfo_t si; /* stopped (or already ended) before the probes meet it */
+        (void)waitid(P_PID, (id_t)pid[victim], &si, WSTOPPED | WEXITED | WNOWAIT);
+    }
+    cast_probe_once(run.last_q, cast_killed(&run, RECEIVER));
+    run.probed_pipe = R.probe_pipe;
+    if (!run.kill)
+        kill(pid[victim], SIGCONT);
+    cast_end(&run);
+    cast_check(&run);
+    cast_destroy(&run, &before);
+    alarm(0);
+    memset((void *)watched, 0, sizeof watched);
+
+    totals.rounds++;
+    totals.kills += run.landed;
+    totals.missed += run.kill && !run.landed;
+    totals.stops += run.stop && (!at_hook || R.hook_point != 0);
+    if (R.hook_point <= MPI_HOOK_BIASED && (run.landed || run.stop))
+        totals.at_hook[R.hook_point]++;
+    totals.messages += run.delivered;
+    totals.lost += run.lost;
+    totals.unpublished += run.unpublished;
+    totals.owner_dead += R.owner_dead[0] + R.owner_dead[1] + R.owner_dead[2];
+    totals.probes += R.probes;
+    if (R.nowait_ns > totals.nowait_ns)
+        totals.nowait_ns = R.nowait_ns;
+    if (R.late_ns > totals.late_ns)
+        totals.late_ns = R.late_ns;
+    totals.failed += run.failed;
+    return !run.failed;
+}
+
+static uint64_t env_u64(const char *name, uint64_t fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? strtoull(v, NULL, 0) : fallback;
+}
+
+static void test_random_kills_and_stops(void **state)
+{
+    (void)state;
+    signal(SIGALRM, watchdog);
+    cast_victim_hook = strike_at_hook;
+    bool replay = getenv("MP_FAULT_SEED") != NULL;
+    uint64_t first = env_u64("MP_FAULT_SEED", 0x5eed0000u);
+    uint32_t rounds = (uint32_t)env_u64("MP_FAULT_ROUNDS", replay ? 1
+                                                           : RUNNING_ON_VALGRIND ? ROUNDS_UNDER_VALGRIND
+                                                                                 : ROUNDS);
+    bool keep_going = env_u64("MP_FAULT_KEEP_GOING", 0) != 0;
+    mp_time_t t0, t1;
+    OK(mp_clock_ns(&t0));
+    for (uint32_t r = 0; r < rounds; r++)
+        if (!run_round(r, first + r) && !keep_going)
+            break;
+    OK(mp_clock_ns(&t1));
+    /* Probe times are wall-clock here, so they are reported, not judged (the simulation
+     * judges them on its virtual clock); a probe that waits for a stopped process for
+     * good trips the watchdog. */
+    print_message("%u rounds: %u kills (and %u signals that found the victim already done), "
+                  "%u stops; %u messages checked, %u lost with a killed consumer, %u not "
+                  "published by a killed producer; %u owner-dead recoveries; faults at a "
+                  "test hook: inside a queue side %u, before a publication %u, as a "
+                  "registered sleeper %u, inside a biased operation %u; %u probes (slowest "
+                  "MP_NOWAIT %.1f ms, latest timed %.1f ms past its deadline); %.1f s\n",
+                  totals.rounds, totals.kills, totals.missed, totals.stops, totals.messages,
+                  totals.lost, totals.unpublished, totals.owner_dead,
+                  totals.at_hook[MPI_HOOK_PUT_INSIDE] + totals.at_hook[MPI_HOOK_GET_INSIDE],
+                  totals.at_hook[MPI_HOOK_PUT_PUBLISH], totals.at_hook[MPI_HOOK_SLEEPER],
+                  totals.at_hook[MPI_HOOK_BIASED], totals.probes,
+                  (double)totals.nowait_ns / 1e6, (double)totals.late_ns / 1e6,
+                  (double)(t1 - t0) / 1e9);
+    assert_int_equal(0, totals.failed);
+    assert_int_equal(rounds, totals.rounds);
+}
+
+int main(void)
+{
+    if (mp_init() != MP_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_random_kills_and_stops, no_children_left),
+    };
+    return cmocka_run_group_tests_name("faults", tests, NULL, NULL);
+}
