@@ -3,7 +3,7 @@
  * and giving it ROUNDS times with a FOREVER, timed or MP_NOWAIT take, one of them killed
  * at any step (KILLS).
  *
- * Mirrors core/guard.c as of main e9a199d (line numbers of that version):
+ * Mirrors core/guard.c as of main 03e53a6 (unchanged since e9a199d), by line number:
  *   mpi_guard_take  86-93   the fast CAS 0 -> self                  -> step `round`
  *   take_slow       45-84   the spin phase (MP_CONF_SPIN rounds of load + CAS 0 -> self)
  *                           is left out: a failed CAS changes nothing, so a spin round is

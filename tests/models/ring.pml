@@ -3,7 +3,7 @@
  * killer that kills one of them at any step; sequentially consistent memory, or (-DTSO)
  * x86-TSO store buffers with the asymmetric fence.
  *
- * Mirrors core/ring.c as of main e9a199d (line numbers of that version), step by step:
+ * Mirrors core/ring.c as of main 03e53a6 (unchanged since e9a199d), step by step:
  *   enter()      157-199  bias == self? busy = self; mpi_light_fence(); bias again
  *                         (VIA_BIAS) or busy = 0; mpi_guard_take; owner = bias; not OFF,
  *                         not self: dead or 0 -> CAS bias owner -> self (asym only),
@@ -29,7 +29,7 @@
  *                         again; EEMPTY or sleep_on(tail)     -> proctype consumer
  *   mpi_ring_close/kick 94-104  closed = 1; ring get bell, put bell (wake all)
  *                                                             -> proctype closer
- *   mpi_proc_forget (core/table.c 233-): a joined process's sleeper bit is cleared
+ *   mpi_proc_forget (core/table.c 233-250): a joined process's sleeper bit is cleared
  *                                                             -> proctype killer (reap)
  * THIS MODEL MUST CHANGE WITH core/ring.c (and guard.c, table.c's sleeper set, the
  * ports' fence, wait and wake): after any change there, compare it with the steps here.
