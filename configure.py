@@ -30,6 +30,23 @@ EXAMPLES = sorted(glob.glob("examples/*.c"))
 BENCH = sorted(b for b in glob.glob("bench/*.c") if not b.endswith("target.c"))  # target.c: the M3
 PEERS = sorted(glob.glob("bench/peers/*.c"))
 FUZZ = sorted(glob.glob("tests/fuzz/*.c"))  # the API fuzzer (tests/fuzz/README.md)
+# Protocol models (tests/models/README.md), checked by spin: each passes when its result
+# is the expected one (no error, or a counterexample for a deliberately broken variant).
+# The small ones run in `ninja test`, the large ones (minutes each) in `ninja verify`.
+MODELS_TEST = ["guard-3", "ring-1p1c", "ring-3users", "ring-tso-1p1c", "ring-tso-revoke",
+               "objects-2", "ring-broken-publish", "ring-broken-publish-tso",
+               "ring-broken-sleep-fence", "ring-broken-revoke-fence",
+               "ring-broken-close-fence", "ring-broken-close-order", "ring-broken-busy-flag",
+               "guard-broken-waiters", "guard-broken-dead-take", "objects-broken-unfenced",
+               "objects-broken-join-unfenced"]
+MODELS_VERIFY = ["guard-4", "guard-3-spurious", "ring-1p1c-long", "ring-1p1c-spurious",
+                 "ring-1p1c-noasym", "ring-tso-1p1c-kill", "ring-tso-2p1c",
+                 "ring-tso-3users", "ring-2p2c", "ring-2p2c-kill", "ring-3users-modes",
+                 "ring-3getters", "objects-3"]
+
+
+def model_check(name):
+    return "check:tools/run_models.sh:tests/models/configs/%s.cfg" % name
 
 POSIX_INC = "-Iport/posix"
 SIM_INC = ("-Iport/task -Iport/task/arch/host -Iboards/host-sim "
@@ -326,8 +343,11 @@ def main():
     test_deps.append(fuzz_bin)
     run_args.append("check:tools/check_fuzz.sh:build/fuzz/fuzz_api")
     w("build stress: stress | %s" % " ".join(sorted(set(test_deps))))
+    run_args.extend(model_check(m) for m in MODELS_TEST)
     w("build test: suites | %s" % " ".join(sorted(set(test_deps))))
     w("  runs = %s" % " ".join(run_args))
+    w("build verify: suites")
+    w("  runs = %s" % " ".join(model_check(m) for m in MODELS_VERIFY))
     demos = ["$builddir/posix/examples/demo", "$builddir/host-sim/examples/demo",
              "$builddir/posix/examples/producer_consumer",
              "$builddir/host-sim/examples/producer_consumer"]

@@ -240,7 +240,7 @@ bool fz_wait_end(void)
     if (destroyed && wait_timeout != MP_FOREVER &&
         now >= wait_start + (mp_time_t)wait_timeout * 1000000u)
         fz_fail("a call blocked in an object that was destroyed returned at its deadline, "
-                "not at once (SPEC 1)");
+                "not at once (RULES 1)");
     return destroyed;
 }
 

@@ -1,7 +1,7 @@
 /*
  * The model's shared state: tables and handles, the arena, message FIFOs, process
  * tokens, and the bookkeeping of "the main process is inside a call" that decides what
- * a destroy by another process does (SPEC-issue7.md, item 1).
+ * a destroy by another process does (RULES.md, item 1).
  */
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * message and process should hold after each call, kept in plain C next to the runtime
  * (on the host simulation every task shares memory, so children update the same model).
  *
- * It predicts from the documented rules (README, headers, SPEC-issue7.md) and from the
+ * It predicts from the documented rules (README, headers, RULES.md) and from the
  * validation order read in core/ (which argument is checked first decides between
  * MP_EINVAL, MP_EHANDLE and MP_ESTALE). Table slots are predicted exactly: the lowest free
  * entry, and a generation that moves on every free, as core/table.c does; the arena is
@@ -162,7 +162,7 @@ typedef struct {
     int table; /* T_* of the object, or -1 */
     int slot;
     int end;        /* a pipe's end, -1 */
-    bool destroyed; /* destroyed meanwhile (the SPEC: the call returns MP_ESTALE) */
+    bool destroyed; /* destroyed meanwhile (RULES 1: the call returns MP_ESTALE) */
     int blocks[2];  /* its arena blocks, kept until the call returns */
     void (*on_free)(int slot); /* what else goes with the entry then (a condition's lock) */
 } m_inside_t;
@@ -194,7 +194,7 @@ typedef struct {
 extern m_world_t m;
 
 /* Defects of today's main that the harness can be told to steer around (FUZZ_AVOID),
- * numbered as in issue 7; by default every prediction follows SPEC-issue7.md.
+ * numbered as in issue 7; by default every prediction follows RULES.md.
  *  1: no static queue whose storage size overflows 32 bits (it would write past it)
  *  2: no destroy, by a child, of the object the main process is blocked in
  *  3: no destroy of a Lock/RLock that a Value/Array/Condition uses
@@ -221,7 +221,7 @@ mp_err_t m_lookup_conn(uint32_t id, int *slot, int *end);
 int m_alloc_peek(int table);
 uint32_t m_alloc(int table, int slot, uint32_t kind); /* returns the handle */
 /* Frees an entry: true. When the main process is inside it, the entry only turns stale
- * until that call returns (SPEC 1): false, and the caller hands its arena blocks to
+ * until that call returns (RULES 1): false, and the caller hands its arena blocks to
  * m_defer_block. */
 bool m_free(int table, int slot);
 void m_defer_block(int block);
@@ -248,7 +248,7 @@ bool m_pending_children(void);
 /* The lock's holder has died: the next acquirer is told MP_EOWNERDEAD. */
 bool m_lock_dead_owner(int slot);
 /* Whether destroying this lock is refused: held by a live process, or in use by an
- * object built on it (SPEC 2). */
+ * object built on it (RULES 2). */
 bool m_lock_busy(int slot);
 /* In use by a Value/Array or a Condition (its own lock or one handed to it). */
 bool m_lock_owned(int slot);

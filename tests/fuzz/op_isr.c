@@ -8,7 +8,7 @@
  *
  * In a handler (mp_port_in_isr) a call that would wait is MP_EISR, a lock cannot be
  * taken (MP_EISR, so a locked Value's access is refused without touching the data:
- * SPEC-issue7.md item 3), an RLock is not the handler's (MP_EPERM), and the queue ops
+ * RULES.md item 3), an RLock is not the handler's (MP_EPERM), and the queue ops
  * use the side without taking a process's bias (core/ring.c, enter_isr).
  */
 #include "harness.h"

@@ -2,7 +2,7 @@
  * Lock and RLock: the operations and the model's rules (core/lock.c): a Lock may be
  * released by anyone while held (MP_ENOTLOCKED when free); an RLock only by its holder
  * (MP_EPERM); a holder that died hands the lock to the next acquirer with MP_EOWNERDEAD;
- * destroy is MP_EBUSY while a live process holds it, and (SPEC-issue7.md item 2) while a
+ * destroy is MP_EBUSY while a live process holds it, and (RULES.md item 2) while a
  * Value/Array or a Condition uses it.
  */
 #include "harness.h"

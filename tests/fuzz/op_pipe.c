@@ -5,7 +5,7 @@
  * the size, then the peer (MP_EOF), then room; recv takes a message if there is one, else
  * MP_EOF once the peer is gone, else waits.
  *
- * EOF follows SPEC-issue7.md item 8: the users of an end are the processes that sent,
+ * EOF follows RULES.md item 8: the users of an end are the processes that sent,
  * received or polled on it, its creator counting until another process uses it; the
  * peer is gone when its end is closed or every user of it has died. FUZZ_AVOID=8 checks
  * today's rule instead (the last user of the end).

@@ -155,7 +155,7 @@ static void destroyed(int slot)
         m_arena_free(block);
         q->static_buf = -1;
     } else {
-        m_defer_block(block); /* SPEC 1: storage kept until the caller inside leaves */
+        m_defer_block(block); /* RULES 1: storage kept until the caller inside leaves */
         m.inside.on_free = released;
     }
     q->block = -1;

@@ -278,7 +278,7 @@ static void v_add(in_t *in)
         if (v->type != MP_I32 && v->type != MP_U32)
             want = enter(slot);
         want_prev = load_int(v->type, p);
-        if (want == MP_OK || want == MP_EOWNERDEAD) /* SPEC 3: a failed call changes nothing */
+        if (want == MP_OK || want == MP_EOWNERDEAD) /* RULES 3: a failed call changes nothing */
             store_int(v->type, p, (int64_t)((uint64_t)want_prev + (uint64_t)delta));
     }
     mp_err_t got = array ? mp_array_add((mp_array_t){id}, index, delta, no_prev ? NULL : &prev)

@@ -5,20 +5,20 @@
  * any step, then joined; x86-TSO store buffers (always: under sequential consistency the
  * protocol has nothing to fear) with the asymmetric fence.
  *
- * Mirrors main 03e53a6 (core/table.c unchanged since 03e5931), by line number:
+ * Mirrors main 3a7680d (the reclaim fence; earlier line numbers: 03e53a6), by line number:
  *   mpi_enter_at (world.h 368-393)   inside[d] = id (relaxed); mpi_light_fence(); tag
  *                                    (acquire): live -> inside, else mpi_leave(ESTALE)
  *                                                                     -> e_announce, e_tag
  *   mpi_leave (world.h 407-420)      inside[d] = 0 (release); mpi_light_fence(); tag:
  *                                    generation moved -> mpi_leave_slow -> reclaim
  *                                                                     -> l_clear, l_tag
- *   mpi_retire (table.c 195-206)     CAS tag live -> next generation | RETIRED  -> d_retire
- *   mpi_leave_retired (table.c 208-218) inside = 0 (release); mp_port_fence(); reclaim
+ *   mpi_retire (table.c 201-212)     CAS tag live -> next generation | RETIRED  -> d_retire
+ *   mpi_leave_retired (table.c 214-224) inside = 0 (release); mp_port_fence(); reclaim
  *                                                                     -> d_clear, d_fence
- *   reclaim, someone_inside (table.c 96-125) tag retired (this object)? every live
+ *   reclaim, someone_inside (table.c 98-131) tag retired (this object)? every live
  *                                    process's inside[] but `except`: one there -> keep;
  *                                    CAS tag -> free; release the storage  -> r_*
- *   mpi_proc_forget (table.c 233-250)   the join: exchange inside -> 0; reclaim(except the
+ *   mpi_proc_forget (table.c 238-256)   the join: exchange inside -> 0; reclaim(except the
  *                                    dead one)                         -> proctype reaper
  * THIS MODEL MUST CHANGE WITH THOSE FUNCTIONS.
  *
@@ -28,13 +28,13 @@
  *
  * Configuration (-D): NC callers (1..3), KILLS (0/1), KILLABLE (bit per token: callers
  * 1..NC, the destroyer NC+1), SB (store buffer entries), RECLAIM_FENCE:
- *   0  as on main 03e53a6: only mpi_leave_retired fences before reclaim(); a caller
+ *   0  as on main before 3a7680d: only mpi_leave_retired fences before reclaim(); a caller
  *      leaving through mpi_leave_slow, and the join (mpi_proc_forget), scan the records
  *      after a light fence only. The search finds both a use after free (a live
  *      caller's announcement still in its store buffer while a leaving caller scans)
  *      and a leak (stale callers each seeing the other's announcement, their own
  *      clears still buffered: nobody frees the retired entry);
- *   1  the proposed fix: reclaim() does mp_port_fence() once it has seen the entry
+ *   1  main since 3a7680d (the default): reclaim() does mp_port_fence() once it has seen the entry
  *      retired, before it scans (the mirror image of the caller's announce, light
  *      fence, look: the scanner's clear, heavy fence, look). Slow paths only;
  *   2  the fence in mpi_leave_slow only, not in the join: with the destroyer killed
@@ -42,7 +42,7 @@
  *      announcement (the join needs the fence too).
  */
 #ifndef RECLAIM_FENCE
-#define RECLAIM_FENCE 0
+#define RECLAIM_FENCE 1
 #endif
 #ifndef NC
 #define NC 2
