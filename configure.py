@@ -41,8 +41,10 @@ MODELS_TEST = ["guard-3", "ring-1p1c", "ring-3users", "ring-tso-1p1c", "ring-tso
                "objects-broken-join-unfenced"]
 MODELS_VERIFY = ["guard-4", "guard-3-spurious", "ring-1p1c-long", "ring-1p1c-spurious",
                  "ring-1p1c-noasym", "ring-tso-1p1c-kill", "ring-tso-2p1c",
-                 "ring-tso-3users", "ring-2p2c", "ring-2p2c-kill", "ring-3users-modes",
-                 "ring-3getters", "objects-3"]
+                 "ring-tso-3users", "ring-2p2c", "ring-3users-modes", "ring-3getters",
+                 "objects-3"]
+# Not in either: ring-2p2c-kill (bit-state), which did not finish in 15 minutes (188 M
+# states visited, no error); run it by hand: PAN_TIMEOUT=... tools/run_models.sh.
 
 
 def model_check(name):
