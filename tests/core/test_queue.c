@@ -530,6 +530,7 @@ static int plan_producer(void *arg)
 static void test_a_side_that_changed_hands_twice_never_hangs(void **state)
 {
     (void)state;
+    NEEDS_TEST_HOOKS();
     mp_queue_t q = make(8, 16, false);
     producer_plan_t a = {.q = q, .tag = 10, .die_biased = true};
     assert_int_equal(-MP_SIGKILL, reap(spawn(plan_producer, &a, sizeof a, MP_DAEMON_NO)));
@@ -591,6 +592,7 @@ static bool no_get_sleepers(mp_queue_t q)
 static void test_a_sleeper_killed_while_registered_leaves_no_sleeper(void **state)
 {
     (void)state;
+    NEEDS_TEST_HOOKS();
     mp_queue_t q = make(8, 4, false);
     assert_int_equal(-MP_SIGKILL, reap(spawn(sleep_and_die, &q, sizeof q, MP_DAEMON_NO)));
     assert_true(no_get_sleepers(q));

@@ -19,6 +19,14 @@
 
 #define OK(expr) assert_int_equal(MP_OK, (expr))
 
+/* A test that kills or stops a process at a core test hook: skipped (not passed) in a
+ * build without hooks, whose MPI_HOOK points are compiled out. */
+#define NEEDS_TEST_HOOKS()                                                                   \
+    do {                                                                                     \
+        if (!MP_CONF_TEST_HOOKS)                                                             \
+            skip();                                                                          \
+    } while (0)
+
 /* A one-shot signal between processes, made of a Lock: CPython lets any process release
  * a Lock, so "release" posts and "acquire" waits. */
 typedef struct {
