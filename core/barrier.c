@@ -10,11 +10,21 @@
  * process is terminated (gh-123899); here the survivors notice the death (they are woken
  * for it, or look every MP_CONF_LIVENESS_NS) and break it.
  */
-#include "world.h"
+#include "barrier.h"
 
-const mpi_table_t mpi_barrier_table = {mpi_world.barriers, sizeof mpi_world.barriers[0],
-                                       MP_CONF_MAX_BARRIERS, MPI_KIND_BARRIER,
-                                       mpi_world.barriers_free, NULL, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    const mpi_barrier_t *b = &mpi_world.barriers[index];
+    if (addr == (const void *)&b->cycle)
+        what = "the other parties of Barrier #";
+    if (addr == (const void *)&b->guard)
+        what = "the state of Barrier #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_barrier_table = {MPI_TABLE_STORE(barriers), .kind = MPI_KIND_BARRIER,
+                                       .describe = describe};
 
 /* Releases everyone waiting in the current cycle with result, then starts a new one. */
 static void release_all(mpi_barrier_t *o, mp_err_t result)

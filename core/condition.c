@@ -15,13 +15,22 @@
  * then (CPython, like pthread_cond_timedwait, takes it back however long that takes):
  * MP_EUNLOCKED says the wait ended without the lock.
  */
-#include "world.h"
+#include "condition.h"
 
 static void release_condition(void *obj, uint32_t flags);
 
-const mpi_table_t mpi_condition_table = {mpi_world.conditions, sizeof mpi_world.conditions[0],
-                                         MP_CONF_MAX_CONDITIONS, MPI_KIND_CONDITION,
-                                         mpi_world.conditions_free, release_condition, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    const mpi_condition_t *o = &mpi_world.conditions[index];
+    if ((uintptr_t)addr - (uintptr_t)o->signal < sizeof o->signal)
+        what = "a notify of Condition #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_condition_table = {MPI_TABLE_STORE(conditions),
+                                         .kind = MPI_KIND_CONDITION,
+                                         .release = release_condition, .describe = describe};
 
 /* Its own lock goes with it; a lock it was given is no longer used by it. */
 static void release_condition(void *obj, uint32_t flags)

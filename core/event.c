@@ -4,11 +4,18 @@
  *
  *   0 clear, nobody sleeps      1 set      2 clear, someone sleeps (set must wake)
  */
-#include "world.h"
+#include "event.h"
 
-const mpi_table_t mpi_event_table = {mpi_world.events, sizeof mpi_world.events[0],
-                                     MP_CONF_MAX_EVENTS, MPI_KIND_EVENT, mpi_world.events_free,
-                                     NULL, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    if (addr == (const void *)&mpi_world.events[index].flag)
+        what = "Event #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_event_table = {MPI_TABLE_STORE(events), .kind = MPI_KIND_EVENT,
+                                     .describe = describe};
 
 #define EVENT_CLEAR 0u
 #define EVENT_SET 1u

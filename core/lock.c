@@ -10,17 +10,32 @@
  * find it gone halfway. Their own locks are created with them and go with the last of
  * their users (a Value's lock may have been handed to a Condition by get_lock).
  */
-#include "world.h"
+#include "lock.h"
 
 static void release_lock(void *obj, uint32_t flags);
+static uint32_t kind_of(const mpi_lock_t *l);
 
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
-const mpi_table_t mpi_lock_table = {mpi_world.locks, sizeof mpi_world.locks[0],
-                                    MP_CONF_MAX_LOCKS, MPI_KIND_LOCK, mpi_world.locks_free,
-                                    release_lock, NULL, 0};
-const mpi_table_t mpi_rlock_table = {mpi_world.locks, sizeof mpi_world.locks[0],
-                                     MP_CONF_MAX_LOCKS, MPI_KIND_RLOCK, mpi_world.locks_free,
-                                     release_lock, NULL, 0};
+/* Both kinds share the entries: the Lock's descriptor describes them. */
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const mpi_lock_t *l = &mpi_world.locks[index];
+    if (addr != (const void *)&l->word)
+        return 0;
+    size_t n = mpi_describe_as(buf, size, kind_of(l) == MPI_KIND_RLOCK ? "RLock #" : "Lock #", index);
+    char owner[MP_CONF_NAME_LEN];
+    mpi_token_name(atomic_load(&l->word) & MPI_LOCK_OWNER, owner, sizeof owner);
+    if (n < size)
+        n += mpi_strlcpy(buf + n, " held by ", size - n);
+    if (n < size)
+        n += mpi_strlcpy(buf + n, owner, size - n);
+    return n;
+}
+
+const mpi_table_t mpi_lock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_LOCK,
+                                    .release = release_lock, .describe = describe};
+const mpi_table_t mpi_rlock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_RLOCK,
+                                     .release = release_lock};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {

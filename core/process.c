@@ -532,11 +532,6 @@ _Atomic uint32_t *mpi_life_word(uint32_t slot)
     return &slot_at(slot)->life;
 }
 
-uint32_t mpi_slot_count(void)
-{
-    return MP_CONF_MAX_PROCESSES;
-}
-
 uint32_t mpi_slot_priority(uint32_t slot)
 {
     return slot < MP_CONF_MAX_PROCESSES ? slot_at(slot)->priority : 0;

@@ -7,14 +7,30 @@
  * message, and a process killed between the two cannot exist: the count can never drift
  * from the messages actually put.
  */
-#include "ring.h"
-#include "test_hooks.h"
+#include "queue.h"
 
 static void release_queue(void *obj, uint32_t flags);
 
-const mpi_table_t mpi_queue_table = {mpi_world.queues, sizeof mpi_world.queues[0],
-                                     MP_CONF_MAX_QUEUES, MPI_KIND_QUEUE, mpi_world.queues_free,
-                                     release_queue, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    const mpi_queue_t *o = &mpi_world.queues[index];
+    const mpi_ring_t *r = &o->ring;
+    if (addr == (const void *)&r->get_bell)
+        what = "a message in Queue #";
+    if (addr == (const void *)&r->put_bell)
+        what = "room in Queue #";
+    if (addr == (const void *)&r->get.guard)
+        what = "the consumers' turn in Queue #";
+    if (addr == (const void *)&r->put.guard)
+        what = "the producers' turn in Queue #";
+    if (addr == (const void *)&o->done)
+        what = "task_done() on Queue #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_queue_table = {MPI_TABLE_STORE(queues), .kind = MPI_KIND_QUEUE,
+                                     .release = release_queue, .describe = describe};
 
 static void release_queue(void *obj, uint32_t flags)
 {
@@ -134,10 +150,9 @@ mp_err_t mp_queue_get(mp_queue_t q, void *buf, size_t size, size_t *len, mp_time
         return err;
     if (len == NULL || (buf == NULL && size > 0))
         return mpi_leave(&c, MP_EINVAL);
-    static uint8_t none; /* a buffer for empty messages: NULL means "poll" to the ring */
     mpi_until_t until = mpi_until(timeout);
     mpi_queue_t *o = c.obj;
-    return mpi_leave(&c, mpi_ring_get(&c, &o->ring, buf ? buf : &none, size, len, &until,
+    return mpi_leave(&c, mpi_ring_get(&c, &o->ring, buf, size, len, &until,
                                       NULL, NULL));
 }
 
@@ -251,22 +266,4 @@ mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout)
         if (err != MP_OK)
             return mpi_leave(&c, err);
     }
-}
-
-/* For tests only (core/test_hooks.h). */
-mp_err_t mpi_queue_test_seek(mp_queue_t q, uint32_t index)
-{
-    mpi_call_t c;
-    mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
-    if (err != MP_OK)
-        return err;
-    mpi_queue_t *o = c.obj;
-    mpi_ring_t *r = &o->ring;
-    if (mpi_ring_count(r) != 0 || index > r->limit)
-        return mpi_leave(&c, MP_EINVAL);
-    atomic_store(&r->head, index);
-    atomic_store(&r->tail, index);
-    r->head_seen = r->tail_seen = index;
-    atomic_store(&o->done, index);
-    return mpi_leave(&c, MP_OK);
 }

@@ -293,8 +293,8 @@ mp_err_t mpi_ring_put(const mpi_call_t *c, mpi_ring_t *r, const void *msg, size_
     }
 }
 
-mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size, size_t *len,
-                      mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
+static mp_err_t get(const mpi_call_t *c, mpi_ring_t *r, bool take, void *buf, size_t size,
+                    size_t *len, mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
 {
     if (mpi_isr_would_block(until->timeout))
         return MP_EISR;
@@ -311,7 +311,7 @@ mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size
             const uint8_t *slot = slot_at(r, h);
             uint32_t n;
             __builtin_memcpy(&n, slot, sizeof n);
-            if (buf == NULL) {
+            if (!take) {
                 err = MP_OK; /* poll: there is a message; leave it */
             } else if (n > size) {
                 err = MP_ETOOSMALL;
@@ -323,7 +323,7 @@ mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size
             if (len != NULL)
                 *len = n;
             leave(&r->get, via);
-            if (buf != NULL && err == MP_OK) {
+            if (take && err == MP_OK) {
                 mpi_light_fence();
                 if (mpi_slots_any(&r->put_sleepers))
                     ring_bell(&r->put_bell, 1);
@@ -349,4 +349,16 @@ mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size
         if (err != MP_OK)
             return err;
     }
+}
+
+mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size, size_t *len,
+                      mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
+{
+    return get(c, r, true, buf, size, len, until, stop, ctx);
+}
+
+mp_err_t mpi_ring_poll(const mpi_call_t *c, mpi_ring_t *r, mpi_until_t *until,
+                       mpi_ring_stop_fn stop, const void *ctx)
+{
+    return get(c, r, false, NULL, 0, NULL, until, stop, ctx);
 }

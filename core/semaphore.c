@@ -4,11 +4,18 @@
  * from, exactly as in CPython: a process that dies between acquire and release simply
  * never gives its unit back).
  */
-#include "world.h"
+#include "semaphore.h"
 
-const mpi_table_t mpi_semaphore_table = {mpi_world.semaphores, sizeof mpi_world.semaphores[0],
-                                         MP_CONF_MAX_SEMAPHORES, MPI_KIND_SEMAPHORE,
-                                         mpi_world.semaphores_free, NULL, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    if (addr == (const void *)&mpi_world.semaphores[index].count)
+        what = "Semaphore #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_semaphore_table = {MPI_TABLE_STORE(semaphores),
+                                         .kind = MPI_KIND_SEMAPHORE, .describe = describe};
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)
 {

@@ -9,17 +9,15 @@
  */
 #include <string.h>
 
-#include "world.h"
+#include "shared.h"
 
 static void release_value(void *obj, uint32_t flags);
 
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
-const mpi_table_t mpi_value_table = {mpi_world.values, sizeof mpi_world.values[0],
-                                     MP_CONF_MAX_VALUES, MPI_KIND_VALUE, mpi_world.values_free,
-                                     release_value, NULL, 0};
-const mpi_table_t mpi_array_table = {mpi_world.values, sizeof mpi_world.values[0],
-                                     MP_CONF_MAX_VALUES, MPI_KIND_ARRAY, mpi_world.values_free,
-                                     release_value, NULL, 0};
+const mpi_table_t mpi_value_table = {MPI_TABLE_STORE(values), .kind = MPI_KIND_VALUE,
+                                     .release = release_value};
+const mpi_table_t mpi_array_table = {MPI_TABLE_STORE(values), .kind = MPI_KIND_ARRAY,
+                                     .release = release_value};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {

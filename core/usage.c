@@ -21,14 +21,9 @@ mp_err_t mp_usage(mp_usage_t *u)
         return MP_ENOINIT;
     mpi_world_t *w = &mpi_world;
     u->processes = used(w->slot_free, MP_CONF_MAX_PROCESSES);
-    u->locks = used(w->locks_free, MP_CONF_MAX_LOCKS);
-    u->queues = used(w->queues_free, MP_CONF_MAX_QUEUES);
-    u->pipes = used(w->pipes_free, MP_CONF_MAX_PIPES);
-    u->values = used(w->values_free, MP_CONF_MAX_VALUES);
-    u->semaphores = used(w->semaphores_free, MP_CONF_MAX_SEMAPHORES);
-    u->events = used(w->events_free, MP_CONF_MAX_EVENTS);
-    u->conditions = used(w->conditions_free, MP_CONF_MAX_CONDITIONS);
-    u->barriers = used(w->barriers_free, MP_CONF_MAX_BARRIERS);
+    /* one field of mp_usage_t per table, named as the table (objects.def) */
+#define MPI_STORE(type, store, count, blocks) u->store = used(w->store##_free, (count));
+#include "objects.def"
     u->arena_bytes = u->arena_blocks = 0;
     for (uint32_t i = 0; i < MPI_ARENA_BLOCKS; i++) {
         uint32_t size = atomic_load(&w->blocks[i].size);

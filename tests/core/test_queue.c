@@ -4,6 +4,7 @@
  * any point of a put.
  */
 #include "mp_test.h"
+#include "queue_seek.h"
 #include "test_hooks.h"
 #include "world.h"
 
@@ -153,7 +154,7 @@ static void test_static_queue_and_any_depth(void **state)
 static void wrap_at(uint32_t depth, uint32_t start)
 {
     mp_queue_t q = make(4, depth, true);
-    OK(mpi_queue_test_seek(q, start));
+    OK(test_queue_seek(q, start));
     uint32_t next_in = 0, next_out = 0;
     for (int round = 0; round < 20; round++) {
         while (mp_queue_put(q, &next_in, sizeof next_in, MP_NOWAIT) == MP_OK)

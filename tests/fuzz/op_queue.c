@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../support/queue_seek.h"
 #include "test_hooks.h"
 
 /* Storage for static queues: sizes chosen so that tiny buffers meet huge depths. */
@@ -518,10 +519,10 @@ static void q_seek(in_t *in)
     case 4: index = UINT32_MAX - (b >> 3); break;
     default: index = in_u32(in); break;
     }
-    fz_call("mpi_queue_test_seek", 2, (uint64_t)id, (uint64_t)index);
+    fz_call("test_queue_seek", 2, (uint64_t)id, (uint64_t)index);
     if (q && (q->fifo.count != 0 || index > q->limit))
         want = MP_EINVAL;
-    fz_expect(want, mpi_queue_test_seek((mp_queue_t){id}, index));
+    fz_expect(want, test_queue_seek((mp_queue_t){id}, index));
     if (want == MP_OK)
         q->unfinished = 0; /* done and tail both move to index */
 }
