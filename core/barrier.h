@@ -22,4 +22,5 @@ typedef struct {
 #ifdef MPI_OBJECT_LIST
 MPI_KIND(BARRIER, barrier)
 MPI_STORE(mpi_barrier_t, barriers, MP_CONF_MAX_BARRIERS, 0)
+MPI_USAGE(barriers)
 #endif

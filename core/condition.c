@@ -198,7 +198,7 @@ mp_err_t mp_condition_wait(mp_condition_t c, mp_timeout_t timeout)
     if (err != MP_OK)
         return err;
     mpi_until_t until = mpi_until(timeout);
-    return mpi_leave(&call, wait_until(&call, call.obj, &until));
+    return mpi_leave(&call, mpi_no_wait(timeout, wait_until(&call, call.obj, &until)));
 }
 
 mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *arg,
@@ -233,7 +233,7 @@ mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *
             return mpi_leave(&call, err); /* without the lock: the predicate is not ours to call */
         }
     }
-    return mpi_leave(&call, owner_died ? MP_EOWNERDEAD : err);
+    return mpi_leave(&call, owner_died ? MP_EOWNERDEAD : mpi_no_wait(timeout, err));
 }
 
 mp_err_t mp_condition_notify(mp_condition_t c, uint32_t n)

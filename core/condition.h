@@ -24,4 +24,5 @@ typedef struct {
 #ifdef MPI_OBJECT_LIST
 MPI_KIND(CONDITION, condition)
 MPI_STORE(mpi_condition_t, conditions, MP_CONF_MAX_CONDITIONS, 0)
+MPI_USAGE(conditions)
 #endif

@@ -108,7 +108,7 @@ mp_err_t mp_event_wait(mp_event_t e, mp_timeout_t timeout)
         if (f == EVENT_SET) /* destroy sets it too, to wake the sleepers */
             return mpi_leave(&c, mpi_retired(&c) ? MP_ESTALE : MP_OK);
         if (timeout == MP_NOWAIT)
-            return mpi_leave(&c, MP_ETIMEDOUT);
+            return mpi_leave(&c, MP_EAGAIN);
         if (f == EVENT_CLEAR && !atomic_compare_exchange_weak(&o->flag, &f, EVENT_SLEEPING))
             continue;
         err = mpi_wait(&c, &o->flag, EVENT_SLEEPING, mpi_until_deadline(&until));

@@ -15,4 +15,5 @@ typedef struct {
 #ifdef MPI_OBJECT_LIST
 MPI_KIND(EVENT, event)
 MPI_STORE(mpi_event_t, events, MP_CONF_MAX_EVENTS, 0)
+MPI_USAGE(events)
 #endif

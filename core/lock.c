@@ -128,7 +128,13 @@ static void drop_user(uint32_t id, uint32_t kind)
     if (mpi_enter(&c, table_of(kind), id) != MP_OK)
         return;
     mpi_lock_t *l = c.obj;
-    if (atomic_fetch_sub(&l->users, 1u) == 1u && (mpi_obj_flags(&l->hdr) & MPI_LOCK_OWNED) &&
+    uint32_t users = atomic_fetch_sub(&l->users, 1u);
+    if (!MPI_CHECK(users != 0)) { /* a user uncounted twice: leave it at 0 */
+        atomic_store(&l->users, 0);
+        (void)mpi_leave(&c, MP_OK);
+        return;
+    }
+    if (users == 1u && (mpi_obj_flags(&l->hdr) & MPI_LOCK_OWNED) &&
         mpi_retire(&c) == MP_OK) {
         mp_port_wake(&l->word, UINT32_MAX);
         (void)mpi_leave_retired(&c);

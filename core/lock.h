@@ -32,4 +32,5 @@ void mpi_lock_destroy_owned(uint32_t id, uint32_t kind);
 MPI_KIND(LOCK, lock)
 MPI_KIND(RLOCK, rlock)
 MPI_STORE(mpi_lock_t, locks, MP_CONF_MAX_LOCKS, 0)
+MPI_USAGE(locks)
 #endif

@@ -218,7 +218,7 @@ mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t t
         return mpi_leave(&c, MP_EOF); /* the reader was told nothing more comes */
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_put(&c, r, msg, len, &until, peer_gone, &e);
-    return mpi_leave(&c, err == MP_EFULL ? MP_EAGAIN : err);
+    return mpi_leave(&c, err);
 }
 
 mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_timeout_t timeout)
@@ -234,7 +234,7 @@ mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_tim
     mpi_ring_stop_fn stop = join_users(&c, e) ? at_end : peer_gone;
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_get(&c, r, buf, size, len, &until, stop, &e);
-    return mpi_leave(&c, err == MP_EEMPTY ? MP_EAGAIN : err);
+    return mpi_leave(&c, err);
 }
 
 mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
@@ -252,8 +252,7 @@ mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
     err = mpi_ring_poll(&c, r, &until, stop, &e);
     err = mpi_leave(&c, err);
     *ready = err == MP_OK || err == MP_EOF;
-    return err == MP_EEMPTY || err == MP_EAGAIN || err == MP_ETIMEDOUT || err == MP_EOF ? MP_OK
-                                                                                        : err;
+    return err == MP_EAGAIN || err == MP_ETIMEDOUT || err == MP_EOF ? MP_OK : err;
 }
 
 mp_err_t mp_pipe_close(mp_conn_t end)

@@ -22,4 +22,5 @@ typedef struct {
 #ifdef MPI_OBJECT_LIST
 MPI_KIND(CONN, pipe)
 MPI_STORE(mpi_pipe_t, pipes, MP_CONF_MAX_PIPES, 2)
+MPI_USAGE(pipes)
 #endif

@@ -296,7 +296,7 @@ mp_err_t mp_process_join(mp_process_t p, mp_timeout_t timeout)
         return err;
     if (state_of(slot_at(index)) == MPI_SLOT_JOINED)
         return MP_OK;
-    return reap(index, mpi_deadline(timeout)); /* MP_NOWAIT: a deadline already reached */
+    return mpi_no_wait(timeout, reap(index, mpi_deadline(timeout)));
 }
 
 mp_err_t mp_process_is_alive(mp_process_t p, bool *alive)

@@ -258,7 +258,7 @@ mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout)
         if (mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), d) == 0) /* destroy moves done */
             return mpi_leave(&c, mpi_retired(&c) ? MP_ESTALE : MP_OK);
         if (timeout == MP_NOWAIT)
-            return mpi_leave(&c, MP_ETIMEDOUT);
+            return mpi_leave(&c, MP_EAGAIN);
         mpi_sleeper_add(&c, &o->join_sleepers); /* an atomic or: ordered before the look */
         if (atomic_load(&o->done) == d)
             err = mpi_wait(&c, &o->done, d, mpi_until_deadline(&until));

@@ -22,4 +22,5 @@ typedef struct {
 #ifdef MPI_OBJECT_LIST
 MPI_KIND(QUEUE, queue)
 MPI_STORE(mpi_queue_t, queues, MP_CONF_MAX_QUEUES, 1)
+MPI_USAGE(queues)
 #endif

@@ -78,11 +78,18 @@ static uint8_t *slot_at(const mpi_ring_t *r, uint32_t index)
 
 uint32_t mpi_ring_count(const mpi_ring_t *r)
 {
-    /* head first: tail only grows meanwhile, so the difference is never negative */
-    uint32_t h = atomic_load_explicit(&r->head, memory_order_acquire);
-    uint32_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
-    uint32_t n = mpi_ring_diff(r, t, h);
-    return n > r->depth ? r->depth : n;
+    /* head first: tail only grows meanwhile, so the difference is never negative. It may
+     * pass depth only if gets and puts happened between the two loads (head moved): with
+     * head unchanged, more than depth is a broken ring. */
+    for (;;) {
+        uint32_t h = atomic_load_explicit(&r->head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
+        uint32_t n = mpi_ring_diff(r, t, h);
+        if (n <= r->depth)
+            return n;
+        if (atomic_load_explicit(&r->head, memory_order_acquire) == h)
+            return MPI_CHECK(n <= r->depth) ? n : r->depth;
+    }
 }
 
 static void ring_bell(_Atomic uint32_t *bell, uint32_t n)
@@ -223,7 +230,7 @@ static mp_err_t settle(const mpi_call_t *c, mpi_ring_t *r, mpi_until_t *until)
         else
             return MP_OK;
         if (err != MP_OK)
-            return err == MP_EAGAIN ? MP_EEMPTY : err;
+            return err;
     }
 }
 
@@ -286,7 +293,7 @@ mp_err_t mpi_ring_put(const mpi_call_t *c, mpi_ring_t *r, const void *msg, size_
         uint32_t h = r->head_seen;
         leave(&r->put, via);
         if (until->timeout == MP_NOWAIT)
-            return MP_EFULL;
+            return MP_EAGAIN;
         err = sleep_on(c, r, &r->head, h, &r->put_bell, &r->put_sleepers, until, stop, ctx);
         if (err != MP_OK)
             return err;
@@ -344,7 +351,7 @@ static mp_err_t get(const mpi_call_t *c, mpi_ring_t *r, bool take, void *buf, si
             continue;
         }
         if (until->timeout == MP_NOWAIT)
-            return MP_EEMPTY;
+            return MP_EAGAIN;
         err = sleep_on(c, r, &r->tail, t, &r->get_bell, &r->get_sleepers, until, stop, ctx);
         if (err != MP_OK)
             return err;

@@ -57,13 +57,13 @@ void mpi_ring_init(mpi_ring_t *r, uint8_t *storage, uint32_t msg_size, uint32_t 
 uint64_t mpi_ring_storage(uint32_t msg_size, uint32_t depth);
 
 /* For the call c (its token, and the object its waits watch). MP_OK, MP_EMSGSIZE,
- * MP_EFULL (MP_NOWAIT, full), MP_EAGAIN (MP_NOWAIT, another process inside the side),
- * MP_ETIMEDOUT, MP_ECLOSED, MP_ESTALE, or stop's code. */
+ * MP_EAGAIN (MP_NOWAIT: full, or another process inside the side), MP_ETIMEDOUT,
+ * MP_ECLOSED, MP_ESTALE, or stop's code. */
 mp_err_t mpi_ring_put(const mpi_call_t *c, mpi_ring_t *r, const void *msg, size_t len,
                       mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx);
 
-/* MP_OK, MP_ETOOSMALL (*len = size needed, message kept), MP_EEMPTY (MP_NOWAIT),
- * MP_EAGAIN, MP_ETIMEDOUT, MP_ECLOSED (closed and drained), MP_ESTALE, or stop's code
+/* MP_OK, MP_ETOOSMALL (*len = size needed, message kept), MP_EAGAIN (MP_NOWAIT: empty,
+ * or another process inside the side), MP_ETIMEDOUT, MP_ECLOSED (closed and drained), MP_ESTALE, or stop's code
  * (when drained). buf may be NULL when size is 0 (only empty messages fit). */
 mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size, size_t *len,
                       mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx);

@@ -18,4 +18,5 @@ typedef struct {
 #ifdef MPI_OBJECT_LIST
 MPI_KIND(SEMAPHORE, semaphore)
 MPI_STORE(mpi_semaphore_t, semaphores, MP_CONF_MAX_SEMAPHORES, 0)
+MPI_USAGE(semaphores)
 #endif

@@ -23,4 +23,5 @@ typedef struct {
 MPI_KIND(VALUE, value)
 MPI_KIND(ARRAY, array)
 MPI_STORE(mpi_value_t, values, MP_CONF_MAX_VALUES, 1)
+MPI_USAGE(values)
 #endif

@@ -21,9 +21,10 @@ mp_err_t mp_usage(mp_usage_t *u)
         return MP_ENOINIT;
     mpi_world_t *w = &mpi_world;
     u->processes = used(w->slot_free, MP_CONF_MAX_PROCESSES);
-    /* one field of mp_usage_t per table, named as the table (objects.def) */
-#define MPI_STORE(type, store, count, blocks) u->store = used(w->store##_free, (count));
+    /* the tables objects.def reports, each in mp_usage_t's field of its name */
+#define MPI_USAGE(store) u->store = used(w->store##_free, MPI_COUNT_##store);
 #include "objects.def"
+    u->checks_failed = atomic_load(&w->checks_failed);
     u->arena_bytes = u->arena_blocks = 0;
     for (uint32_t i = 0; i < MPI_ARENA_BLOCKS; i++) {
         uint32_t size = atomic_load(&w->blocks[i].size);

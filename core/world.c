@@ -124,6 +124,14 @@ mp_err_t mpi_wait(const mpi_call_t *c, _Atomic uint32_t *addr, uint32_t expected
     return err;
 }
 
+bool mpi_check_failed(void)
+{
+    if (MP_CONF_CHECK_FATAL)
+        __builtin_trap();
+    atomic_fetch_add(&mpi_world.checks_failed, 1u);
+    return false;
+}
+
 size_t mpi_strlcpy(char *dst, const char *src, size_t size)
 {
     size_t n = strlen(src);

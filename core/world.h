@@ -204,6 +204,7 @@ typedef struct {
     uint32_t ready; /* MPI_WORLD_READY once mp_init() has run */
     uint32_t asym;  /* mp_port_fence works: hot paths may skip their fences */
     _Atomic uint32_t join_seq;
+    _Atomic uint32_t checks_failed;
     _Atomic uint32_t slot_free[MPI_BITWORDS(MP_CONF_MAX_PROCESSES)];
     mpi_slot_t slots[MP_CONF_MAX_PROCESSES];
     mpi_proc_t procs[MP_CONF_MAX_PROCESSES];
@@ -443,6 +444,21 @@ void mpi_token_name(mpi_token_t token, char *buf, size_t size);
 static inline bool mpi_isr_would_block(mp_timeout_t timeout)
 {
     return timeout != MP_NOWAIT && mp_port_in_isr();
+}
+
+/* ---- internal checks ----------------------------------------------------------------- */
+/* MPI_CHECK(cond) is cond; when it is false (state that cannot arise unless memory was
+ * overwritten or the core has a bug) it goes through mpi_check_failed first, the one hook
+ * for such checks: counted, or fatal with MP_CONF_CHECK_FATAL. The caller then goes on
+ * with a safe value. Argument checks are not this: bad input gets its code. */
+#define MPI_CHECK(cond) (__builtin_expect(!!(cond), 1) || mpi_check_failed())
+bool mpi_check_failed(void);
+
+/* The one rule for a call not allowed to wait (MP_NOWAIT) that would have to: MP_EAGAIN,
+ * on every object. MP_ETIMEDOUT means a wait happened and its deadline passed. */
+static inline mp_err_t mpi_no_wait(mp_timeout_t timeout, mp_err_t err)
+{
+    return timeout == MP_NOWAIT && err == MP_ETIMEDOUT ? MP_EAGAIN : err;
 }
 
 /* ---- time and waiting --------------------------------------------------------------- */

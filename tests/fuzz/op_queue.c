@@ -228,7 +228,7 @@ static void put_one(uint32_t id, size_t len, bool no_msg, mp_timeout_t t)
             if (fz_in_child())
                 t = MP_NOWAIT; /* children never wait: see fuzz_api.c */
             if (t == MP_NOWAIT) {
-                want = MP_EFULL;
+                want = MP_EAGAIN;
             } else {
                 fz_wait_begin(T_QUEUE, slot, t);
                 mp_err_t got = mp_queue_put((mp_queue_t){id}, msg, len, t);
@@ -335,7 +335,7 @@ static void get_one(uint32_t id, size_t size, uint8_t f, mp_timeout_t t)
         if (r != 1)
             want = r;
         else if (t == MP_NOWAIT)
-            want = MP_EEMPTY;
+            want = MP_EAGAIN;
         else {
             fz_wait_begin(T_QUEUE, slot, t);
             got = mp_queue_get((mp_queue_t){id}, buf, size, no_len ? NULL : &got_len, t);
@@ -487,7 +487,7 @@ static void q_join(in_t *in)
     }
     if (want == MP_OK && q->unfinished > 0) {
         if (t == MP_NOWAIT) {
-            want = MP_ETIMEDOUT;
+            want = MP_EAGAIN;
         } else {
             fz_wait_begin(T_QUEUE, slot, t);
             mp_err_t got = mp_queue_join((mp_queue_t){id}, t);

@@ -163,7 +163,7 @@ static void e_wait(in_t *in)
         want = MP_EISR; /* before the handle */
     else if (want == MP_OK && !m.events[slot].set) {
         if (t == MP_NOWAIT) {
-            want = MP_ETIMEDOUT;
+            want = MP_EAGAIN;
         } else {
             fz_wait_begin(T_EVENT, slot, t);
             mp_err_t got = mp_event_wait((mp_event_t){id}, t);
@@ -368,7 +368,7 @@ static void c_wait(in_t *in)
                         : mp_condition_wait((mp_condition_t){id}, t);
         if (t != MP_NOWAIT)
             (void)fz_wait_end();
-        want = t == MP_NOWAIT ? MP_ETIMEDOUT : fz_timeout_code(t);
+        want = t == MP_NOWAIT ? MP_EAGAIN : fz_timeout_code(t);
         fz_expect(want, got);
         return;
     }
