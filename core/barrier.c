@@ -68,14 +68,12 @@ static bool a_waiter_died(const mpi_barrier_t *o)
 
 mp_err_t mp_barrier_create(mp_barrier_t *b, uint32_t parties, void (*action)(void))
 {
-    if (b == NULL || parties == 0 || parties > MP_CONF_MAX_PROCESSES)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (b == NULL || parties == 0 || parties > MP_CONF_MAX_PROCESSES)
+        return MP_EINVAL;
     mpi_barrier_t *o;
     uint32_t index;
     err = mpi_obj_alloc(&mpi_barrier_table, (void **)&o, &index);
@@ -216,12 +214,12 @@ mp_err_t mp_barrier_reset(mp_barrier_t b)
 /* The queries: one field under nothing (they are snapshots anyway). */
 static mp_err_t query(mp_barrier_t b, uint32_t *out, int what)
 {
-    if (out == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_barrier_table, b.id);
     if (err != MP_OK)
         return err;
+    if (out == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     const mpi_barrier_t *o = c.obj;
     bool broken = atomic_load(&o->broken) != 0;
     *out = what == 0 ? o->parties : what == 1 ? (broken ? 0 : o->arrived) : broken;

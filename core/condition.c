@@ -49,14 +49,12 @@ static mpi_lock_t *lock_of(const mpi_condition_t *o)
 
 mp_err_t mp_condition_create(mp_condition_t *c, const mp_condition_attr_t *attr)
 {
-    if (c == NULL || (attr != NULL && attr->kind > MP_CONDITION_RLOCK))
-        return MP_EINVAL;
     mpi_call_t call;
-    mp_err_t err = mpi_caller(&call);
+    mp_err_t err = mpi_process_caller(&call);
     if (err != MP_OK)
         return err;
-    if (call.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (c == NULL || (attr != NULL && attr->kind > MP_CONDITION_RLOCK))
+        return MP_EINVAL;
     /* The entry first: a full table then costs nothing, not even a lock's generation. */
     mpi_condition_t *o;
     uint32_t index;

@@ -23,14 +23,12 @@ const mpi_table_t mpi_event_table = {MPI_TABLE_STORE(events), .kind = MPI_KIND_E
 
 mp_err_t mp_event_create(mp_event_t *e)
 {
-    if (e == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (e == NULL)
+        return MP_EINVAL;
     mpi_event_t *o;
     uint32_t index;
     err = mpi_obj_alloc(&mpi_event_table, (void **)&o, &index);
@@ -83,12 +81,12 @@ mp_err_t mp_event_clear(mp_event_t e)
 
 mp_err_t mp_event_is_set(mp_event_t e, bool *is_set)
 {
-    if (is_set == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_event_table, e.id);
     if (err != MP_OK)
         return err;
+    if (is_set == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *is_set = atomic_load(&((mpi_event_t *)c.obj)->flag) == EVENT_SET;
     return mpi_leave(&c, MP_OK);
 }

@@ -95,14 +95,12 @@ mp_err_t mpi_lock_give(const mpi_call_t *c, mpi_lock_t *l)
 
 static mp_err_t create(uint32_t kind, uint32_t *id, bool owned)
 {
-    if (id == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (id == NULL)
+        return MP_EINVAL;
     mpi_lock_t *l;
     uint32_t index;
     err = mpi_obj_alloc(table_of(kind), (void **)&l, &index);
@@ -234,12 +232,12 @@ mp_err_t mp_lock_release(mp_lock_t lock)
 
 mp_err_t mp_lock_locked(mp_lock_t lock, bool *locked)
 {
-    if (locked == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_lock_table, lock.id);
     if (err != MP_OK)
         return err;
+    if (locked == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *locked = atomic_load(&((mpi_lock_t *)c.obj)->word) != 0;
     return mpi_leave(&c, MP_OK);
 }
@@ -266,12 +264,12 @@ mp_err_t mp_rlock_release(mp_rlock_t lock)
 
 mp_err_t mp_rlock_depth(mp_rlock_t lock, uint32_t *depth)
 {
-    if (depth == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_rlock_table, lock.id);
     if (err != MP_OK)
         return err;
+    if (depth == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_lock_t *l = c.obj;
     *depth = mpi_guard_mine(&l->word, c.self) ? l->depth : 0;
     return mpi_leave(&c, MP_OK);

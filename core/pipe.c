@@ -142,11 +142,9 @@ mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
     if (bytes * rings > MP_CONF_ARENA_SIZE)
         return MP_ENOMEM;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
     mpi_pipe_t *p = NULL;
     uint32_t index, offset[2] = {0, 0};
     err = mpi_obj_alloc(&mpi_pipe_table, (void **)&p, &index);
@@ -239,14 +237,14 @@ mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_tim
 
 mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
 {
-    if (ready == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     end_t e;
     mpi_ring_t *r;
     mp_err_t err = use(&c, end, false, &e, &r);
     if (err != MP_OK)
         return err;
+    if (ready == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_ring_stop_fn stop = join_users(&c, e) ? at_end : peer_gone;
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_poll(&c, r, &until, stop, &e);

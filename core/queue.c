@@ -44,11 +44,9 @@ static mp_err_t create(mp_queue_t *q, uint8_t *storage, uint32_t msg_size, uint3
                        bool joinable)
 {
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
     mpi_queue_t *o;
     uint32_t index, offset = 0;
     err = mpi_obj_alloc(&mpi_queue_table, (void **)&o, &index);
@@ -158,12 +156,12 @@ mp_err_t mp_queue_get(mp_queue_t q, void *buf, size_t size, size_t *len, mp_time
 
 mp_err_t mp_queue_qsize(mp_queue_t q, size_t *count)
 {
-    if (count == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
     if (err != MP_OK)
         return err;
+    if (count == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *count = mpi_ring_count(&((mpi_queue_t *)c.obj)->ring);
     return mpi_leave(&c, MP_OK);
 }
@@ -179,12 +177,12 @@ mp_err_t mp_queue_empty(mp_queue_t q, bool *empty)
 
 mp_err_t mp_queue_full(mp_queue_t q, bool *full)
 {
-    if (full == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
     if (err != MP_OK)
         return err;
+    if (full == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     const mpi_ring_t *r = &((mpi_queue_t *)c.obj)->ring;
     *full = mpi_ring_count(r) >= r->depth;
     return mpi_leave(&c, MP_OK);

@@ -19,14 +19,12 @@ const mpi_table_t mpi_semaphore_table = {MPI_TABLE_STORE(semaphores),
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)
 {
-    if (s == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (s == NULL)
+        return MP_EINVAL;
     mpi_semaphore_t *o;
     uint32_t index;
     err = mpi_obj_alloc(&mpi_semaphore_table, (void **)&o, &index);
@@ -103,12 +101,12 @@ mp_err_t mp_semaphore_release(mp_semaphore_t s)
 
 mp_err_t mp_semaphore_value(mp_semaphore_t s, uint32_t *value)
 {
-    if (value == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_semaphore_table, s.id);
     if (err != MP_OK)
         return err;
+    if (value == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *value = atomic_load(&((mpi_semaphore_t *)c.obj)->count);
     return mpi_leave(&c, MP_OK);
 }

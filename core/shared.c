@@ -59,11 +59,9 @@ static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t lengt
     if (length > MP_CONF_ARENA_SIZE / elem)
         return MP_ENOMEM;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
     mpi_value_t *o;
     uint32_t index, offset = 0, lock = 0;
     err = mpi_obj_alloc(table_of(kind), (void **)&o, &index);
@@ -137,12 +135,12 @@ static void unlock(const mpi_call_t *c, const mpi_value_t *o)
 static mp_err_t copy(uint32_t id, uint32_t kind, size_t start, size_t count, void *out,
                      const void *in)
 {
-    if ((out == NULL && in == NULL) || count == 0)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, table_of(kind), id);
     if (err != MP_OK)
         return err;
+    if ((out == NULL && in == NULL) || count == 0)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_value_t *o = c.obj;
     if (start >= o->length || count > o->length - start)
         return mpi_leave(&c, MP_EINVAL);
@@ -211,12 +209,12 @@ static mp_err_t add(uint32_t id, uint32_t kind, size_t index, int64_t delta, int
 static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
                     const void *desired, bool *swapped)
 {
-    if (expected == NULL || desired == NULL || swapped == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, table_of(kind), id);
     if (err != MP_OK)
         return err;
+    if (expected == NULL || desired == NULL || swapped == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_value_t *o = c.obj;
     if (index >= o->length)
         return mpi_leave(&c, MP_EINVAL);
@@ -245,12 +243,12 @@ static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
 
 static mp_err_t get_lock(uint32_t id, uint32_t kind, mp_rlock_t *out)
 {
-    if (out == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, table_of(kind), id);
     if (err != MP_OK)
         return err;
+    if (out == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_value_t *o = c.obj;
     if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
         return mpi_leave(&c, MP_ENOENT);
@@ -294,12 +292,12 @@ mp_err_t mp_array_create(mp_array_t *a, mp_type_t type, size_t length, const voi
 mp_err_t mp_array_destroy(mp_array_t a) { return destroy(a.id, MPI_KIND_ARRAY); }
 mp_err_t mp_array_length(mp_array_t a, size_t *length)
 {
-    if (length == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_array_table, a.id);
     if (err != MP_OK)
         return err;
+    if (length == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *length = ((mpi_value_t *)c.obj)->length;
     return mpi_leave(&c, MP_OK);
 }

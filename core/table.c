@@ -144,6 +144,13 @@ mp_err_t mpi_caller(mpi_call_t *c)
     return MP_OK;
 }
 
+mp_err_t mpi_process_caller(mpi_call_t *c)
+{
+    if (mp_port_in_isr())
+        return MP_EISR;
+    return mpi_caller(c);
+}
+
 static bool live(const mpi_call_t *c, uint32_t tag)
 {
     return mpi_tag_gen(tag) == id_gen(c->id) && mpi_tag_kind(tag) == c->table->kind &&

@@ -15,10 +15,10 @@ static uint32_t used(_Atomic uint32_t *free_bits, uint32_t count)
 
 mp_err_t mp_usage(mp_usage_t *u)
 {
-    if (u == NULL)
-        return MP_EINVAL;
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
+    if (u == NULL)
+        return MP_EINVAL;
     mpi_world_t *w = &mpi_world;
     u->processes = used(w->slot_free, MP_CONF_MAX_PROCESSES);
     /* the tables objects.def reports, each in mp_usage_t's field of its name */

@@ -278,6 +278,9 @@ static inline void mpi_proc_uses(const mpi_call_t *c, uint32_t kind)
 /* Who is calling, for calls on no object: MP_OK, MP_ENOINIT, or MP_EFORKED (a copy made
  * by a raw fork(), which has no identity of its own). */
 mp_err_t mpi_caller(mpi_call_t *c);
+/* The same for the calls only a process may make (creating, starting, joining): MP_EISR
+ * in an interrupt handler, first. */
+mp_err_t mpi_process_caller(mpi_call_t *c);
 
 /* The out-of-line halves of mpi_enter_at and mpi_leave, for everything but the common
  * path: a handler, a stale handle, a destroyed object, a raw fork() copy. */
