@@ -238,10 +238,10 @@ mp_err_t mp_barrier_n_waiting(mp_barrier_t b, uint32_t *waiting)
 
 mp_err_t mp_barrier_broken(mp_barrier_t b, bool *broken)
 {
-    if (broken == NULL)
-        return MP_EINVAL;
     uint32_t v;
     mp_err_t err = query(b, &v, 2);
+    if (err == MP_OK && broken == NULL)
+        return MP_EINVAL; /* the handle first, as every call */
     if (err == MP_OK)
         *broken = v != 0;
     return err;

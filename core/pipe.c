@@ -130,6 +130,10 @@ static mp_err_t peer_gone(const void *ctx)
 
 mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
 {
+    mpi_call_t c;
+    mp_err_t err = mpi_process_caller(&c);
+    if (err != MP_OK)
+        return err;
     mp_pipe_attr_t def = {.duplex = true};
     if (attr == NULL)
         attr = &def;
@@ -141,10 +145,6 @@ mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
     uint64_t bytes = mpi_ring_storage(msg_size, depth);
     if (bytes * rings > MP_CONF_ARENA_SIZE)
         return MP_ENOMEM;
-    mpi_call_t c;
-    mp_err_t err = mpi_process_caller(&c);
-    if (err != MP_OK)
-        return err;
     mpi_pipe_t *p = NULL;
     uint32_t index, offset[2] = {0, 0};
     err = mpi_obj_alloc(&mpi_pipe_table, (void **)&p, &index);

@@ -412,24 +412,24 @@ mp_err_t mp_process_daemon(mp_process_t p, bool *daemon)
 
 mp_err_t mp_process_self(mp_process_t *self)
 {
-    if (self == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
+    if (self == NULL)
+        return MP_EINVAL;
     *self = handle_of(c.slot);
     return MP_OK;
 }
 
 mp_err_t mp_process_parent(mp_process_t *parent)
 {
-    if (parent == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
+    if (parent == NULL)
+        return MP_EINVAL;
     mpi_token_t t = slot_at(c.slot)->parent;
     if (t == 0)
         return MP_ENOENT;
@@ -439,12 +439,12 @@ mp_err_t mp_process_parent(mp_process_t *parent)
 
 mp_err_t mp_process_active_children(mp_process_t *out, size_t max, size_t *count)
 {
-    if (count == NULL || (out == NULL && max > 0))
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
+    if (count == NULL || (out == NULL && max > 0))
+        return MP_EINVAL;
     mpi_token_t me = c.self;
     size_t n = 0;
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {

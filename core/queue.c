@@ -169,7 +169,9 @@ mp_err_t mp_queue_qsize(mp_queue_t q, size_t *count)
 mp_err_t mp_queue_empty(mp_queue_t q, bool *empty)
 {
     size_t n = 0;
-    mp_err_t err = empty ? mp_queue_qsize(q, &n) : MP_EINVAL;
+    mp_err_t err = mp_queue_qsize(q, &n);
+    if (err == MP_OK && empty == NULL)
+        return MP_EINVAL; /* the handle first, as every call */
     if (err == MP_OK)
         *empty = n == 0;
     return err;
@@ -229,12 +231,12 @@ mp_err_t mp_queue_task_done(mp_queue_t q)
 
 mp_err_t mp_queue_unfinished(mp_queue_t q, size_t *count)
 {
-    if (count == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = enter_joinable(&c, q);
     if (err != MP_OK)
         return err;
+    if (count == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_queue_t *o = c.obj;
     uint32_t d = atomic_load(&o->done);
     *count = mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), d);

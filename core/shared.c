@@ -264,11 +264,11 @@ mp_err_t mp_value_create(mp_value_t *v, mp_type_t type, const void *init, bool r
 mp_err_t mp_value_destroy(mp_value_t v) { return destroy(v.id, MPI_KIND_VALUE); }
 mp_err_t mp_value_get(mp_value_t v, void *out)
 {
-    return out ? copy(v.id, MPI_KIND_VALUE, 0, 1, out, NULL) : MP_EINVAL;
+    return copy(v.id, MPI_KIND_VALUE, 0, 1, out, NULL);
 }
 mp_err_t mp_value_set(mp_value_t v, const void *in)
 {
-    return in ? copy(v.id, MPI_KIND_VALUE, 0, 1, NULL, in) : MP_EINVAL;
+    return copy(v.id, MPI_KIND_VALUE, 0, 1, NULL, in);
 }
 mp_err_t mp_value_add(mp_value_t v, int64_t delta, int64_t *previous)
 {
@@ -303,19 +303,19 @@ mp_err_t mp_array_length(mp_array_t a, size_t *length)
 }
 mp_err_t mp_array_get(mp_array_t a, size_t index, void *out)
 {
-    return out ? copy(a.id, MPI_KIND_ARRAY, index, 1, out, NULL) : MP_EINVAL;
+    return copy(a.id, MPI_KIND_ARRAY, index, 1, out, NULL);
 }
 mp_err_t mp_array_set(mp_array_t a, size_t index, const void *in)
 {
-    return in ? copy(a.id, MPI_KIND_ARRAY, index, 1, NULL, in) : MP_EINVAL;
+    return copy(a.id, MPI_KIND_ARRAY, index, 1, NULL, in);
 }
 mp_err_t mp_array_read(mp_array_t a, size_t start, size_t count, void *out)
 {
-    return out ? copy(a.id, MPI_KIND_ARRAY, start, count, out, NULL) : MP_EINVAL;
+    return copy(a.id, MPI_KIND_ARRAY, start, count, out, NULL);
 }
 mp_err_t mp_array_write(mp_array_t a, size_t start, size_t count, const void *in)
 {
-    return in ? copy(a.id, MPI_KIND_ARRAY, start, count, NULL, in) : MP_EINVAL;
+    return copy(a.id, MPI_KIND_ARRAY, start, count, NULL, in);
 }
 mp_err_t mp_array_add(mp_array_t a, size_t index, int64_t delta, int64_t *previous)
 {
