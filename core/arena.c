@@ -82,4 +82,5 @@ void mpi_arena_free(uint32_t offset)
             return;
         }
     }
+    (void)MPI_CHECK(false); /* storage an object owned that the arena never gave out */
 }

@@ -10,11 +10,21 @@
  * process is terminated (gh-123899); here the survivors notice the death (they are woken
  * for it, or look every MP_CONF_LIVENESS_NS) and break it.
  */
-#include "world.h"
+#include "barrier.h"
 
-const mpi_table_t mpi_barrier_table = {mpi_world.barriers, sizeof mpi_world.barriers[0],
-                                       MP_CONF_MAX_BARRIERS, MPI_KIND_BARRIER,
-                                       mpi_world.barriers_free, NULL, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    const mpi_barrier_t *b = &mpi_world.barriers[index];
+    if (addr == (const void *)&b->cycle)
+        what = "the other parties of Barrier #";
+    if (addr == (const void *)&b->guard)
+        what = "the state of Barrier #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_barrier_table = {MPI_TABLE_STORE(barriers), .kind = MPI_KIND_BARRIER,
+                                       .describe = describe};
 
 /* Releases everyone waiting in the current cycle with result, then starts a new one. */
 static void release_all(mpi_barrier_t *o, mp_err_t result)
@@ -58,14 +68,12 @@ static bool a_waiter_died(const mpi_barrier_t *o)
 
 mp_err_t mp_barrier_create(mp_barrier_t *b, uint32_t parties, void (*action)(void))
 {
-    if (b == NULL || parties == 0 || parties > MP_CONF_MAX_PROCESSES)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (b == NULL || parties == 0 || parties > MP_CONF_MAX_PROCESSES)
+        return MP_EINVAL;
     mpi_barrier_t *o;
     uint32_t index;
     err = mpi_obj_alloc(&mpi_barrier_table, (void **)&o, &index);
@@ -206,12 +214,12 @@ mp_err_t mp_barrier_reset(mp_barrier_t b)
 /* The queries: one field under nothing (they are snapshots anyway). */
 static mp_err_t query(mp_barrier_t b, uint32_t *out, int what)
 {
-    if (out == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_barrier_table, b.id);
     if (err != MP_OK)
         return err;
+    if (out == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     const mpi_barrier_t *o = c.obj;
     bool broken = atomic_load(&o->broken) != 0;
     *out = what == 0 ? o->parties : what == 1 ? (broken ? 0 : o->arrived) : broken;
@@ -230,10 +238,10 @@ mp_err_t mp_barrier_n_waiting(mp_barrier_t b, uint32_t *waiting)
 
 mp_err_t mp_barrier_broken(mp_barrier_t b, bool *broken)
 {
-    if (broken == NULL)
-        return MP_EINVAL;
     uint32_t v;
     mp_err_t err = query(b, &v, 2);
+    if (err == MP_OK && broken == NULL)
+        return MP_EINVAL; /* the handle first, as every call */
     if (err == MP_OK)
         *broken = v != 0;
     return err;

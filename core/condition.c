@@ -15,13 +15,22 @@
  * then (CPython, like pthread_cond_timedwait, takes it back however long that takes):
  * MP_EUNLOCKED says the wait ended without the lock.
  */
-#include "world.h"
+#include "condition.h"
 
 static void release_condition(void *obj, uint32_t flags);
 
-const mpi_table_t mpi_condition_table = {mpi_world.conditions, sizeof mpi_world.conditions[0],
-                                         MP_CONF_MAX_CONDITIONS, MPI_KIND_CONDITION,
-                                         mpi_world.conditions_free, release_condition, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    const mpi_condition_t *o = &mpi_world.conditions[index];
+    if ((uintptr_t)addr - (uintptr_t)o->signal < sizeof o->signal)
+        what = "a notify of Condition #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_condition_table = {MPI_TABLE_STORE(conditions),
+                                         .kind = MPI_KIND_CONDITION,
+                                         .release = release_condition, .describe = describe};
 
 /* Its own lock goes with it; a lock it was given is no longer used by it. */
 static void release_condition(void *obj, uint32_t flags)
@@ -40,14 +49,12 @@ static mpi_lock_t *lock_of(const mpi_condition_t *o)
 
 mp_err_t mp_condition_create(mp_condition_t *c, const mp_condition_attr_t *attr)
 {
-    if (c == NULL || (attr != NULL && attr->kind > MP_CONDITION_RLOCK))
-        return MP_EINVAL;
     mpi_call_t call;
-    mp_err_t err = mpi_caller(&call);
+    mp_err_t err = mpi_process_caller(&call);
     if (err != MP_OK)
         return err;
-    if (call.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (c == NULL || (attr != NULL && attr->kind > MP_CONDITION_RLOCK))
+        return MP_EINVAL;
     /* The entry first: a full table then costs nothing, not even a lock's generation. */
     mpi_condition_t *o;
     uint32_t index;
@@ -189,7 +196,7 @@ mp_err_t mp_condition_wait(mp_condition_t c, mp_timeout_t timeout)
     if (err != MP_OK)
         return err;
     mpi_until_t until = mpi_until(timeout);
-    return mpi_leave(&call, wait_until(&call, call.obj, &until));
+    return mpi_leave(&call, mpi_no_wait(timeout, wait_until(&call, call.obj, &until)));
 }
 
 mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *arg,
@@ -224,7 +231,7 @@ mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *
             return mpi_leave(&call, err); /* without the lock: the predicate is not ours to call */
         }
     }
-    return mpi_leave(&call, owner_died ? MP_EOWNERDEAD : err);
+    return mpi_leave(&call, owner_died ? MP_EOWNERDEAD : mpi_no_wait(timeout, err));
 }
 
 mp_err_t mp_condition_notify(mp_condition_t c, uint32_t n)

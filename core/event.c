@@ -4,11 +4,18 @@
  *
  *   0 clear, nobody sleeps      1 set      2 clear, someone sleeps (set must wake)
  */
-#include "world.h"
+#include "event.h"
 
-const mpi_table_t mpi_event_table = {mpi_world.events, sizeof mpi_world.events[0],
-                                     MP_CONF_MAX_EVENTS, MPI_KIND_EVENT, mpi_world.events_free,
-                                     NULL, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    if (addr == (const void *)&mpi_world.events[index].flag)
+        what = "Event #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_event_table = {MPI_TABLE_STORE(events), .kind = MPI_KIND_EVENT,
+                                     .describe = describe};
 
 #define EVENT_CLEAR 0u
 #define EVENT_SET 1u
@@ -16,14 +23,12 @@ const mpi_table_t mpi_event_table = {mpi_world.events, sizeof mpi_world.events[0
 
 mp_err_t mp_event_create(mp_event_t *e)
 {
-    if (e == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (e == NULL)
+        return MP_EINVAL;
     mpi_event_t *o;
     uint32_t index;
     err = mpi_obj_alloc(&mpi_event_table, (void **)&o, &index);
@@ -76,12 +81,12 @@ mp_err_t mp_event_clear(mp_event_t e)
 
 mp_err_t mp_event_is_set(mp_event_t e, bool *is_set)
 {
-    if (is_set == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_event_table, e.id);
     if (err != MP_OK)
         return err;
+    if (is_set == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *is_set = atomic_load(&((mpi_event_t *)c.obj)->flag) == EVENT_SET;
     return mpi_leave(&c, MP_OK);
 }
@@ -101,7 +106,7 @@ mp_err_t mp_event_wait(mp_event_t e, mp_timeout_t timeout)
         if (f == EVENT_SET) /* destroy sets it too, to wake the sleepers */
             return mpi_leave(&c, mpi_retired(&c) ? MP_ESTALE : MP_OK);
         if (timeout == MP_NOWAIT)
-            return mpi_leave(&c, MP_ETIMEDOUT);
+            return mpi_leave(&c, MP_EAGAIN);
         if (f == EVENT_CLEAR && !atomic_compare_exchange_weak(&o->flag, &f, EVENT_SLEEPING))
             continue;
         err = mpi_wait(&c, &o->flag, EVENT_SLEEPING, mpi_until_deadline(&until));

@@ -10,17 +10,32 @@
  * find it gone halfway. Their own locks are created with them and go with the last of
  * their users (a Value's lock may have been handed to a Condition by get_lock).
  */
-#include "world.h"
+#include "lock.h"
 
 static void release_lock(void *obj, uint32_t flags);
+static uint32_t kind_of(const mpi_lock_t *l);
 
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
-const mpi_table_t mpi_lock_table = {mpi_world.locks, sizeof mpi_world.locks[0],
-                                    MP_CONF_MAX_LOCKS, MPI_KIND_LOCK, mpi_world.locks_free,
-                                    release_lock, NULL, 0};
-const mpi_table_t mpi_rlock_table = {mpi_world.locks, sizeof mpi_world.locks[0],
-                                     MP_CONF_MAX_LOCKS, MPI_KIND_RLOCK, mpi_world.locks_free,
-                                     release_lock, NULL, 0};
+/* Both kinds share the entries: the Lock's descriptor describes them. */
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const mpi_lock_t *l = &mpi_world.locks[index];
+    if (addr != (const void *)&l->word)
+        return 0;
+    size_t n = mpi_describe_as(buf, size, kind_of(l) == MPI_KIND_RLOCK ? "RLock #" : "Lock #", index);
+    char owner[MP_CONF_NAME_LEN];
+    mpi_token_name(atomic_load(&l->word) & MPI_LOCK_OWNER, owner, sizeof owner);
+    if (n < size)
+        n += mpi_strlcpy(buf + n, " held by ", size - n);
+    if (n < size)
+        n += mpi_strlcpy(buf + n, owner, size - n);
+    return n;
+}
+
+const mpi_table_t mpi_lock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_LOCK,
+                                    .release = release_lock, .describe = describe};
+const mpi_table_t mpi_rlock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_RLOCK,
+                                     .release = release_lock};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {
@@ -80,14 +95,12 @@ mp_err_t mpi_lock_give(const mpi_call_t *c, mpi_lock_t *l)
 
 static mp_err_t create(uint32_t kind, uint32_t *id, bool owned)
 {
-    if (id == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (id == NULL)
+        return MP_EINVAL;
     mpi_lock_t *l;
     uint32_t index;
     err = mpi_obj_alloc(table_of(kind), (void **)&l, &index);
@@ -113,7 +126,13 @@ static void drop_user(uint32_t id, uint32_t kind)
     if (mpi_enter(&c, table_of(kind), id) != MP_OK)
         return;
     mpi_lock_t *l = c.obj;
-    if (atomic_fetch_sub(&l->users, 1u) == 1u && (mpi_obj_flags(&l->hdr) & MPI_LOCK_OWNED) &&
+    uint32_t users = atomic_fetch_sub(&l->users, 1u);
+    if (!MPI_CHECK(users != 0)) { /* a user uncounted twice: leave it at 0 */
+        atomic_store(&l->users, 0);
+        (void)mpi_leave(&c, MP_OK);
+        return;
+    }
+    if (users == 1u && (mpi_obj_flags(&l->hdr) & MPI_LOCK_OWNED) &&
         mpi_retire(&c) == MP_OK) {
         mp_port_wake(&l->word, UINT32_MAX);
         (void)mpi_leave_retired(&c);
@@ -213,12 +232,12 @@ mp_err_t mp_lock_release(mp_lock_t lock)
 
 mp_err_t mp_lock_locked(mp_lock_t lock, bool *locked)
 {
-    if (locked == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_lock_table, lock.id);
     if (err != MP_OK)
         return err;
+    if (locked == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *locked = atomic_load(&((mpi_lock_t *)c.obj)->word) != 0;
     return mpi_leave(&c, MP_OK);
 }
@@ -245,12 +264,12 @@ mp_err_t mp_rlock_release(mp_rlock_t lock)
 
 mp_err_t mp_rlock_depth(mp_rlock_t lock, uint32_t *depth)
 {
-    if (depth == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_rlock_table, lock.id);
     if (err != MP_OK)
         return err;
+    if (depth == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_lock_t *l = c.obj;
     *depth = mpi_guard_mine(&l->word, c.self) ? l->depth : 0;
     return mpi_leave(&c, MP_OK);

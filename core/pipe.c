@@ -13,14 +13,27 @@
  * is drained (and any send still inside it has finished), so nothing sent is lost.
  * A user's bit is cleared when it is joined, before its slot can be reused.
  */
-#include "ring.h"
+#include "pipe.h"
 
 static void release_pipe(void *obj, uint32_t flags);
 static void forget_user(uint32_t slot);
 
-const mpi_table_t mpi_pipe_table = {mpi_world.pipes, sizeof mpi_world.pipes[0],
-                                    MP_CONF_MAX_PIPES, MPI_KIND_CONN, mpi_world.pipes_free,
-                                    release_pipe, forget_user, MPI_USED_PIPES};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    for (uint32_t k = 0; k < 2; k++) {
+        const mpi_ring_t *r = &mpi_world.pipes[index].ring[k];
+        if (addr == (const void *)&r->get_bell)
+            what = "a message on Pipe #";
+        if (addr == (const void *)&r->put_bell)
+            what = "room on Pipe #";
+    }
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_pipe_table = {MPI_TABLE_STORE(pipes), .kind = MPI_KIND_CONN,
+                                    .release = release_pipe, .forget = forget_user,
+                                    .describe = describe};
 
 static uint32_t rings_of(uint32_t flags)
 {
@@ -84,7 +97,7 @@ static void claim(const mpi_call_t *c, end_t e)
 {
     if (c->slot == MPI_NO_SLOT || mpi_slots_has(&e.p->users[e.end], c->slot))
         return;
-    mpi_world.procs[c->slot].used |= MPI_USED_PIPES; /* first, so a death here is covered */
+    mpi_proc_uses(c, MPI_KIND_CONN); /* first, so a death here is covered */
     mpi_slots_add(&e.p->users[e.end], c->slot);
     if (atomic_load(&e.p->creator[e.end]) != 0)
         atomic_store(&e.p->creator[e.end], 0);
@@ -117,6 +130,10 @@ static mp_err_t peer_gone(const void *ctx)
 
 mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
 {
+    mpi_call_t c;
+    mp_err_t err = mpi_process_caller(&c);
+    if (err != MP_OK)
+        return err;
     mp_pipe_attr_t def = {.duplex = true};
     if (attr == NULL)
         attr = &def;
@@ -128,12 +145,6 @@ mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
     uint64_t bytes = mpi_ring_storage(msg_size, depth);
     if (bytes * rings > MP_CONF_ARENA_SIZE)
         return MP_ENOMEM;
-    mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
-    if (err != MP_OK)
-        return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
     mpi_pipe_t *p = NULL;
     uint32_t index, offset[2] = {0, 0};
     err = mpi_obj_alloc(&mpi_pipe_table, (void **)&p, &index);
@@ -205,7 +216,7 @@ mp_err_t mp_pipe_send(mp_conn_t end, const void *msg, size_t len, mp_timeout_t t
         return mpi_leave(&c, MP_EOF); /* the reader was told nothing more comes */
     mpi_until_t until = mpi_until(timeout);
     err = mpi_ring_put(&c, r, msg, len, &until, peer_gone, &e);
-    return mpi_leave(&c, err == MP_EFULL ? MP_EAGAIN : err);
+    return mpi_leave(&c, err);
 }
 
 mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_timeout_t timeout)
@@ -219,29 +230,27 @@ mp_err_t mp_pipe_recv(mp_conn_t end, void *buf, size_t size, size_t *len, mp_tim
     if (len == NULL || (buf == NULL && size > 0))
         return mpi_leave(&c, MP_EINVAL);
     mpi_ring_stop_fn stop = join_users(&c, e) ? at_end : peer_gone;
-    static uint8_t none; /* a buffer for empty messages: NULL means "poll" to the ring */
     mpi_until_t until = mpi_until(timeout);
-    err = mpi_ring_get(&c, r, buf ? buf : &none, size, len, &until, stop, &e);
-    return mpi_leave(&c, err == MP_EEMPTY ? MP_EAGAIN : err);
+    err = mpi_ring_get(&c, r, buf, size, len, &until, stop, &e);
+    return mpi_leave(&c, err);
 }
 
 mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
 {
-    if (ready == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     end_t e;
     mpi_ring_t *r;
     mp_err_t err = use(&c, end, false, &e, &r);
     if (err != MP_OK)
         return err;
+    if (ready == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_ring_stop_fn stop = join_users(&c, e) ? at_end : peer_gone;
     mpi_until_t until = mpi_until(timeout);
-    err = mpi_ring_get(&c, r, NULL, 0, NULL, &until, stop, &e);
+    err = mpi_ring_poll(&c, r, &until, stop, &e);
     err = mpi_leave(&c, err);
     *ready = err == MP_OK || err == MP_EOF;
-    return err == MP_EEMPTY || err == MP_EAGAIN || err == MP_ETIMEDOUT || err == MP_EOF ? MP_OK
-                                                                                        : err;
+    return err == MP_EAGAIN || err == MP_ETIMEDOUT || err == MP_EOF ? MP_OK : err;
 }
 
 mp_err_t mp_pipe_close(mp_conn_t end)

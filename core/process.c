@@ -58,14 +58,6 @@ bool mpi_token_alive(mpi_token_t token)
     return slot_at(index)->gen == (token >> 12 & MPI_GEN_MASK) && mpi_slot_alive(index);
 }
 
-/* The calling process, for the calls that act as it (start, join, terminate, create...):
- * MP_ENOINIT, MP_EFORKED (a raw fork() copy), MP_EISR (a handler is no process). */
-static mp_err_t caller(mpi_call_t *c)
-{
-    mp_err_t err = mpi_caller(c);
-    return err == MP_OK && c->slot == MPI_NO_SLOT ? MP_EISR : err;
-}
-
 void mpi_token_name(mpi_token_t token, char *buf, size_t size)
 {
     uint32_t index = (token & MPI_INDEX_MASK) - 1u;
@@ -101,7 +93,7 @@ static mp_err_t lookup(mp_process_t p, uint32_t *index, mpi_call_t *c)
 static mp_err_t lookup_child(mp_process_t p, uint32_t *index)
 {
     mpi_call_t c;
-    mp_err_t err = caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err == MP_OK)
         err = find(p, index);
     if (err != MP_OK)
@@ -162,7 +154,7 @@ static void name_default(mpi_slot_t *s)
 mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
 {
     mpi_call_t c;
-    mp_err_t err = caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
     if (p == NULL || attr == NULL || attr->target == NULL || attr->arg_size > MP_CONF_ARG_SIZE ||
@@ -214,7 +206,7 @@ mp_err_t mp_process_start(mp_process_t p)
 {
     uint32_t index;
     mpi_call_t c;
-    mp_err_t err = caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err == MP_OK)
         err = find(p, &index);
     if (err != MP_OK)
@@ -296,15 +288,15 @@ mp_err_t mp_process_join(mp_process_t p, mp_timeout_t timeout)
         return err;
     if (state_of(slot_at(index)) == MPI_SLOT_JOINED)
         return MP_OK;
-    return reap(index, mpi_deadline(timeout)); /* MP_NOWAIT: a deadline already reached */
+    return mpi_no_wait(timeout, reap(index, mpi_deadline(timeout)));
 }
 
 mp_err_t mp_process_is_alive(mp_process_t p, bool *alive)
 {
-    if (alive == NULL)
-        return MP_EINVAL;
     uint32_t index;
     mp_err_t err = lookup_child(p, &index);
+    if (alive == NULL && (err == MP_OK || err == MP_ESELF || err == MP_ENOTSTARTED))
+        return MP_EINVAL;
     if (err == MP_ESELF || err == MP_ENOTSTARTED) {
         *alive = err == MP_ESELF; /* CPython: current_process() is alive; unstarted is not */
         return MP_OK;
@@ -341,13 +333,13 @@ mp_err_t mp_process_kill(mp_process_t p)
 
 mp_err_t mp_process_exitcode(mp_process_t p, int *code)
 {
-    if (code == NULL)
-        return MP_EINVAL;
     uint32_t index;
     mpi_call_t c;
     mp_err_t err = lookup(p, &index, &c);
     if (err != MP_OK)
         return err;
+    if (code == NULL)
+        return MP_EINVAL;
     if (c.slot != MPI_NO_SLOT && slot_at(index)->parent == c.self)
         reap_if_ended(index);
     if (state_of(slot_at(index)) != MPI_SLOT_JOINED)
@@ -360,7 +352,7 @@ mp_err_t mp_process_close(mp_process_t p)
 {
     uint32_t index;
     mpi_call_t c;
-    mp_err_t err = caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err == MP_OK)
         err = find(p, &index);
     if (err != MP_OK)
@@ -378,26 +370,26 @@ mp_err_t mp_process_close(mp_process_t p)
 
 mp_err_t mp_process_name(mp_process_t p, char *buf, size_t size)
 {
-    if (buf == NULL || size == 0)
-        return MP_EINVAL;
     uint32_t index;
     mpi_call_t c;
     mp_err_t err = lookup(p, &index, &c);
     if (err != MP_OK)
         return err;
+    if (buf == NULL || size == 0)
+        return MP_EINVAL;
     mpi_strlcpy(buf, slot_at(index)->name, size);
     return MP_OK;
 }
 
 mp_err_t mp_process_pid(mp_process_t p, uint32_t *pid)
 {
-    if (pid == NULL)
-        return MP_EINVAL;
     uint32_t index;
     mpi_call_t c;
     mp_err_t err = lookup(p, &index, &c);
     if (err != MP_OK)
         return err;
+    if (pid == NULL)
+        return MP_EINVAL;
     uint32_t known = atomic_load(&slot_at(index)->pid);
     if (state_of(slot_at(index)) == MPI_SLOT_CREATED || known == 0)
         return MP_ENOTSTARTED;
@@ -407,37 +399,37 @@ mp_err_t mp_process_pid(mp_process_t p, uint32_t *pid)
 
 mp_err_t mp_process_daemon(mp_process_t p, bool *daemon)
 {
-    if (daemon == NULL)
-        return MP_EINVAL;
     uint32_t index;
     mpi_call_t c;
     mp_err_t err = lookup(p, &index, &c);
     if (err != MP_OK)
         return err;
+    if (daemon == NULL)
+        return MP_EINVAL;
     *daemon = slot_at(index)->daemon != 0;
     return MP_OK;
 }
 
 mp_err_t mp_process_self(mp_process_t *self)
 {
-    if (self == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
+    if (self == NULL)
+        return MP_EINVAL;
     *self = handle_of(c.slot);
     return MP_OK;
 }
 
 mp_err_t mp_process_parent(mp_process_t *parent)
 {
-    if (parent == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
+    if (parent == NULL)
+        return MP_EINVAL;
     mpi_token_t t = slot_at(c.slot)->parent;
     if (t == 0)
         return MP_ENOENT;
@@ -447,12 +439,12 @@ mp_err_t mp_process_parent(mp_process_t *parent)
 
 mp_err_t mp_process_active_children(mp_process_t *out, size_t max, size_t *count)
 {
-    if (count == NULL || (out == NULL && max > 0))
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
+    if (count == NULL || (out == NULL && max > 0))
+        return MP_EINVAL;
     mpi_token_t me = c.self;
     size_t n = 0;
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
@@ -496,7 +488,7 @@ mp_err_t mp_process_yield(void)
 _Noreturn void mp_process_exit(int code)
 {
     mpi_call_t c;
-    if (caller(&c) == MP_OK) /* a raw fork() copy has no children of its own to end */
+    if (mpi_process_caller(&c) == MP_OK) /* a raw fork() copy has no children of its own to end */
         end_children(c.self);
     mp_port_exit(code);
 }
@@ -530,11 +522,6 @@ mp_port_slot_t *mpi_port_slot(uint32_t slot)
 _Atomic uint32_t *mpi_life_word(uint32_t slot)
 {
     return &slot_at(slot)->life;
-}
-
-uint32_t mpi_slot_count(void)
-{
-    return MP_CONF_MAX_PROCESSES;
 }
 
 uint32_t mpi_slot_priority(uint32_t slot)

@@ -7,14 +7,30 @@
  * message, and a process killed between the two cannot exist: the count can never drift
  * from the messages actually put.
  */
-#include "ring.h"
-#include "test_hooks.h"
+#include "queue.h"
 
 static void release_queue(void *obj, uint32_t flags);
 
-const mpi_table_t mpi_queue_table = {mpi_world.queues, sizeof mpi_world.queues[0],
-                                     MP_CONF_MAX_QUEUES, MPI_KIND_QUEUE, mpi_world.queues_free,
-                                     release_queue, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    const mpi_queue_t *o = &mpi_world.queues[index];
+    const mpi_ring_t *r = &o->ring;
+    if (addr == (const void *)&r->get_bell)
+        what = "a message in Queue #";
+    if (addr == (const void *)&r->put_bell)
+        what = "room in Queue #";
+    if (addr == (const void *)&r->get.guard)
+        what = "the consumers' turn in Queue #";
+    if (addr == (const void *)&r->put.guard)
+        what = "the producers' turn in Queue #";
+    if (addr == (const void *)&o->done)
+        what = "task_done() on Queue #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_queue_table = {MPI_TABLE_STORE(queues), .kind = MPI_KIND_QUEUE,
+                                     .release = release_queue, .describe = describe};
 
 static void release_queue(void *obj, uint32_t flags)
 {
@@ -28,11 +44,9 @@ static mp_err_t create(mp_queue_t *q, uint8_t *storage, uint32_t msg_size, uint3
                        bool joinable)
 {
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
     mpi_queue_t *o;
     uint32_t index, offset = 0;
     err = mpi_obj_alloc(&mpi_queue_table, (void **)&o, &index);
@@ -134,21 +148,20 @@ mp_err_t mp_queue_get(mp_queue_t q, void *buf, size_t size, size_t *len, mp_time
         return err;
     if (len == NULL || (buf == NULL && size > 0))
         return mpi_leave(&c, MP_EINVAL);
-    static uint8_t none; /* a buffer for empty messages: NULL means "poll" to the ring */
     mpi_until_t until = mpi_until(timeout);
     mpi_queue_t *o = c.obj;
-    return mpi_leave(&c, mpi_ring_get(&c, &o->ring, buf ? buf : &none, size, len, &until,
+    return mpi_leave(&c, mpi_ring_get(&c, &o->ring, buf, size, len, &until,
                                       NULL, NULL));
 }
 
 mp_err_t mp_queue_qsize(mp_queue_t q, size_t *count)
 {
-    if (count == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
     if (err != MP_OK)
         return err;
+    if (count == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *count = mpi_ring_count(&((mpi_queue_t *)c.obj)->ring);
     return mpi_leave(&c, MP_OK);
 }
@@ -156,7 +169,9 @@ mp_err_t mp_queue_qsize(mp_queue_t q, size_t *count)
 mp_err_t mp_queue_empty(mp_queue_t q, bool *empty)
 {
     size_t n = 0;
-    mp_err_t err = empty ? mp_queue_qsize(q, &n) : MP_EINVAL;
+    mp_err_t err = mp_queue_qsize(q, &n);
+    if (err == MP_OK && empty == NULL)
+        return MP_EINVAL; /* the handle first, as every call */
     if (err == MP_OK)
         *empty = n == 0;
     return err;
@@ -164,12 +179,12 @@ mp_err_t mp_queue_empty(mp_queue_t q, bool *empty)
 
 mp_err_t mp_queue_full(mp_queue_t q, bool *full)
 {
-    if (full == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
     if (err != MP_OK)
         return err;
+    if (full == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     const mpi_ring_t *r = &((mpi_queue_t *)c.obj)->ring;
     *full = mpi_ring_count(r) >= r->depth;
     return mpi_leave(&c, MP_OK);
@@ -216,12 +231,12 @@ mp_err_t mp_queue_task_done(mp_queue_t q)
 
 mp_err_t mp_queue_unfinished(mp_queue_t q, size_t *count)
 {
-    if (count == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = enter_joinable(&c, q);
     if (err != MP_OK)
         return err;
+    if (count == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_queue_t *o = c.obj;
     uint32_t d = atomic_load(&o->done);
     *count = mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), d);
@@ -243,7 +258,7 @@ mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout)
         if (mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), d) == 0) /* destroy moves done */
             return mpi_leave(&c, mpi_retired(&c) ? MP_ESTALE : MP_OK);
         if (timeout == MP_NOWAIT)
-            return mpi_leave(&c, MP_ETIMEDOUT);
+            return mpi_leave(&c, MP_EAGAIN);
         mpi_sleeper_add(&c, &o->join_sleepers); /* an atomic or: ordered before the look */
         if (atomic_load(&o->done) == d)
             err = mpi_wait(&c, &o->done, d, mpi_until_deadline(&until));
@@ -251,22 +266,4 @@ mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout)
         if (err != MP_OK)
             return mpi_leave(&c, err);
     }
-}
-
-/* For tests only (core/test_hooks.h). */
-mp_err_t mpi_queue_test_seek(mp_queue_t q, uint32_t index)
-{
-    mpi_call_t c;
-    mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
-    if (err != MP_OK)
-        return err;
-    mpi_queue_t *o = c.obj;
-    mpi_ring_t *r = &o->ring;
-    if (mpi_ring_count(r) != 0 || index > r->limit)
-        return mpi_leave(&c, MP_EINVAL);
-    atomic_store(&r->head, index);
-    atomic_store(&r->tail, index);
-    r->head_seen = r->tail_seen = index;
-    atomic_store(&o->done, index);
-    return mpi_leave(&c, MP_OK);
 }

@@ -78,11 +78,18 @@ static uint8_t *slot_at(const mpi_ring_t *r, uint32_t index)
 
 uint32_t mpi_ring_count(const mpi_ring_t *r)
 {
-    /* head first: tail only grows meanwhile, so the difference is never negative */
-    uint32_t h = atomic_load_explicit(&r->head, memory_order_acquire);
-    uint32_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
-    uint32_t n = mpi_ring_diff(r, t, h);
-    return n > r->depth ? r->depth : n;
+    /* head first: tail only grows meanwhile, so the difference is never negative. It may
+     * pass depth only if gets and puts happened between the two loads (head moved): with
+     * head unchanged, more than depth is a broken ring. */
+    for (;;) {
+        uint32_t h = atomic_load_explicit(&r->head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
+        uint32_t n = mpi_ring_diff(r, t, h);
+        if (n <= r->depth)
+            return n;
+        if (atomic_load_explicit(&r->head, memory_order_acquire) == h)
+            return MPI_CHECK(n <= r->depth) ? n : r->depth;
+    }
 }
 
 static void ring_bell(_Atomic uint32_t *bell, uint32_t n)
@@ -223,7 +230,7 @@ static mp_err_t settle(const mpi_call_t *c, mpi_ring_t *r, mpi_until_t *until)
         else
             return MP_OK;
         if (err != MP_OK)
-            return err == MP_EAGAIN ? MP_EEMPTY : err;
+            return err;
     }
 }
 
@@ -286,15 +293,15 @@ mp_err_t mpi_ring_put(const mpi_call_t *c, mpi_ring_t *r, const void *msg, size_
         uint32_t h = r->head_seen;
         leave(&r->put, via);
         if (until->timeout == MP_NOWAIT)
-            return MP_EFULL;
+            return MP_EAGAIN;
         err = sleep_on(c, r, &r->head, h, &r->put_bell, &r->put_sleepers, until, stop, ctx);
         if (err != MP_OK)
             return err;
     }
 }
 
-mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size, size_t *len,
-                      mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
+static mp_err_t get(const mpi_call_t *c, mpi_ring_t *r, bool take, void *buf, size_t size,
+                    size_t *len, mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
 {
     if (mpi_isr_would_block(until->timeout))
         return MP_EISR;
@@ -311,7 +318,7 @@ mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size
             const uint8_t *slot = slot_at(r, h);
             uint32_t n;
             __builtin_memcpy(&n, slot, sizeof n);
-            if (buf == NULL) {
+            if (!take) {
                 err = MP_OK; /* poll: there is a message; leave it */
             } else if (n > size) {
                 err = MP_ETOOSMALL;
@@ -323,7 +330,7 @@ mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size
             if (len != NULL)
                 *len = n;
             leave(&r->get, via);
-            if (buf != NULL && err == MP_OK) {
+            if (take && err == MP_OK) {
                 mpi_light_fence();
                 if (mpi_slots_any(&r->put_sleepers))
                     ring_bell(&r->put_bell, 1);
@@ -344,9 +351,21 @@ mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size
             continue;
         }
         if (until->timeout == MP_NOWAIT)
-            return MP_EEMPTY;
+            return MP_EAGAIN;
         err = sleep_on(c, r, &r->tail, t, &r->get_bell, &r->get_sleepers, until, stop, ctx);
         if (err != MP_OK)
             return err;
     }
+}
+
+mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size, size_t *len,
+                      mpi_until_t *until, mpi_ring_stop_fn stop, const void *ctx)
+{
+    return get(c, r, true, buf, size, len, until, stop, ctx);
+}
+
+mp_err_t mpi_ring_poll(const mpi_call_t *c, mpi_ring_t *r, mpi_until_t *until,
+                       mpi_ring_stop_fn stop, const void *ctx)
+{
+    return get(c, r, false, NULL, 0, NULL, until, stop, ctx);
 }

@@ -4,22 +4,27 @@
  * from, exactly as in CPython: a process that dies between acquire and release simply
  * never gives its unit back).
  */
-#include "world.h"
+#include "semaphore.h"
 
-const mpi_table_t mpi_semaphore_table = {mpi_world.semaphores, sizeof mpi_world.semaphores[0],
-                                         MP_CONF_MAX_SEMAPHORES, MPI_KIND_SEMAPHORE,
-                                         mpi_world.semaphores_free, NULL, NULL, 0};
+static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
+{
+    const char *what = NULL;
+    if (addr == (const void *)&mpi_world.semaphores[index].count)
+        what = "Semaphore #";
+    return mpi_describe_as(buf, size, what, index);
+}
+
+const mpi_table_t mpi_semaphore_table = {MPI_TABLE_STORE(semaphores),
+                                         .kind = MPI_KIND_SEMAPHORE, .describe = describe};
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)
 {
-    if (s == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
+    if (s == NULL)
+        return MP_EINVAL;
     mpi_semaphore_t *o;
     uint32_t index;
     err = mpi_obj_alloc(&mpi_semaphore_table, (void **)&o, &index);
@@ -96,12 +101,12 @@ mp_err_t mp_semaphore_release(mp_semaphore_t s)
 
 mp_err_t mp_semaphore_value(mp_semaphore_t s, uint32_t *value)
 {
-    if (value == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_semaphore_table, s.id);
     if (err != MP_OK)
         return err;
+    if (value == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *value = atomic_load(&((mpi_semaphore_t *)c.obj)->count);
     return mpi_leave(&c, MP_OK);
 }

@@ -9,17 +9,15 @@
  */
 #include <string.h>
 
-#include "world.h"
+#include "shared.h"
 
 static void release_value(void *obj, uint32_t flags);
 
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
-const mpi_table_t mpi_value_table = {mpi_world.values, sizeof mpi_world.values[0],
-                                     MP_CONF_MAX_VALUES, MPI_KIND_VALUE, mpi_world.values_free,
-                                     release_value, NULL, 0};
-const mpi_table_t mpi_array_table = {mpi_world.values, sizeof mpi_world.values[0],
-                                     MP_CONF_MAX_VALUES, MPI_KIND_ARRAY, mpi_world.values_free,
-                                     release_value, NULL, 0};
+const mpi_table_t mpi_value_table = {MPI_TABLE_STORE(values), .kind = MPI_KIND_VALUE,
+                                     .release = release_value};
+const mpi_table_t mpi_array_table = {MPI_TABLE_STORE(values), .kind = MPI_KIND_ARRAY,
+                                     .release = release_value};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {
@@ -61,11 +59,9 @@ static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t lengt
     if (length > MP_CONF_ARENA_SIZE / elem)
         return MP_ENOMEM;
     mpi_call_t c;
-    mp_err_t err = mpi_caller(&c);
+    mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (c.slot == MPI_NO_SLOT)
-        return MP_EISR;
     mpi_value_t *o;
     uint32_t index, offset = 0, lock = 0;
     err = mpi_obj_alloc(table_of(kind), (void **)&o, &index);
@@ -139,12 +135,12 @@ static void unlock(const mpi_call_t *c, const mpi_value_t *o)
 static mp_err_t copy(uint32_t id, uint32_t kind, size_t start, size_t count, void *out,
                      const void *in)
 {
-    if ((out == NULL && in == NULL) || count == 0)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, table_of(kind), id);
     if (err != MP_OK)
         return err;
+    if ((out == NULL && in == NULL) || count == 0)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_value_t *o = c.obj;
     if (start >= o->length || count > o->length - start)
         return mpi_leave(&c, MP_EINVAL);
@@ -213,12 +209,12 @@ static mp_err_t add(uint32_t id, uint32_t kind, size_t index, int64_t delta, int
 static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
                     const void *desired, bool *swapped)
 {
-    if (expected == NULL || desired == NULL || swapped == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, table_of(kind), id);
     if (err != MP_OK)
         return err;
+    if (expected == NULL || desired == NULL || swapped == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_value_t *o = c.obj;
     if (index >= o->length)
         return mpi_leave(&c, MP_EINVAL);
@@ -247,12 +243,12 @@ static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
 
 static mp_err_t get_lock(uint32_t id, uint32_t kind, mp_rlock_t *out)
 {
-    if (out == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, table_of(kind), id);
     if (err != MP_OK)
         return err;
+    if (out == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     mpi_value_t *o = c.obj;
     if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
         return mpi_leave(&c, MP_ENOENT);
@@ -268,11 +264,11 @@ mp_err_t mp_value_create(mp_value_t *v, mp_type_t type, const void *init, bool r
 mp_err_t mp_value_destroy(mp_value_t v) { return destroy(v.id, MPI_KIND_VALUE); }
 mp_err_t mp_value_get(mp_value_t v, void *out)
 {
-    return out ? copy(v.id, MPI_KIND_VALUE, 0, 1, out, NULL) : MP_EINVAL;
+    return copy(v.id, MPI_KIND_VALUE, 0, 1, out, NULL);
 }
 mp_err_t mp_value_set(mp_value_t v, const void *in)
 {
-    return in ? copy(v.id, MPI_KIND_VALUE, 0, 1, NULL, in) : MP_EINVAL;
+    return copy(v.id, MPI_KIND_VALUE, 0, 1, NULL, in);
 }
 mp_err_t mp_value_add(mp_value_t v, int64_t delta, int64_t *previous)
 {
@@ -296,30 +292,30 @@ mp_err_t mp_array_create(mp_array_t *a, mp_type_t type, size_t length, const voi
 mp_err_t mp_array_destroy(mp_array_t a) { return destroy(a.id, MPI_KIND_ARRAY); }
 mp_err_t mp_array_length(mp_array_t a, size_t *length)
 {
-    if (length == NULL)
-        return MP_EINVAL;
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_array_table, a.id);
     if (err != MP_OK)
         return err;
+    if (length == NULL)
+        return mpi_leave(&c, MP_EINVAL);
     *length = ((mpi_value_t *)c.obj)->length;
     return mpi_leave(&c, MP_OK);
 }
 mp_err_t mp_array_get(mp_array_t a, size_t index, void *out)
 {
-    return out ? copy(a.id, MPI_KIND_ARRAY, index, 1, out, NULL) : MP_EINVAL;
+    return copy(a.id, MPI_KIND_ARRAY, index, 1, out, NULL);
 }
 mp_err_t mp_array_set(mp_array_t a, size_t index, const void *in)
 {
-    return in ? copy(a.id, MPI_KIND_ARRAY, index, 1, NULL, in) : MP_EINVAL;
+    return copy(a.id, MPI_KIND_ARRAY, index, 1, NULL, in);
 }
 mp_err_t mp_array_read(mp_array_t a, size_t start, size_t count, void *out)
 {
-    return out ? copy(a.id, MPI_KIND_ARRAY, start, count, out, NULL) : MP_EINVAL;
+    return copy(a.id, MPI_KIND_ARRAY, start, count, out, NULL);
 }
 mp_err_t mp_array_write(mp_array_t a, size_t start, size_t count, const void *in)
 {
-    return in ? copy(a.id, MPI_KIND_ARRAY, start, count, NULL, in) : MP_EINVAL;
+    return copy(a.id, MPI_KIND_ARRAY, start, count, NULL, in);
 }
 mp_err_t mp_array_add(mp_array_t a, size_t index, int64_t delta, int64_t *previous)
 {

@@ -33,21 +33,13 @@
  */
 #include "world.h"
 
-extern const mpi_table_t mpi_lock_table, mpi_rlock_table, mpi_queue_table, mpi_pipe_table,
-    mpi_value_table, mpi_array_table, mpi_semaphore_table, mpi_event_table,
-    mpi_condition_table, mpi_barrier_table;
+/* The registry: every kind objects.def lists, by kind. */
+#define MPI_KIND(K, name) extern const mpi_table_t mpi_##name##_table;
+#include "objects.def"
 
-static const mpi_table_t *const kinds[] = {
-    [MPI_KIND_LOCK] = &mpi_lock_table,
-    [MPI_KIND_RLOCK] = &mpi_rlock_table,
-    [MPI_KIND_QUEUE] = &mpi_queue_table,
-    [MPI_KIND_CONN] = &mpi_pipe_table,
-    [MPI_KIND_VALUE] = &mpi_value_table,
-    [MPI_KIND_ARRAY] = &mpi_array_table,
-    [MPI_KIND_SEMAPHORE] = &mpi_semaphore_table,
-    [MPI_KIND_EVENT] = &mpi_event_table,
-    [MPI_KIND_CONDITION] = &mpi_condition_table,
-    [MPI_KIND_BARRIER] = &mpi_barrier_table,
+static const mpi_table_t *const kinds[MPI_KIND_END] = {
+#define MPI_KIND(K, name) [MPI_KIND_##K] = &mpi_##name##_table,
+#include "objects.def"
 };
 
 const mpi_table_t *mpi_table_of(uint32_t kind)
@@ -152,6 +144,13 @@ mp_err_t mpi_caller(mpi_call_t *c)
     return MP_OK;
 }
 
+mp_err_t mpi_process_caller(mpi_call_t *c)
+{
+    if (mp_port_in_isr())
+        return MP_EISR;
+    return mpi_caller(c);
+}
+
 static bool live(const mpi_call_t *c, uint32_t tag)
 {
     return mpi_tag_gen(tag) == id_gen(c->id) && mpi_tag_kind(tag) == c->table->kind &&
@@ -249,7 +248,7 @@ void mpi_proc_forget(uint32_t slot)
     }
     p->depth = 0;
     for (uint32_t kind = 0; kind < sizeof kinds / sizeof kinds[0]; kind++)
-        if (kinds[kind] != NULL && kinds[kind]->forget != NULL && (p->used & kinds[kind]->used))
+        if (kinds[kind] != NULL && kinds[kind]->forget != NULL && (p->used & 1u << kind))
             kinds[kind]->forget(slot);
     p->used = 0;
 }

@@ -15,7 +15,6 @@
 #include <stdint.h>
 
 #include "mp/config.h"
-#include "mp/queue.h"
 
 typedef enum {
     MPI_HOOK_PUT_INSIDE = 1, /* put: inside the producers' side, before the copy */
@@ -32,9 +31,5 @@ extern void (*mpi_test_hook)(mpi_hook_point_t point);
         if (MP_CONF_TEST_HOOKS && mpi_test_hook != 0)                                        \
             mpi_test_hook(point);                                                            \
     } while (0)
-
-/* Moves an empty queue's indices to index, so the wrap of the index range can be
- * exercised without 2^32 operations. */
-mp_err_t mpi_queue_test_seek(mp_queue_t q, uint32_t index);
 
 #endif

@@ -15,20 +15,16 @@ static uint32_t used(_Atomic uint32_t *free_bits, uint32_t count)
 
 mp_err_t mp_usage(mp_usage_t *u)
 {
-    if (u == NULL)
-        return MP_EINVAL;
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
+    if (u == NULL)
+        return MP_EINVAL;
     mpi_world_t *w = &mpi_world;
     u->processes = used(w->slot_free, MP_CONF_MAX_PROCESSES);
-    u->locks = used(w->locks_free, MP_CONF_MAX_LOCKS);
-    u->queues = used(w->queues_free, MP_CONF_MAX_QUEUES);
-    u->pipes = used(w->pipes_free, MP_CONF_MAX_PIPES);
-    u->values = used(w->values_free, MP_CONF_MAX_VALUES);
-    u->semaphores = used(w->semaphores_free, MP_CONF_MAX_SEMAPHORES);
-    u->events = used(w->events_free, MP_CONF_MAX_EVENTS);
-    u->conditions = used(w->conditions_free, MP_CONF_MAX_CONDITIONS);
-    u->barriers = used(w->barriers_free, MP_CONF_MAX_BARRIERS);
+    /* the tables objects.def reports, each in mp_usage_t's field of its name */
+#define MPI_USAGE(store) u->store = used(w->store##_free, MPI_COUNT_##store);
+#include "objects.def"
+    u->checks_failed = atomic_load(&w->checks_failed);
     u->arena_bytes = u->arena_blocks = 0;
     for (uint32_t i = 0; i < MPI_ARENA_BLOCKS; i++) {
         uint32_t size = atomic_load(&w->blocks[i].size);

@@ -23,21 +23,14 @@ mp_err_t mp_init(void)
     mpi_bits_fill(w->slot_free, MP_CONF_MAX_PROCESSES);
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
         w->slots[i].gen = 1;
-#define FILL(name, count)                                                                    \
-    do {                                                                                     \
-        mpi_bits_fill(w->name##_free, (count));                                              \
-        for (uint32_t i = 0; i < mpi_count(count); i++)                                      \
-            atomic_store(&w->name[i].hdr.tag, mpi_tag(1, 0, 0));                             \
-    } while (0)
-    FILL(locks, MP_CONF_MAX_LOCKS);
-    FILL(queues, MP_CONF_MAX_QUEUES);
-    FILL(pipes, MP_CONF_MAX_PIPES);
-    FILL(values, MP_CONF_MAX_VALUES);
-    FILL(semaphores, MP_CONF_MAX_SEMAPHORES);
-    FILL(events, MP_CONF_MAX_EVENTS);
-    FILL(conditions, MP_CONF_MAX_CONDITIONS);
-    FILL(barriers, MP_CONF_MAX_BARRIERS);
-#undef FILL
+    for (uint32_t kind = 0; kind < MPI_KIND_END; kind++) {
+        const mpi_table_t *t = mpi_table_of(kind);
+        if (t == NULL)
+            continue; /* two kinds may share one table: filling it twice is harmless */
+        mpi_bits_fill(t->free, t->count);
+        for (uint32_t i = 0; i < t->count; i++)
+            atomic_store(&((mpi_obj_t *)mpi_obj_at(t, i))->tag, mpi_tag(1, 0, 0));
+    }
 
     uint32_t main_slot;
     mpi_bits_take(w->slot_free, MP_CONF_MAX_PROCESSES, &main_slot); /* always 0 */
@@ -131,6 +124,14 @@ mp_err_t mpi_wait(const mpi_call_t *c, _Atomic uint32_t *addr, uint32_t expected
     return err;
 }
 
+bool mpi_check_failed(void)
+{
+    if (MP_CONF_CHECK_FATAL)
+        __builtin_trap();
+    atomic_fetch_add(&mpi_world.checks_failed, 1u);
+    return false;
+}
+
 size_t mpi_strlcpy(char *dst, const char *src, size_t size)
 {
     size_t n = strlen(src);
@@ -158,77 +159,36 @@ size_t mpi_utoa(char *dst, size_t size, uint32_t value)
     return k;
 }
 
+size_t mpi_describe_as(char *buf, size_t size, const char *what, uint32_t index)
+{
+    if (what == NULL)
+        return 0;
+    size_t n = mpi_strlcpy(buf, what, size);
+    if (n < size)
+        n += mpi_utoa(buf + n, size - n, index);
+    return n;
+}
+
 /* For deadlock reports: which object of which table a sleeper's word belongs to. */
 size_t mpi_describe_wait(const void *addr, char *buf, size_t size)
 {
-    char owner[MP_CONF_NAME_LEN];
-    size_t n = 0;
-    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_LOCKS); i++) {
-        mpi_lock_t *l = &mpi_world.locks[i];
-        if (addr != (const void *)&l->word)
-            continue;
-        n = mpi_strlcpy(buf, mpi_tag_kind(atomic_load(&l->hdr.tag)) == MPI_KIND_RLOCK ? "RLock #" : "Lock #", size);
-        n += mpi_utoa(buf + (n < size ? n : size), n < size ? size - n : 0, i);
-        mpi_token_name(atomic_load(&l->word) & MPI_LOCK_OWNER, owner, sizeof owner);
-        if (n < size)
-            n += mpi_strlcpy(buf + n, " held by ", size - n);
-        if (n < size)
-            n += mpi_strlcpy(buf + n, owner, size - n);
-        return n;
-    }
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
         if (addr != (const void *)mpi_life_word(i))
             continue;
+        char owner[MP_CONF_NAME_LEN];
         mpi_slot_name(i, owner, sizeof owner);
-        n = mpi_strlcpy(buf, "the end of ", size);
+        size_t n = mpi_strlcpy(buf, "the end of ", size);
         if (n < size)
             n += mpi_strlcpy(buf + n, owner, size - n);
         return n;
     }
-    /* The other objects: a name, a number, and what the word means. */
-    struct {
-        const void *word;
-        const char *what;
-    } found = {NULL, NULL};
-    uint32_t number = 0;
-#define MATCH(w, text, i)                                                                    \
-    do {                                                                                     \
-        if (addr == (const void *)(w)) {                                                     \
-            found.word = (w);                                                                \
-            found.what = (text);                                                             \
-            number = (i);                                                                    \
-        }                                                                                    \
-    } while (0)
-    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_QUEUES); i++) {
-        const mpi_ring_t *r = &mpi_world.queues[i].ring;
-        MATCH(&r->get_bell, "a message in Queue #", i);
-        MATCH(&r->put_bell, "room in Queue #", i);
-        MATCH(&r->get.guard, "the consumers' turn in Queue #", i);
-        MATCH(&r->put.guard, "the producers' turn in Queue #", i);
-        MATCH(&mpi_world.queues[i].done, "task_done() on Queue #", i);
-    }
-    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_PIPES); i++)
-        for (uint32_t k = 0; k < 2; k++) {
-            const mpi_ring_t *r = &mpi_world.pipes[i].ring[k];
-            MATCH(&r->get_bell, "a message on Pipe #", i);
-            MATCH(&r->put_bell, "room on Pipe #", i);
+    for (uint32_t kind = 0; kind < MPI_KIND_END; kind++) {
+        const mpi_table_t *t = mpi_table_of(kind);
+        for (uint32_t i = 0; t != NULL && t->describe != NULL && i < t->count; i++) {
+            size_t n = t->describe(i, addr, buf, size);
+            if (n != 0)
+                return n;
         }
-    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_SEMAPHORES); i++)
-        MATCH(&mpi_world.semaphores[i].count, "Semaphore #", i);
-    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_EVENTS); i++)
-        MATCH(&mpi_world.events[i].flag, "Event #", i);
-    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_CONDITIONS); i++)
-        for (uint32_t k = 0; k < MP_CONF_MAX_PROCESSES; k++)
-            MATCH(&mpi_world.conditions[i].signal[k], "a notify of Condition #", i);
-    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_BARRIERS); i++) {
-        MATCH(&mpi_world.barriers[i].cycle, "the other parties of Barrier #", i);
-        MATCH(&mpi_world.barriers[i].guard, "the state of Barrier #", i);
     }
-#undef MATCH
-    if (found.word == NULL)
-        return mpi_strlcpy(buf, "an unknown object", size);
-    n = mpi_strlcpy(buf, found.what, size);
-    if (n < size)
-        n += mpi_utoa(buf + n, size - n, number);
-    return n;
+    return mpi_strlcpy(buf, "an unknown object", size);
 }

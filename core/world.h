@@ -12,26 +12,15 @@
 #define MP_CORE_WORLD_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 #include "mp/mp.h"
 #include "mp_port.h"
 
 #define MPI_BITWORDS(n) (((n) + 31u) / 32u)
 
-/* Handle layout (see mp/types.h): kind 31..28, generation 27..12, index+1 11..0. */
-enum {
-    MPI_KIND_PROCESS = 1,
-    MPI_KIND_LOCK,
-    MPI_KIND_RLOCK,
-    MPI_KIND_QUEUE,
-    MPI_KIND_CONN,
-    MPI_KIND_VALUE,
-    MPI_KIND_ARRAY,
-    MPI_KIND_SEMAPHORE,
-    MPI_KIND_EVENT,
-    MPI_KIND_CONDITION,
-    MPI_KIND_BARRIER,
-};
+/* Handle layout (see mp/types.h): kind 31..28, generation 27..12, index+1 11..0.
+ * The kinds are numbered from objects.def, below. */
 #define MPI_GEN_MASK 0xffffu
 #define MPI_INDEX_MASK 0xfffu
 
@@ -115,128 +104,6 @@ typedef struct {
 #define MPI_LOCK_WAITERS 0x80000000u
 #define MPI_LOCK_OWNER 0x0fffffffu
 
-typedef struct {
-    mpi_obj_t hdr;
-    _Atomic uint32_t word;
-    uint32_t depth;          /* RLock recursion, touched only by the owner */
-    _Atomic uint32_t users;  /* Values, Arrays and Conditions built on it: no destroy before */
-} mpi_lock_t;
-#define MPI_LOCK_OWNED 1u /* created for a Value/Array/Condition: it goes with its last user */
-
-/* A ring of variable-length messages (ring.c), shared by Queue and Pipe. Producer and
- * consumer state sit on separate cache lines; each side has its own robust lock, so one
- * producer and one consumer never contend for a line they both write.
- * Indices run over [0, limit] and wrap to 0 (limit + 1 is a multiple of depth, 2^32 when
- * depth is a power of two), so counts stay right across the wrap for any depth. */
-/* One side (producers or consumers) of a ring. The first process to use a side gets it
- * biased to itself: it then works without any atomic read-modify-write, marking `busy`
- * with its token around each operation. When its owner dies, the next user inherits the
- * bias (and clears the dead owner's mark). A second live user revokes it for good (bias =
- * OFF, then a global fence, then it waits, within its deadline, while a live process's
- * mark is set) and from then on every process of that side takes the guard. */
-typedef struct {
-    _Atomic uint32_t guard;
-    _Atomic uint32_t bias; /* token of the biased process, 0 = none yet, MPI_BIAS_OFF */
-    _Atomic uint32_t busy; /* token of the biased process inside an operation, or 0 */
-} mpi_side_t;
-#define MPI_BIAS_OFF 0xffffffffu
-
-typedef struct {
-    /* read-mostly */
-    uint8_t *storage;  /* the slots: a pointer is safe, the world has one address everywhere */
-    uint32_t depth, msg_size, stride, limit;
-    uint32_t mask;     /* depth - 1 when depth is a power of two, else 0 */
-    _Atomic uint32_t closed;
-    /* producer line (one line with the index it publishes: fewer lines to move per round
-     * trip, which measured faster than giving the private part a line of its own) */
-    _Alignas(MP_CONF_CACHE_LINE) mpi_side_t put;
-    _Atomic uint32_t tail;
-    uint32_t head_seen; /* the producers' cached view of head */
-    /* consumer line */
-    _Alignas(MP_CONF_CACHE_LINE) mpi_side_t get;
-    _Atomic uint32_t head;
-    uint32_t tail_seen; /* the consumers' cached view of tail */
-    /* sleepers: written only when someone is about to sleep. Each side sleeps on its
-     * bell, which moves after anything it waits for changed (data, space, close, EOF). */
-    _Alignas(MP_CONF_CACHE_LINE) mpi_slots_t put_sleepers;
-    mpi_slots_t get_sleepers;
-    _Atomic uint32_t put_bell;
-    _Atomic uint32_t get_bell;
-} mpi_ring_t;
-
-typedef struct {
-    mpi_obj_t hdr; /* flags: MPI_QUEUE_JOINABLE, MPI_QUEUE_ARENA */
-    uint32_t pad;
-    mpi_ring_t ring;
-    /* JoinableQueue: tasks done so far; unfinished = tail - done (mod the ring's limit) */
-    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t done;
-    mpi_slots_t join_sleepers;
-} mpi_queue_t;
-#define MPI_QUEUE_JOINABLE 1u
-#define MPI_QUEUE_ARENA 2u
-
-/* A pipe: ring[0] carries a -> b, ring[1] carries b -> a (duplex only). */
-typedef struct {
-    mpi_obj_t hdr; /* flags: MPI_PIPE_DUPLEX */
-    _Atomic uint32_t closed[2]; /* end a, end b */
-    _Atomic uint32_t gone[2];   /* every user of the end died: closed by death, for good */
-    _Atomic uint32_t creator[2]; /* stands for an end's users until the end is first used */
-    mpi_slots_t users[2];       /* processes that used the end (sent, received, polled) */
-    mpi_ring_t ring[2];
-} mpi_pipe_t;
-#define MPI_PIPE_DUPLEX 1u
-
-typedef struct {
-    mpi_obj_t hdr; /* flags: MPI_VALUE_LOCKED */
-    uint8_t type;
-    uint8_t elem;   /* element size in bytes */
-    uint16_t pad;
-    uint32_t length;
-    uint32_t offset; /* of the data, from the world's start */
-    uint32_t rlock;  /* id of its RLock, when locked */
-    _Alignas(8) uint8_t inline_data[8]; /* a Value's data lives here, no arena needed */
-} mpi_value_t;
-#define MPI_VALUE_LOCKED 1u
-
-typedef struct {
-    mpi_obj_t hdr; /* flags: MPI_SEMAPHORE_BOUNDED */
-    _Atomic uint32_t count;
-    uint32_t bound;
-    mpi_slots_t sleepers;
-} mpi_semaphore_t;
-#define MPI_SEMAPHORE_BOUNDED 1u
-
-typedef struct {
-    mpi_obj_t hdr;
-    _Atomic uint32_t flag;
-} mpi_event_t;
-
-/* Condition: per process slot, whether it waits (and since when) and whether it has
- * been notified; every field is changed under the condition's own lock. */
-typedef struct {
-    mpi_obj_t hdr; /* flags: MPI_CONDITION_OWN_LOCK */
-    uint8_t lock_kind;
-    uint8_t pad[3];
-    uint32_t lock_id;
-    uint32_t next_ticket;
-    _Atomic uint32_t ticket[MP_CONF_MAX_PROCESSES]; /* 0 = not waiting */
-    mpi_token_t waiter[MP_CONF_MAX_PROCESSES];
-    _Atomic uint32_t signal[MP_CONF_MAX_PROCESSES]; /* 1 = notified; the waiter sleeps on it */
-} mpi_condition_t;
-#define MPI_CONDITION_OWN_LOCK 1u
-
-/* Barrier: state changes under guard; waiters sleep on cycle. */
-typedef struct {
-    mpi_obj_t hdr;
-    _Atomic uint32_t guard;
-    _Atomic uint32_t cycle;  /* bumped when a cycle completes, breaks or resets */
-    uint32_t parties, arrived;
-    _Atomic uint32_t broken; /* also read without the guard: a wait that cannot get it */
-    void (*action)(void);
-    mpi_token_t waiting[MP_CONF_MAX_PROCESSES]; /* who waits in this cycle, by slot */
-    int8_t result[MP_CONF_MAX_PROCESSES];       /* what each released waiter returns */
-} mpi_barrier_t;
-
 /* An arena allocation: size 0 = free record. */
 typedef struct {
     uint32_t offset;
@@ -254,11 +121,81 @@ typedef struct {
     _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t inside[MPI_NEST];
     uint32_t depth;
     _Atomic uint32_t asleep;
-    uint32_t used; /* MPI_USED_*: kinds whose tables keep something of it by slot */
+    uint32_t used; /* bit 1 << kind: kinds whose tables keep something of it by slot */
 } mpi_proc_t;
-#define MPI_USED_PIPES 1u
-#define MPI_ARENA_BLOCKS (MP_CONF_MAX_QUEUES + 2 * MP_CONF_MAX_PIPES + MP_CONF_MAX_VALUES + 1)
 
+/* ---- tables of objects (table.c) ----------------------------------------------------- */
+typedef struct mpi_table {
+    void *base;
+    size_t stride;
+    uint32_t count;
+    uint32_t kind;
+    _Atomic uint32_t *free;
+    /* Gives back what a destroyed entry owns (arena storage, its own lock), once no live
+     * caller is inside it any more. NULL: nothing to give back. */
+    void (*release)(void *obj, uint32_t flags);
+    /* A process that set this kind's bit in `used` (its mpi_proc_t, mpi_proc_uses) was
+     * reaped: drop what the table keeps about it by slot. NULL: nothing. */
+    void (*forget)(uint32_t slot);
+    /* For deadlock reports: if addr is one of entry index's words, writes what a process
+     * sleeping on it waits for (mpi_describe_as) and returns its length; else 0. NULL:
+     * no words to describe (or a kind sharing the storage of one that describes them). */
+    size_t (*describe)(uint32_t index, const void *addr, char *buf, size_t size);
+} mpi_table_t;
+
+/* A descriptor's storage fields, for the table `store` registered in objects.def. */
+#define MPI_TABLE_STORE(store)                                                               \
+    .base = mpi_world.store, .stride = sizeof mpi_world.store[0],                            \
+    .count = MPI_COUNT_##store, .free = mpi_world.store##_free
+
+/* Who is calling, and on which object. Every public call on an object enters it first
+ * (mpi_enter) and leaves it last (mpi_leave): between the two, the caller is recorded in
+ * its process's `inside` list, so a destroy that happens meanwhile retires the entry but
+ * never frees or reuses it, and the caller sees the retirement when it looks again. */
+typedef struct {
+    void *obj;               /* NULL: a call on no object (creates) */
+    const mpi_table_t *table;
+    uint32_t id;             /* the object's own id: kind | generation | index + 1 */
+    uint32_t slot;           /* the caller's process slot; MPI_NO_SLOT in a handler */
+    mpi_token_t self;        /* the caller's token; MPI_ISR_TOKEN in a handler */
+} mpi_call_t;
+#define MPI_NO_SLOT UINT32_MAX
+
+/* A timeout turned into a deadline only when a wait really starts (the clock is not free). */
+typedef struct {
+    mp_timeout_t timeout;
+    bool known;
+    mp_time_t deadline;
+} mpi_until_t;
+
+static inline mpi_until_t mpi_until(mp_timeout_t timeout)
+{
+    return (mpi_until_t){timeout, false, 0};
+}
+/* ---- the objects (objects.def) ------------------------------------------------------- */
+/* Each kind's private types and internal calls, from its own header. */
+#include "objects.def"
+
+/* Handle kinds, in objects.def order (a handle has 4 bits for its kind). */
+enum {
+    MPI_KIND_PROCESS = 1,
+#define MPI_KIND(K, name) MPI_KIND_##K,
+#include "objects.def"
+    MPI_KIND_END
+};
+_Static_assert(MPI_KIND_END <= 16, "a handle has 4 bits for its kind");
+
+/* Each table's entry count, and its arena blocks at most (MPI_STORE's last argument:
+ * storage the entry may take from the arena, e.g. a pipe's two rings). */
+enum {
+#define MPI_STORE(type, store, count, blocks) MPI_COUNT_##store = (count),
+#include "objects.def"
+};
+enum {
+    MPI_ARENA_BLOCKS = 1 /* a spare record */
+#define MPI_STORE(type, store, count, blocks) + (count) * (blocks)
+#include "objects.def"
+};
 #define MPI_TABLE(type, name, count)                                                          \
     _Atomic uint32_t name##_free[MPI_BITWORDS(count) ? MPI_BITWORDS(count) : 1];             \
     type name[(count) ? (count) : 1]
@@ -267,23 +204,31 @@ typedef struct {
     uint32_t ready; /* MPI_WORLD_READY once mp_init() has run */
     uint32_t asym;  /* mp_port_fence works: hot paths may skip their fences */
     _Atomic uint32_t join_seq;
+    _Atomic uint32_t checks_failed;
     _Atomic uint32_t slot_free[MPI_BITWORDS(MP_CONF_MAX_PROCESSES)];
     mpi_slot_t slots[MP_CONF_MAX_PROCESSES];
     mpi_proc_t procs[MP_CONF_MAX_PROCESSES];
-    MPI_TABLE(mpi_lock_t, locks, MP_CONF_MAX_LOCKS);
-    MPI_TABLE(mpi_queue_t, queues, MP_CONF_MAX_QUEUES);
-    MPI_TABLE(mpi_pipe_t, pipes, MP_CONF_MAX_PIPES);
-    MPI_TABLE(mpi_value_t, values, MP_CONF_MAX_VALUES);
-    MPI_TABLE(mpi_semaphore_t, semaphores, MP_CONF_MAX_SEMAPHORES);
-    MPI_TABLE(mpi_event_t, events, MP_CONF_MAX_EVENTS);
-    MPI_TABLE(mpi_condition_t, conditions, MP_CONF_MAX_CONDITIONS);
-    MPI_TABLE(mpi_barrier_t, barriers, MP_CONF_MAX_BARRIERS);
+#define MPI_STORE(type, store, count, blocks) MPI_TABLE(type, store, count);
+#include "objects.def"
     _Atomic uint32_t arena_guard;
     mpi_block_t blocks[MPI_ARENA_BLOCKS];
     _Alignas(MP_CONF_CACHE_LINE) uint8_t arena[MP_CONF_ARENA_SIZE > 0 ? MP_CONF_ARENA_SIZE : 64];
 } mpi_world_t;
 
 #define MPI_WORLD_READY 0x6d707374u /* "mpst" */
+
+/* What the tables and the ports rely on, checked where the sizes are chosen. */
+#define MPI_STORE(type, store, count, blocks)                                                \
+    _Static_assert(offsetof(type, hdr) == 0, #type ": the tag comes first");                 \
+    _Static_assert((count) <= MPI_INDEX_MASK, #store ": a handle has 12 bits for the index");
+#include "objects.def"
+_Static_assert(MP_CONF_MAX_PROCESSES <= MPI_INDEX_MASK, "a token has 12 bits for the slot");
+_Static_assert(sizeof(mpi_world_t) < UINT32_MAX, "world offsets are 32-bit");
+_Static_assert(sizeof(_Atomic uint32_t) == 4 && _Alignof(_Atomic uint32_t) == 4,
+               "ports wait on 32-bit words (futex)");
+_Static_assert(((MPI_LOCK_WAITERS | MPI_LOCK_OWNER) & 0x40000000u) == 0,
+               "bit 30 of a lock word is the robust futex's OWNER_DIED");
+_Static_assert((MPI_LOCK_OWNER & MPI_ISR_TOKEN) == MPI_ISR_TOKEN, "the handler token is an owner");
 
 extern mpi_world_t mpi_world;
 
@@ -318,42 +263,24 @@ static inline void mpi_light_fence(void)
         atomic_thread_fence(memory_order_seq_cst);
 }
 
-/* ---- tables of objects (table.c) ----------------------------------------------------- */
-typedef struct mpi_table {
-    void *base;
-    size_t stride;
-    uint32_t count;
-    uint32_t kind;
-    _Atomic uint32_t *free;
-    /* Gives back what a destroyed entry owns (arena storage, its own lock), once no live
-     * caller is inside it any more. NULL: nothing to give back. */
-    void (*release)(void *obj, uint32_t flags);
-    /* A process that set `used` (its mpi_proc_t) was reaped: drop what the table keeps
-     * about it by slot. NULL: nothing. */
-    void (*forget)(uint32_t slot);
-    uint32_t used; /* the MPI_USED_* bit that says forget is needed */
-} mpi_table_t;
-
 /* Every kind's table, by kind (NULL for the kinds that have none), for the code that
- * meets an object only by its id (reclaiming after a death, waits that check staleness). */
+ * meets an object only by its id (reclaiming after a death, waits that check staleness)
+ * and for what goes over every table (mp_init, mp_usage, deadlock reports). */
 const mpi_table_t *mpi_table_of(uint32_t kind);
 
-/* Who is calling, and on which object. Every public call on an object enters it first
- * (mpi_enter) and leaves it last (mpi_leave): between the two, the caller is recorded in
- * its process's `inside` list, so a destroy that happens meanwhile retires the entry but
- * never frees or reuses it, and the caller sees the retirement when it looks again. */
-typedef struct {
-    void *obj;               /* NULL: a call on no object (creates) */
-    const mpi_table_t *table;
-    uint32_t id;             /* the object's own id: kind | generation | index + 1 */
-    uint32_t slot;           /* the caller's process slot; MPI_NO_SLOT in a handler */
-    mpi_token_t self;        /* the caller's token; MPI_ISR_TOKEN in a handler */
-} mpi_call_t;
-#define MPI_NO_SLOT UINT32_MAX
+/* The caller's process keeps something in kind's table by slot (a pipe end's users):
+ * that table's forget callback runs when the process is reaped. Before the first use. */
+static inline void mpi_proc_uses(const mpi_call_t *c, uint32_t kind)
+{
+    mpi_world.procs[c->slot].used |= 1u << kind;
+}
 
 /* Who is calling, for calls on no object: MP_OK, MP_ENOINIT, or MP_EFORKED (a copy made
  * by a raw fork(), which has no identity of its own). */
 mp_err_t mpi_caller(mpi_call_t *c);
+/* The same for the calls only a process may make (creating, starting, joining): MP_EISR
+ * in an interrupt handler, first. */
+mp_err_t mpi_process_caller(mpi_call_t *c);
 
 /* The out-of-line halves of mpi_enter_at and mpi_leave, for everything but the common
  * path: a handler, a stale handle, a destroyed object, a raw fork() copy. */
@@ -490,17 +417,6 @@ static inline uint32_t mpi_offset(const void *p)
 }
 
 /* ---- guards: robust locks on a bare word (guard.c) -------------------------------------- */
-/* A timeout turned into a deadline only when a wait really starts (the clock is not free). */
-typedef struct {
-    mp_timeout_t timeout;
-    bool known;
-    mp_time_t deadline;
-} mpi_until_t;
-
-static inline mpi_until_t mpi_until(mp_timeout_t timeout)
-{
-    return (mpi_until_t){timeout, false, 0};
-}
 mp_time_t mpi_until_deadline(mpi_until_t *u);
 
 /* Takes the guard for c's caller: MP_OK, MP_EOWNERDEAD (taken; the previous holder died),
@@ -521,19 +437,6 @@ bool mpi_spin_while(_Atomic uint32_t *word, uint32_t value);
  * keep them: such a call waits this long, then answers MP_EAGAIN instead of hanging. */
 #define MPI_PATIENCE_MS 1000u
 
-/* ---- Lock/RLock, for objects built on them (Condition, Value) ------------------------ */
-mpi_lock_t *mpi_lock_at(uint32_t id, uint32_t kind);
-/* Acquire and release with Lock or RLock rules by the lock's kind, on behalf of the call c
- * (a Value's or a Condition's): waits watch c's object. */
-mp_err_t mpi_lock_take(const mpi_call_t *c, mpi_lock_t *l, mpi_until_t *until);
-mp_err_t mpi_lock_give(const mpi_call_t *c, mpi_lock_t *l);
-/* Counts an object built on the lock (MP_ESTALE if it is gone); uncounts it. */
-mp_err_t mpi_lock_use(uint32_t id, uint32_t kind);
-void mpi_lock_unuse(uint32_t id, uint32_t kind);
-/* Creates a lock owned by an object (its users count already 1), and destroys it. */
-mp_err_t mpi_lock_create_owned(uint32_t kind, uint32_t *id);
-void mpi_lock_destroy_owned(uint32_t id, uint32_t kind);
-
 /* ---- processes, as other objects need them ---------------------------------------- */
 mpi_token_t mpi_token_of(uint32_t slot);
 bool mpi_token_alive(mpi_token_t token);
@@ -544,6 +447,21 @@ void mpi_token_name(mpi_token_t token, char *buf, size_t size);
 static inline bool mpi_isr_would_block(mp_timeout_t timeout)
 {
     return timeout != MP_NOWAIT && mp_port_in_isr();
+}
+
+/* ---- internal checks ----------------------------------------------------------------- */
+/* MPI_CHECK(cond) is cond; when it is false (state that cannot arise unless memory was
+ * overwritten or the core has a bug) it goes through mpi_check_failed first, the one hook
+ * for such checks: counted, or fatal with MP_CONF_CHECK_FATAL. The caller then goes on
+ * with a safe value. Argument checks are not this: bad input gets its code. */
+#define MPI_CHECK(cond) (__builtin_expect(!!(cond), 1) || mpi_check_failed())
+bool mpi_check_failed(void);
+
+/* The one rule for a call not allowed to wait (MP_NOWAIT) that would have to: MP_EAGAIN,
+ * on every object. MP_ETIMEDOUT means a wait happened and its deadline passed. */
+static inline mp_err_t mpi_no_wait(mp_timeout_t timeout, mp_err_t err)
+{
+    return timeout == MP_NOWAIT && err == MP_ETIMEDOUT ? MP_EAGAIN : err;
 }
 
 /* ---- time and waiting --------------------------------------------------------------- */
@@ -564,6 +482,8 @@ static inline uint32_t mpi_count(uint32_t n)
 }
 
 /* Small freestanding text helpers (no printf in the core). */
+/* "what" followed by index, for a describe callback; 0 when what is NULL (not its word). */
+size_t mpi_describe_as(char *buf, size_t size, const char *what, uint32_t index);
 size_t mpi_strlcpy(char *dst, const char *src, size_t size);
 size_t mpi_utoa(char *dst, size_t size, uint32_t value);
 

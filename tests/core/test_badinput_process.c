@@ -79,7 +79,7 @@ static void undo_process(void)
     X(j3, MP_ESELF, 0, NULL, mp_process_join(fx.self, MP_FOREVER))                            \
     X(j4, MP_ESELF, 0, NULL, mp_process_join(fx.self, (mp_timeout_t)-5))                      \
     X(j5, MP_ENOTCHILD, 0, NULL, mp_process_join(fx.grandchild, MP_FOREVER))                  \
-    X(j6, MP_ETIMEDOUT, 0, NULL, mp_process_join(fx.holder, MP_NOWAIT))                       \
+    X(j6, MP_EAGAIN, 0, NULL, mp_process_join(fx.holder, MP_NOWAIT))                       \
     X(j7, MP_ETIMEDOUT, BI_WAITS, NULL, mp_process_join(fx.holder, 1))                        \
     /* is_alive, terminate, kill */                                                           \
     X(a1, MP_EINVAL, 0, NULL, mp_process_is_alive(fx.holder, NULL))                           \

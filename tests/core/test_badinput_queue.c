@@ -104,15 +104,15 @@ static void undo_queue(void)
     X(p7, MP_EMSGSIZE, 0, NULL, mp_queue_put(st.closed, bi_in, 9, MP_NOWAIT))                 \
     X(p8, MP_ECLOSED, 0, NULL, mp_queue_put(st.closed, bi_in, 4, MP_NOWAIT))                  \
     X(p9, MP_ECLOSED, 0, NULL, mp_queue_put(st.closed, bi_in, 0, MP_FOREVER))                 \
-    X(p10, MP_EFULL, BI_RING_CACHE, NULL, mp_queue_put(st.full, bi_in, 4, MP_NOWAIT))                     \
-    X(p11, MP_EFULL, BI_RING_CACHE, NULL, mp_queue_put(st.full, NULL, 0, MP_NOWAIT))                      \
+    X(p10, MP_EAGAIN, BI_RING_CACHE, NULL, mp_queue_put(st.full, bi_in, 4, MP_NOWAIT))                     \
+    X(p11, MP_EAGAIN, BI_RING_CACHE, NULL, mp_queue_put(st.full, NULL, 0, MP_NOWAIT))                      \
     X(p12, MP_ETIMEDOUT, BI_WAITS | BI_RING_CACHE, NULL, mp_queue_put(st.full, bi_in, 4, 1))                  \
     /* get */                                                                                 \
     X(g1, MP_EINVAL, 0, NULL, mp_queue_get(st.full, out.buf, sizeof out.buf, NULL, MP_NOWAIT)) \
     X(g2, MP_EINVAL, 0, NULL, mp_queue_get(st.plain, out.buf, sizeof out.buf, NULL, MP_FOREVER)) \
     X(g3, MP_EINVAL, 0, NULL, mp_queue_get(st.full, NULL, 8, &out.len, MP_NOWAIT))            \
     X(g4, MP_EINVAL, 0, NULL, mp_queue_get(st.plain, NULL, SIZE_MAX, &out.len, (mp_timeout_t)-5)) \
-    X(g5, MP_EEMPTY, BI_RING_CACHE, NULL, mp_queue_get(st.plain, out.buf, sizeof out.buf, &out.len, MP_NOWAIT)) \
+    X(g5, MP_EAGAIN, BI_RING_CACHE, NULL, mp_queue_get(st.plain, out.buf, sizeof out.buf, &out.len, MP_NOWAIT)) \
     X(g6, MP_ETIMEDOUT, BI_WAITS | BI_RING_CACHE, NULL, mp_queue_get(st.plain, out.buf, sizeof out.buf, &out.len, 1)) \
     X(g7, MP_ETOOSMALL, BI_RING_CACHE | BI_OUT_LEN, NULL, mp_queue_get(st.full, out.buf, 7, &out.len, MP_NOWAIT)) \
     X(g8, MP_ETOOSMALL, BI_RING_CACHE | BI_OUT_LEN, NULL, mp_queue_get(st.full, NULL, 0, &out.len, MP_FOREVER)) \
@@ -130,7 +130,7 @@ static void undo_queue(void)
     X(j3, MP_ENOTSUP, 0, NULL, mp_queue_join(st.full, MP_FOREVER))                            \
     X(j4, MP_ENOTSUP, 0, NULL, mp_queue_unfinished(st.plain, &out.len))                       \
     X(j5, MP_ETOOMANY, 0, NULL, mp_queue_task_done(st.done))                                  \
-    X(j6, MP_ETIMEDOUT, 0, NULL, mp_queue_join(st.pending, MP_NOWAIT))                        \
+    X(j6, MP_EAGAIN, 0, NULL, mp_queue_join(st.pending, MP_NOWAIT))                        \
     X(j7, MP_ETIMEDOUT, BI_WAITS, NULL, mp_queue_join(st.pending, 1))
 
 QUEUE_ROWS(BI_FN)

@@ -111,7 +111,7 @@ static void undo_barrier(void) { (void)mp_barrier_destroy(out.made.barrier); }
     /* Event */                                                                               \
     X(e1, MP_EINVAL, 0, undo_event, mp_event_create(NULL))                                    \
     X(e2, MP_EINVAL, 0, NULL, mp_event_is_set(st.clear, NULL))                                \
-    X(e3, MP_ETIMEDOUT, 0, NULL, mp_event_wait(st.clear, MP_NOWAIT))                          \
+    X(e3, MP_EAGAIN, 0, NULL, mp_event_wait(st.clear, MP_NOWAIT))                          \
     X(e4, MP_ETIMEDOUT, BI_WAITS | BI_EVENT_SLEEPING, NULL, mp_event_wait(st.clear, 1))       \
     /* Condition: create */                                                                   \
     X(c1, MP_EINVAL, 0, undo_condition, mp_condition_create(NULL, NULL))                      \

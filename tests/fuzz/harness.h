@@ -95,7 +95,7 @@ bool fz_wait_end(void);
 /* The code of a wait that nothing ended: timed out, or the simulation's deadlock. */
 static inline mp_err_t fz_timeout_code(mp_timeout_t t)
 {
-    return t == MP_FOREVER ? MP_EDEADLK : MP_ETIMEDOUT;
+    return t == MP_FOREVER ? MP_EDEADLK : t == MP_NOWAIT ? MP_EAGAIN : MP_ETIMEDOUT;
 }
 /* Any runtime call of the main process that polls (join, is_alive...) lets the pending
  * children run; these bracket it. */

@@ -122,7 +122,9 @@ static void l_query(in_t *in)
     uint32_t id = fz_pick(in, kind);
     bool no_out = f > 245;
     int slot;
-    mp_err_t want = no_out ? MP_EINVAL : m_lookup(id, kind, &slot);
+    mp_err_t want = m_lookup(id, kind, &slot);
+    if (want == MP_OK && no_out)
+        want = MP_EINVAL; /* after the handle */
     if (kind == MPI_KIND_LOCK) {
         bool locked = false;
         fz_call("mp_lock_locked", 2, (uint64_t)id, (uint64_t)no_out);

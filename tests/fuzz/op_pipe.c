@@ -332,10 +332,10 @@ static void p_poll(in_t *in)
     mp_err_t want = lookup(id, &p, &slot, &end);
     bool ready = true, want_ready = false;
     uint32_t len, seed;
-    if (no_ready)
-        want = MP_EINVAL; /* before the handle */
-    else if (p != NULL && incoming(p, end) == NULL)
-        want = MP_EWRITEONLY;
+    if (p != NULL && incoming(p, end) == NULL)
+        want = MP_EWRITEONLY; /* the handle and its direction first, as send and recv */
+    else if (no_ready)
+        want = want == MP_OK ? MP_EINVAL : want;
     else if (p != NULL) {
         claim(p, end);
         bool given_up = p->gone[end] && !m_avoid[8]; /* for the whole call */

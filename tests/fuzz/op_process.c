@@ -283,8 +283,8 @@ static void p_query(in_t *in)
             want_alive = want == MP_ESELF;
             want = MP_OK;
         }
-        if (no_out) {
-            want = MP_EINVAL;
+        if (no_out && want == MP_OK) {
+            want = MP_EINVAL; /* after the handle */
             child = false;
         }
         bool run = child && needs_run(slot);
@@ -303,7 +303,9 @@ static void p_query(in_t *in)
     case 1: { /* exitcode */
         fz_call("mp_process_exitcode", 2, (uint64_t)id, (uint64_t)no_out);
         int code = 777;
-        want = no_out ? MP_EINVAL : lookup(id, &slot);
+        want = lookup(id, &slot);
+        if (want == MP_OK && no_out)
+            want = MP_EINVAL; /* after the handle */
         bool mine = want == MP_OK && m.procs[slot].parent == m_self_token();
         bool run = mine && needs_run(slot);
         if (run)
@@ -323,7 +325,9 @@ static void p_query(in_t *in)
     case 2: { /* pid */
         fz_call("mp_process_pid", 2, (uint64_t)id, (uint64_t)no_out);
         uint32_t pid = 777;
-        want = no_out ? MP_EINVAL : lookup(id, &slot);
+        want = lookup(id, &slot);
+        if (want == MP_OK && no_out)
+            want = MP_EINVAL; /* after the handle */
         if (want == MP_OK && m.procs[slot].state == P_CREATED)
             want = MP_ENOTSTARTED;
         fz_expect(want, mp_process_pid((mp_process_t){id}, no_out ? NULL : &pid));
@@ -336,7 +340,9 @@ static void p_query(in_t *in)
         fz_call("mp_process_name", 3, (uint64_t)id, (uint64_t)size, (uint64_t)no_out);
         char buf[32];
         memset(buf, 'x', sizeof buf);
-        want = no_out || size == 0 ? MP_EINVAL : lookup(id, &slot);
+        want = lookup(id, &slot);
+        if (want == MP_OK && (no_out || size == 0))
+            want = MP_EINVAL; /* after the handle */
         fz_expect(want, mp_process_name((mp_process_t){id}, no_out ? NULL : buf, size));
         if (want == MP_OK) {
             char expect[32];
@@ -349,7 +355,9 @@ static void p_query(in_t *in)
     case 4: { /* daemon */
         fz_call("mp_process_daemon", 2, (uint64_t)id, (uint64_t)no_out);
         bool d = false;
-        want = no_out ? MP_EINVAL : lookup(id, &slot);
+        want = lookup(id, &slot);
+        if (want == MP_OK && no_out)
+            want = MP_EINVAL; /* after the handle */
         fz_expect(want, mp_process_daemon((mp_process_t){id}, no_out ? NULL : &d));
         if (want == MP_OK)
             fz_expect_u("daemon", m.procs[slot].daemon, d);

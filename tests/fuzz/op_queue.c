@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../support/queue_seek.h"
 #include "test_hooks.h"
 
 /* Storage for static queues: sizes chosen so that tiny buffers meet huge depths. */
@@ -227,7 +228,7 @@ static void put_one(uint32_t id, size_t len, bool no_msg, mp_timeout_t t)
             if (fz_in_child())
                 t = MP_NOWAIT; /* children never wait: see fuzz_api.c */
             if (t == MP_NOWAIT) {
-                want = MP_EFULL;
+                want = MP_EAGAIN;
             } else {
                 fz_wait_begin(T_QUEUE, slot, t);
                 mp_err_t got = mp_queue_put((mp_queue_t){id}, msg, len, t);
@@ -334,7 +335,7 @@ static void get_one(uint32_t id, size_t size, uint8_t f, mp_timeout_t t)
         if (r != 1)
             want = r;
         else if (t == MP_NOWAIT)
-            want = MP_EEMPTY;
+            want = MP_EAGAIN;
         else {
             fz_wait_begin(T_QUEUE, slot, t);
             got = mp_queue_get((mp_queue_t){id}, buf, size, no_len ? NULL : &got_len, t);
@@ -386,8 +387,8 @@ static void q_counts(in_t *in)
     int slot;
     mp_err_t want;
     m_queue_t *q = lookup(id, &slot, &want);
-    if (no_out)
-        want = MP_EINVAL; /* checked before the handle by all three */
+    if (no_out && want == MP_OK)
+        want = MP_EINVAL; /* after the handle, as every call */
     switch (f % 3u) {
     case 0: {
         size_t n = 777;
@@ -463,7 +464,9 @@ static void q_unfinished(in_t *in)
     fz_call("mp_queue_unfinished", 2, (uint64_t)id, (uint64_t)no_out);
     int slot;
     m_queue_t *q;
-    mp_err_t want = no_out ? MP_EINVAL : joinable(id, &q, &slot);
+    mp_err_t want = joinable(id, &q, &slot);
+    if (want == MP_OK && no_out)
+        want = MP_EINVAL; /* after the handle */
     size_t n = 777;
     fz_expect(want, mp_queue_unfinished((mp_queue_t){id}, no_out ? NULL : &n));
     if (want == MP_OK)
@@ -486,7 +489,7 @@ static void q_join(in_t *in)
     }
     if (want == MP_OK && q->unfinished > 0) {
         if (t == MP_NOWAIT) {
-            want = MP_ETIMEDOUT;
+            want = MP_EAGAIN;
         } else {
             fz_wait_begin(T_QUEUE, slot, t);
             mp_err_t got = mp_queue_join((mp_queue_t){id}, t);
@@ -518,10 +521,10 @@ static void q_seek(in_t *in)
     case 4: index = UINT32_MAX - (b >> 3); break;
     default: index = in_u32(in); break;
     }
-    fz_call("mpi_queue_test_seek", 2, (uint64_t)id, (uint64_t)index);
+    fz_call("test_queue_seek", 2, (uint64_t)id, (uint64_t)index);
     if (q && (q->fifo.count != 0 || index > q->limit))
         want = MP_EINVAL;
-    fz_expect(want, mpi_queue_test_seek((mp_queue_t){id}, index));
+    fz_expect(want, test_queue_seek((mp_queue_t){id}, index));
     if (want == MP_OK)
         q->unfinished = 0; /* done and tail both move to index */
 }

@@ -180,12 +180,9 @@ static void v_copy(in_t *in)
                        : slice ? (writing ? "mp_array_write" : "mp_array_read")
                                : (writing ? "mp_array_set" : "mp_array_get");
     fz_call(name, 4, (uint64_t)id, (uint64_t)start, (uint64_t)count, (uint64_t)no_buf);
-    if (no_buf)
-        want = MP_EINVAL;
-    else if (slice && count == 0)
-        want = MP_EINVAL; /* checked before the handle */
-    else if (want == MP_OK && (start >= v->length || count > v->length - start))
-        want = MP_EINVAL;
+    if (want == MP_OK && (no_buf || (slice && count == 0) || start >= v->length ||
+                          count > v->length - start))
+        want = MP_EINVAL; /* after the handle, as every call */
     if (want == MP_OK && fz_in_child() && would_wait(slot)) {
         fz_skip("child access would wait for the main process's lock");
         return;
@@ -315,8 +312,8 @@ static void v_cas(in_t *in)
     bool swapped = false, want_swapped = false;
     fz_call(array ? "mp_array_cas" : "mp_value_cas", 4, (uint64_t)id, (uint64_t)index,
             (uint64_t)f, (uint64_t)de);
-    if (no_exp || no_des || no_sw)
-        want = MP_EINVAL; /* before the handle */
+    if (want == MP_OK && (no_exp || no_des || no_sw))
+        want = MP_EINVAL; /* after the handle, as every call */
     else if (v && index >= v->length)
         want = MP_EINVAL;
     else if (v && v->type != MP_I32 && v->type != MP_U32 && v->raw)
@@ -364,7 +361,9 @@ static void v_get_lock(in_t *in)
     uint32_t id = fz_pick(in, kind);
     fz_call(array ? "mp_array_get_lock" : "mp_value_get_lock", 2, (uint64_t)id, (uint64_t)no_out);
     int slot;
-    mp_err_t want = no_out ? MP_EINVAL : m_lookup(id, kind, &slot);
+    mp_err_t want = m_lookup(id, kind, &slot);
+    if (want == MP_OK && no_out)
+        want = MP_EINVAL; /* after the handle */
     if (want == MP_OK && m.values[slot].raw)
         want = MP_ENOENT;
     mp_rlock_t l = {0};
@@ -382,7 +381,9 @@ static void v_length(in_t *in)
     uint32_t id = fz_pick(in, MPI_KIND_ARRAY);
     fz_call("mp_array_length", 2, (uint64_t)id, (uint64_t)no_out);
     int slot;
-    mp_err_t want = no_out ? MP_EINVAL : m_lookup(id, MPI_KIND_ARRAY, &slot);
+    mp_err_t want = m_lookup(id, MPI_KIND_ARRAY, &slot);
+    if (want == MP_OK && no_out)
+        want = MP_EINVAL; /* after the handle */
     size_t n = 777;
     fz_expect(want, mp_array_length((mp_array_t){id}, no_out ? NULL : &n));
     if (want == MP_OK)

@@ -82,7 +82,9 @@ static void s_value(in_t *in)
     bool no_out = in_u8(in) > 245;
     fz_call("mp_semaphore_value", 2, (uint64_t)id, (uint64_t)no_out);
     int slot;
-    mp_err_t want = no_out ? MP_EINVAL : m_lookup(id, MPI_KIND_SEMAPHORE, &slot);
+    mp_err_t want = m_lookup(id, MPI_KIND_SEMAPHORE, &slot);
+    if (want == MP_OK && no_out)
+        want = MP_EINVAL; /* after the handle */
     uint32_t v = 777;
     fz_expect(want, mp_semaphore_value((mp_semaphore_t){id}, no_out ? NULL : &v));
     if (want == MP_OK)
@@ -143,7 +145,9 @@ static void e_is_set(in_t *in)
     bool no_out = in_u8(in) > 245;
     fz_call("mp_event_is_set", 2, (uint64_t)id, (uint64_t)no_out);
     int slot;
-    mp_err_t want = no_out ? MP_EINVAL : m_lookup(id, MPI_KIND_EVENT, &slot);
+    mp_err_t want = m_lookup(id, MPI_KIND_EVENT, &slot);
+    if (want == MP_OK && no_out)
+        want = MP_EINVAL; /* after the handle */
     bool v = false;
     fz_expect(want, mp_event_is_set((mp_event_t){id}, no_out ? NULL : &v));
     if (want == MP_OK)
@@ -163,7 +167,7 @@ static void e_wait(in_t *in)
         want = MP_EISR; /* before the handle */
     else if (want == MP_OK && !m.events[slot].set) {
         if (t == MP_NOWAIT) {
-            want = MP_ETIMEDOUT;
+            want = MP_EAGAIN;
         } else {
             fz_wait_begin(T_EVENT, slot, t);
             mp_err_t got = mp_event_wait((mp_event_t){id}, t);
@@ -368,7 +372,7 @@ static void c_wait(in_t *in)
                         : mp_condition_wait((mp_condition_t){id}, t);
         if (t != MP_NOWAIT)
             (void)fz_wait_end();
-        want = t == MP_NOWAIT ? MP_ETIMEDOUT : fz_timeout_code(t);
+        want = t == MP_NOWAIT ? MP_EAGAIN : fz_timeout_code(t);
         fz_expect(want, got);
         return;
     }
@@ -599,7 +603,9 @@ static void b_query(in_t *in)
     uint32_t id = fz_pick(in, MPI_KIND_BARRIER);
     bool no_out = f > 240;
     int slot;
-    mp_err_t want = no_out ? MP_EINVAL : m_lookup(id, MPI_KIND_BARRIER, &slot);
+    mp_err_t want = m_lookup(id, MPI_KIND_BARRIER, &slot);
+    if (want == MP_OK && no_out)
+        want = MP_EINVAL; /* after the handle */
     m_barrier_t *o = want == MP_OK ? &m.barriers[slot] : NULL;
     switch (f % 3u) {
     case 0: {

@@ -56,7 +56,7 @@ static inline void cast_probe_queue(mp_timeout_t t, uint32_t *last)
         s->started = s->done + 1u;
         if (t == MP_NOWAIT)
             CAST_PROBE("mp_queue_put(MP_NOWAIT)", t, mp_queue_put(R.q, buf, len, t), MP_OK,
-                       MP_EFULL, MP_EAGAIN, MP_ECLOSED);
+                       MP_EAGAIN, MP_ECLOSED);
         else
             CAST_PROBE("mp_queue_put(timed)", t, mp_queue_put(R.q, buf, len, t), MP_OK,
                        MP_ETIMEDOUT, MP_ECLOSED);
@@ -66,7 +66,7 @@ static inline void cast_probe_queue(mp_timeout_t t, uint32_t *last)
     }
     if (t == MP_NOWAIT)
         CAST_PROBE("mp_queue_get(MP_NOWAIT)", t, mp_queue_get(R.q, buf, sizeof buf, &len, t),
-                   MP_OK, MP_EEMPTY, MP_EAGAIN, MP_ECLOSED);
+                   MP_OK, MP_EAGAIN, MP_ECLOSED);
     else
         CAST_PROBE("mp_queue_get(timed)", t, mp_queue_get(R.q, buf, sizeof buf, &len, t), MP_OK,
                    MP_ETIMEDOUT, MP_ECLOSED);

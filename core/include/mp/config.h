@@ -131,6 +131,13 @@
 #define MP_CONF_TEST_HOOKS 0
 #endif
 
+/* An internal check that fails (state that cannot arise unless memory was overwritten or
+ * the core has a bug) is counted (mp_usage: checks_failed) and the call goes on with a
+ * safe value; with 1 it stops the program at once (__builtin_trap). Test builds: 1. */
+#ifndef MP_CONF_CHECK_FATAL
+#define MP_CONF_CHECK_FATAL MP_CONF_TEST_HOOKS
+#endif
+
 /* ---- checks: one per option ------------------------------------------------------ */
 _Static_assert(MP_CONF_MAX_PROCESSES >= 2 && MP_CONF_MAX_PROCESSES <= 4095,
                "MP_CONF_MAX_PROCESSES must be 2..4095 (slot 0 is the main process)");

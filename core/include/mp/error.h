@@ -2,8 +2,10 @@
  * mp_err_t: the one result type of every public call.
  *
  * MP_OK is 0; every failure is a distinct negative value, so "would block" is never
- * confused with "timed out", nor "full" with "empty" (the FreeRTOS errQUEUE_FULL ==
- * errQUEUE_EMPTY trap). There is no errno and no abort: a bad argument is reported
+ * confused with "timed out" or "closed". One code means one situation on every object:
+ * a call with MP_NOWAIT that would have to wait gets MP_EAGAIN (a full or empty queue,
+ * a held lock, an unset event); MP_ETIMEDOUT means a wait happened and its deadline
+ * passed. There is no errno and no abort: a bad argument is reported
  * and leaves every object as it was.
  *
  * MP_EOWNERDEAD is the one code that reports success with news attached: the lock
@@ -26,7 +28,7 @@ typedef enum {
     MP_EDAEMON = -9,     /* daemonic processes are not allowed to have children */
     MP_ENOSLOT = -10,    /* the object's table (sized in mp/config.h) is full */
     MP_ETIMEDOUT = -11,  /* waited until the timeout and the condition never held */
-    MP_EAGAIN = -12,     /* would block, and the call was not allowed to wait */
+    MP_EAGAIN = -12,     /* would have to wait, and the call was not allowed to (MP_NOWAIT) */
     MP_ENOTLOCKED = -13, /* release of a Lock that is not held */
     MP_EPERM = -14,      /* release of an RLock by a process that does not own it */
     MP_EOWNERDEAD = -15, /* acquired, but the previous owner died holding it */
@@ -35,22 +37,20 @@ typedef enum {
     MP_ENOENT = -18,     /* no such thing: the main process has no parent */
     MP_ESYS = -19,       /* the operating system refused (fork failed, ...) */
     MP_EDEADLK = -20,    /* the simulation found every task blocked forever */
-    MP_EFULL = -21,      /* queue full and the call was not allowed to wait */
-    MP_EEMPTY = -22,     /* queue empty and the call was not allowed to wait */
-    MP_ECLOSED = -23,    /* the queue or pipe end was closed */
-    MP_EMSGSIZE = -24,   /* message larger than the object's maximum */
-    MP_ETOOSMALL = -25,  /* receive buffer too small; the message stays queued */
-    MP_ETOOMANY = -26,   /* task_done() called more times than put() */
-    MP_EOF = -27,        /* the peer end is closed or its process died: no more data */
-    MP_EBROKEN = -28,    /* the barrier is broken (abort, timeout, or a party died) */
-    MP_EOVERFLOW = -29,  /* bounded semaphore released above its initial value */
-    MP_EREADONLY = -30,  /* send on a receive-only pipe end */
-    MP_EWRITEONLY = -31, /* receive on a send-only pipe end */
-    MP_ENOMEM = -32,     /* the shared arena has no room for the request */
-    MP_ENOTSUP = -33,    /* the operation is not available on this port */
-    MP_EISR = -34,       /* would block, or is not allowed, in an interrupt handler */
-    MP_EFORKED = -35,    /* called in a copy made by a raw fork(): it is no runtime process */
-    MP_EUNLOCKED = -36,  /* condition wait hit its deadline re-acquiring the lock: not held */
+    MP_ECLOSED = -21,    /* the queue or pipe end was closed */
+    MP_EMSGSIZE = -22,   /* message larger than the object's maximum */
+    MP_ETOOSMALL = -23,  /* receive buffer too small; the message stays queued */
+    MP_ETOOMANY = -24,   /* task_done() called more times than put() */
+    MP_EOF = -25,        /* the peer end is closed or its process died: no more data */
+    MP_EBROKEN = -26,    /* the barrier is broken (abort, timeout, or a party died) */
+    MP_EOVERFLOW = -27,  /* bounded semaphore released above its initial value */
+    MP_EREADONLY = -28,  /* send on a receive-only pipe end */
+    MP_EWRITEONLY = -29, /* receive on a send-only pipe end */
+    MP_ENOMEM = -30,     /* the shared arena has no room for the request */
+    MP_ENOTSUP = -31,    /* the operation is not available on this port */
+    MP_EISR = -32,       /* would block, or is not allowed, in an interrupt handler */
+    MP_EFORKED = -33,    /* called in a copy made by a raw fork(): it is no runtime process */
+    MP_EUNLOCKED = -34,  /* condition wait hit its deadline re-acquiring the lock: not held */
 } mp_err_t;
 
 /* The most negative code: every code c satisfies MP_ERR_LAST <= c <= MP_OK. */

@@ -20,7 +20,7 @@
  *   joined, then the process ends (CPython's exit sequence). mp_process_exit() does the
  *   same from anywhere, the main process included.
  * - join(p, t) returns MP_OK once p has ended and been reaped, MP_ETIMEDOUT if it still
- *   runs after t ms. Reaped means the runtime will never touch the process's slot, stack
+ *   runs after t ms (MP_EAGAIN with MP_NOWAIT). Reaped means the runtime will never touch the process's slot, stack
  *   or pid again except to read its exitcode; no zombie outlives a join.
  * - A joined slot keeps its exitcode until mp_process_close() frees it, or until a
  *   create finds no free slot and recycles the oldest joined one; a handle to it then
@@ -75,7 +75,8 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr);
 mp_err_t mp_process_start(mp_process_t p);
 
 /* Waits up to timeout ms for p to end, then reaps it.
- * @retval MP_ETIMEDOUT still running  @retval MP_ESELF p is the caller */
+ * @retval MP_ETIMEDOUT still running  @retval MP_EAGAIN still running (MP_NOWAIT)
+ * @retval MP_ESELF p is the caller */
 mp_err_t mp_process_join(mp_process_t p, mp_timeout_t timeout);
 
 /* Reaps p if it ended; *alive is false before start and after the end. */

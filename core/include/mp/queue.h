@@ -14,11 +14,11 @@
  *   a message is published by one store after it is completely written, and an internal
  *   lock whose holder died is taken over by the next caller.
  *
- * Codes: put on a full queue is MP_EFULL with MP_NOWAIT and MP_ETIMEDOUT after waiting;
- * get on an empty one is MP_EEMPTY / MP_ETIMEDOUT. MP_NOWAIT never waits for another
- * process: when one is inside a put (or get) on the same side, possibly stopped by
- * SIGSTOP, the answer is MP_EAGAIN ("try again"), and a timed call ends at its deadline
- * with MP_ETIMEDOUT whatever the others do. A message larger than msg_size is
+ * Codes: put on a full queue, and get on an empty one, is MP_EAGAIN with MP_NOWAIT and
+ * MP_ETIMEDOUT after waiting. MP_NOWAIT never waits for another process either: when one
+ * is inside a put (or get) on the same side, possibly stopped by SIGSTOP, the answer is
+ * MP_EAGAIN too, and a timed call ends at its deadline with MP_ETIMEDOUT whatever the
+ * others do. A message larger than msg_size is
  * MP_EMSGSIZE and uses no slot. A get whose buffer is too small is MP_ETOOSMALL, reports
  * the size needed in *len, and leaves the message at the head of the queue.
  *

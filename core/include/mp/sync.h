@@ -46,7 +46,8 @@ mp_err_t mp_event_destroy(mp_event_t e);
 mp_err_t mp_event_set(mp_event_t e);
 mp_err_t mp_event_clear(mp_event_t e);
 mp_err_t mp_event_is_set(mp_event_t e, bool *set);
-/* MP_OK once set (at once if it already is), MP_ETIMEDOUT if not set in time. */
+/* MP_OK once set (at once if it already is), MP_ETIMEDOUT if not set in time (MP_EAGAIN
+ * with MP_NOWAIT). */
 mp_err_t mp_event_wait(mp_event_t e, mp_timeout_t timeout);
 
 /* ---- Condition ----------------------------------------------------------------------- */
@@ -64,7 +65,8 @@ mp_err_t mp_condition_destroy(mp_condition_t c);
 mp_err_t mp_condition_acquire(mp_condition_t c, mp_timeout_t timeout);
 mp_err_t mp_condition_release(mp_condition_t c);
 /* Releases the lock (every level of an RLock), waits for a notify, re-acquires it.
- * MP_OK when notified, MP_ETIMEDOUT otherwise; the lock is held again either way
+ * MP_OK when notified, MP_ETIMEDOUT otherwise (MP_EAGAIN with MP_NOWAIT); the lock is
+ * held again either way
  * (MP_EOWNERDEAD: held again, and its last holder died holding it).
  * The timeout bounds the whole call, re-acquiring included (CPython and
  * pthread_cond_timedwait take the lock back however long another holds it):
@@ -72,7 +74,8 @@ mp_err_t mp_condition_release(mp_condition_t c);
  *         caller does NOT hold it (nor after MP_ESTALE: the condition was destroyed)
  * @retval MP_EPERM the caller does not hold the lock (nothing happens) */
 mp_err_t mp_condition_wait(mp_condition_t c, mp_timeout_t timeout);
-/* Waits until pred(arg) is true: MP_OK, or MP_ETIMEDOUT with pred still false; the lock
+/* Waits until pred(arg) is true: MP_OK, or MP_ETIMEDOUT (MP_EAGAIN with MP_NOWAIT) with
+ * pred still false; the lock
  * held either way. MP_EUNLOCKED and MP_ESTALE as for wait (pred is not called then). */
 mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *arg,
                                mp_timeout_t timeout);

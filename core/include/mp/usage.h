@@ -23,6 +23,7 @@ typedef struct {
     uint32_t barriers;
     uint32_t arena_bytes;  /* in live blocks, alignment included */
     uint32_t arena_blocks;
+    uint32_t checks_failed; /* internal checks that failed since mp_init (see MP_CONF_CHECK_FATAL) */
 } mp_usage_t;
 
 /* @retval MP_EINVAL usage is NULL  @retval MP_ENOINIT before mp_init() */
