@@ -4,8 +4,6 @@
  */
 #include "mp_test.h"
 
-/* Long enough never to expire when things work; only bounds a hang when they do not. */
-#define LONG 10000
 #define CYCLES 3
 #define MAX_PARTIES 4
 
@@ -98,14 +96,6 @@ static void reset_records(void)
             actions_seen[i][k] = UINT32_MAX;
         }
     }
-}
-
-/* Joins a child that must end soon: fails instead of hanging when it does not. Children
- * are started daemonic, so one left blocked by a failed test ends with the suite. */
-static int reap_soon(mp_process_t p)
-{
-    OK(mp_process_join(p, LONG));
-    return reap(p);
 }
 
 /* ---- creation and queries ---------------------------------------------------------- */
@@ -400,17 +390,17 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_parties_must_be_at_least_one, no_children_left),
-        cmocka_unit_test_teardown(test_barrier_of_one_never_blocks, no_children_left),
-        cmocka_unit_test_teardown(test_queries_follow_the_arrivals, no_children_left),
-        cmocka_unit_test_teardown(test_indices_are_distinct_within_each_cycle, no_children_left),
-        cmocka_unit_test_teardown(test_action_runs_once_per_cycle_in_the_last_to_arrive_before_any_release, no_children_left),
-        cmocka_unit_test_teardown(test_abort_breaks_the_barrier_until_reset, no_children_left),
-        cmocka_unit_test_teardown(test_reset_releases_the_waiters_broken_and_leaves_it_usable, no_children_left),
-        cmocka_unit_test_teardown(test_a_wait_that_times_out_breaks_the_barrier_for_everyone, no_children_left),
-        cmocka_unit_test_teardown(test_a_waiting_party_that_is_killed_breaks_the_barrier, no_children_left),
-        cmocka_unit_test_teardown(test_destroyed_barrier_is_stale_and_foreign_handles_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported, no_children_left),
+        TEST(test_parties_must_be_at_least_one),
+        TEST(test_barrier_of_one_never_blocks),
+        TEST(test_queries_follow_the_arrivals),
+        TEST(test_indices_are_distinct_within_each_cycle),
+        TEST(test_action_runs_once_per_cycle_in_the_last_to_arrive_before_any_release),
+        TEST(test_abort_breaks_the_barrier_until_reset),
+        TEST(test_reset_releases_the_waiters_broken_and_leaves_it_usable),
+        TEST(test_a_wait_that_times_out_breaks_the_barrier_for_everyone),
+        TEST(test_a_waiting_party_that_is_killed_breaks_the_barrier),
+        TEST(test_destroyed_barrier_is_stale_and_foreign_handles_are_refused),
+        TEST(test_table_full_is_reported),
     };
     return cmocka_run_group_tests_name("barrier", tests, NULL, NULL);
 }

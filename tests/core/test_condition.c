@@ -4,17 +4,6 @@
  */
 #include "mp_test.h"
 
-/* Long enough never to expire when things work; only bounds a hang when they do not. */
-#define LONG 10000
-
-/* Joins a child that must end soon: fails instead of hanging when it does not. Children
- * are started daemonic, so one left blocked by a failed test ends with the suite. */
-static int reap_soon(mp_process_t p)
-{
-    OK(mp_process_join(p, LONG));
-    return reap(p);
-}
-
 #define MAX_WAITERS 4
 
 /* ---- waiters -------------------------------------------------------------------------- */
@@ -702,27 +691,27 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_a_values_lock_handed_to_a_condition_outlives_the_value, no_children_left),
-        cmocka_unit_test_teardown(test_a_lock_a_condition_uses_cannot_be_destroyed_on_its_own, no_children_left),
-        cmocka_unit_test_teardown(test_wait_ends_by_its_deadline_even_while_another_holds_the_lock, no_children_left),
-        cmocka_unit_test_teardown(test_wait_and_notify_without_the_lock_are_refused_and_change_nothing, no_children_left),
-        cmocka_unit_test_teardown(test_wait_and_notify_while_another_process_holds_the_lock_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_notify_with_no_waiters_does_nothing_and_is_not_remembered, no_children_left),
-        cmocka_unit_test_teardown(test_notify_one_wakes_exactly_one_waiter_the_longest_waiting, no_children_left),
-        cmocka_unit_test_teardown(test_notify_n_wakes_n_and_notify_all_wakes_the_rest, no_children_left),
-        cmocka_unit_test_teardown(test_notify_all_wakes_every_waiter, no_children_left),
-        cmocka_unit_test_teardown(test_waiters_that_timed_out_are_not_counted_by_notify, no_children_left),
-        cmocka_unit_test_teardown(test_notify_wakes_a_live_waiter_when_the_longest_waiting_was_killed, no_children_left),
-        cmocka_unit_test_teardown(test_wait_timeout_returns_etimedout_with_the_lock_held_again, no_children_left),
-        cmocka_unit_test_teardown(test_wait_releases_every_level_of_its_own_rlock_and_restores_them, no_children_left),
-        cmocka_unit_test_teardown(test_condition_over_a_caller_lock, no_children_left),
-        cmocka_unit_test_teardown(test_condition_over_a_caller_rlock_held_recursively, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_a_predicate_true_at_once_returns_at_once, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_a_predicate_never_true_times_out_with_the_lock_held, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_returns_once_the_producer_makes_the_predicate_true, no_children_left),
-        cmocka_unit_test_teardown(test_bad_arguments_and_foreign_handles_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_destroyed_condition_is_stale, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported_and_frees_what_it_took, no_children_left),
+        TEST(test_a_values_lock_handed_to_a_condition_outlives_the_value),
+        TEST(test_a_lock_a_condition_uses_cannot_be_destroyed_on_its_own),
+        TEST(test_wait_ends_by_its_deadline_even_while_another_holds_the_lock),
+        TEST(test_wait_and_notify_without_the_lock_are_refused_and_change_nothing),
+        TEST(test_wait_and_notify_while_another_process_holds_the_lock_are_refused),
+        TEST(test_notify_with_no_waiters_does_nothing_and_is_not_remembered),
+        TEST(test_notify_one_wakes_exactly_one_waiter_the_longest_waiting),
+        TEST(test_notify_n_wakes_n_and_notify_all_wakes_the_rest),
+        TEST(test_notify_all_wakes_every_waiter),
+        TEST(test_waiters_that_timed_out_are_not_counted_by_notify),
+        TEST(test_notify_wakes_a_live_waiter_when_the_longest_waiting_was_killed),
+        TEST(test_wait_timeout_returns_etimedout_with_the_lock_held_again),
+        TEST(test_wait_releases_every_level_of_its_own_rlock_and_restores_them),
+        TEST(test_condition_over_a_caller_lock),
+        TEST(test_condition_over_a_caller_rlock_held_recursively),
+        TEST(test_wait_for_a_predicate_true_at_once_returns_at_once),
+        TEST(test_wait_for_a_predicate_never_true_times_out_with_the_lock_held),
+        TEST(test_wait_for_returns_once_the_producer_makes_the_predicate_true),
+        TEST(test_bad_arguments_and_foreign_handles_are_refused),
+        TEST(test_destroyed_condition_is_stale),
+        TEST(test_table_full_is_reported_and_frees_what_it_took),
     };
     return cmocka_run_group_tests_name("condition", tests, NULL, NULL);
 }

@@ -7,8 +7,6 @@
  */
 #include "mp_test.h"
 
-#define LONG 10000
-
 static MP_SHARED volatile int ready;
 
 /* Takes the lock once the waiter lets it go, makes the predicate true, notifies, and
@@ -103,10 +101,9 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_wait_reports_a_holder_that_died, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_reports_a_holder_that_died, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_reports_a_dead_holder_also_when_it_times_out,
-                                  no_children_left),
+        TEST(test_wait_reports_a_holder_that_died),
+        TEST(test_wait_for_reports_a_holder_that_died),
+        TEST(test_wait_for_reports_a_dead_holder_also_when_it_times_out),
     };
     return cmocka_run_group_tests_name("dead holder", tests, NULL, NULL);
 }

@@ -11,8 +11,6 @@
  */
 #include "mp_test.h"
 
-#define LONG 10000 /* no caller may reach this deadline in a passing run */
-
 typedef enum {
     QUEUE_GET,
     QUEUE_PUT,

@@ -295,17 +295,17 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_lock_acquire_release_and_errors, no_children_left),
-        cmocka_unit_test_teardown(test_lock_may_be_released_by_another_process, no_children_left),
-        cmocka_unit_test_teardown(test_rlock_recursion_and_ownership, no_children_left),
-        cmocka_unit_test_teardown(test_handles_of_another_kind_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported, no_children_left),
-        cmocka_unit_test_teardown(test_lock_excludes_across_processes, no_children_left),
-        cmocka_unit_test_teardown(test_lock_recovered_after_holder_is_killed, no_children_left),
-        cmocka_unit_test_teardown(test_lock_recovered_after_holder_is_terminated, no_children_left),
-        cmocka_unit_test_teardown(test_lock_recovered_after_holder_crashes, no_children_left),
-        cmocka_unit_test_teardown(test_lock_recovered_after_holder_returns_holding_it, no_children_left),
-        cmocka_unit_test_teardown(test_rlock_recovered_after_holder_is_killed, no_children_left),
+        TEST(test_lock_acquire_release_and_errors),
+        TEST(test_lock_may_be_released_by_another_process),
+        TEST(test_rlock_recursion_and_ownership),
+        TEST(test_handles_of_another_kind_are_refused),
+        TEST(test_table_full_is_reported),
+        TEST(test_lock_excludes_across_processes),
+        TEST(test_lock_recovered_after_holder_is_killed),
+        TEST(test_lock_recovered_after_holder_is_terminated),
+        TEST(test_lock_recovered_after_holder_crashes),
+        TEST(test_lock_recovered_after_holder_returns_holding_it),
+        TEST(test_rlock_recovered_after_holder_is_killed),
     };
     return cmocka_run_group_tests_name("lock", tests, NULL, NULL);
 }

@@ -4,8 +4,6 @@
  */
 #include "mp_test.h"
 
-#define LONG_WAIT 10000 /* no call reaches it in a passing run */
-
 static void test_duplex_keeps_boundaries_both_ways(void **state)
 {
     (void)state;
@@ -293,8 +291,8 @@ static int pipe_user(void *arg)
     user_arg_t *u = arg;
     uint32_t v = u->first;
     size_t len;
-    mp_err_t err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG_WAIT)
-                              : mp_pipe_send(u->end, &v, sizeof v, LONG_WAIT);
+    mp_err_t err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG)
+                              : mp_pipe_send(u->end, &v, sizeof v, LONG);
     if (err != MP_OK || signal_post(u->sent) != MP_OK)
         return 1;
     if (u->go.lock.id == 0)
@@ -302,8 +300,8 @@ static int pipe_user(void *arg)
     if (signal_wait(u->go, MP_FOREVER) != MP_OK)
         return 2;
     v = u->second;
-    err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG_WAIT)
-                     : mp_pipe_send(u->end, &v, sizeof v, LONG_WAIT);
+    err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG)
+                     : mp_pipe_send(u->end, &v, sizeof v, LONG);
     return err == MP_OK ? 0 : 3;
 }
 
@@ -336,10 +334,10 @@ static void test_one_of_two_senders_exiting_is_not_eof(void **state)
     assert_int_equal(2, v);
     assert_int_equal(MP_EAGAIN, mp_pipe_recv(r, &v, sizeof v, &len, MP_NOWAIT)); /* not EOF */
     OK(signal_post(stays.go));
-    OK(mp_pipe_recv(r, &v, sizeof v, &len, LONG_WAIT));
+    OK(mp_pipe_recv(r, &v, sizeof v, &len, LONG));
     assert_int_equal(3, v);
     assert_int_equal(0, reap(ps));
-    assert_int_equal(MP_EOF, mp_pipe_recv(r, &v, sizeof v, &len, LONG_WAIT));
+    assert_int_equal(MP_EOF, mp_pipe_recv(r, &v, sizeof v, &len, LONG));
     signal_destroy(&stays.go);
     OK(mp_pipe_close(r));
     OK(mp_pipe_close(w));
@@ -362,7 +360,7 @@ static void test_one_of_two_receivers_exiting_is_not_eof(void **state)
     OK(mp_pipe_send(w, &v, sizeof v, MP_NOWAIT)); /* a live receiver is left: not EOF */
     OK(signal_post(stays.go));
     assert_int_equal(0, reap(ps));
-    assert_int_equal(MP_EOF, mp_pipe_send(w, &v, sizeof v, LONG_WAIT));
+    assert_int_equal(MP_EOF, mp_pipe_send(w, &v, sizeof v, LONG));
     signal_destroy(&stays.go);
     OK(mp_pipe_close(r));
     OK(mp_pipe_close(w));
@@ -373,19 +371,19 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_duplex_keeps_boundaries_both_ways, no_children_left),
-        cmocka_unit_test_teardown(test_one_way_ends, no_children_left),
-        cmocka_unit_test_teardown(test_poll_does_not_consume, no_children_left),
-        cmocka_unit_test_teardown(test_short_buffer_and_oversize, no_children_left),
-        cmocka_unit_test_teardown(test_closed_peer_gives_the_rest_then_eof, no_children_left),
-        cmocka_unit_test_teardown(test_eof_when_the_peer_returns_without_closing, no_children_left),
-        cmocka_unit_test_teardown(test_eof_when_the_peer_closes, no_children_left),
-        cmocka_unit_test_teardown(test_eof_when_the_peer_is_killed, no_children_left),
-        cmocka_unit_test_teardown(test_blocked_receiver_wakes_when_the_peer_dies, no_children_left),
-        cmocka_unit_test_teardown(test_round_trips_between_processes, no_children_left),
-        cmocka_unit_test_teardown(test_bad_arguments, no_children_left),
-        cmocka_unit_test_teardown(test_one_of_two_senders_exiting_is_not_eof, no_children_left),
-        cmocka_unit_test_teardown(test_one_of_two_receivers_exiting_is_not_eof, no_children_left),
+        TEST(test_duplex_keeps_boundaries_both_ways),
+        TEST(test_one_way_ends),
+        TEST(test_poll_does_not_consume),
+        TEST(test_short_buffer_and_oversize),
+        TEST(test_closed_peer_gives_the_rest_then_eof),
+        TEST(test_eof_when_the_peer_returns_without_closing),
+        TEST(test_eof_when_the_peer_closes),
+        TEST(test_eof_when_the_peer_is_killed),
+        TEST(test_blocked_receiver_wakes_when_the_peer_dies),
+        TEST(test_round_trips_between_processes),
+        TEST(test_bad_arguments),
+        TEST(test_one_of_two_senders_exiting_is_not_eof),
+        TEST(test_one_of_two_receivers_exiting_is_not_eof),
     };
     return cmocka_run_group_tests_name("pipe", tests, NULL, NULL);
 }

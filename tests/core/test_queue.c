@@ -7,9 +7,6 @@
 #include "test_hooks.h"
 #include "world.h"
 
-/* A deadline no call reaches in a passing run: a hang shows up as a failure, not a stall. */
-#define LONG_WAIT 10000
-
 static mp_queue_t make(uint32_t msg_size, uint32_t depth, bool joinable)
 {
     mp_queue_t q;
@@ -503,7 +500,7 @@ static int plan_producer(void *arg)
     producer_plan_t *a = arg;
     mpi_test_hook = kill_at_plan;
     uint32_t v = a->tag;
-    if (mp_queue_put(a->q, &v, sizeof v, LONG_WAIT) != MP_OK)
+    if (mp_queue_put(a->q, &v, sizeof v, LONG) != MP_OK)
         return 1;
     if (a->die_biased) {
         mp_process_t me;
@@ -511,14 +508,14 @@ static int plan_producer(void *arg)
         kill_plan.victim = me.id;
         kill_plan.point = MPI_HOOK_BIASED;
         v = a->tag + 1;
-        (void)mp_queue_put(a->q, &v, sizeof v, LONG_WAIT);
+        (void)mp_queue_put(a->q, &v, sizeof v, LONG);
         return 2; /* not reached: killed inside the put */
     }
     if (a->done.lock.id != 0) {
         if (signal_post(a->done) != MP_OK || signal_wait(a->go, MP_FOREVER) != MP_OK)
             return 3;
         v = a->tag + 1;
-        if (mp_queue_put(a->q, &v, sizeof v, LONG_WAIT) != MP_OK)
+        if (mp_queue_put(a->q, &v, sizeof v, LONG) != MP_OK)
             return 4;
     }
     return 0;
@@ -540,7 +537,7 @@ static void test_a_side_that_changed_hands_twice_never_hangs(void **state)
     OK(signal_wait(b.done, MP_FOREVER));
     producer_plan_t c = {.q = q, .tag = 30};
     mp_process_t pc = spawn(plan_producer, &c, sizeof c, MP_DAEMON_NO);
-    mp_err_t joined = mp_process_join(pc, LONG_WAIT);
+    mp_err_t joined = mp_process_join(pc, LONG);
     if (joined != MP_OK) { /* the hang: end both before failing */
         (void)mp_process_kill(pc);
         (void)mp_process_kill(pb);
@@ -626,21 +623,21 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_fifo_and_counts_agree, no_children_left),
-        cmocka_unit_test_teardown(test_message_sizes, no_children_left),
-        cmocka_unit_test_teardown(test_bad_arguments_and_stale_handles, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_then_reuse, no_children_left),
-        cmocka_unit_test_teardown(test_static_queue_and_any_depth, no_children_left),
-        cmocka_unit_test_teardown(test_indices_wrap_without_losing_order, no_children_left),
-        cmocka_unit_test_teardown(test_many_producers_and_consumers, no_children_left),
-        cmocka_unit_test_teardown(test_joining_a_producer_before_draining_loses_nothing, no_children_left),
-        cmocka_unit_test_teardown(test_close_wakes_blocked_callers_and_drains, no_children_left),
-        cmocka_unit_test_teardown(test_joinable_queue_counts_tasks, no_children_left),
-        cmocka_unit_test_teardown(test_killed_producers_never_tear_a_message, no_children_left),
-        cmocka_unit_test_teardown(test_static_queue_size_is_checked_without_overflow, no_children_left),
-        cmocka_unit_test_teardown(test_a_side_that_changed_hands_twice_never_hangs, no_children_left),
-        cmocka_unit_test_teardown(test_a_sleeper_killed_while_registered_leaves_no_sleeper, no_children_left),
-        cmocka_unit_test_teardown(test_a_static_definition_backs_one_live_queue_at_a_time, no_children_left),
+        TEST(test_fifo_and_counts_agree),
+        TEST(test_message_sizes),
+        TEST(test_bad_arguments_and_stale_handles),
+        TEST(test_table_full_then_reuse),
+        TEST(test_static_queue_and_any_depth),
+        TEST(test_indices_wrap_without_losing_order),
+        TEST(test_many_producers_and_consumers),
+        TEST(test_joining_a_producer_before_draining_loses_nothing),
+        TEST(test_close_wakes_blocked_callers_and_drains),
+        TEST(test_joinable_queue_counts_tasks),
+        TEST(test_killed_producers_never_tear_a_message),
+        TEST(test_static_queue_size_is_checked_without_overflow),
+        TEST(test_a_side_that_changed_hands_twice_never_hangs),
+        TEST(test_a_sleeper_killed_while_registered_leaves_no_sleeper),
+        TEST(test_a_static_definition_backs_one_live_queue_at_a_time),
     };
     return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
 }

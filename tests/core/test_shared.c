@@ -6,17 +6,6 @@
 
 #include "mp_test.h"
 
-/* Long enough never to expire when things work; only bounds a hang when they do not. */
-#define LONG 10000
-
-/* Joins a child that must end soon: fails instead of hanging when it does not. Children
- * are started daemonic, so one left blocked by a failed test ends with the suite. */
-static int reap_soon(mp_process_t p)
-{
-    OK(mp_process_join(p, LONG));
-    return reap(p);
-}
-
 static const mp_type_t all_types[] = {MP_I8,  MP_U8,  MP_I16,   MP_U16,    MP_I32,  MP_U32,
                                       MP_I64, MP_U64, MP_FLOAT, MP_DOUBLE, MP_BYTES};
 static const size_t all_sizes[] = {1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 1};
@@ -863,28 +852,28 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_the_lock_of_a_value_or_array_cannot_be_destroyed_on_its_own, no_children_left),
-        cmocka_unit_test_teardown(test_type_sizes, no_children_left),
-        cmocka_unit_test_teardown(test_every_type_creates_zero_filled_even_in_reused_storage, no_children_left),
-        cmocka_unit_test_teardown(test_arrays_are_zero_filled_even_in_reused_arena_memory, no_children_left),
-        cmocka_unit_test_teardown(test_initial_values_are_copied, no_children_left),
-        cmocka_unit_test_teardown(test_get_set_round_trip_for_every_type, no_children_left),
-        cmocka_unit_test_teardown(test_values_set_by_a_child_are_seen_by_the_parent, no_children_left),
-        cmocka_unit_test_teardown(test_add_on_raw_32_bit_values_is_atomic_across_processes, no_children_left),
-        cmocka_unit_test_teardown(test_add_on_other_integers_runs_under_the_lock, no_children_left),
-        cmocka_unit_test_teardown(test_add_refuses_raw_wide_integers_and_non_integers, no_children_left),
-        cmocka_unit_test_teardown(test_cas_swaps_when_equal_and_reports_the_current_value_when_not, no_children_left),
-        cmocka_unit_test_teardown(test_array_add_and_cas_work_per_element, no_children_left),
-        cmocka_unit_test_teardown(test_get_lock_holds_a_read_modify_write_across_processes, no_children_left),
-        cmocka_unit_test_teardown(test_get_lock_returns_an_rlock_that_every_access_takes, no_children_left),
-        cmocka_unit_test_teardown(test_accesses_wait_while_another_process_holds_the_lock, no_children_left),
-        cmocka_unit_test_teardown(test_raw_objects_have_no_lock, no_children_left),
-        cmocka_unit_test_teardown(test_array_length_bounds_and_slices, no_children_left),
-        cmocka_unit_test_teardown(test_bad_creation_arguments_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_arena_exhaustion_is_reported_and_leaks_nothing, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported_and_leaks_nothing, no_children_left),
-        cmocka_unit_test_teardown(test_destroyed_objects_are_stale_and_kinds_are_not_mixed, no_children_left),
-        cmocka_unit_test_teardown(test_lock_of_a_holder_that_dies_is_reported_with_the_data, no_children_left),
+        TEST(test_the_lock_of_a_value_or_array_cannot_be_destroyed_on_its_own),
+        TEST(test_type_sizes),
+        TEST(test_every_type_creates_zero_filled_even_in_reused_storage),
+        TEST(test_arrays_are_zero_filled_even_in_reused_arena_memory),
+        TEST(test_initial_values_are_copied),
+        TEST(test_get_set_round_trip_for_every_type),
+        TEST(test_values_set_by_a_child_are_seen_by_the_parent),
+        TEST(test_add_on_raw_32_bit_values_is_atomic_across_processes),
+        TEST(test_add_on_other_integers_runs_under_the_lock),
+        TEST(test_add_refuses_raw_wide_integers_and_non_integers),
+        TEST(test_cas_swaps_when_equal_and_reports_the_current_value_when_not),
+        TEST(test_array_add_and_cas_work_per_element),
+        TEST(test_get_lock_holds_a_read_modify_write_across_processes),
+        TEST(test_get_lock_returns_an_rlock_that_every_access_takes),
+        TEST(test_accesses_wait_while_another_process_holds_the_lock),
+        TEST(test_raw_objects_have_no_lock),
+        TEST(test_array_length_bounds_and_slices),
+        TEST(test_bad_creation_arguments_are_refused),
+        TEST(test_arena_exhaustion_is_reported_and_leaks_nothing),
+        TEST(test_table_full_is_reported_and_leaks_nothing),
+        TEST(test_destroyed_objects_are_stale_and_kinds_are_not_mixed),
+        TEST(test_lock_of_a_holder_that_dies_is_reported_with_the_data),
     };
     return cmocka_run_group_tests_name("shared", tests, NULL, NULL);
 }

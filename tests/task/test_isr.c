@@ -137,8 +137,8 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_refused_read_modify_write_in_a_handler_changes_nothing),
-        cmocka_unit_test_teardown(test_a_handler_wakes_a_waiting_process, no_children_left),
-        cmocka_unit_test_teardown(test_a_woken_process_of_higher_priority_runs, no_children_left),
+        TEST(test_a_handler_wakes_a_waiting_process),
+        TEST(test_a_woken_process_of_higher_priority_runs),
     };
     return cmocka_run_group_tests_name("isr", tests, NULL, NULL);
 }
