@@ -46,15 +46,7 @@ static void start_join(void)
 
 int main(int argc, char **argv)
 {
-    double scale = 1.0;
-    if (argc > 1) {
-        char *end;
-        scale = strtod(argv[1], &end);
-        if (*end != '\0' || !(scale > 0)) {
-            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
-            return 2;
-        }
-    }
+    double scale = bench_scale(argc, argv);
     pin(0);
 
     long warm = scaled(50, scale);
@@ -66,9 +58,8 @@ int main(int argc, char **argv)
         uint64_t t0 = now_ns();
         for (long i = 0; i < n; i++)
             start_join();
-        uint64_t t1 = now_ns();
-        ns[r] = (double)(t1 - t0) / (double)n;
+        ns[r] = ns_per_op(t0, now_ns(), n);
     }
-    printf("figure fork.start_join %.0f ns\n", median3(ns));
+    figure("fork.start_join", 0, median3(ns), "ns");
     return 0;
 }
