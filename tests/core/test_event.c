@@ -25,17 +25,37 @@ static void test_new_event_is_clear_and_set_clear_toggle_it(void **state)
     OK(mp_event_destroy(e));
 }
 
-static void test_wait_returns_at_once_when_set_and_times_out_when_not(void **state)
+static void test_wait_on_a_clear_event_times_out(void **state)
 {
     (void)state;
     mp_event_t e;
     OK(mp_event_create(&e));
     assert_int_equal(MP_ETIMEDOUT, mp_event_wait(e, MP_NOWAIT));
     assert_int_equal(MP_ETIMEDOUT, mp_event_wait(e, 20));
+    OK(mp_event_destroy(e));
+}
+
+static void test_wait_on_a_set_event_returns_at_once(void **state)
+{
+    (void)state;
+    mp_event_t e;
+    OK(mp_event_create(&e));
     OK(mp_event_set(e));
     OK(mp_event_wait(e, MP_NOWAIT));
     OK(mp_event_wait(e, 20));
     OK(mp_event_wait(e, MP_FOREVER)); /* would hang if it waited at all */
+    OK(mp_event_destroy(e));
+}
+
+static void test_waiting_does_not_consume_the_flag(void **state)
+{
+    (void)state;
+    mp_event_t e;
+    OK(mp_event_create(&e));
+    OK(mp_event_set(e));
+    OK(mp_event_wait(e, MP_NOWAIT));
+    OK(mp_event_wait(e, 20));
+    OK(mp_event_wait(e, MP_FOREVER));
     bool set = false;
     OK(mp_event_is_set(e, &set));
     assert_true(set); /* waiting does not consume the flag */
@@ -83,15 +103,23 @@ static void test_destroyed_event_is_stale_even_after_its_slot_is_reused(void **s
     OK(mp_event_destroy(again));
 }
 
-static void test_bad_arguments_and_foreign_handles_are_refused(void **state)
+static void test_calls_refuse_a_missing_output(void **state)
+{
+    (void)state;
+    mp_event_t e;
+    assert_int_equal(MP_EINVAL, mp_event_create(NULL));
+    OK(mp_event_create(&e));
+    assert_int_equal(MP_EINVAL, mp_event_is_set(e, NULL));
+    OK(mp_event_destroy(e));
+}
+
+static void test_handles_of_another_kind_are_refused_and_change_nothing(void **state)
 {
     (void)state;
     mp_event_t e, zero = {0};
     mp_semaphore_t s;
     bool set = true;
-    assert_int_equal(MP_EINVAL, mp_event_create(NULL));
     OK(mp_event_create(&e));
-    assert_int_equal(MP_EINVAL, mp_event_is_set(e, NULL));
     OK(mp_semaphore_create(&s, 0, false));
     mp_event_t s_as_e = {s.id};
     assert_int_equal(MP_EHANDLE, mp_event_set(s_as_e));
@@ -281,10 +309,13 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         TEST(test_new_event_is_clear_and_set_clear_toggle_it),
-        TEST(test_wait_returns_at_once_when_set_and_times_out_when_not),
+        TEST(test_wait_on_a_clear_event_times_out),
+        TEST(test_wait_on_a_set_event_returns_at_once),
+        TEST(test_waiting_does_not_consume_the_flag),
         TEST(test_setting_twice_is_the_same_as_once),
         TEST(test_destroyed_event_is_stale_even_after_its_slot_is_reused),
-        TEST(test_bad_arguments_and_foreign_handles_are_refused),
+        TEST(test_calls_refuse_a_missing_output),
+        TEST(test_handles_of_another_kind_are_refused_and_change_nothing),
         TEST(test_table_full_is_reported),
         TEST(test_set_in_one_process_wakes_waiters_in_several_others),
         TEST(test_waiters_with_a_timeout_are_woken_by_set_too),
