@@ -112,12 +112,7 @@ static const bi_row_t rows[] = {PROCESS_ROWS(BI_ENTRY)};
 
 int main(void)
 {
-    return bi_main(&(bi_suite_t){
-        .name = "process",
-        .noun = "process",
-        .ops = ops,
-        .n_ops = BI_COUNT(ops),
-        .rows = rows,
-        .n_rows = BI_COUNT(rows),
-    });
+    return bi_main(&(bi_suite_t){.name = "process", .noun = "process",
+                                 .ops = ops, .n_ops = BI_COUNT(ops),
+                                 .rows = rows, .n_rows = BI_COUNT(rows)});
 }

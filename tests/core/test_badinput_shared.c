@@ -191,18 +191,11 @@ static void free_states(void)
 
 int main(void)
 {
-    return bi_main(&(bi_suite_t){
-        .name = "shared",
-        .noun = "value and array",
-        .ops = ops,
-        .n_ops = BI_COUNT(ops),
-        .rows = rows,
-        .n_rows = BI_COUNT(rows),
+    return bi_main(&(bi_suite_t){.name = "shared", .noun = "value and array",
+                                 .ops = ops, .n_ops = BI_COUNT(ops),
+                                 .rows = rows, .n_rows = BI_COUNT(rows),
 #if SIZE_MAX > UINT32_MAX
-        .more_rows = wide_rows,
-        .n_more_rows = BI_COUNT(wide_rows),
+                                 .more_rows = wide_rows, .n_more_rows = BI_COUNT(wide_rows),
 #endif
-        .make_states = make_states,
-        .free_states = free_states,
-    });
+                                 .make_states = make_states, .free_states = free_states});
 }

@@ -184,14 +184,8 @@ static void free_states(void)
 
 int main(void)
 {
-    return bi_main(&(bi_suite_t){
-        .name = "sync",
-        .noun = "sync",
-        .ops = ops,
-        .n_ops = BI_COUNT(ops),
-        .rows = rows,
-        .n_rows = BI_COUNT(rows),
-        .make_states = make_states,
-        .free_states = free_states,
-    });
+    return bi_main(&(bi_suite_t){.name = "sync", .noun = "sync",
+                                 .ops = ops, .n_ops = BI_COUNT(ops),
+                                 .rows = rows, .n_rows = BI_COUNT(rows),
+                                 .make_states = make_states, .free_states = free_states});
 }

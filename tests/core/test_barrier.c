@@ -86,6 +86,24 @@ static void wait_until_waiting(mp_barrier_t b, uint32_t n)
     assert_int_equal(n, waiting);
 }
 
+/* Nobody waits on b, and it is not broken. */
+static void expect_idle(mp_barrier_t b)
+{
+    uint32_t waiting = 99;
+    bool broken = true;
+    OK(mp_barrier_n_waiting(b, &waiting));
+    assert_int_equal(0, waiting);
+    OK(mp_barrier_broken(b, &broken));
+    assert_false(broken);
+}
+
+static void expect_broken(mp_barrier_t b)
+{
+    bool broken = false;
+    OK(mp_barrier_broken(b, &broken));
+    assert_true(broken);
+}
+
 static void reset_records(void)
 {
     actions = 0;
@@ -122,8 +140,7 @@ static void test_barrier_of_one_never_blocks(void **state)
 {
     (void)state;
     mp_barrier_t b;
-    uint32_t index = 99, waiting = 99;
-    bool broken = true;
+    uint32_t index = 99;
     reset_records();
     OK(mp_barrier_create(&b, 1, count_action));
     for (int i = 0; i < CYCLES; i++) {
@@ -134,10 +151,7 @@ static void test_barrier_of_one_never_blocks(void **state)
         assert_int_equal(main_pid(), runner[i]); /* run by the main process, the last to arrive */
     }
     OK(mp_barrier_wait(b, MP_NOWAIT, NULL)); /* no timeout even with no time at all */
-    OK(mp_barrier_n_waiting(b, &waiting));
-    assert_int_equal(0, waiting);
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
+    expect_idle(b);
     OK(mp_barrier_destroy(b));
 }
 
@@ -145,15 +159,11 @@ static void test_queries_follow_the_arrivals(void **state)
 {
     (void)state;
     mp_barrier_t b;
-    uint32_t parties = 0, waiting = 99, index = 99;
-    bool broken = true;
+    uint32_t parties = 0, index = 99;
     OK(mp_barrier_create(&b, 3, NULL));
     OK(mp_barrier_parties(b, &parties));
     assert_int_equal(3, parties);
-    OK(mp_barrier_n_waiting(b, &waiting));
-    assert_int_equal(0, waiting);
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
+    expect_idle(b);
     mp_process_t p1 = spawn_party(b, MP_FOREVER, 0, 1);
     wait_until_waiting(b, 1);
     assert_int_equal(MP_ETIMEDOUT, mp_process_join(p1, 20)); /* does not pass alone */
@@ -164,10 +174,7 @@ static void test_queries_follow_the_arrivals(void **state)
     assert_int_equal(2, index);
     assert_int_equal(0, reap_soon(p1));
     assert_int_equal(0, reap_soon(p2));
-    OK(mp_barrier_n_waiting(b, &waiting));
-    assert_int_equal(0, waiting);
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
+    expect_idle(b);
     OK(mp_barrier_destroy(b));
 }
 
@@ -260,10 +267,8 @@ static void test_abort_releases_the_waiters_broken(void **state)
     (void)state;
     mp_barrier_t b;
     uint32_t waiting = 99;
-    bool broken = false;
     assert_int_equal(CODE(MP_EBROKEN), abort_with_one_waiting(&b)); /* the waiter was released */
-    OK(mp_barrier_broken(b, &broken));
-    assert_true(broken);
+    expect_broken(b);
     OK(mp_barrier_n_waiting(b, &waiting));
     assert_int_equal(0, waiting);
     OK(mp_barrier_destroy(b));
@@ -295,11 +300,9 @@ static void test_reset_makes_an_aborted_barrier_usable_again(void **state)
     (void)state;
     mp_barrier_t b;
     uint32_t index = 99;
-    bool broken = true;
     (void)abort_with_one_waiting(&b);
     OK(mp_barrier_reset(b));
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
+    expect_idle(b);
     mp_process_t p = spawn_party(b, MP_FOREVER, 0, 1);
     OK(mp_barrier_wait(b, LONG, &index)); /* usable again */
     assert_true(index < 2);
@@ -334,14 +337,9 @@ static void test_a_barrier_reset_with_waiters_is_left_usable(void **state)
 {
     (void)state;
     mp_barrier_t b;
-    uint32_t waiting = 99;
-    bool broken = true;
     int code[2];
     reset_with_two_waiting(&b, code);
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
-    OK(mp_barrier_n_waiting(b, &waiting));
-    assert_int_equal(0, waiting);
+    expect_idle(b);
     mp_process_t p1 = spawn_party(b, MP_FOREVER, 0, 1);
     mp_process_t p2 = spawn_party(b, MP_FOREVER, 1, 1);
     OK(mp_barrier_wait(b, LONG, NULL));
@@ -354,14 +352,12 @@ static void test_a_wait_that_times_out_breaks_the_barrier_for_everyone(void **st
 {
     (void)state;
     mp_barrier_t b;
-    bool broken = false;
     OK(mp_barrier_create(&b, 3, NULL));
     mp_process_t p = spawn_party(b, MP_FOREVER, 0, 1);
     wait_until_waiting(b, 1);
     assert_int_equal(MP_EBROKEN, mp_barrier_wait(b, 20, NULL)); /* as in CPython */
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(p));
-    OK(mp_barrier_broken(b, &broken));
-    assert_true(broken);
+    expect_broken(b);
     p = spawn_party(b, MP_FOREVER, 0, 1);
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(p)); /* at once */
     OK(mp_barrier_destroy(b));
@@ -371,15 +367,13 @@ static void test_a_child_wait_that_times_out_breaks_the_barrier_for_the_others(v
 {
     (void)state;
     mp_barrier_t b;
-    bool broken = false;
     OK(mp_barrier_create(&b, 3, NULL));
     mp_process_t waits = spawn_party(b, MP_FOREVER, 0, 1);
     wait_until_waiting(b, 1);
     mp_process_t times_out = spawn_party(b, 20, 1, 1);
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(times_out));
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(waits));
-    OK(mp_barrier_broken(b, &broken));
-    assert_true(broken);
+    expect_broken(b);
     OK(mp_barrier_destroy(b));
 }
 
@@ -387,7 +381,6 @@ static void test_a_waiting_party_that_is_killed_breaks_the_barrier(void **state)
 {
     (void)state;
     mp_barrier_t b;
-    bool broken = false;
     OK(mp_barrier_create(&b, 3, NULL));
     mp_process_t victim = spawn_party(b, MP_FOREVER, 0, 1);
     mp_process_t survivor = spawn_party(b, MP_FOREVER, 1, 1);
@@ -395,8 +388,7 @@ static void test_a_waiting_party_that_is_killed_breaks_the_barrier(void **state)
     OK(mp_process_kill(victim));
     assert_int_equal(-MP_SIGKILL, reap_soon(victim));
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(survivor)); /* instead of hanging */
-    OK(mp_barrier_broken(b, &broken));
-    assert_true(broken);
+    expect_broken(b);
     assert_int_equal(MP_EBROKEN, mp_barrier_wait(b, MP_NOWAIT, NULL));
     OK(mp_barrier_reset(b)); /* and it can be used again */
     mp_process_t p1 = spawn_party(b, MP_FOREVER, 0, 1);
