@@ -3,6 +3,7 @@
  * error codes of each edge, and no torn or lost message when a producer is killed at
  * any point of a put.
  */
+#include "message.h"
 #include "mp_test.h"
 #include "test_hooks.h"
 #include "world.h"
@@ -303,8 +304,7 @@ static int consume(void *arg)
 {
     worker_arg_t *a = arg;
     uint32_t last[PRODUCERS];
-    for (int i = 0; i < PRODUCERS; i++)
-        last[i] = UINT32_MAX;
+    msg_order_init(last, PRODUCERS);
     for (;;) {
         uint32_t msg[2];
         size_t len;
@@ -314,9 +314,8 @@ static int consume(void *arg)
             return 0;
         if (msg[0] >= PRODUCERS)
             return 2;
-        if (last[msg[0]] != UINT32_MAX && msg[1] <= last[msg[0]])
+        if (!msg_in_order(last, msg[0], msg[1]))
             out_of_order++;
-        last[msg[0]] = msg[1];
         __atomic_fetch_add(&received[msg[0]], 1u, __ATOMIC_SEQ_CST);
     }
 }
