@@ -134,6 +134,25 @@ static bool would_wait(int slot)
     return l->holder != 0 && l->holder != m_self_token() && m_alive(l->holder);
 }
 
+/* An add or cas that takes the value's lock (types other than I32/U32) where the model
+ * does not follow it: in a child that would wait for the main process's lock, or in a
+ * handler (defect 3). Then it is skipped, with the reason given; returns whether it was. */
+static bool skipped_under_the_lock(mp_err_t want, const m_value_t *v, int slot,
+                                   const char *in_child, const char *in_handler)
+{
+    if (want != MP_OK || v->type == MP_I32 || v->type == MP_U32)
+        return false;
+    if (fz_in_child() && would_wait(slot)) {
+        fz_skip(in_child);
+        return true;
+    }
+    if (fz_isr() && m_avoid[3]) {
+        fz_skip(in_handler);
+        return true;
+    }
+    return false;
+}
+
 static uint8_t pick_type_arg(in_t *in)
 {
     return in_u8(in);
@@ -264,15 +283,9 @@ static void v_add(in_t *in)
         want = MP_EINVAL;
     else if (v && v->type != MP_I32 && v->type != MP_U32 && v->raw)
         want = MP_ENOTSUP;
-    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_in_child() &&
-        would_wait(slot)) {
-        fz_skip("child add would wait for the main process's lock");
+    if (skipped_under_the_lock(want, v, slot, "child add would wait for the main process's lock",
+                               "defect 3: add under a lock a handler cannot take"))
         return;
-    }
-    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_isr() && m_avoid[3]) {
-        fz_skip("defect 3: add under a lock a handler cannot take");
-        return;
-    }
     if (want == MP_OK) {
         uint8_t *p = data_of(slot) + index * v->elem;
         if (v->type != MP_I32 && v->type != MP_U32)
@@ -321,15 +334,9 @@ static void v_cas(in_t *in)
         want = MP_EINVAL;
     else if (v && v->type != MP_I32 && v->type != MP_U32 && v->raw)
         want = MP_ENOTSUP;
-    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_in_child() &&
-        would_wait(slot)) {
-        fz_skip("child cas would wait for the main process's lock");
+    if (skipped_under_the_lock(want, v, slot, "child cas would wait for the main process's lock",
+                               "defect 3: cas under a lock a handler cannot take"))
         return;
-    }
-    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_isr() && m_avoid[3]) {
-        fz_skip("defect 3: cas under a lock a handler cannot take");
-        return;
-    }
     uint8_t want_expected[8];
     memcpy(want_expected, expected, 8);
     if (want == MP_OK) {
