@@ -299,12 +299,9 @@ static void holder_dies_while_two_wait(int how, int sig, int expected_code)
     signal_init(&a.holding);
     signal_init(&a.waiting);
     signal_init(&a.go);
-    mp_process_t h = spawn(holder, &a, sizeof a, MP_DAEMON_NO);
-    OK(signal_wait(a.holding, MP_FOREVER));
-    mp_process_t w1 = spawn(waiter, &a, sizeof a, MP_DAEMON_NO);
-    OK(signal_wait(a.waiting, MP_FOREVER));
-    mp_process_t w2 = spawn(waiter, &a, sizeof a, MP_DAEMON_NO);
-    OK(signal_wait(a.waiting, MP_FOREVER));
+    mp_process_t h = spawn_until(a.holding, holder, &a, sizeof a, MP_DAEMON_NO);
+    mp_process_t w1 = spawn_until(a.waiting, waiter, &a, sizeof a, MP_DAEMON_NO);
+    mp_process_t w2 = spawn_until(a.waiting, waiter, &a, sizeof a, MP_DAEMON_NO);
     /* Give both waiters the chance to fall asleep on the lock (the result below holds
      * whether or not they did). */
     assert_int_equal(MP_ETIMEDOUT, mp_process_join(w1, 20));
@@ -372,8 +369,7 @@ static void test_rlock_recovered_after_holder_is_killed(void **state)
     signal_init(&a.holding);
     OK(mp_lock_create(&a.block));
     OK(mp_lock_acquire(a.block, MP_NOWAIT));
-    mp_process_t h = spawn(rholder, &a, sizeof a, MP_DAEMON_NO);
-    OK(signal_wait(a.holding, MP_FOREVER));
+    mp_process_t h = spawn_until(a.holding, rholder, &a, sizeof a, MP_DAEMON_NO);
     assert_int_equal(MP_EAGAIN, mp_rlock_acquire(a.lock, MP_NOWAIT));
     OK(mp_process_kill(h));
     assert_int_equal(-MP_SIGKILL, reap(h));

@@ -296,10 +296,8 @@ static void test_blocked_receiver_wakes_when_the_peer_dies(void **state)
     waiter_arg_t wa = {.end = a}, wb = {.end = b};
     signal_init(&wa.ready);
     signal_init(&wb.ready);
-    mp_process_t pa = spawn(recv_until_eof, &wa, sizeof wa, MP_DAEMON_NO);
-    OK(signal_wait(wa.ready, MP_FOREVER));
-    mp_process_t pb = spawn(recv_until_eof, &wb, sizeof wb, MP_DAEMON_NO);
-    OK(signal_wait(wb.ready, MP_FOREVER));
+    mp_process_t pa = spawn_until(wa.ready, recv_until_eof, &wa, sizeof wa, MP_DAEMON_NO);
+    mp_process_t pb = spawn_until(wb.ready, recv_until_eof, &wb, sizeof wb, MP_DAEMON_NO);
     /* both block in recv, each the other's peer; killing one ends the other's wait */
     assert_int_equal(MP_ETIMEDOUT, mp_process_join(pa, 20));
     OK(mp_process_kill(pb));
@@ -425,8 +423,7 @@ static int pipe_user(void *arg)
 static mp_process_t start_user(user_arg_t *u)
 {
     signal_init(&u->sent);
-    mp_process_t p = spawn(pipe_user, u, sizeof *u, MP_DAEMON_NO);
-    OK(signal_wait(u->sent, MP_FOREVER));
+    mp_process_t p = spawn_until(u->sent, pipe_user, u, sizeof *u, MP_DAEMON_NO);
     signal_destroy(&u->sent);
     return p;
 }

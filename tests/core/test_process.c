@@ -51,8 +51,7 @@ static void blocker_destroy(blocker_arg_t *a)
 
 static mp_process_t start_blocker(blocker_arg_t *a, mp_daemon_t daemon)
 {
-    mp_process_t p = spawn(blocker, a, sizeof *a, daemon);
-    OK(signal_wait(a->ready, MP_FOREVER));
+    mp_process_t p = spawn_until(a->ready, blocker, a, sizeof *a, daemon);
     return p;
 }
 
@@ -638,8 +637,7 @@ static void family_destroy(family_t *f)
 static mp_process_t start_middle(family_t *f, mp_process_fn fn)
 {
     family_init(f);
-    mp_process_t m = spawn(fn, f, sizeof *f, MP_DAEMON_NO);
-    OK(signal_wait(f->ready, MP_FOREVER));
+    mp_process_t m = spawn_until(f->ready, fn, f, sizeof *f, MP_DAEMON_NO);
     return m;
 }
 

@@ -696,8 +696,7 @@ static void test_a_side_that_changed_hands_twice_never_hangs(void **state)
     producer_plan_t b = {.q = q, .tag = 20};
     signal_init(&b.done);
     signal_init(&b.go);
-    mp_process_t pb = spawn(plan_producer, &b, sizeof b, MP_DAEMON_NO);
-    OK(signal_wait(b.done, MP_FOREVER));
+    mp_process_t pb = spawn_until(b.done, plan_producer, &b, sizeof b, MP_DAEMON_NO);
     producer_plan_t c = {.q = q, .tag = 30};
     mp_process_t pc = spawn(plan_producer, &c, sizeof c, MP_DAEMON_NO);
     mp_err_t joined = mp_process_join(pc, LONG);

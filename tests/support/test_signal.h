@@ -25,6 +25,15 @@ static inline mp_err_t signal_wait(test_signal_t s, mp_timeout_t timeout)
     return mp_lock_acquire(s.lock, timeout);
 }
 
+/* Starts a child and returns once it has posted s: it runs, and has reached its point. */
+static inline mp_process_t spawn_until(test_signal_t s, mp_process_fn fn, const void *arg,
+                                       size_t size, mp_daemon_t daemon)
+{
+    mp_process_t p = spawn(fn, arg, size, daemon);
+    OK(signal_wait(s, MP_FOREVER));
+    return p;
+}
+
 static inline void signal_destroy(test_signal_t *s)
 {
     bool held;
