@@ -153,6 +153,26 @@ static bool skipped_under_the_lock(mp_err_t want, const m_value_t *v, int slot,
     return false;
 }
 
+/* The Value or Array a call names, from the input, and what looking it up says (*want);
+ * NULL unless it is live. */
+static m_value_t *pick_value(in_t *in, bool array, uint32_t *id, int *slot, mp_err_t *want)
+{
+    uint32_t kind = kind_of(array);
+    *id = fz_pick(in, kind);
+    *want = m_lookup(*id, kind, slot);
+    return *want == MP_OK ? &m.values[*slot] : NULL;
+}
+
+/* The element an add or cas names (0 for a Value): mostly one in range, else the length,
+ * else any. */
+static size_t pick_element(in_t *in, bool array, const m_value_t *v)
+{
+    if (!array)
+        return 0;
+    uint8_t b = in_u8(in);
+    return b < 200 && v && v->length ? b % v->length : b < 230 && v ? v->length : in_u32(in);
+}
+
 static uint8_t pick_type_arg(in_t *in)
 {
     return in_u8(in);
@@ -163,11 +183,10 @@ static void v_copy(in_t *in)
 {
     uint8_t f = pick_type_arg(in);
     bool array = f & 1, writing = f & 2, slice = array && (f & 4), no_buf = (f & 0xf8) == 0xf8;
-    uint32_t kind = kind_of(array);
-    uint32_t id = fz_pick(in, kind);
+    uint32_t id;
     int slot;
-    mp_err_t want = m_lookup(id, kind, &slot);
-    m_value_t *v = want == MP_OK ? &m.values[slot] : NULL;
+    mp_err_t want;
+    m_value_t *v = pick_value(in, array, &id, &slot, &want);
     uint32_t length = v ? v->length : 8;
     size_t start = 0, count = 1;
     if (array) {
@@ -261,16 +280,11 @@ static void v_add(in_t *in)
 {
     uint8_t f = in_u8(in);
     bool array = f & 1, no_prev = f & 2;
-    uint32_t kind = kind_of(array);
-    uint32_t id = fz_pick(in, kind);
+    uint32_t id;
     int slot;
-    mp_err_t want = m_lookup(id, kind, &slot);
-    m_value_t *v = want == MP_OK ? &m.values[slot] : NULL;
-    size_t index = 0;
-    if (array) {
-        uint8_t b = in_u8(in);
-        index = b < 200 && v && v->length ? b % v->length : b < 230 && v ? v->length : in_u32(in);
-    }
+    mp_err_t want;
+    m_value_t *v = pick_value(in, array, &id, &slot, &want);
+    size_t index = pick_element(in, array, v);
     static const int64_t deltas[] = {0, 1, -1, 127, 128, 255, 256, 32767, -32768, 65535,
                                      INT32_MAX, INT32_MIN, UINT32_MAX, INT64_MAX, INT64_MIN, 2};
     uint8_t db = in_u8(in);
@@ -305,16 +319,11 @@ static void v_cas(in_t *in)
 {
     uint8_t f = in_u8(in);
     bool array = f & 1;
-    uint32_t kind = kind_of(array);
-    uint32_t id = fz_pick(in, kind);
+    uint32_t id;
     int slot;
-    mp_err_t want = m_lookup(id, kind, &slot);
-    m_value_t *v = want == MP_OK ? &m.values[slot] : NULL;
-    size_t index = 0;
-    if (array) {
-        uint8_t b = in_u8(in);
-        index = b < 200 && v && v->length ? b % v->length : b < 230 && v ? v->length : in_u32(in);
-    }
+    mp_err_t want;
+    m_value_t *v = pick_value(in, array, &id, &slot, &want);
+    size_t index = pick_element(in, array, v);
     uint8_t expected[8], desired[8], cur[8] = {0};
     size_t elem = v ? v->elem : 8;
     if (v && index < v->length)
