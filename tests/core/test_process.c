@@ -83,26 +83,28 @@ static void test_exitcode_is_running_until_joined(void **state)
     blocker_destroy(&a);
 }
 
-static void test_terminate_gives_minus_15(void **state)
+/* Ends a running child with terminate or kill; returns its exitcode. */
+static int end_a_blocker_with(mp_err_t (*end)(mp_process_t))
 {
-    (void)state;
     blocker_arg_t a;
     blocker_init(&a);
     mp_process_t p = start_blocker(&a, MP_DAEMON_NO);
-    OK(mp_process_terminate(p));
-    assert_int_equal(-MP_SIGTERM, reap(p));
+    OK(end(p));
+    int code = reap(p);
     blocker_destroy(&a);
+    return code;
+}
+
+static void test_terminate_gives_minus_15(void **state)
+{
+    (void)state;
+    assert_int_equal(-MP_SIGTERM, end_a_blocker_with(mp_process_terminate));
 }
 
 static void test_kill_gives_minus_9(void **state)
 {
     (void)state;
-    blocker_arg_t a;
-    blocker_init(&a);
-    mp_process_t p = start_blocker(&a, MP_DAEMON_NO);
-    OK(mp_process_kill(p));
-    assert_int_equal(-MP_SIGKILL, reap(p));
-    blocker_destroy(&a);
+    assert_int_equal(-MP_SIGKILL, end_a_blocker_with(mp_process_kill));
 }
 
 static int crash(void *arg)
