@@ -79,6 +79,16 @@ static inline double bench_scale(int argc, char **argv)
     return scale;
 }
 
+/* How a peer starts: its scale (bench_scale), a minute's alarm (a stuck run fails instead
+ * of hanging) and CPU 0. */
+static inline double bench_start(int argc, char **argv)
+{
+    double scale = bench_scale(argc, argv);
+    alarm(60);
+    pin(0);
+    return scale;
+}
+
 /* The figures, from two readings of now_ns() around n timed operations. */
 static inline double ns_per_op(uint64_t t0, uint64_t t1, long n)
 {

@@ -40,9 +40,7 @@ static inline void wait_for(_Atomic uint32_t *w, uint32_t v)
 
 int main(int argc, char **argv)
 {
-    double scale = bench_scale(argc, argv);
-    alarm(60);
-    pin(0);
+    double scale = bench_start(argc, argv);
 
     long warm = scaled(100000, scale);
     long n = scaled(1000000, scale);

@@ -46,8 +46,7 @@ static void start_join(void)
 
 int main(int argc, char **argv)
 {
-    double scale = bench_scale(argc, argv);
-    pin(0);
+    double scale = bench_start(argc, argv);
 
     long warm = scaled(50, scale);
     long n = scaled(1000, scale);

@@ -141,9 +141,7 @@ static double bench_roundtrip(long warm, long n)
 
 int main(int argc, char **argv)
 {
-    double scale = bench_scale(argc, argv);
-    alarm(60);
-    pin(0);
+    double scale = bench_start(argc, argv);
 
     double tput = bench_throughput(scaled(12000, scale), scaled(120000, scale));
     figure("mq.throughput", 0, tput, "msg/s");

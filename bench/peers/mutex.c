@@ -51,8 +51,7 @@ static void run(struct shared *s, long n)
 
 int main(int argc, char **argv)
 {
-    double scale = bench_scale(argc, argv);
-    pin(0);
+    double scale = bench_start(argc, argv);
 
     struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE,
                             MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

@@ -310,9 +310,7 @@ static double bench_roundtrip(long warm, long n)
 
 int main(int argc, char **argv)
 {
-    double scale = bench_scale(argc, argv);
-    alarm(60);
-    pin(0);
+    double scale = bench_start(argc, argv);
     barrier_setup(0);
 
     double tput = bench_throughput(scaled(400000, scale), scaled(4000000, scale));
