@@ -1,7 +1,9 @@
 /*
  * What every benchmark program here shares, so that mpstatic and its peers are measured
- * the same way: CLOCK_MONOTONIC, CPU pinning (parent on CPU 0, child on CPU 1), the
- * median of REPS repetitions, and iteration counts scaled by the command-line factor.
+ * the same way: the command line (a scale factor), CLOCK_MONOTONIC, CPU pinning (parent
+ * on CPU 0, child on CPU 1), the median of REPS repetitions, iteration counts scaled by
+ * the factor, and the one output line per figure. The measured loops stay in each
+ * program, written out, so that nothing here sits between a timer read and the next.
  * Define BENCH_NAME before including it (used in error messages).
  */
 #ifndef BENCH_HARNESS_H
@@ -59,6 +61,63 @@ static inline long scaled(double base, double scale)
 {
     long n = (long)(base * scale);
     return n < 1 ? 1 : n;
+}
+
+/* The command line of every program: "[scale]", a factor (> 0) for its iteration counts,
+ * 1 by default. Anything else prints the usage and exits with status 2. */
+static inline double bench_scale(int argc, char **argv)
+{
+    double scale = 1.0;
+    if (argc > 1) {
+        char *end;
+        scale = strtod(argv[1], &end);
+        if (*end != '\0' || !(scale > 0)) {
+            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
+            exit(2);
+        }
+    }
+    return scale;
+}
+
+/* How a peer starts: its scale (bench_scale), a minute's alarm (a stuck run fails instead
+ * of hanging) and CPU 0. */
+static inline double bench_start(int argc, char **argv)
+{
+    double scale = bench_scale(argc, argv);
+    alarm(60);
+    pin(0);
+    return scale;
+}
+
+/* The figures, from two readings of now_ns() around n timed operations. */
+static inline double ns_per_op(uint64_t t0, uint64_t t1, long n)
+{
+    return (double)(t1 - t0) / (double)n;
+}
+
+static inline double ops_per_s(uint64_t t0, uint64_t t1, long n)
+{
+    return (double)n * 1e9 / (double)(t1 - t0);
+}
+
+/* The only output on stdout, one line per figure: "figure <name> <value> <unit>", with
+ * `decimals` digits after the point; flushed, so a later failure does not lose it. */
+static inline void figure(const char *name, int decimals, double value, const char *unit)
+{
+    printf("figure %s %.*f %s\n", name, decimals, value, unit);
+    fflush(stdout);
+}
+
+/* A message carries its sequence number in its first bytes: it must be the one expected,
+ * or the benchmark fails ("<name>: <what> mismatch"). */
+static inline void expect_seq(const void *msg, long expect, const char *what)
+{
+    long seq;
+    memcpy(&seq, msg, sizeof seq);
+    if (seq != expect) {
+        fprintf(stderr, "%s: %s mismatch\n", BENCH_NAME, what);
+        exit(1);
+    }
 }
 
 /* A child pinned to CPU 1 that dies with its parent and never outlives a minute. */

@@ -107,7 +107,7 @@ static double queue_1p1c(bool joinable)
                 CHECK("task_done", mp_queue_task_done(q));
             CHECK("join", mp_queue_join(q, MP_FOREVER));
         }
-        rate[r] = (double)n * 1e9 / (double)(now_ns() - t0);
+        rate[r] = ops_per_s(t0, now_ns(), n);
         finish(p);
     }
     CHECK("destroy", mp_queue_destroy(q));
@@ -132,7 +132,7 @@ static double queue_4p4c(void)
         }
         for (int i = 0; i < 8; i++)
             finish(p[i]);
-        rate[r] = (double)(4 * per) * 1e9 / (double)(now_ns() - t0);
+        rate[r] = ops_per_s(t0, now_ns(), 4 * per);
     }
     CHECK("destroy", mp_queue_destroy(q));
     return median3(rate);
@@ -178,7 +178,7 @@ static double queue_roundtrip(void)
             CHECK("put", mp_queue_put(ping, msg, MSG, MP_FOREVER));
             CHECK("get", mp_queue_get(pong, msg, sizeof msg, &len, MP_FOREVER));
         }
-        ns[r] = (double)(now_ns() - t0) / (double)n;
+        ns[r] = ns_per_op(t0, now_ns(), n);
         finish(p);
     }
     CHECK("destroy", mp_queue_destroy(ping));
@@ -223,7 +223,7 @@ static double pipe_roundtrip(void)
             CHECK("send", mp_pipe_send(a, msg, MSG, MP_FOREVER));
             CHECK("recv", mp_pipe_recv(a, msg, sizeof msg, &len, MP_FOREVER));
         }
-        ns[r] = (double)(now_ns() - t0) / (double)n;
+        ns[r] = ns_per_op(t0, now_ns(), n);
         finish(p);
         CHECK("close", mp_pipe_close(a));
         CHECK("close", mp_pipe_close(b));
@@ -260,7 +260,7 @@ static double pipe_throughput(void)
                 t0 = now_ns();
             CHECK("recv", mp_pipe_recv(rd, msg, sizeof msg, &len, MP_FOREVER));
         }
-        rate[r] = (double)n * 1e9 / (double)(now_ns() - t0);
+        rate[r] = ops_per_s(t0, now_ns(), n);
         finish(p);
         CHECK("close", mp_pipe_close(rd));
         CHECK("close", mp_pipe_close(wr));
@@ -285,7 +285,7 @@ static double start_join(void)
         uint64_t t0 = now_ns();
         for (long i = 0; i < n; i++)
             finish(start(nothing, NULL, 0));
-        ns[r] = (double)(now_ns() - t0) / (double)n;
+        ns[r] = ns_per_op(t0, now_ns(), n);
     }
     return median3(ns);
 }
@@ -302,7 +302,7 @@ static double lock_uncontended(void)
             mp_lock_acquire(l, MP_FOREVER);
             mp_lock_release(l);
         }
-        ns[r] = (double)(now_ns() - t0) / (double)n;
+        ns[r] = ns_per_op(t0, now_ns(), n);
     }
     CHECK("destroy", mp_lock_destroy(l));
     return median3(ns);
@@ -310,17 +310,16 @@ static double lock_uncontended(void)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        scale = atof(argv[1]);
+    scale = bench_scale(argc, argv);
     CHECK("init", mp_init());
     pin(0);
-    printf("figure mpstatic.queue.throughput %.0f msg/s\n", queue_1p1c(false));
-    printf("figure mpstatic.joinablequeue.throughput %.0f msg/s\n", queue_1p1c(true));
-    printf("figure mpstatic.queue.throughput_4p4c %.0f msg/s\n", queue_4p4c());
-    printf("figure mpstatic.pipe.throughput %.0f msg/s\n", pipe_throughput());
-    printf("figure mpstatic.queue.roundtrip %.0f ns\n", queue_roundtrip());
-    printf("figure mpstatic.pipe.roundtrip %.0f ns\n", pipe_roundtrip());
-    printf("figure mpstatic.process.start_join %.0f ns\n", start_join());
-    printf("figure mpstatic.lock.uncontended %.2f ns\n", lock_uncontended());
+    figure("mpstatic.queue.throughput", 0, queue_1p1c(false), "msg/s");
+    figure("mpstatic.joinablequeue.throughput", 0, queue_1p1c(true), "msg/s");
+    figure("mpstatic.queue.throughput_4p4c", 0, queue_4p4c(), "msg/s");
+    figure("mpstatic.pipe.throughput", 0, pipe_throughput(), "msg/s");
+    figure("mpstatic.queue.roundtrip", 0, queue_roundtrip(), "ns");
+    figure("mpstatic.pipe.roundtrip", 0, pipe_roundtrip(), "ns");
+    figure("mpstatic.process.start_join", 0, start_join(), "ns");
+    figure("mpstatic.lock.uncontended", 2, lock_uncontended(), "ns");
     return 0;
 }

@@ -25,8 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,17 +40,7 @@ static inline void wait_for(_Atomic uint32_t *w, uint32_t v)
 
 int main(int argc, char **argv)
 {
-    double scale = 1.0;
-    if (argc > 1) {
-        char *end;
-        scale = strtod(argv[1], &end);
-        if (*end != '\0' || !(scale > 0)) {
-            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
-            return 2;
-        }
-    }
-    alarm(60);
-    pin(0);
+    double scale = bench_start(argc, argv);
 
     long warm = scaled(100000, scale);
     long n = scaled(1000000, scale);
@@ -64,13 +52,8 @@ int main(int argc, char **argv)
         die("mmap");
     atomic_store(word, 0);
 
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
+    pid_t pid = spawn_child();
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        alarm(60);
-        pin(1);
         for (uint32_t k = 0; k < total; k++) {
             uint32_t v = 2 * k + 1;
             wait_for(word, v);
@@ -90,17 +73,10 @@ int main(int argc, char **argv)
             atomic_store_explicit(word, v, memory_order_release);
             wait_for(word, v + 1);
         }
-        uint64_t t1 = now_ns();
-        ns[r] = (double)(t1 - t0) / (double)n;
+        ns[r] = ns_per_op(t0, now_ns(), n);
     }
 
-    int st;
-    if (waitpid(pid, &st, 0) != pid)
-        die("waitpid");
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        fprintf(stderr, "cacheline: child failed (status %d)\n", st);
-        return 1;
-    }
-    printf("figure cacheline.roundtrip %.1f ns\n", median3(ns));
+    reap(pid);
+    figure("cacheline.roundtrip", 1, median3(ns), "ns");
     return 0;
 }

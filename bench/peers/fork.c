@@ -46,16 +46,7 @@ static void start_join(void)
 
 int main(int argc, char **argv)
 {
-    double scale = 1.0;
-    if (argc > 1) {
-        char *end;
-        scale = strtod(argv[1], &end);
-        if (*end != '\0' || !(scale > 0)) {
-            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
-            return 2;
-        }
-    }
-    pin(0);
+    double scale = bench_start(argc, argv);
 
     long warm = scaled(50, scale);
     long n = scaled(1000, scale);
@@ -66,9 +57,8 @@ int main(int argc, char **argv)
         uint64_t t0 = now_ns();
         for (long i = 0; i < n; i++)
             start_join();
-        uint64_t t1 = now_ns();
-        ns[r] = (double)(t1 - t0) / (double)n;
+        ns[r] = ns_per_op(t0, now_ns(), n);
     }
-    printf("figure fork.start_join %.0f ns\n", median3(ns));
+    figure("fork.start_join", 0, median3(ns), "ns");
     return 0;
 }

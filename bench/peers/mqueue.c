@@ -95,15 +95,9 @@ static double bench_throughput(long warm, long n)
             if (i == warm)
                 t0 = now_ns();
             recv_msg(q, msg);
-            long seq;
-            memcpy(&seq, msg, sizeof seq);
-            if (seq != expect++) {
-                fprintf(stderr, "mqueue: sequence mismatch\n");
-                exit(1);
-            }
+            expect_seq(msg, expect++, "sequence");
         }
-        uint64_t t1 = now_ns();
-        rate[r] = (double)n * 1e9 / (double)(t1 - t0);
+        rate[r] = ops_per_s(t0, now_ns(), n);
     }
     reap(pid);
     mq_close(q);
@@ -135,15 +129,9 @@ static double bench_roundtrip(long warm, long n)
             memcpy(msg, &i, sizeof i);
             send_msg(ping, msg);
             recv_msg(pong, msg);
-            long seq;
-            memcpy(&seq, msg, sizeof seq);
-            if (seq != i) {
-                fprintf(stderr, "mqueue: round-trip mismatch\n");
-                exit(1);
-            }
+            expect_seq(msg, i, "round-trip");
         }
-        uint64_t t1 = now_ns();
-        ns[r] = (double)(t1 - t0) / (double)n;
+        ns[r] = ns_per_op(t0, now_ns(), n);
     }
     reap(pid);
     mq_close(ping);
@@ -153,23 +141,12 @@ static double bench_roundtrip(long warm, long n)
 
 int main(int argc, char **argv)
 {
-    double scale = 1.0;
-    if (argc > 1) {
-        char *end;
-        scale = strtod(argv[1], &end);
-        if (*end != '\0' || !(scale > 0)) {
-            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
-            return 2;
-        }
-    }
-    alarm(60);
-    pin(0);
+    double scale = bench_start(argc, argv);
 
     double tput = bench_throughput(scaled(12000, scale), scaled(120000, scale));
-    printf("figure mq.throughput %.0f msg/s\n", tput);
-    fflush(stdout);
+    figure("mq.throughput", 0, tput, "msg/s");
 
     double rt = bench_roundtrip(scaled(2000, scale), scaled(15000, scale));
-    printf("figure mq.roundtrip %.0f ns\n", rt);
+    figure("mq.roundtrip", 0, rt, "ns");
     return 0;
 }

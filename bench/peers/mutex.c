@@ -51,16 +51,7 @@ static void run(struct shared *s, long n)
 
 int main(int argc, char **argv)
 {
-    double scale = 1.0;
-    if (argc > 1) {
-        char *end;
-        scale = strtod(argv[1], &end);
-        if (*end != '\0' || !(scale > 0)) {
-            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
-            return 2;
-        }
-    }
-    pin(0);
+    double scale = bench_start(argc, argv);
 
     struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE,
                             MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -81,8 +72,7 @@ int main(int argc, char **argv)
         run(s, warm);
         uint64_t t0 = now_ns();
         run(s, n);
-        uint64_t t1 = now_ns();
-        ns[r] = (double)(t1 - t0) / (double)n;
+        ns[r] = ns_per_op(t0, now_ns(), n);
     }
     if (s->counter != (uint64_t)(REPS * (warm + n))) {
         fprintf(stderr, "mutex: counter mismatch\n");
@@ -90,6 +80,6 @@ int main(int argc, char **argv)
     }
     pthread_mutex_destroy(&s->lock);
     munmap(s, sizeof *s);
-    printf("figure pthread_mutex.uncontended %.2f ns\n", median3(ns));
+    figure("pthread_mutex.uncontended", 2, median3(ns), "ns");
     return 0;
 }

@@ -262,15 +262,9 @@ static double bench_throughput(long warm, long n)
             if (i == warm)
                 t0 = now_ns();
             pop(&c, msg);
-            long seq;
-            memcpy(&seq, msg, sizeof seq);
-            if (seq != expect++) {
-                fprintf(stderr, "spsc: sequence mismatch\n");
-                exit(1);
-            }
+            expect_seq(msg, expect++, "sequence");
         }
-        uint64_t t1 = now_ns();
-        rate[k] = (double)n * 1e9 / (double)(t1 - t0);
+        rate[k] = ops_per_s(t0, now_ns(), n);
     }
     reap(pid);
     munmap(r, sizeof *r);
@@ -305,15 +299,9 @@ static double bench_roundtrip(long warm, long n)
             memcpy(msg, &i, sizeof i);
             push(&out, msg);
             pop(&in, msg);
-            long seq;
-            memcpy(&seq, msg, sizeof seq);
-            if (seq != i) {
-                fprintf(stderr, "spsc: round-trip mismatch\n");
-                exit(1);
-            }
+            expect_seq(msg, i, "round-trip");
         }
-        uint64_t t1 = now_ns();
-        ns[k] = (double)(t1 - t0) / (double)n;
+        ns[k] = ns_per_op(t0, now_ns(), n);
     }
     reap(pid);
     munmap(r, 2 * sizeof *r);
@@ -322,24 +310,13 @@ static double bench_roundtrip(long warm, long n)
 
 int main(int argc, char **argv)
 {
-    double scale = 1.0;
-    if (argc > 1) {
-        char *end;
-        scale = strtod(argv[1], &end);
-        if (*end != '\0' || !(scale > 0)) {
-            fprintf(stderr, "usage: %s [scale>0]\n", argv[0]);
-            return 2;
-        }
-    }
-    alarm(60);
-    pin(0);
+    double scale = bench_start(argc, argv);
     barrier_setup(0);
 
     double tput = bench_throughput(scaled(400000, scale), scaled(4000000, scale));
-    printf("figure spsc.throughput %.0f msg/s\n", tput);
-    fflush(stdout);
+    figure("spsc.throughput", 0, tput, "msg/s");
 
     double rt = bench_roundtrip(scaled(20000, scale), scaled(200000, scale));
-    printf("figure spsc.roundtrip %.0f ns\n", rt);
+    figure("spsc.roundtrip", 0, rt, "ns");
     return 0;
 }

@@ -29,13 +29,6 @@ static const bi_op_t ops[] = {
     {"mp_rlock_destroy", MPI_KIND_RLOCK, false, op_rdestroy},
 };
 
-static void test_every_call_refuses_every_bad_handle(void **state)
-{
-    (void)state;
-    bi_run_ops(ops, sizeof ops / sizeof ops[0]);
-    bi_verdict("lock handles");
-}
-
 /* ---- locks in the states the rows need ------------------------------------------------ */
 static struct {
     mp_lock_t free_lock;
@@ -152,34 +145,10 @@ static void free_states(void)
     destroyed_or_gone(mp_rlock_destroy(st.passed_rlock));
 }
 
-static void test_every_bad_argument_and_wrong_state(void **state)
-{
-    (void)state;
-    make_states();
-    bi_run(rows, sizeof rows / sizeof rows[0]);
-    free_states();
-    bi_verdict("lock handles and arguments");
-}
-
-static void test_fixture_leaves_nothing(void **state)
-{
-    (void)state;
-    bi_fixture_down();
-    print_message("lock: %u bad-input checks\n", bi_rows);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return mp_init() == MP_OK ? bi_fixture_up() : -1;
-}
-
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_call_refuses_every_bad_handle),
-        cmocka_unit_test(test_every_bad_argument_and_wrong_state),
-        cmocka_unit_test(test_fixture_leaves_nothing),
-    };
-    return cmocka_run_group_tests_name("badinput_lock", tests, setup, NULL);
+    return bi_main(&(bi_suite_t){.name = "lock", .noun = "lock",
+                                 .ops = ops, .n_ops = BI_COUNT(ops),
+                                 .rows = rows, .n_rows = BI_COUNT(rows),
+                                 .make_states = make_states, .free_states = free_states});
 }

@@ -19,13 +19,6 @@ static const bi_op_t ops[] = {
     {"mp_pipe_close", MPI_KIND_CONN, false, op_close},
 };
 
-static void test_every_call_refuses_every_bad_handle(void **state)
-{
-    (void)state;
-    bi_run_ops(ops, sizeof ops / sizeof ops[0]);
-    bi_verdict("pipe handles");
-}
-
 /* ---- pipes in the states the rows need ------------------------------------------------ */
 static struct {
     mp_conn_t a, b;           /* duplex, 8-byte messages, depth 2, empty both ways */
@@ -121,11 +114,8 @@ static void make_states(void)
     OK(mp_pipe_close(st.closed));
 }
 
-static void test_every_bad_argument_and_wrong_state(void **state)
+static void free_states(void)
 {
-    (void)state;
-    make_states();
-    bi_run(rows, sizeof rows / sizeof rows[0]);
     OK(mp_pipe_close(st.a));
     OK(mp_pipe_close(st.b));
     OK(mp_pipe_close(st.ra));
@@ -133,28 +123,12 @@ static void test_every_bad_argument_and_wrong_state(void **state)
     OK(mp_pipe_close(st.fa));
     OK(mp_pipe_close(st.fb));
     OK(mp_pipe_close(st.half));
-    bi_verdict("pipe handles and arguments");
-}
-
-static void test_fixture_leaves_nothing(void **state)
-{
-    (void)state;
-    bi_fixture_down();
-    print_message("pipe: %u bad-input checks\n", bi_rows);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return mp_init() == MP_OK ? bi_fixture_up() : -1;
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_call_refuses_every_bad_handle),
-        cmocka_unit_test(test_every_bad_argument_and_wrong_state),
-        cmocka_unit_test(test_fixture_leaves_nothing),
-    };
-    return cmocka_run_group_tests_name("badinput_pipe", tests, setup, NULL);
+    return bi_main(&(bi_suite_t){.name = "pipe", .noun = "pipe",
+                                 .ops = ops, .n_ops = BI_COUNT(ops),
+                                 .rows = rows, .n_rows = BI_COUNT(rows),
+                                 .make_states = make_states, .free_states = free_states});
 }

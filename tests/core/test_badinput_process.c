@@ -37,13 +37,6 @@ static const bi_op_t ops[] = {
     {"mp_process_daemon", MPI_KIND_PROCESS, false, op_daemon},
 };
 
-static void test_every_call_refuses_every_bad_handle(void **state)
-{
-    (void)state;
-    bi_run_ops(ops, sizeof ops / sizeof ops[0]);
-    bi_verdict("process handles");
-}
-
 /* ---- arguments and states -------------------------------------------------------------- */
 static void undo_process(void)
 {
@@ -117,32 +110,9 @@ static void undo_process(void)
 PROCESS_ROWS(BI_FN)
 static const bi_row_t rows[] = {PROCESS_ROWS(BI_ENTRY)};
 
-static void test_every_bad_argument_and_wrong_state(void **state)
-{
-    (void)state;
-    bi_run(rows, sizeof rows / sizeof rows[0]);
-    bi_verdict("process handles and arguments");
-}
-
-static void test_fixture_leaves_nothing(void **state)
-{
-    (void)state;
-    bi_fixture_down();
-    print_message("process: %u bad-input checks\n", bi_rows);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return mp_init() == MP_OK ? bi_fixture_up() : -1;
-}
-
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_call_refuses_every_bad_handle),
-        cmocka_unit_test(test_every_bad_argument_and_wrong_state),
-        cmocka_unit_test(test_fixture_leaves_nothing),
-    };
-    return cmocka_run_group_tests_name("badinput_process", tests, setup, NULL);
+    return bi_main(&(bi_suite_t){.name = "process", .noun = "process",
+                                 .ops = ops, .n_ops = BI_COUNT(ops),
+                                 .rows = rows, .n_rows = BI_COUNT(rows)});
 }

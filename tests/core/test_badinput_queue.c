@@ -30,13 +30,6 @@ static const bi_op_t ops[] = {
     {"mp_queue_unfinished", MPI_KIND_QUEUE, false, op_unfinished},
 };
 
-static void test_every_call_refuses_every_bad_handle(void **state)
-{
-    (void)state;
-    bi_run_ops(ops, sizeof ops / sizeof ops[0]);
-    bi_verdict("queue handles");
-}
-
 /* ---- queues in the states the rows need ---------------------------------------------- */
 static struct {
     mp_queue_t plain;   /* empty, 8-byte messages, depth 2 */
@@ -163,38 +156,19 @@ static void make_states(void)
     OK(mp_queue_get(st.pending, m, 8, &len, MP_NOWAIT));
 }
 
-static void test_every_bad_argument_and_wrong_state(void **state)
+static void free_states(void)
 {
-    (void)state;
-    make_states();
-    bi_run(rows, sizeof rows / sizeof rows[0]);
     OK(mp_queue_destroy(st.plain));
     OK(mp_queue_destroy(st.full));
     OK(mp_queue_destroy(st.closed));
     OK(mp_queue_destroy(st.done));
     OK(mp_queue_destroy(st.pending));
-    bi_verdict("queue handles and arguments");
-}
-
-static void test_fixture_leaves_nothing(void **state)
-{
-    (void)state;
-    bi_fixture_down();
-    print_message("queue: %u bad-input checks\n", bi_rows);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return mp_init() == MP_OK ? bi_fixture_up() : -1;
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_call_refuses_every_bad_handle),
-        cmocka_unit_test(test_every_bad_argument_and_wrong_state),
-        cmocka_unit_test(test_fixture_leaves_nothing),
-    };
-    return cmocka_run_group_tests_name("badinput_queue", tests, setup, NULL);
+    return bi_main(&(bi_suite_t){.name = "queue", .noun = "queue",
+                                 .ops = ops, .n_ops = BI_COUNT(ops),
+                                 .rows = rows, .n_rows = BI_COUNT(rows),
+                                 .make_states = make_states, .free_states = free_states});
 }

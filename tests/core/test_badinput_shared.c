@@ -46,13 +46,6 @@ static const bi_op_t ops[] = {
     {"mp_array_get_lock", MPI_KIND_ARRAY, false, op_alock},
 };
 
-static void test_every_call_refuses_every_bad_handle(void **state)
-{
-    (void)state;
-    bi_run_ops(ops, sizeof ops / sizeof ops[0]);
-    bi_verdict("value and array handles");
-}
-
 /* ---- objects of the types the rows need ------------------------------------------------ */
 static struct {
     mp_value_t i32, i64, f64, f32, bytes, raw64, raw8, raw16;
@@ -186,42 +179,23 @@ static void make_states(void)
     OK(mp_array_create(&st.araw64, MP_U64, ARRAY_LEN, NULL, true));
 }
 
-static void test_every_bad_argument_and_wrong_state(void **state)
+static void free_states(void)
 {
-    (void)state;
-    make_states();
-    bi_run(rows, sizeof rows / sizeof rows[0]);
-#if SIZE_MAX > UINT32_MAX
-    bi_run(wide_rows, sizeof wide_rows / sizeof wide_rows[0]);
-#endif
     mp_value_t values[] = {st.i32, st.i64, st.f64, st.f32, st.bytes, st.raw64, st.raw8, st.raw16};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
         OK(mp_value_destroy(values[i]));
     mp_array_t arrays[] = {st.a32, st.a64, st.af64, st.araw64};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         OK(mp_array_destroy(arrays[i]));
-    bi_verdict("value and array handles and arguments");
-}
-
-static void test_fixture_leaves_nothing(void **state)
-{
-    (void)state;
-    bi_fixture_down();
-    print_message("shared: %u bad-input checks\n", bi_rows);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return mp_init() == MP_OK ? bi_fixture_up() : -1;
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_call_refuses_every_bad_handle),
-        cmocka_unit_test(test_every_bad_argument_and_wrong_state),
-        cmocka_unit_test(test_fixture_leaves_nothing),
-    };
-    return cmocka_run_group_tests_name("badinput_shared", tests, setup, NULL);
+    return bi_main(&(bi_suite_t){.name = "shared", .noun = "value and array",
+                                 .ops = ops, .n_ops = BI_COUNT(ops),
+                                 .rows = rows, .n_rows = BI_COUNT(rows),
+#if SIZE_MAX > UINT32_MAX
+                                 .more_rows = wide_rows, .n_more_rows = BI_COUNT(wide_rows),
+#endif
+                                 .make_states = make_states, .free_states = free_states});
 }

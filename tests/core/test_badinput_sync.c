@@ -69,13 +69,6 @@ static const bi_op_t ops[] = {
     {"mp_barrier_broken", MPI_KIND_BARRIER, false, op_bbroken},
 };
 
-static void test_every_call_refuses_every_bad_handle(void **state)
-{
-    (void)state;
-    bi_run_ops(ops, sizeof ops / sizeof ops[0]);
-    bi_verdict("sync handles");
-}
-
 /* ---- objects in the states the rows need ----------------------------------------------- */
 static struct {
     mp_semaphore_t zero;    /* value 0 */
@@ -177,11 +170,8 @@ static void make_states(void)
     OK(mp_barrier_abort(st.broken));
 }
 
-static void test_every_bad_argument_and_wrong_state(void **state)
+static void free_states(void)
 {
-    (void)state;
-    make_states();
-    bi_run(rows, sizeof rows / sizeof rows[0]);
     OK(mp_semaphore_destroy(st.zero));
     OK(mp_semaphore_destroy(st.at_bound));
     OK(mp_semaphore_destroy(st.at_max));
@@ -190,28 +180,12 @@ static void test_every_bad_argument_and_wrong_state(void **state)
     OK(mp_condition_destroy(st.cond_lock));
     OK(mp_lock_destroy(st.lock));
     OK(mp_barrier_destroy(st.broken));
-    bi_verdict("sync handles and arguments");
-}
-
-static void test_fixture_leaves_nothing(void **state)
-{
-    (void)state;
-    bi_fixture_down();
-    print_message("sync: %u bad-input checks\n", bi_rows);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return mp_init() == MP_OK ? bi_fixture_up() : -1;
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_call_refuses_every_bad_handle),
-        cmocka_unit_test(test_every_bad_argument_and_wrong_state),
-        cmocka_unit_test(test_fixture_leaves_nothing),
-    };
-    return cmocka_run_group_tests_name("badinput_sync", tests, setup, NULL);
+    return bi_main(&(bi_suite_t){.name = "sync", .noun = "sync",
+                                 .ops = ops, .n_ops = BI_COUNT(ops),
+                                 .rows = rows, .n_rows = BI_COUNT(rows),
+                                 .make_states = make_states, .free_states = free_states});
 }

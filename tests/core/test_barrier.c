@@ -4,8 +4,6 @@
  */
 #include "mp_test.h"
 
-/* Long enough never to expire when things work; only bounds a hang when they do not. */
-#define LONG 10000
 #define CYCLES 3
 #define MAX_PARTIES 4
 
@@ -88,6 +86,38 @@ static void wait_until_waiting(mp_barrier_t b, uint32_t n)
     assert_int_equal(n, waiting);
 }
 
+/* Nobody waits on b, and it is not broken. */
+static void expect_idle(mp_barrier_t b)
+{
+    uint32_t waiting = 99;
+    bool broken = true;
+    OK(mp_barrier_n_waiting(b, &waiting));
+    assert_int_equal(0, waiting);
+    OK(mp_barrier_broken(b, &broken));
+    assert_false(broken);
+}
+
+static void expect_broken(mp_barrier_t b)
+{
+    bool broken = false;
+    OK(mp_barrier_broken(b, &broken));
+    assert_true(broken);
+}
+
+/* One cycle of a barrier of `parties`, the others children: every one of them passes.
+ * Returns the arrival index this process got. */
+static uint32_t expect_a_cycle_passes(mp_barrier_t b, uint32_t parties)
+{
+    mp_process_t p[MAX_PARTIES];
+    uint32_t index = 99;
+    for (uint32_t i = 0; i + 1 < parties; i++)
+        p[i] = spawn_party(b, MP_FOREVER, i, 1);
+    OK(mp_barrier_wait(b, LONG, &index));
+    for (uint32_t i = 0; i + 1 < parties; i++)
+        assert_int_equal(0, reap_soon(p[i]));
+    return index;
+}
+
 static void reset_records(void)
 {
     actions = 0;
@@ -100,14 +130,6 @@ static void reset_records(void)
     }
 }
 
-/* Joins a child that must end soon: fails instead of hanging when it does not. Children
- * are started daemonic, so one left blocked by a failed test ends with the suite. */
-static int reap_soon(mp_process_t p)
-{
-    OK(mp_process_join(p, LONG));
-    return reap(p);
-}
-
 /* ---- creation and queries ---------------------------------------------------------- */
 
 static void test_parties_must_be_at_least_one(void **state)
@@ -116,19 +138,23 @@ static void test_parties_must_be_at_least_one(void **state)
     mp_barrier_t b;
     uint32_t parties = 0;
     assert_int_equal(MP_EINVAL, mp_barrier_create(&b, 0, NULL));
-    assert_int_equal(MP_EINVAL, mp_barrier_create(NULL, 2, NULL));
     OK(mp_barrier_create(&b, 1, NULL));
     OK(mp_barrier_parties(b, &parties));
     assert_int_equal(1, parties);
     OK(mp_barrier_destroy(b));
 }
 
+static void test_create_without_a_handle_is_refused(void **state)
+{
+    (void)state;
+    assert_int_equal(MP_EINVAL, mp_barrier_create(NULL, 2, NULL));
+}
+
 static void test_barrier_of_one_never_blocks(void **state)
 {
     (void)state;
     mp_barrier_t b;
-    uint32_t index = 99, waiting = 99;
-    bool broken = true;
+    uint32_t index = 99;
     reset_records();
     OK(mp_barrier_create(&b, 1, count_action));
     for (int i = 0; i < CYCLES; i++) {
@@ -139,10 +165,7 @@ static void test_barrier_of_one_never_blocks(void **state)
         assert_int_equal(main_pid(), runner[i]); /* run by the main process, the last to arrive */
     }
     OK(mp_barrier_wait(b, MP_NOWAIT, NULL)); /* no timeout even with no time at all */
-    OK(mp_barrier_n_waiting(b, &waiting));
-    assert_int_equal(0, waiting);
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
+    expect_idle(b);
     OK(mp_barrier_destroy(b));
 }
 
@@ -150,15 +173,11 @@ static void test_queries_follow_the_arrivals(void **state)
 {
     (void)state;
     mp_barrier_t b;
-    uint32_t parties = 0, waiting = 99, index = 99;
-    bool broken = true;
+    uint32_t parties = 0, index = 99;
     OK(mp_barrier_create(&b, 3, NULL));
     OK(mp_barrier_parties(b, &parties));
     assert_int_equal(3, parties);
-    OK(mp_barrier_n_waiting(b, &waiting));
-    assert_int_equal(0, waiting);
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
+    expect_idle(b);
     mp_process_t p1 = spawn_party(b, MP_FOREVER, 0, 1);
     wait_until_waiting(b, 1);
     assert_int_equal(MP_ETIMEDOUT, mp_process_join(p1, 20)); /* does not pass alone */
@@ -169,10 +188,15 @@ static void test_queries_follow_the_arrivals(void **state)
     assert_int_equal(2, index);
     assert_int_equal(0, reap_soon(p1));
     assert_int_equal(0, reap_soon(p2));
-    OK(mp_barrier_n_waiting(b, &waiting));
-    assert_int_equal(0, waiting);
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
+    expect_idle(b);
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_queries_refuse_a_missing_output(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    OK(mp_barrier_create(&b, 3, NULL));
     assert_int_equal(MP_EINVAL, mp_barrier_parties(b, NULL));
     assert_int_equal(MP_EINVAL, mp_barrier_n_waiting(b, NULL));
     assert_int_equal(MP_EINVAL, mp_barrier_broken(b, NULL));
@@ -242,58 +266,91 @@ static void test_action_runs_once_per_cycle_in_the_last_to_arrive_before_any_rel
 
 /* ---- breaking ------------------------------------------------------------------------------ */
 
-static void test_abort_breaks_the_barrier_until_reset(void **state)
+/* A barrier of two aborted while one party waited; returns that party's exit code. */
+static int abort_with_one_waiting(mp_barrier_t *b)
 {
-    (void)state;
-    mp_barrier_t b;
-    uint32_t waiting = 99, index = 99;
-    bool broken = false;
-    OK(mp_barrier_create(&b, 2, NULL));
-    mp_process_t p = spawn_party(b, MP_FOREVER, 0, 1);
-    wait_until_waiting(b, 1);
-    OK(mp_barrier_abort(b));
-    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p)); /* the waiter was released */
-    OK(mp_barrier_broken(b, &broken));
-    assert_true(broken);
-    OK(mp_barrier_n_waiting(b, &waiting));
-    assert_int_equal(0, waiting);
-    /* later waits fail at once: a child waiting forever returns */
-    p = spawn_party(b, MP_FOREVER, 0, 1);
-    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p));
-    assert_int_equal(MP_EBROKEN, mp_barrier_wait(b, MP_NOWAIT, NULL));
-    OK(mp_barrier_abort(b)); /* aborting a broken barrier is fine */
-    OK(mp_barrier_reset(b));
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
-    p = spawn_party(b, MP_FOREVER, 0, 1);
-    OK(mp_barrier_wait(b, LONG, &index)); /* usable again */
-    assert_true(index < 2);
-    assert_int_equal(0, reap_soon(p));
-    OK(mp_barrier_destroy(b));
+    OK(mp_barrier_create(b, 2, NULL));
+    mp_process_t p = spawn_party(*b, MP_FOREVER, 0, 1);
+    wait_until_waiting(*b, 1);
+    OK(mp_barrier_abort(*b));
+    return reap_soon(p);
 }
 
-static void test_reset_releases_the_waiters_broken_and_leaves_it_usable(void **state)
+static void test_abort_releases_the_waiters_broken(void **state)
 {
     (void)state;
     mp_barrier_t b;
     uint32_t waiting = 99;
-    bool broken = true;
-    OK(mp_barrier_create(&b, 3, NULL));
-    mp_process_t p1 = spawn_party(b, MP_FOREVER, 0, 1);
-    mp_process_t p2 = spawn_party(b, MP_FOREVER, 1, 1);
-    wait_until_waiting(b, 2);
-    OK(mp_barrier_reset(b));
-    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p1));
-    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p2));
-    OK(mp_barrier_broken(b, &broken));
-    assert_false(broken);
+    assert_int_equal(CODE(MP_EBROKEN), abort_with_one_waiting(&b)); /* the waiter was released */
+    expect_broken(b);
     OK(mp_barrier_n_waiting(b, &waiting));
     assert_int_equal(0, waiting);
-    p1 = spawn_party(b, MP_FOREVER, 0, 1);
-    p2 = spawn_party(b, MP_FOREVER, 1, 1);
-    OK(mp_barrier_wait(b, LONG, NULL));
-    assert_int_equal(0, reap_soon(p1));
-    assert_int_equal(0, reap_soon(p2));
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_waits_on_an_aborted_barrier_fail_at_once(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    (void)abort_with_one_waiting(&b);
+    /* later waits fail at once: a child waiting forever returns */
+    mp_process_t p = spawn_party(b, MP_FOREVER, 0, 1);
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p));
+    assert_int_equal(MP_EBROKEN, mp_barrier_wait(b, MP_NOWAIT, NULL));
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_aborting_a_broken_barrier_is_fine(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    (void)abort_with_one_waiting(&b);
+    OK(mp_barrier_abort(b)); /* aborting a broken barrier is fine */
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_reset_makes_an_aborted_barrier_usable_again(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    (void)abort_with_one_waiting(&b);
+    OK(mp_barrier_reset(b));
+    expect_idle(b);
+    assert_true(expect_a_cycle_passes(b, 2) < 2); /* usable again */
+    OK(mp_barrier_destroy(b));
+}
+
+/* A barrier of three reset while two parties waited; returns their exit codes. */
+static void reset_with_two_waiting(mp_barrier_t *b, int code[2])
+{
+    OK(mp_barrier_create(b, 3, NULL));
+    mp_process_t p1 = spawn_party(*b, MP_FOREVER, 0, 1);
+    mp_process_t p2 = spawn_party(*b, MP_FOREVER, 1, 1);
+    wait_until_waiting(*b, 2);
+    OK(mp_barrier_reset(*b));
+    code[0] = reap_soon(p1);
+    code[1] = reap_soon(p2);
+}
+
+static void test_reset_releases_the_waiters_broken(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    int code[2];
+    reset_with_two_waiting(&b, code);
+    assert_int_equal(CODE(MP_EBROKEN), code[0]);
+    assert_int_equal(CODE(MP_EBROKEN), code[1]);
+    OK(mp_barrier_destroy(b));
+}
+
+static void test_a_barrier_reset_with_waiters_is_left_usable(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    int code[2];
+    reset_with_two_waiting(&b, code);
+    expect_idle(b);
+    (void)expect_a_cycle_passes(b, 3);
     OK(mp_barrier_destroy(b));
 }
 
@@ -301,26 +358,28 @@ static void test_a_wait_that_times_out_breaks_the_barrier_for_everyone(void **st
 {
     (void)state;
     mp_barrier_t b;
-    bool broken = false;
     OK(mp_barrier_create(&b, 3, NULL));
     mp_process_t p = spawn_party(b, MP_FOREVER, 0, 1);
     wait_until_waiting(b, 1);
     assert_int_equal(MP_EBROKEN, mp_barrier_wait(b, 20, NULL)); /* as in CPython */
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(p));
-    OK(mp_barrier_broken(b, &broken));
-    assert_true(broken);
+    expect_broken(b);
     p = spawn_party(b, MP_FOREVER, 0, 1);
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(p)); /* at once */
-    OK(mp_barrier_reset(b));
+    OK(mp_barrier_destroy(b));
+}
 
-    /* the same when the one that times out is a child */
+static void test_a_child_wait_that_times_out_breaks_the_barrier_for_the_others(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    OK(mp_barrier_create(&b, 3, NULL));
     mp_process_t waits = spawn_party(b, MP_FOREVER, 0, 1);
     wait_until_waiting(b, 1);
     mp_process_t times_out = spawn_party(b, 20, 1, 1);
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(times_out));
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(waits));
-    OK(mp_barrier_broken(b, &broken));
-    assert_true(broken);
+    expect_broken(b);
     OK(mp_barrier_destroy(b));
 }
 
@@ -328,7 +387,6 @@ static void test_a_waiting_party_that_is_killed_breaks_the_barrier(void **state)
 {
     (void)state;
     mp_barrier_t b;
-    bool broken = false;
     OK(mp_barrier_create(&b, 3, NULL));
     mp_process_t victim = spawn_party(b, MP_FOREVER, 0, 1);
     mp_process_t survivor = spawn_party(b, MP_FOREVER, 1, 1);
@@ -336,25 +394,19 @@ static void test_a_waiting_party_that_is_killed_breaks_the_barrier(void **state)
     OK(mp_process_kill(victim));
     assert_int_equal(-MP_SIGKILL, reap_soon(victim));
     assert_int_equal(CODE(MP_EBROKEN), reap_soon(survivor)); /* instead of hanging */
-    OK(mp_barrier_broken(b, &broken));
-    assert_true(broken);
+    expect_broken(b);
     assert_int_equal(MP_EBROKEN, mp_barrier_wait(b, MP_NOWAIT, NULL));
     OK(mp_barrier_reset(b)); /* and it can be used again */
-    mp_process_t p1 = spawn_party(b, MP_FOREVER, 0, 1);
-    mp_process_t p2 = spawn_party(b, MP_FOREVER, 1, 1);
-    OK(mp_barrier_wait(b, LONG, NULL));
-    assert_int_equal(0, reap_soon(p1));
-    assert_int_equal(0, reap_soon(p2));
+    (void)expect_a_cycle_passes(b, 3);
     OK(mp_barrier_destroy(b));
 }
 
 /* ---- handles ------------------------------------------------------------------------------ */
 
-static void test_destroyed_barrier_is_stale_and_foreign_handles_are_refused(void **state)
+static void test_destroyed_barrier_is_stale_even_after_its_slot_is_reused(void **state)
 {
     (void)state;
-    mp_barrier_t b, again, zero = {0};
-    mp_event_t e;
+    mp_barrier_t b, again;
     uint32_t n;
     bool broken;
     OK(mp_barrier_create(&b, 2, NULL));
@@ -371,6 +423,15 @@ static void test_destroyed_barrier_is_stale_and_foreign_handles_are_refused(void
     assert_int_equal(MP_ESTALE, mp_barrier_abort(b));
     OK(mp_barrier_broken(again, &broken));
     assert_false(broken); /* the stale abort did not reach the new barrier */
+    OK(mp_barrier_destroy(again));
+}
+
+static void test_handles_of_another_kind_are_refused(void **state)
+{
+    (void)state;
+    mp_barrier_t zero = {0};
+    mp_event_t e;
+    uint32_t n;
     OK(mp_event_create(&e));
     mp_barrier_t e_as_b = {e.id};
     assert_int_equal(MP_EHANDLE, mp_barrier_wait(e_as_b, MP_FOREVER, NULL));
@@ -378,7 +439,6 @@ static void test_destroyed_barrier_is_stale_and_foreign_handles_are_refused(void
     assert_int_equal(MP_EHANDLE, mp_barrier_parties(zero, &n));
     assert_int_equal(MP_EHANDLE, mp_barrier_destroy(zero));
     OK(mp_event_destroy(e));
-    OK(mp_barrier_destroy(again));
 }
 
 static void test_table_full_is_reported(void **state)
@@ -400,17 +460,25 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_parties_must_be_at_least_one, no_children_left),
-        cmocka_unit_test_teardown(test_barrier_of_one_never_blocks, no_children_left),
-        cmocka_unit_test_teardown(test_queries_follow_the_arrivals, no_children_left),
-        cmocka_unit_test_teardown(test_indices_are_distinct_within_each_cycle, no_children_left),
-        cmocka_unit_test_teardown(test_action_runs_once_per_cycle_in_the_last_to_arrive_before_any_release, no_children_left),
-        cmocka_unit_test_teardown(test_abort_breaks_the_barrier_until_reset, no_children_left),
-        cmocka_unit_test_teardown(test_reset_releases_the_waiters_broken_and_leaves_it_usable, no_children_left),
-        cmocka_unit_test_teardown(test_a_wait_that_times_out_breaks_the_barrier_for_everyone, no_children_left),
-        cmocka_unit_test_teardown(test_a_waiting_party_that_is_killed_breaks_the_barrier, no_children_left),
-        cmocka_unit_test_teardown(test_destroyed_barrier_is_stale_and_foreign_handles_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported, no_children_left),
+        TEST(test_parties_must_be_at_least_one),
+        TEST(test_create_without_a_handle_is_refused),
+        TEST(test_barrier_of_one_never_blocks),
+        TEST(test_queries_follow_the_arrivals),
+        TEST(test_queries_refuse_a_missing_output),
+        TEST(test_indices_are_distinct_within_each_cycle),
+        TEST(test_action_runs_once_per_cycle_in_the_last_to_arrive_before_any_release),
+        TEST(test_abort_releases_the_waiters_broken),
+        TEST(test_waits_on_an_aborted_barrier_fail_at_once),
+        TEST(test_aborting_a_broken_barrier_is_fine),
+        TEST(test_reset_makes_an_aborted_barrier_usable_again),
+        TEST(test_reset_releases_the_waiters_broken),
+        TEST(test_a_barrier_reset_with_waiters_is_left_usable),
+        TEST(test_a_wait_that_times_out_breaks_the_barrier_for_everyone),
+        TEST(test_a_child_wait_that_times_out_breaks_the_barrier_for_the_others),
+        TEST(test_a_waiting_party_that_is_killed_breaks_the_barrier),
+        TEST(test_destroyed_barrier_is_stale_even_after_its_slot_is_reused),
+        TEST(test_handles_of_another_kind_are_refused),
+        TEST(test_table_full_is_reported),
     };
     return cmocka_run_group_tests_name("barrier", tests, NULL, NULL);
 }

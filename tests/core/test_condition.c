@@ -4,17 +4,6 @@
  */
 #include "mp_test.h"
 
-/* Long enough never to expire when things work; only bounds a hang when they do not. */
-#define LONG 10000
-
-/* Joins a child that must end soon: fails instead of hanging when it does not. Children
- * are started daemonic, so one left blocked by a failed test ends with the suite. */
-static int reap_soon(mp_process_t p)
-{
-    OK(mp_process_join(p, LONG));
-    return reap(p);
-}
-
 #define MAX_WAITERS 4
 
 /* ---- waiters -------------------------------------------------------------------------- */
@@ -334,18 +323,36 @@ static void test_wait_releases_every_level_of_its_own_rlock_and_restores_them(vo
     OK(mp_condition_destroy(c));
 }
 
-static void test_condition_over_a_caller_lock(void **state)
+/* A condition over a caller's Lock, acquired through the condition. */
+static mp_condition_t held_over_a_caller_lock(mp_lock_t *l)
+{
+    mp_condition_t c;
+    OK(mp_lock_create(l));
+    OK(mp_condition_create(&c, &(mp_condition_attr_t){.kind = MP_CONDITION_LOCK, .lock = *l}));
+    OK(mp_condition_acquire(c, MP_NOWAIT));
+    return c;
+}
+
+static void test_a_condition_over_a_caller_lock_takes_that_lock(void **state)
 {
     (void)state;
     mp_lock_t l;
-    mp_condition_t c;
     bool locked = false;
-    OK(mp_lock_create(&l));
-    OK(mp_condition_create(&c, &(mp_condition_attr_t){.kind = MP_CONDITION_LOCK, .lock = l}));
-    OK(mp_condition_acquire(c, MP_NOWAIT));
+    mp_condition_t c = held_over_a_caller_lock(&l);
     OK(mp_lock_locked(l, &locked));
     assert_true(locked); /* the condition's lock is that lock */
     assert_int_equal(MP_EAGAIN, mp_lock_acquire(l, MP_NOWAIT));
+    OK(mp_condition_release(c));
+    OK(mp_condition_destroy(c));
+    OK(mp_lock_destroy(l));
+}
+
+static void test_wait_lets_a_caller_lock_go_and_takes_it_back(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    bool locked = false;
+    mp_condition_t c = held_over_a_caller_lock(&l);
     mp_process_t p = spawn(notifier, &c, sizeof c, MP_DAEMON_YES);
     OK(mp_condition_wait(c, LONG)); /* the notifier got in: wait let the lock go */
     assert_int_equal(0, reap_soon(p));
@@ -354,6 +361,17 @@ static void test_condition_over_a_caller_lock(void **state)
     assert_int_equal(MP_ETIMEDOUT, mp_condition_wait(c, 20));
     OK(mp_lock_locked(l, &locked));
     assert_true(locked);
+    OK(mp_condition_release(c));
+    OK(mp_condition_destroy(c));
+    OK(mp_lock_destroy(l));
+}
+
+static void test_a_caller_lock_and_its_condition_are_released_and_taken_as_one(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    bool locked = false;
+    mp_condition_t c = held_over_a_caller_lock(&l);
     OK(mp_lock_release(l)); /* releasing the lock itself releases the condition's */
     assert_int_equal(MP_EPERM, mp_condition_wait(c, 20));
     OK(mp_lock_acquire(l, MP_NOWAIT)); /* and the other way round */
@@ -362,24 +380,50 @@ static void test_condition_over_a_caller_lock(void **state)
     OK(mp_lock_locked(l, &locked));
     assert_false(locked);
     OK(mp_condition_destroy(c));
+    OK(mp_lock_destroy(l));
+}
+
+static void test_a_caller_lock_outlives_its_condition(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    mp_condition_t c = held_over_a_caller_lock(&l);
+    OK(mp_condition_release(c));
+    OK(mp_condition_destroy(c));
     OK(mp_lock_acquire(l, MP_NOWAIT)); /* the caller's lock outlives the condition */
     OK(mp_lock_release(l));
     OK(mp_lock_destroy(l));
 }
 
-static void test_condition_over_a_caller_rlock_held_recursively(void **state)
+/* A condition over a caller's RLock, held three levels deep: two taken through the
+ * RLock, the third through the condition. */
+static mp_condition_t held_over_a_caller_rlock_three_times(mp_rlock_t *r)
+{
+    mp_condition_t c;
+    uint32_t depth = 0;
+    OK(mp_rlock_create(r));
+    OK(mp_condition_create(&c, &(mp_condition_attr_t){.kind = MP_CONDITION_RLOCK, .rlock = *r}));
+    OK(mp_rlock_acquire(*r, MP_FOREVER));
+    OK(mp_rlock_acquire(*r, MP_FOREVER));
+    OK(mp_condition_acquire(c, MP_FOREVER));
+    OK(mp_rlock_depth(*r, &depth));
+    assert_int_equal(3, depth);
+    return c;
+}
+
+static void release_all_three(mp_condition_t c, mp_rlock_t r)
+{
+    OK(mp_rlock_release(r));
+    OK(mp_rlock_release(r));
+    OK(mp_condition_release(c));
+}
+
+static void test_wait_lets_every_level_of_a_caller_rlock_go_and_restores_them(void **state)
 {
     (void)state;
     mp_rlock_t r;
-    mp_condition_t c;
     uint32_t depth = 0;
-    OK(mp_rlock_create(&r));
-    OK(mp_condition_create(&c, &(mp_condition_attr_t){.kind = MP_CONDITION_RLOCK, .rlock = r}));
-    OK(mp_rlock_acquire(r, MP_FOREVER));
-    OK(mp_rlock_acquire(r, MP_FOREVER));
-    OK(mp_condition_acquire(c, MP_FOREVER));
-    OK(mp_rlock_depth(r, &depth));
-    assert_int_equal(3, depth);
+    mp_condition_t c = held_over_a_caller_rlock_three_times(&r);
     mp_process_t p = spawn(notifier, &c, sizeof c, MP_DAEMON_YES);
     OK(mp_condition_wait(c, LONG)); /* the notifier got in: every level was let go */
     assert_int_equal(0, reap_soon(p));
@@ -388,6 +432,17 @@ static void test_condition_over_a_caller_rlock_held_recursively(void **state)
     assert_int_equal(MP_ETIMEDOUT, mp_condition_wait(c, 20));
     OK(mp_rlock_depth(r, &depth));
     assert_int_equal(3, depth);
+    release_all_three(c, r);
+    OK(mp_condition_destroy(c));
+    OK(mp_rlock_destroy(r));
+}
+
+static void test_a_caller_rlock_and_its_condition_count_the_same_levels(void **state)
+{
+    (void)state;
+    mp_rlock_t r;
+    uint32_t depth = 0;
+    mp_condition_t c = held_over_a_caller_rlock_three_times(&r);
     OK(mp_rlock_release(r));
     OK(mp_rlock_release(r));
     assert_int_equal(CODE(MP_EAGAIN), run(try_lock, &c, sizeof c)); /* one level left */
@@ -395,6 +450,16 @@ static void test_condition_over_a_caller_rlock_held_recursively(void **state)
     OK(mp_rlock_depth(r, &depth));
     assert_int_equal(0, depth);
     assert_int_equal(MP_EPERM, mp_rlock_release(r));
+    OK(mp_condition_destroy(c));
+    OK(mp_rlock_destroy(r));
+}
+
+static void test_a_caller_rlock_outlives_its_condition(void **state)
+{
+    (void)state;
+    mp_rlock_t r;
+    mp_condition_t c = held_over_a_caller_rlock_three_times(&r);
+    release_all_three(c, r);
     OK(mp_condition_destroy(c));
     OK(mp_rlock_acquire(r, MP_NOWAIT)); /* the caller's rlock outlives the condition */
     OK(mp_rlock_release(r));
@@ -507,10 +572,10 @@ static void test_wait_for_returns_once_the_producer_makes_the_predicate_true(voi
 
 /* ---- handles and arguments --------------------------------------------------------- */
 
-static void test_bad_arguments_and_foreign_handles_are_refused(void **state)
+static void test_create_refuses_a_bad_kind_or_a_lock_of_the_wrong_kind(void **state)
 {
     (void)state;
-    mp_condition_t c, zero = {0};
+    mp_condition_t c;
     mp_lock_t l;
     mp_rlock_t r;
     OK(mp_lock_create(&l));
@@ -527,10 +592,27 @@ static void test_bad_arguments_and_foreign_handles_are_refused(void **state)
                                                              .lock = {r.id}}));
     assert_int_equal(MP_EHANDLE, mp_condition_create(&c, &(mp_condition_attr_t){
                                                              .kind = MP_CONDITION_LOCK}));
+    OK(mp_lock_destroy(l));
+    OK(mp_rlock_destroy(r));
+}
+
+static void test_wait_for_without_a_predicate_is_refused(void **state)
+{
+    (void)state;
+    mp_condition_t c;
     OK(mp_condition_create(&c, NULL));
     OK(mp_condition_acquire(c, MP_FOREVER));
     assert_int_equal(MP_EINVAL, mp_condition_wait_for(c, NULL, NULL, MP_NOWAIT));
     OK(mp_condition_release(c));
+    OK(mp_condition_destroy(c));
+}
+
+static void test_handles_of_another_kind_are_refused_and_change_nothing(void **state)
+{
+    (void)state;
+    mp_condition_t zero = {0};
+    mp_lock_t l;
+    OK(mp_lock_create(&l));
     mp_condition_t l_as_c = {l.id};
     assert_int_equal(MP_EHANDLE, mp_condition_acquire(l_as_c, MP_NOWAIT));
     assert_int_equal(MP_EHANDLE, mp_condition_notify(l_as_c, 1));
@@ -539,9 +621,7 @@ static void test_bad_arguments_and_foreign_handles_are_refused(void **state)
     bool locked = true;
     OK(mp_lock_locked(l, &locked));
     assert_false(locked); /* untouched */
-    OK(mp_condition_destroy(c));
     OK(mp_lock_destroy(l));
-    OK(mp_rlock_destroy(r));
 }
 
 static void test_destroyed_condition_is_stale(void **state)
@@ -702,27 +782,34 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_a_values_lock_handed_to_a_condition_outlives_the_value, no_children_left),
-        cmocka_unit_test_teardown(test_a_lock_a_condition_uses_cannot_be_destroyed_on_its_own, no_children_left),
-        cmocka_unit_test_teardown(test_wait_ends_by_its_deadline_even_while_another_holds_the_lock, no_children_left),
-        cmocka_unit_test_teardown(test_wait_and_notify_without_the_lock_are_refused_and_change_nothing, no_children_left),
-        cmocka_unit_test_teardown(test_wait_and_notify_while_another_process_holds_the_lock_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_notify_with_no_waiters_does_nothing_and_is_not_remembered, no_children_left),
-        cmocka_unit_test_teardown(test_notify_one_wakes_exactly_one_waiter_the_longest_waiting, no_children_left),
-        cmocka_unit_test_teardown(test_notify_n_wakes_n_and_notify_all_wakes_the_rest, no_children_left),
-        cmocka_unit_test_teardown(test_notify_all_wakes_every_waiter, no_children_left),
-        cmocka_unit_test_teardown(test_waiters_that_timed_out_are_not_counted_by_notify, no_children_left),
-        cmocka_unit_test_teardown(test_notify_wakes_a_live_waiter_when_the_longest_waiting_was_killed, no_children_left),
-        cmocka_unit_test_teardown(test_wait_timeout_returns_etimedout_with_the_lock_held_again, no_children_left),
-        cmocka_unit_test_teardown(test_wait_releases_every_level_of_its_own_rlock_and_restores_them, no_children_left),
-        cmocka_unit_test_teardown(test_condition_over_a_caller_lock, no_children_left),
-        cmocka_unit_test_teardown(test_condition_over_a_caller_rlock_held_recursively, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_a_predicate_true_at_once_returns_at_once, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_a_predicate_never_true_times_out_with_the_lock_held, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_returns_once_the_producer_makes_the_predicate_true, no_children_left),
-        cmocka_unit_test_teardown(test_bad_arguments_and_foreign_handles_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_destroyed_condition_is_stale, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported_and_frees_what_it_took, no_children_left),
+        TEST(test_a_values_lock_handed_to_a_condition_outlives_the_value),
+        TEST(test_a_lock_a_condition_uses_cannot_be_destroyed_on_its_own),
+        TEST(test_wait_ends_by_its_deadline_even_while_another_holds_the_lock),
+        TEST(test_wait_and_notify_without_the_lock_are_refused_and_change_nothing),
+        TEST(test_wait_and_notify_while_another_process_holds_the_lock_are_refused),
+        TEST(test_notify_with_no_waiters_does_nothing_and_is_not_remembered),
+        TEST(test_notify_one_wakes_exactly_one_waiter_the_longest_waiting),
+        TEST(test_notify_n_wakes_n_and_notify_all_wakes_the_rest),
+        TEST(test_notify_all_wakes_every_waiter),
+        TEST(test_waiters_that_timed_out_are_not_counted_by_notify),
+        TEST(test_notify_wakes_a_live_waiter_when_the_longest_waiting_was_killed),
+        TEST(test_wait_timeout_returns_etimedout_with_the_lock_held_again),
+        TEST(test_wait_releases_every_level_of_its_own_rlock_and_restores_them),
+        TEST(test_a_condition_over_a_caller_lock_takes_that_lock),
+        TEST(test_wait_lets_a_caller_lock_go_and_takes_it_back),
+        TEST(test_a_caller_lock_and_its_condition_are_released_and_taken_as_one),
+        TEST(test_a_caller_lock_outlives_its_condition),
+        TEST(test_wait_lets_every_level_of_a_caller_rlock_go_and_restores_them),
+        TEST(test_a_caller_rlock_and_its_condition_count_the_same_levels),
+        TEST(test_a_caller_rlock_outlives_its_condition),
+        TEST(test_wait_for_a_predicate_true_at_once_returns_at_once),
+        TEST(test_wait_for_a_predicate_never_true_times_out_with_the_lock_held),
+        TEST(test_wait_for_returns_once_the_producer_makes_the_predicate_true),
+        TEST(test_create_refuses_a_bad_kind_or_a_lock_of_the_wrong_kind),
+        TEST(test_wait_for_without_a_predicate_is_refused),
+        TEST(test_handles_of_another_kind_are_refused_and_change_nothing),
+        TEST(test_destroyed_condition_is_stale),
+        TEST(test_table_full_is_reported_and_frees_what_it_took),
     };
     return cmocka_run_group_tests_name("condition", tests, NULL, NULL);
 }

@@ -7,8 +7,6 @@
  */
 #include "mp_test.h"
 
-#define LONG 10000
-
 static MP_SHARED volatile int ready;
 
 /* Takes the lock once the waiter lets it go, makes the predicate true, notifies, and
@@ -29,14 +27,21 @@ static bool is_ready(void *arg)
     return ready != 0;
 }
 
+/* A condition this process holds, and a child (fn) that takes its lock as soon as a wait
+ * lets it go, and dies holding it. */
+static mp_process_t held_with_a_taker_that_dies(mp_condition_t *c, mp_process_fn fn)
+{
+    OK(mp_condition_create(c, NULL));
+    ready = 0;
+    OK(mp_condition_acquire(*c, MP_NOWAIT));
+    return spawn(fn, c, sizeof *c, MP_DAEMON_NO);
+}
+
 static void test_wait_for_reports_a_holder_that_died(void **state)
 {
     (void)state;
     mp_condition_t c;
-    OK(mp_condition_create(&c, NULL));
-    ready = 0;
-    OK(mp_condition_acquire(c, MP_NOWAIT));
-    mp_process_t p = spawn(set_notify_and_die, &c, sizeof c, MP_DAEMON_NO);
+    mp_process_t p = held_with_a_taker_that_dies(&c, set_notify_and_die);
     /* lets the lock go; the child takes it, notifies and dies with it */
     mp_err_t err = mp_condition_wait_for(c, is_ready, NULL, LONG);
     assert_int_equal(0, reap(p));
@@ -70,9 +75,7 @@ static void test_wait_for_reports_a_dead_holder_also_when_it_times_out(void **st
 {
     (void)state;
     mp_condition_t c;
-    OK(mp_condition_create(&c, NULL));
-    OK(mp_condition_acquire(c, MP_NOWAIT));
-    mp_process_t p = spawn(notify_and_die, &c, sizeof c, MP_DAEMON_NO);
+    mp_process_t p = held_with_a_taker_that_dies(&c, notify_and_die);
     mp_err_t err = mp_condition_wait_for(c, never, NULL, 300);
     assert_int_equal(0, reap(p));
     assert_int_equal(MP_EOWNERDEAD, err); /* today: MP_ETIMEDOUT, and the death is never told */
@@ -87,10 +90,7 @@ static void test_wait_reports_a_holder_that_died(void **state)
 {
     (void)state;
     mp_condition_t c;
-    OK(mp_condition_create(&c, NULL));
-    ready = 0;
-    OK(mp_condition_acquire(c, MP_NOWAIT));
-    mp_process_t p = spawn(set_notify_and_die, &c, sizeof c, MP_DAEMON_NO);
+    mp_process_t p = held_with_a_taker_that_dies(&c, set_notify_and_die);
     mp_err_t err = mp_condition_wait(c, LONG);
     assert_int_equal(0, reap(p));
     assert_int_equal(MP_EOWNERDEAD, err);
@@ -103,10 +103,9 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_wait_reports_a_holder_that_died, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_reports_a_holder_that_died, no_children_left),
-        cmocka_unit_test_teardown(test_wait_for_reports_a_dead_holder_also_when_it_times_out,
-                                  no_children_left),
+        TEST(test_wait_reports_a_holder_that_died),
+        TEST(test_wait_for_reports_a_holder_that_died),
+        TEST(test_wait_for_reports_a_dead_holder_also_when_it_times_out),
     };
     return cmocka_run_group_tests_name("dead holder", tests, NULL, NULL);
 }

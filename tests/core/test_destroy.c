@@ -11,8 +11,6 @@
  */
 #include "mp_test.h"
 
-#define LONG 10000 /* no caller may reach this deadline in a passing run */
-
 typedef enum {
     QUEUE_GET,
     QUEUE_PUT,
@@ -110,8 +108,7 @@ static mp_process_t start_blocked(op_t op, uint32_t id)
     seen.err = MP_EINVAL;
     seen.len = 0;
     memset(seen.msg, 0, sizeof seen.msg);
-    mp_process_t p = spawn(blocker, &b, sizeof b, MP_DAEMON_NO);
-    OK(signal_wait(b.ready, MP_FOREVER));
+    mp_process_t p = spawn_until(b.ready, blocker, &b, sizeof b, MP_DAEMON_NO);
     wait_blocked(p);
     signal_destroy(&b.ready);
     return p;

@@ -10,8 +10,6 @@
  */
 #include "mp_test.h"
 
-#define LONG 10000
-
 typedef struct {
     mp_conn_t rx, tx;
     mp_event_t eof_seen, late_sent;
@@ -137,9 +135,8 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_eof_stays_eof_for_a_sender_that_comes_late, no_children_left),
-        cmocka_unit_test_teardown(test_what_was_sent_before_the_readers_left_can_still_be_read,
-                                  no_children_left),
+        TEST(test_eof_stays_eof_for_a_sender_that_comes_late),
+        TEST(test_what_was_sent_before_the_readers_left_can_still_be_read),
     };
     return cmocka_run_group_tests_name("eof", tests, NULL, NULL);
 }

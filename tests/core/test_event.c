@@ -3,17 +3,6 @@
  */
 #include "mp_test.h"
 
-/* Long enough never to expire when things work; only bounds a hang when they do not. */
-#define LONG 10000
-
-/* Joins a child that must end soon: fails instead of hanging when it does not. Children
- * are started daemonic, so one left blocked by a failed test ends with the suite. */
-static int reap_soon(mp_process_t p)
-{
-    OK(mp_process_join(p, LONG));
-    return reap(p);
-}
-
 /* ---- api ------------------------------------------------------------------------------ */
 
 static void test_new_event_is_clear_and_set_clear_toggle_it(void **state)
@@ -36,20 +25,39 @@ static void test_new_event_is_clear_and_set_clear_toggle_it(void **state)
     OK(mp_event_destroy(e));
 }
 
-static void test_wait_returns_at_once_when_set_and_times_out_when_not(void **state)
+static void test_wait_on_a_clear_event_times_out(void **state)
 {
     (void)state;
     mp_event_t e;
     OK(mp_event_create(&e));
     assert_int_equal(MP_EAGAIN, mp_event_wait(e, MP_NOWAIT));
     assert_int_equal(MP_ETIMEDOUT, mp_event_wait(e, 20));
+    OK(mp_event_destroy(e));
+}
+
+static void test_wait_on_a_set_event_returns_at_once(void **state)
+{
+    (void)state;
+    mp_event_t e;
+    OK(mp_event_create(&e));
     OK(mp_event_set(e));
     OK(mp_event_wait(e, MP_NOWAIT));
     OK(mp_event_wait(e, 20));
     OK(mp_event_wait(e, MP_FOREVER)); /* would hang if it waited at all */
+    OK(mp_event_destroy(e));
+}
+
+static void test_waiting_does_not_consume_the_flag(void **state)
+{
+    (void)state;
+    mp_event_t e;
     bool set = false;
+    OK(mp_event_create(&e));
+    OK(mp_event_set(e));
+    OK(mp_event_wait(e, MP_FOREVER));
     OK(mp_event_is_set(e, &set));
     assert_true(set); /* waiting does not consume the flag */
+    OK(mp_event_wait(e, MP_NOWAIT)); /* so the next wait returns at once too */
     OK(mp_event_destroy(e));
 }
 
@@ -94,15 +102,23 @@ static void test_destroyed_event_is_stale_even_after_its_slot_is_reused(void **s
     OK(mp_event_destroy(again));
 }
 
-static void test_bad_arguments_and_foreign_handles_are_refused(void **state)
+static void test_calls_refuse_a_missing_output(void **state)
+{
+    (void)state;
+    mp_event_t e;
+    assert_int_equal(MP_EINVAL, mp_event_create(NULL));
+    OK(mp_event_create(&e));
+    assert_int_equal(MP_EINVAL, mp_event_is_set(e, NULL));
+    OK(mp_event_destroy(e));
+}
+
+static void test_handles_of_another_kind_are_refused_and_change_nothing(void **state)
 {
     (void)state;
     mp_event_t e, zero = {0};
     mp_semaphore_t s;
     bool set = true;
-    assert_int_equal(MP_EINVAL, mp_event_create(NULL));
     OK(mp_event_create(&e));
-    assert_int_equal(MP_EINVAL, mp_event_is_set(e, NULL));
     OK(mp_semaphore_create(&s, 0, false));
     mp_event_t s_as_e = {s.id};
     assert_int_equal(MP_EHANDLE, mp_event_set(s_as_e));
@@ -291,17 +307,20 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_new_event_is_clear_and_set_clear_toggle_it, no_children_left),
-        cmocka_unit_test_teardown(test_wait_returns_at_once_when_set_and_times_out_when_not, no_children_left),
-        cmocka_unit_test_teardown(test_setting_twice_is_the_same_as_once, no_children_left),
-        cmocka_unit_test_teardown(test_destroyed_event_is_stale_even_after_its_slot_is_reused, no_children_left),
-        cmocka_unit_test_teardown(test_bad_arguments_and_foreign_handles_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported, no_children_left),
-        cmocka_unit_test_teardown(test_set_in_one_process_wakes_waiters_in_several_others, no_children_left),
-        cmocka_unit_test_teardown(test_waiters_with_a_timeout_are_woken_by_set_too, no_children_left),
-        cmocka_unit_test_teardown(test_child_wait_times_out_when_nobody_sets, no_children_left),
-        cmocka_unit_test_teardown(test_clear_after_set_makes_waiters_wait_again, no_children_left),
-        cmocka_unit_test_teardown(test_set_and_clear_by_a_child_are_seen_by_the_parent, no_children_left),
+        TEST(test_new_event_is_clear_and_set_clear_toggle_it),
+        TEST(test_wait_on_a_clear_event_times_out),
+        TEST(test_wait_on_a_set_event_returns_at_once),
+        TEST(test_waiting_does_not_consume_the_flag),
+        TEST(test_setting_twice_is_the_same_as_once),
+        TEST(test_destroyed_event_is_stale_even_after_its_slot_is_reused),
+        TEST(test_calls_refuse_a_missing_output),
+        TEST(test_handles_of_another_kind_are_refused_and_change_nothing),
+        TEST(test_table_full_is_reported),
+        TEST(test_set_in_one_process_wakes_waiters_in_several_others),
+        TEST(test_waiters_with_a_timeout_are_woken_by_set_too),
+        TEST(test_child_wait_times_out_when_nobody_sets),
+        TEST(test_clear_after_set_makes_waiters_wait_again),
+        TEST(test_set_and_clear_by_a_child_are_seen_by_the_parent),
     };
     return cmocka_run_group_tests_name("event", tests, NULL, NULL);
 }

@@ -5,7 +5,7 @@
 
 /* ---- api ------------------------------------------------------------------------------ */
 
-static void test_lock_acquire_release_and_errors(void **state)
+static void test_a_new_lock_is_free_and_acquire_takes_it(void **state)
 {
     (void)state;
     mp_lock_t l;
@@ -13,17 +13,55 @@ static void test_lock_acquire_release_and_errors(void **state)
     OK(mp_lock_create(&l));
     OK(mp_lock_locked(l, &locked));
     assert_false(locked);
-    assert_int_equal(MP_ENOTLOCKED, mp_lock_release(l));
     OK(mp_lock_acquire(l, MP_NOWAIT));
     OK(mp_lock_locked(l, &locked));
     assert_true(locked);
-    assert_int_equal(MP_EAGAIN, mp_lock_acquire(l, MP_NOWAIT));
-    assert_int_equal(MP_ETIMEDOUT, mp_lock_acquire(l, 20));
-    assert_int_equal(MP_EBUSY, mp_lock_destroy(l));
     OK(mp_lock_release(l));
-    assert_int_equal(MP_ENOTLOCKED, mp_lock_release(l));
     OK(mp_lock_acquire(l, MP_FOREVER));
     OK(mp_lock_release(l));
+    OK(mp_lock_destroy(l));
+}
+
+static void test_release_of_a_free_lock_is_refused(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    OK(mp_lock_create(&l));
+    assert_int_equal(MP_ENOTLOCKED, mp_lock_release(l));
+    OK(mp_lock_acquire(l, MP_NOWAIT));
+    OK(mp_lock_release(l));
+    assert_int_equal(MP_ENOTLOCKED, mp_lock_release(l)); /* released once only */
+    OK(mp_lock_destroy(l));
+}
+
+static void test_acquire_of_a_held_lock_fails_at_once_or_at_its_deadline(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    OK(mp_lock_create(&l));
+    OK(mp_lock_acquire(l, MP_NOWAIT));
+    assert_int_equal(MP_EAGAIN, mp_lock_acquire(l, MP_NOWAIT));
+    assert_int_equal(MP_ETIMEDOUT, mp_lock_acquire(l, 20));
+    OK(mp_lock_release(l));
+    OK(mp_lock_destroy(l));
+}
+
+static void test_a_held_lock_cannot_be_destroyed(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    OK(mp_lock_create(&l));
+    OK(mp_lock_acquire(l, MP_NOWAIT));
+    assert_int_equal(MP_EBUSY, mp_lock_destroy(l));
+    OK(mp_lock_release(l));
+    OK(mp_lock_destroy(l));
+}
+
+static void test_a_destroyed_lock_is_stale(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    OK(mp_lock_create(&l));
     OK(mp_lock_destroy(l));
     assert_int_equal(MP_ESTALE, mp_lock_acquire(l, MP_NOWAIT));
     assert_int_equal(MP_ESTALE, mp_lock_release(l));
@@ -56,28 +94,79 @@ static int rlock_try(void *arg)
     return CODE(mp_rlock_acquire(*(mp_rlock_t *)arg, MP_NOWAIT));
 }
 
-static void test_rlock_recursion_and_ownership(void **state)
+/* An RLock this process holds three levels deep. */
+static mp_rlock_t rlock_held_three_times(void)
 {
-    (void)state;
     mp_rlock_t r;
     uint32_t depth = 99;
     OK(mp_rlock_create(&r));
-    assert_int_equal(MP_EPERM, mp_rlock_release(r)); /* unlocked */
     OK(mp_rlock_acquire(r, MP_NOWAIT));
     OK(mp_rlock_acquire(r, MP_NOWAIT));
     OK(mp_rlock_acquire(r, MP_FOREVER));
     OK(mp_rlock_depth(r, &depth));
     assert_int_equal(3, depth);
+    return r;
+}
+
+static void test_rlock_counts_its_levels_and_is_free_after_as_many_releases(void **state)
+{
+    (void)state;
+    uint32_t depth = 99;
+    mp_rlock_t r = rlock_held_three_times();
+    OK(mp_rlock_release(r));
+    OK(mp_rlock_release(r));
+    OK(mp_rlock_release(r));
+    OK(mp_rlock_depth(r, &depth));
+    assert_int_equal(0, depth);
+    OK(mp_rlock_destroy(r));
+}
+
+static void test_release_of_a_free_rlock_is_refused(void **state)
+{
+    (void)state;
+    mp_rlock_t r;
+    OK(mp_rlock_create(&r));
+    assert_int_equal(MP_EPERM, mp_rlock_release(r)); /* unlocked */
+    OK(mp_rlock_destroy(r));
+    r = rlock_held_three_times();
+    for (int i = 0; i < 3; i++)
+        OK(mp_rlock_release(r));
+    assert_int_equal(MP_EPERM, mp_rlock_release(r)); /* one more than it was taken */
+    OK(mp_rlock_destroy(r));
+}
+
+static void test_only_the_rlock_owner_may_release_it(void **state)
+{
+    (void)state;
+    mp_rlock_t r = rlock_held_three_times();
     assert_int_equal(CODE(MP_EPERM), run(rlock_release_it, &r, sizeof r));
+    for (int i = 0; i < 3; i++)
+        OK(mp_rlock_release(r));
+    OK(mp_rlock_destroy(r));
+}
+
+static void test_an_rlock_is_busy_for_others_until_its_last_level_is_released(void **state)
+{
+    (void)state;
+    mp_rlock_t r = rlock_held_three_times();
     assert_int_equal(CODE(MP_EAGAIN), run(rlock_try, &r, sizeof r));
     OK(mp_rlock_release(r));
     OK(mp_rlock_release(r));
     assert_int_equal(CODE(MP_EAGAIN), run(rlock_try, &r, sizeof r)); /* still held once */
     OK(mp_rlock_release(r));
-    OK(mp_rlock_depth(r, &depth));
-    assert_int_equal(0, depth);
-    assert_int_equal(MP_EPERM, mp_rlock_release(r));
     assert_int_equal(0, run(rlock_try, &r, sizeof r)); /* free now; the child ends holding it */
+    assert_int_equal(MP_EOWNERDEAD, mp_rlock_acquire(r, MP_NOWAIT));
+    OK(mp_rlock_release(r));
+    OK(mp_rlock_destroy(r));
+}
+
+static void test_an_rlock_whose_owner_ended_holding_it_is_taken_at_depth_one(void **state)
+{
+    (void)state;
+    mp_rlock_t r;
+    uint32_t depth = 99;
+    OK(mp_rlock_create(&r));
+    assert_int_equal(0, run(rlock_try, &r, sizeof r)); /* the child ends holding it */
     /* ... and so the next acquirer is told the owner died */
     assert_int_equal(MP_EOWNERDEAD, mp_rlock_acquire(r, MP_NOWAIT));
     OK(mp_rlock_depth(r, &depth));
@@ -98,6 +187,17 @@ static void test_handles_of_another_kind_are_refused(void **state)
     assert_int_equal(MP_EHANDLE, mp_rlock_acquire(l_as_r, MP_NOWAIT));
     assert_int_equal(MP_EHANDLE, mp_lock_release(r_as_l));
     assert_int_equal(MP_EHANDLE, mp_lock_acquire(zero, MP_NOWAIT));
+    OK(mp_lock_destroy(l));
+    OK(mp_rlock_destroy(r));
+}
+
+static void test_calls_refuse_a_missing_output(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    mp_rlock_t r;
+    OK(mp_lock_create(&l));
+    OK(mp_rlock_create(&r));
     assert_int_equal(MP_EINVAL, mp_lock_create(NULL));
     assert_int_equal(MP_EINVAL, mp_lock_locked(l, NULL));
     assert_int_equal(MP_EINVAL, mp_rlock_depth(r, NULL));
@@ -199,12 +299,9 @@ static void holder_dies_while_two_wait(int how, int sig, int expected_code)
     signal_init(&a.holding);
     signal_init(&a.waiting);
     signal_init(&a.go);
-    mp_process_t h = spawn(holder, &a, sizeof a, MP_DAEMON_NO);
-    OK(signal_wait(a.holding, MP_FOREVER));
-    mp_process_t w1 = spawn(waiter, &a, sizeof a, MP_DAEMON_NO);
-    OK(signal_wait(a.waiting, MP_FOREVER));
-    mp_process_t w2 = spawn(waiter, &a, sizeof a, MP_DAEMON_NO);
-    OK(signal_wait(a.waiting, MP_FOREVER));
+    mp_process_t h = spawn_until(a.holding, holder, &a, sizeof a, MP_DAEMON_NO);
+    mp_process_t w1 = spawn_until(a.waiting, waiter, &a, sizeof a, MP_DAEMON_NO);
+    mp_process_t w2 = spawn_until(a.waiting, waiter, &a, sizeof a, MP_DAEMON_NO);
     /* Give both waiters the chance to fall asleep on the lock (the result below holds
      * whether or not they did). */
     assert_int_equal(MP_ETIMEDOUT, mp_process_join(w1, 20));
@@ -272,8 +369,7 @@ static void test_rlock_recovered_after_holder_is_killed(void **state)
     signal_init(&a.holding);
     OK(mp_lock_create(&a.block));
     OK(mp_lock_acquire(a.block, MP_NOWAIT));
-    mp_process_t h = spawn(rholder, &a, sizeof a, MP_DAEMON_NO);
-    OK(signal_wait(a.holding, MP_FOREVER));
+    mp_process_t h = spawn_until(a.holding, rholder, &a, sizeof a, MP_DAEMON_NO);
     assert_int_equal(MP_EAGAIN, mp_rlock_acquire(a.lock, MP_NOWAIT));
     OK(mp_process_kill(h));
     assert_int_equal(-MP_SIGKILL, reap(h));
@@ -295,17 +391,26 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_lock_acquire_release_and_errors, no_children_left),
-        cmocka_unit_test_teardown(test_lock_may_be_released_by_another_process, no_children_left),
-        cmocka_unit_test_teardown(test_rlock_recursion_and_ownership, no_children_left),
-        cmocka_unit_test_teardown(test_handles_of_another_kind_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported, no_children_left),
-        cmocka_unit_test_teardown(test_lock_excludes_across_processes, no_children_left),
-        cmocka_unit_test_teardown(test_lock_recovered_after_holder_is_killed, no_children_left),
-        cmocka_unit_test_teardown(test_lock_recovered_after_holder_is_terminated, no_children_left),
-        cmocka_unit_test_teardown(test_lock_recovered_after_holder_crashes, no_children_left),
-        cmocka_unit_test_teardown(test_lock_recovered_after_holder_returns_holding_it, no_children_left),
-        cmocka_unit_test_teardown(test_rlock_recovered_after_holder_is_killed, no_children_left),
+        TEST(test_a_new_lock_is_free_and_acquire_takes_it),
+        TEST(test_release_of_a_free_lock_is_refused),
+        TEST(test_acquire_of_a_held_lock_fails_at_once_or_at_its_deadline),
+        TEST(test_a_held_lock_cannot_be_destroyed),
+        TEST(test_a_destroyed_lock_is_stale),
+        TEST(test_lock_may_be_released_by_another_process),
+        TEST(test_rlock_counts_its_levels_and_is_free_after_as_many_releases),
+        TEST(test_release_of_a_free_rlock_is_refused),
+        TEST(test_only_the_rlock_owner_may_release_it),
+        TEST(test_an_rlock_is_busy_for_others_until_its_last_level_is_released),
+        TEST(test_an_rlock_whose_owner_ended_holding_it_is_taken_at_depth_one),
+        TEST(test_handles_of_another_kind_are_refused),
+        TEST(test_calls_refuse_a_missing_output),
+        TEST(test_table_full_is_reported),
+        TEST(test_lock_excludes_across_processes),
+        TEST(test_lock_recovered_after_holder_is_killed),
+        TEST(test_lock_recovered_after_holder_is_terminated),
+        TEST(test_lock_recovered_after_holder_crashes),
+        TEST(test_lock_recovered_after_holder_returns_holding_it),
+        TEST(test_rlock_recovered_after_holder_is_killed),
     };
     return cmocka_run_group_tests_name("lock", tests, NULL, NULL);
 }

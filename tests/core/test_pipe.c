@@ -4,8 +4,6 @@
  */
 #include "mp_test.h"
 
-#define LONG_WAIT 10000 /* no call reaches it in a passing run */
-
 static void test_duplex_keeps_boundaries_both_ways(void **state)
 {
     (void)state;
@@ -25,9 +23,22 @@ static void test_duplex_keeps_boundaries_both_ways(void **state)
     OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
     assert_int_equal(5, len);
     assert_memory_equal("three", buf, 5);
-    assert_int_equal(MP_EAGAIN, mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
     OK(mp_pipe_recv(a, buf, sizeof buf, &len, MP_NOWAIT));
     assert_memory_equal("back", buf, 4);
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+}
+
+static void test_recv_without_wait_on_an_emptied_pipe_fails_at_once(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, NULL));
+    OK(mp_pipe_send(a, "one", 3, MP_NOWAIT));
+    char buf[16];
+    size_t len;
+    OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_int_equal(MP_EAGAIN, mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
     OK(mp_pipe_close(a));
     OK(mp_pipe_close(b));
 }
@@ -50,7 +61,7 @@ static void test_one_way_ends(void **state)
     OK(mp_pipe_close(w));
 }
 
-static void test_poll_does_not_consume(void **state)
+static void test_poll_on_an_empty_pipe_says_not_ready(void **state)
 {
     (void)state;
     mp_conn_t a, b;
@@ -60,6 +71,16 @@ static void test_poll_does_not_consume(void **state)
     assert_false(ready);
     OK(mp_pipe_poll(b, 20, &ready));
     assert_false(ready);
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+}
+
+static void test_poll_does_not_consume(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, NULL));
+    bool ready = false;
     OK(mp_pipe_send(a, "hi", 2, MP_NOWAIT));
     OK(mp_pipe_poll(b, MP_FOREVER, &ready));
     assert_true(ready);
@@ -73,18 +94,43 @@ static void test_poll_does_not_consume(void **state)
     OK(mp_pipe_close(b));
 }
 
-static void test_short_buffer_and_oversize(void **state)
+/* A duplex pipe of two 8-byte messages, and a's side filled: an 8-byte message and "x". */
+static void small_full_pipe(mp_conn_t *a, mp_conn_t *b)
+{
+    OK(mp_pipe_create(a, b, &(mp_pipe_attr_t){.duplex = true, .msg_size = 8, .depth = 2}));
+    OK(mp_pipe_send(*a, "12345678", 8, MP_NOWAIT));
+    OK(mp_pipe_send(*a, "x", 1, MP_NOWAIT));
+}
+
+static void test_a_message_larger_than_msg_size_is_refused(void **state)
 {
     (void)state;
     mp_conn_t a, b;
     OK(mp_pipe_create(&a, &b, &(mp_pipe_attr_t){.duplex = true, .msg_size = 8, .depth = 2}));
-    char buf[8];
-    size_t len = 0;
     assert_int_equal(MP_EMSGSIZE, mp_pipe_send(a, "123456789", 9, MP_NOWAIT));
-    OK(mp_pipe_send(a, "12345678", 8, MP_NOWAIT));
-    OK(mp_pipe_send(a, "x", 1, MP_NOWAIT));
+    OK(mp_pipe_send(a, "12345678", 8, MP_NOWAIT)); /* msg_size itself fits */
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+}
+
+static void test_send_to_a_full_pipe_fails_at_once_or_at_its_deadline(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    small_full_pipe(&a, &b);
     assert_int_equal(MP_EAGAIN, mp_pipe_send(a, "y", 1, MP_NOWAIT)); /* full */
     assert_int_equal(MP_ETIMEDOUT, mp_pipe_send(a, "y", 1, 20));
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+}
+
+static void test_recv_into_a_short_buffer_reports_the_size_and_leaves_the_message(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    char buf[8];
+    size_t len = 0;
+    small_full_pipe(&a, &b);
     assert_int_equal(MP_ETOOSMALL, mp_pipe_recv(b, buf, 4, &len, MP_NOWAIT));
     assert_int_equal(8, len);
     OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
@@ -105,11 +151,58 @@ static void test_closed_peer_gives_the_rest_then_eof(void **state)
     OK(mp_pipe_recv(b, buf, sizeof buf, &len, MP_FOREVER));
     assert_memory_equal("last", buf, 4);
     assert_int_equal(MP_EOF, mp_pipe_recv(b, buf, sizeof buf, &len, MP_FOREVER));
+    OK(mp_pipe_close(b));
+}
+
+/* A pipe whose end a was closed after sending one message, which b has received: b is at
+ * EOF. */
+static void at_eof(mp_conn_t *a, mp_conn_t *b)
+{
+    OK(mp_pipe_create(a, b, NULL));
+    OK(mp_pipe_send(*a, "last", 4, MP_NOWAIT));
+    OK(mp_pipe_close(*a));
+    char buf[8];
+    size_t len;
+    OK(mp_pipe_recv(*b, buf, sizeof buf, &len, MP_FOREVER));
+    assert_int_equal(MP_EOF, mp_pipe_recv(*b, buf, sizeof buf, &len, MP_FOREVER));
+}
+
+static void test_poll_at_eof_says_ready(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    at_eof(&a, &b);
     bool ready = false;
     OK(mp_pipe_poll(b, MP_FOREVER, &ready));
     assert_true(ready); /* at EOF, recv would not block */
+    OK(mp_pipe_close(b));
+}
+
+static void test_send_to_a_closed_peer_is_eof(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    at_eof(&a, &b);
     assert_int_equal(MP_EOF, mp_pipe_send(b, "x", 1, MP_FOREVER)); /* nobody will read */
+    OK(mp_pipe_close(b));
+}
+
+static void test_send_on_a_closed_end_is_refused(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    at_eof(&a, &b);
     assert_int_equal(MP_ECLOSED, mp_pipe_send(a, "x", 1, MP_NOWAIT));
+    OK(mp_pipe_close(b));
+}
+
+static void test_closing_both_ends_frees_the_pipe(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    char buf[8];
+    size_t len;
+    at_eof(&a, &b);
     OK(mp_pipe_close(b)); /* both closed: the pipe is freed */
     assert_int_equal(MP_ESTALE, mp_pipe_recv(b, buf, sizeof buf, &len, MP_NOWAIT));
 }
@@ -203,10 +296,8 @@ static void test_blocked_receiver_wakes_when_the_peer_dies(void **state)
     waiter_arg_t wa = {.end = a}, wb = {.end = b};
     signal_init(&wa.ready);
     signal_init(&wb.ready);
-    mp_process_t pa = spawn(recv_until_eof, &wa, sizeof wa, MP_DAEMON_NO);
-    OK(signal_wait(wa.ready, MP_FOREVER));
-    mp_process_t pb = spawn(recv_until_eof, &wb, sizeof wb, MP_DAEMON_NO);
-    OK(signal_wait(wb.ready, MP_FOREVER));
+    mp_process_t pa = spawn_until(wa.ready, recv_until_eof, &wa, sizeof wa, MP_DAEMON_NO);
+    mp_process_t pb = spawn_until(wb.ready, recv_until_eof, &wb, sizeof wb, MP_DAEMON_NO);
     /* both block in recv, each the other's peer; killing one ends the other's wait */
     assert_int_equal(MP_ETIMEDOUT, mp_process_join(pa, 20));
     OK(mp_process_kill(pb));
@@ -252,27 +343,49 @@ static void test_round_trips_between_processes(void **state)
     OK(mp_pipe_close(b));
 }
 
-static void test_bad_arguments(void **state)
+static void test_create_refuses_a_missing_end_or_too_large_messages(void **state)
 {
     (void)state;
-    mp_conn_t a, b, zero = {0};
-    char buf[4];
-    size_t len;
-    bool ready;
+    mp_conn_t a, b;
     assert_int_equal(MP_EINVAL, mp_pipe_create(NULL, &b, NULL));
     assert_int_equal(MP_EINVAL, mp_pipe_create(&a, &b, &(mp_pipe_attr_t){
                                                        .msg_size = MP_CONF_MAX_MSG_SIZE + 1}));
+}
+
+static void test_handles_that_name_no_pipe_end_are_refused(void **state)
+{
+    (void)state;
+    mp_conn_t zero = {0};
+    char buf[4];
+    size_t len;
+    bool ready;
     assert_int_equal(MP_EHANDLE, mp_pipe_send(zero, "x", 1, MP_NOWAIT));
-    OK(mp_pipe_create(&a, &b, NULL));
-    assert_int_equal(MP_EINVAL, mp_pipe_send(a, NULL, 1, MP_NOWAIT));
-    assert_int_equal(MP_EINVAL, mp_pipe_recv(b, buf, sizeof buf, NULL, MP_NOWAIT));
-    assert_int_equal(MP_EINVAL, mp_pipe_poll(b, MP_NOWAIT, NULL));
     mp_queue_t q;
     OK(mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = 4, .depth = 1}));
     mp_conn_t q_as_conn = {q.id};
     assert_int_equal(MP_EHANDLE, mp_pipe_recv(q_as_conn, buf, sizeof buf, &len, MP_NOWAIT));
     assert_int_equal(MP_EHANDLE, mp_pipe_poll(q_as_conn, MP_NOWAIT, &ready));
     OK(mp_queue_destroy(q));
+}
+
+static void test_calls_refuse_a_missing_message_or_output(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    char buf[4];
+    OK(mp_pipe_create(&a, &b, NULL));
+    assert_int_equal(MP_EINVAL, mp_pipe_send(a, NULL, 1, MP_NOWAIT));
+    assert_int_equal(MP_EINVAL, mp_pipe_recv(b, buf, sizeof buf, NULL, MP_NOWAIT));
+    assert_int_equal(MP_EINVAL, mp_pipe_poll(b, MP_NOWAIT, NULL));
+    OK(mp_pipe_close(a));
+    OK(mp_pipe_close(b));
+}
+
+static void test_closing_an_end_twice_is_refused(void **state)
+{
+    (void)state;
+    mp_conn_t a, b;
+    OK(mp_pipe_create(&a, &b, NULL));
     OK(mp_pipe_close(a));
     assert_int_equal(MP_ECLOSED, mp_pipe_close(a));
     OK(mp_pipe_close(b));
@@ -293,8 +406,8 @@ static int pipe_user(void *arg)
     user_arg_t *u = arg;
     uint32_t v = u->first;
     size_t len;
-    mp_err_t err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG_WAIT)
-                              : mp_pipe_send(u->end, &v, sizeof v, LONG_WAIT);
+    mp_err_t err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG)
+                              : mp_pipe_send(u->end, &v, sizeof v, LONG);
     if (err != MP_OK || signal_post(u->sent) != MP_OK)
         return 1;
     if (u->go.lock.id == 0)
@@ -302,16 +415,15 @@ static int pipe_user(void *arg)
     if (signal_wait(u->go, MP_FOREVER) != MP_OK)
         return 2;
     v = u->second;
-    err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG_WAIT)
-                     : mp_pipe_send(u->end, &v, sizeof v, LONG_WAIT);
+    err = u->receive ? mp_pipe_recv(u->end, &v, sizeof v, &len, LONG)
+                     : mp_pipe_send(u->end, &v, sizeof v, LONG);
     return err == MP_OK ? 0 : 3;
 }
 
 static mp_process_t start_user(user_arg_t *u)
 {
     signal_init(&u->sent);
-    mp_process_t p = spawn(pipe_user, u, sizeof *u, MP_DAEMON_NO);
-    OK(signal_wait(u->sent, MP_FOREVER));
+    mp_process_t p = spawn_until(u->sent, pipe_user, u, sizeof *u, MP_DAEMON_NO);
     signal_destroy(&u->sent);
     return p;
 }
@@ -336,10 +448,10 @@ static void test_one_of_two_senders_exiting_is_not_eof(void **state)
     assert_int_equal(2, v);
     assert_int_equal(MP_EAGAIN, mp_pipe_recv(r, &v, sizeof v, &len, MP_NOWAIT)); /* not EOF */
     OK(signal_post(stays.go));
-    OK(mp_pipe_recv(r, &v, sizeof v, &len, LONG_WAIT));
+    OK(mp_pipe_recv(r, &v, sizeof v, &len, LONG));
     assert_int_equal(3, v);
     assert_int_equal(0, reap(ps));
-    assert_int_equal(MP_EOF, mp_pipe_recv(r, &v, sizeof v, &len, LONG_WAIT));
+    assert_int_equal(MP_EOF, mp_pipe_recv(r, &v, sizeof v, &len, LONG));
     signal_destroy(&stays.go);
     OK(mp_pipe_close(r));
     OK(mp_pipe_close(w));
@@ -362,7 +474,7 @@ static void test_one_of_two_receivers_exiting_is_not_eof(void **state)
     OK(mp_pipe_send(w, &v, sizeof v, MP_NOWAIT)); /* a live receiver is left: not EOF */
     OK(signal_post(stays.go));
     assert_int_equal(0, reap(ps));
-    assert_int_equal(MP_EOF, mp_pipe_send(w, &v, sizeof v, LONG_WAIT));
+    assert_int_equal(MP_EOF, mp_pipe_send(w, &v, sizeof v, LONG));
     signal_destroy(&stays.go);
     OK(mp_pipe_close(r));
     OK(mp_pipe_close(w));
@@ -373,19 +485,30 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_duplex_keeps_boundaries_both_ways, no_children_left),
-        cmocka_unit_test_teardown(test_one_way_ends, no_children_left),
-        cmocka_unit_test_teardown(test_poll_does_not_consume, no_children_left),
-        cmocka_unit_test_teardown(test_short_buffer_and_oversize, no_children_left),
-        cmocka_unit_test_teardown(test_closed_peer_gives_the_rest_then_eof, no_children_left),
-        cmocka_unit_test_teardown(test_eof_when_the_peer_returns_without_closing, no_children_left),
-        cmocka_unit_test_teardown(test_eof_when_the_peer_closes, no_children_left),
-        cmocka_unit_test_teardown(test_eof_when_the_peer_is_killed, no_children_left),
-        cmocka_unit_test_teardown(test_blocked_receiver_wakes_when_the_peer_dies, no_children_left),
-        cmocka_unit_test_teardown(test_round_trips_between_processes, no_children_left),
-        cmocka_unit_test_teardown(test_bad_arguments, no_children_left),
-        cmocka_unit_test_teardown(test_one_of_two_senders_exiting_is_not_eof, no_children_left),
-        cmocka_unit_test_teardown(test_one_of_two_receivers_exiting_is_not_eof, no_children_left),
+        TEST(test_duplex_keeps_boundaries_both_ways),
+        TEST(test_recv_without_wait_on_an_emptied_pipe_fails_at_once),
+        TEST(test_one_way_ends),
+        TEST(test_poll_on_an_empty_pipe_says_not_ready),
+        TEST(test_poll_does_not_consume),
+        TEST(test_a_message_larger_than_msg_size_is_refused),
+        TEST(test_send_to_a_full_pipe_fails_at_once_or_at_its_deadline),
+        TEST(test_recv_into_a_short_buffer_reports_the_size_and_leaves_the_message),
+        TEST(test_closed_peer_gives_the_rest_then_eof),
+        TEST(test_poll_at_eof_says_ready),
+        TEST(test_send_to_a_closed_peer_is_eof),
+        TEST(test_send_on_a_closed_end_is_refused),
+        TEST(test_closing_both_ends_frees_the_pipe),
+        TEST(test_eof_when_the_peer_returns_without_closing),
+        TEST(test_eof_when_the_peer_closes),
+        TEST(test_eof_when_the_peer_is_killed),
+        TEST(test_blocked_receiver_wakes_when_the_peer_dies),
+        TEST(test_round_trips_between_processes),
+        TEST(test_create_refuses_a_missing_end_or_too_large_messages),
+        TEST(test_handles_that_name_no_pipe_end_are_refused),
+        TEST(test_calls_refuse_a_missing_message_or_output),
+        TEST(test_closing_an_end_twice_is_refused),
+        TEST(test_one_of_two_senders_exiting_is_not_eof),
+        TEST(test_one_of_two_receivers_exiting_is_not_eof),
     };
     return cmocka_run_group_tests_name("pipe", tests, NULL, NULL);
 }

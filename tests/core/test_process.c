@@ -51,8 +51,7 @@ static void blocker_destroy(blocker_arg_t *a)
 
 static mp_process_t start_blocker(blocker_arg_t *a, mp_daemon_t daemon)
 {
-    mp_process_t p = spawn(blocker, a, sizeof *a, daemon);
-    OK(signal_wait(a->ready, MP_FOREVER));
+    mp_process_t p = spawn_until(a->ready, blocker, a, sizeof *a, daemon);
     return p;
 }
 
@@ -84,18 +83,28 @@ static void test_exitcode_is_running_until_joined(void **state)
     blocker_destroy(&a);
 }
 
-static void test_terminate_gives_minus_15_and_kill_minus_9(void **state)
+/* Ends a running child with terminate or kill; returns its exitcode. */
+static int end_a_blocker_with(mp_err_t (*end)(mp_process_t))
 {
-    (void)state;
     blocker_arg_t a;
     blocker_init(&a);
     mp_process_t p = start_blocker(&a, MP_DAEMON_NO);
-    OK(mp_process_terminate(p));
-    assert_int_equal(-MP_SIGTERM, reap(p));
-    p = start_blocker(&a, MP_DAEMON_NO);
-    OK(mp_process_kill(p));
-    assert_int_equal(-MP_SIGKILL, reap(p));
+    OK(end(p));
+    int code = reap(p);
     blocker_destroy(&a);
+    return code;
+}
+
+static void test_terminate_gives_minus_15(void **state)
+{
+    (void)state;
+    assert_int_equal(-MP_SIGTERM, end_a_blocker_with(mp_process_terminate));
+}
+
+static void test_kill_gives_minus_9(void **state)
+{
+    (void)state;
+    assert_int_equal(-MP_SIGKILL, end_a_blocker_with(mp_process_kill));
 }
 
 static int crash(void *arg)
@@ -144,7 +153,7 @@ static void test_argument_is_a_private_copy(void **state)
 
 /* ---- join ------------------------------------------------------------------------------ */
 
-static void test_join_times_out_then_succeeds(void **state)
+static void test_join_times_out_while_the_child_runs(void **state)
 {
     (void)state;
     blocker_arg_t a;
@@ -155,6 +164,18 @@ static void test_join_times_out_then_succeeds(void **state)
     bool alive;
     OK(mp_process_is_alive(p, &alive));
     assert_true(alive);
+    OK(mp_lock_release(a.block));
+    assert_int_equal(99, reap(p));
+    blocker_destroy(&a);
+}
+
+static void test_an_ended_child_may_be_joined_again(void **state)
+{
+    (void)state;
+    blocker_arg_t a;
+    blocker_init(&a);
+    mp_process_t p = start_blocker(&a, MP_DAEMON_NO);
+    bool alive;
     OK(mp_lock_release(a.block));
     OK(mp_process_join(p, MP_FOREVER));
     OK(mp_process_join(p, MP_FOREVER)); /* joining again is fine */
@@ -190,22 +211,35 @@ static void test_start_twice_is_refused(void **state)
     assert_int_equal(0, reap(p));
 }
 
-static void test_unstarted_process_cannot_be_joined_or_signalled(void **state)
+static mp_process_t create_unstarted(void)
 {
-    (void)state;
-    int v = 0;
+    static int v = 0;
     mp_process_t p;
     OK(mp_process_create(&p, &(mp_process_attr_t){.target = return_arg, .arg = &v,
                                                   .arg_size = sizeof v}));
+    return p;
+}
+
+static void test_unstarted_process_cannot_be_joined_or_signalled(void **state)
+{
+    (void)state;
+    mp_process_t p = create_unstarted();
     assert_int_equal(MP_ENOTSTARTED, mp_process_join(p, MP_NOWAIT));
     assert_int_equal(MP_ENOTSTARTED, mp_process_terminate(p));
     assert_int_equal(MP_ENOTSTARTED, mp_process_kill(p));
+    OK(mp_process_close(p)); /* an unstarted slot can be given back */
+}
+
+static void test_unstarted_process_has_no_pid_and_is_not_alive(void **state)
+{
+    (void)state;
+    mp_process_t p = create_unstarted();
     uint32_t pid;
     assert_int_equal(MP_ENOTSTARTED, mp_process_pid(p, &pid));
     bool alive = true;
     OK(mp_process_is_alive(p, &alive));
     assert_false(alive);
-    OK(mp_process_close(p)); /* an unstarted slot can be given back */
+    OK(mp_process_close(p));
 }
 
 static void test_init_twice_is_refused(void **state)
@@ -242,10 +276,15 @@ static void test_only_the_parent_may_join(void **state)
     blocker_init(&a);
     mp_process_t sibling = start_blocker(&a, MP_DAEMON_NO);
     assert_int_equal(CODE(MP_ENOTCHILD), run(join_sibling, &sibling, sizeof sibling));
-    assert_int_equal(CODE(MP_ESELF), run(join_own_self, NULL, 0));
     OK(mp_process_terminate(sibling));
     assert_int_equal(-MP_SIGTERM, reap(sibling));
     blocker_destroy(&a);
+}
+
+static void test_join_of_self_is_refused_in_a_child_too(void **state)
+{
+    (void)state;
+    assert_int_equal(CODE(MP_ESELF), run(join_own_self, NULL, 0));
 }
 
 static int start_grandchild(void *arg)
@@ -264,10 +303,16 @@ static void test_daemon_may_not_have_children(void **state)
     assert_int_equal(CODE(MP_EDAEMON), reap(p));
 }
 
-static void test_bad_arguments_change_nothing(void **state)
+/* After a refused call, processes still start and end as they should. */
+static void expect_still_usable(void)
+{
+    int v = 0;
+    assert_int_equal(0, run(return_arg, &v, sizeof v));
+}
+
+static void test_create_refuses_bad_attributes(void **state)
 {
     (void)state;
-    int v = 0;
     char big[MP_CONF_ARG_SIZE + 1] = {0};
     mp_process_t p;
     assert_int_equal(MP_EINVAL, mp_process_create(NULL, &(mp_process_attr_t){.target = return_arg}));
@@ -283,6 +328,12 @@ static void test_bad_arguments_change_nothing(void **state)
     assert_int_equal(MP_EINVAL, mp_process_create(&p, &(mp_process_attr_t){
                                                           .target = return_arg,
                                                           .priority = MP_CONF_PRIORITIES}));
+    expect_still_usable();
+}
+
+static void test_handles_that_name_no_process_are_refused(void **state)
+{
+    (void)state;
     mp_process_t zero = {0}, forged = {0x10000001u | 0x20000000u};
     mp_lock_t lock;
     OK(mp_lock_create(&lock));
@@ -290,7 +341,15 @@ static void test_bad_arguments_change_nothing(void **state)
     assert_int_equal(MP_EHANDLE, mp_process_join(zero, MP_NOWAIT));
     assert_int_equal(MP_EHANDLE, mp_process_start(forged));
     assert_int_equal(MP_EHANDLE, mp_process_terminate(lock_as_process));
+    OK(mp_lock_destroy(lock));
+    expect_still_usable();
+}
+
+static void test_calls_refuse_a_missing_output(void **state)
+{
+    (void)state;
     /* the handle before the arguments: one order on every call */
+    mp_process_t zero = {0};
     assert_int_equal(MP_EHANDLE, mp_process_exitcode(zero, NULL));
     assert_int_equal(MP_EHANDLE, mp_process_is_alive(zero, NULL));
     assert_int_equal(MP_EHANDLE, mp_process_name(zero, NULL, 4));
@@ -300,18 +359,15 @@ static void test_bad_arguments_change_nothing(void **state)
     assert_int_equal(MP_EINVAL, mp_process_is_alive(me, NULL));
     assert_int_equal(MP_EINVAL, mp_process_name(me, NULL, 4));
     assert_int_equal(MP_EINVAL, mp_process_self(NULL));
-    OK(mp_lock_destroy(lock));
-    /* still usable after all that */
-    assert_int_equal(0, run(return_arg, &v, sizeof v));
+    expect_still_usable();
 }
 
 /* ---- the table ---------------------------------------------------------------------- */
 
-static void test_table_full_then_stale_handles_after_reuse(void **state)
+/* Creates processes (not started) until the table is full; returns how many. */
+static size_t fill_the_table(mp_process_t all[MP_CONF_MAX_PROCESSES])
 {
-    (void)state;
-    int v = 0;
-    mp_process_t all[MP_CONF_MAX_PROCESSES];
+    static int v = 0;
     size_t n = 0;
     mp_err_t err;
     while ((err = mp_process_create(&all[n], &(mp_process_attr_t){
@@ -319,7 +375,25 @@ static void test_table_full_then_stale_handles_after_reuse(void **state)
                                                  .arg_size = sizeof v})) == MP_OK)
         n++;
     assert_int_equal(MP_ENOSLOT, err);
+    return n;
+}
+
+static void test_table_full_is_reported(void **state)
+{
+    (void)state;
+    mp_process_t all[MP_CONF_MAX_PROCESSES];
+    size_t n = fill_the_table(all);
     assert_int_equal(MP_CONF_MAX_PROCESSES - 1, n); /* slot 0 is the main process */
+    for (size_t i = 0; i < n; i++)
+        OK(mp_process_close(all[i]));
+}
+
+static void test_a_closed_process_is_stale_even_after_its_slot_is_reused(void **state)
+{
+    (void)state;
+    int v = 0;
+    mp_process_t all[MP_CONF_MAX_PROCESSES];
+    size_t n = fill_the_table(all);
     mp_process_t old = all[0];
     OK(mp_process_close(old));
     assert_int_equal(MP_ESTALE, mp_process_start(old));
@@ -372,23 +446,41 @@ static int name_check(void *arg)
     return strcmp(expect, child) == 0 ? 0 : 2;
 }
 
-static void test_default_names_follow_cpython(void **state)
+static void test_the_main_process_is_named_mainprocess(void **state)
 {
     (void)state;
-    char a[MP_CONF_NAME_LEN], b[MP_CONF_NAME_LEN], main_name[MP_CONF_NAME_LEN];
-    mp_process_t me, p, q;
-    int v = 0;
+    char main_name[MP_CONF_NAME_LEN];
+    mp_process_t me;
     OK(mp_process_self(&me));
     OK(mp_process_name(me, main_name, sizeof main_name));
     assert_string_equal("MainProcess", main_name);
+}
+
+static void test_a_given_name_is_kept(void **state)
+{
+    (void)state;
+    char b[MP_CONF_NAME_LEN];
+    mp_process_t q;
+    int v = 0;
+    OK(mp_process_create(&q, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                  .arg_size = sizeof v, .name = "worker"}));
+    OK(mp_process_name(q, b, sizeof b));
+    assert_string_equal("worker", b);
+    OK(mp_process_close(q));
+}
+
+static void test_default_names_are_process_n_counting_every_child_created(void **state)
+{
+    (void)state;
+    char a[MP_CONF_NAME_LEN], b[MP_CONF_NAME_LEN];
+    mp_process_t p, q;
+    int v = 0;
     OK(mp_process_create(&p, &(mp_process_attr_t){.target = return_arg, .arg = &v,
                                                   .arg_size = sizeof v}));
     OK(mp_process_create(&q, &(mp_process_attr_t){.target = return_arg, .arg = &v,
                                                   .arg_size = sizeof v, .name = "worker"}));
     OK(mp_process_name(p, a, sizeof a));
-    OK(mp_process_name(q, b, sizeof b));
     assert_memory_equal("Process-", a, 8);
-    assert_string_equal("worker", b);
     OK(mp_process_close(p));
     OK(mp_process_close(q));
     OK(mp_process_create(&p, &(mp_process_attr_t){.target = return_arg, .arg = &v,
@@ -397,14 +489,26 @@ static void test_default_names_follow_cpython(void **state)
     /* counters go on: the next default name is one more than the first */
     assert_int_equal(atoi(a + 8) + 2, atoi(b + 8));
     OK(mp_process_close(p));
+}
+
+static void test_the_first_child_of_process_n_is_process_n_1(void **state)
+{
+    (void)state;
     assert_int_equal(0, run(name_check, NULL, 0));
 }
 
 static int parent_check(void *arg)
 {
-    mp_process_t expected_parent = *(mp_process_t *)arg, parent, me;
+    mp_process_t expected_parent = *(mp_process_t *)arg, parent;
     if (mp_process_parent(&parent) != MP_OK || parent.id != expected_parent.id)
         return 1;
+    return 0;
+}
+
+static int not_daemonic_check(void *arg)
+{
+    (void)arg;
+    mp_process_t me;
     if (mp_process_self(&me) != MP_OK)
         return 2;
     bool daemon = true;
@@ -413,21 +517,41 @@ static int parent_check(void *arg)
     return 0;
 }
 
-static void test_self_parent_pid_daemon(void **state)
+static void test_the_main_process_has_no_parent(void **state)
 {
     (void)state;
-    mp_process_t me, parent;
-    OK(mp_process_self(&me));
+    mp_process_t parent;
     assert_int_equal(MP_ENOENT, mp_process_parent(&parent));
-    /* daemon=inherit from the (non-daemonic) main process gives a non-daemonic child */
-    mp_process_t p = spawn(parent_check, &me, sizeof me, MP_DAEMON_INHERIT);
+}
+
+static void test_a_childs_parent_is_the_process_that_created_it(void **state)
+{
+    (void)state;
+    mp_process_t me;
+    OK(mp_process_self(&me));
+    assert_int_equal(0, run(parent_check, &me, sizeof me));
+}
+
+static void test_a_started_child_has_a_pid(void **state)
+{
+    (void)state;
+    int v = 0;
+    mp_process_t p = spawn(return_arg, &v, sizeof v, MP_DAEMON_INHERIT);
     uint32_t pid = 0;
     OK(mp_process_pid(p, &pid));
     assert_true(pid > 0);
+    assert_int_equal(0, reap(p));
+}
+
+static void test_a_child_inherits_daemon_false_from_the_main_process(void **state)
+{
+    (void)state;
+    /* daemon=inherit from the (non-daemonic) main process gives a non-daemonic child */
+    mp_process_t p = spawn(not_daemonic_check, NULL, 0, MP_DAEMON_INHERIT);
     bool daemon;
     OK(mp_process_daemon(p, &daemon));
     assert_false(daemon);
-    assert_int_equal(0, reap(p));
+    assert_int_equal(0, reap(p)); /* and the child sees itself so */
 }
 
 static void test_active_children_lists_running_children(void **state)
@@ -517,19 +641,36 @@ static void family_destroy(family_t *f)
     OK(mp_lock_destroy(f->release_normal));
 }
 
-static void test_exit_terminates_daemons_and_joins_the_others(void **state)
+/* Starts the middle process (which then returns); returns once both its children run. */
+static mp_process_t start_middle(family_t *f, mp_process_fn fn)
+{
+    family_init(f);
+    mp_process_t m = spawn_until(f->ready, fn, f, sizeof *f, MP_DAEMON_NO);
+    return m;
+}
+
+static void test_a_returning_process_terminates_its_daemonic_children(void **state)
 {
     (void)state;
     family_t f;
-    family_init(&f);
-    mp_process_t m = spawn(middle, &f, sizeof f, MP_DAEMON_NO);
-    OK(signal_wait(f.ready, MP_FOREVER));
-    /* middle has returned, but must wait in its exit sequence for its normal child */
-    assert_int_equal(MP_ETIMEDOUT, mp_process_join(m, 30));
+    mp_process_t m = start_middle(&f, middle);
     /* its daemonic child was terminated: the lock it held comes back as owner-died */
     assert_int_equal(MP_EOWNERDEAD, mp_lock_acquire(f.daemon_holds, MP_FOREVER));
     OK(mp_lock_release(f.release_normal));
     assert_int_equal(0, reap(m));
+    family_destroy(&f);
+}
+
+static void test_a_returning_process_waits_for_its_other_children(void **state)
+{
+    (void)state;
+    family_t f;
+    mp_process_t m = start_middle(&f, middle);
+    /* middle has returned, but must wait in its exit sequence for its normal child */
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(m, 30));
+    OK(mp_lock_release(f.release_normal));
+    assert_int_equal(0, reap(m));
+    (void)mp_lock_acquire(f.daemon_holds, LONG); /* the daemonic one is gone (test above) */
     family_destroy(&f);
 }
 
@@ -541,24 +682,48 @@ static int middle_forever(void *arg)
     return 0;
 }
 
+/* Kills the middle process once both its children run, and reaps it; returns what taking
+ * the lock its daemonic child held says (once that child is gone). */
+static mp_err_t kill_the_middle(family_t *f)
+{
+    mp_process_t m = start_middle(f, middle_forever);
+    OK(mp_process_kill(m));
+    assert_int_equal(-MP_SIGKILL, reap(m));
+    return mp_lock_acquire(f->daemon_holds, MP_FOREVER);
+}
+
+/* Lets the orphaned non-daemonic grandchild finish; returns how many children main had
+ * then (it adopted the orphan: 1) and, in *code, the orphan's exitcode. */
+static size_t end_the_orphan(family_t *f, int *code)
+{
+    mp_process_t orphan;
+    size_t n = 0;
+    OK(mp_process_active_children(&orphan, 1, &n));
+    OK(mp_lock_release(f->release_normal));
+    *code = n == 1 ? reap(orphan) : -1;
+    return n;
+}
+
 static void test_daemon_children_die_with_a_killed_parent(void **state)
 {
     (void)state;
     family_t f;
-    family_init(&f);
-    mp_process_t m = spawn(middle_forever, &f, sizeof f, MP_DAEMON_NO);
-    OK(signal_wait(f.ready, MP_FOREVER));
-    OK(mp_process_kill(m));
-    assert_int_equal(-MP_SIGKILL, reap(m));
+    int code;
     /* the daemonic grandchild dies with its parent; the lock it held is recovered */
-    assert_int_equal(MP_EOWNERDEAD, mp_lock_acquire(f.daemon_holds, MP_FOREVER));
+    assert_int_equal(MP_EOWNERDEAD, kill_the_middle(&f));
+    (void)end_the_orphan(&f, &code);
+    family_destroy(&f);
+}
+
+static void test_other_children_of_a_killed_parent_are_adopted(void **state)
+{
+    (void)state;
+    family_t f;
+    int code;
+    (void)kill_the_middle(&f);
     /* the non-daemonic one lives on, adopted by main (who reaped its parent) */
-    mp_process_t orphan;
-    size_t n = 0;
-    OK(mp_process_active_children(&orphan, 1, &n));
-    assert_int_equal(1, n);
-    OK(mp_lock_release(f.release_normal));
-    assert_int_equal(0, reap(orphan));
+    assert_int_equal(1, end_the_orphan(&f, &code));
+    assert_int_equal(0, code);
     family_destroy(&f);
 }
 
@@ -576,7 +741,7 @@ static int read_own_pid(void *arg)
     return 0;
 }
 
-static void test_pid_is_known_in_main_and_from_a_childs_first_instruction(void **state)
+static void test_the_main_process_knows_its_pid(void **state)
 {
     (void)state;
     mp_process_t me;
@@ -584,6 +749,12 @@ static void test_pid_is_known_in_main_and_from_a_childs_first_instruction(void *
     OK(mp_process_self(&me));
     OK(mp_process_pid(me, &pid));
     assert_true(pid != 0);
+}
+
+static void test_a_child_knows_its_pid_from_its_first_instruction(void **state)
+{
+    (void)state;
+    uint32_t pid = 0;
     /* Ahead of its parent (priority on the task port; a fast CPU on POSIX): the child reads
      * its pid before its parent's start() has returned. */
     for (int i = 0; i < 20; i++) {
@@ -603,29 +774,45 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_pid_is_known_in_main_and_from_a_childs_first_instruction, no_children_left),
-        cmocka_unit_test_teardown(test_exitcode_is_the_targets_return_value, no_children_left),
-        cmocka_unit_test_teardown(test_exitcode_is_running_until_joined, no_children_left),
-        cmocka_unit_test_teardown(test_terminate_gives_minus_15_and_kill_minus_9, no_children_left),
-        cmocka_unit_test_teardown(test_crash_gives_minus_11, no_children_left),
-        cmocka_unit_test_teardown(test_terminate_after_the_end_keeps_the_exitcode, no_children_left),
-        cmocka_unit_test_teardown(test_argument_is_a_private_copy, no_children_left),
-        cmocka_unit_test_teardown(test_join_times_out_then_succeeds, no_children_left),
-        cmocka_unit_test_teardown(test_is_alive_reaps_an_ended_child, no_children_left),
-        cmocka_unit_test_teardown(test_start_twice_is_refused, no_children_left),
-        cmocka_unit_test_teardown(test_unstarted_process_cannot_be_joined_or_signalled, no_children_left),
-        cmocka_unit_test_teardown(test_init_twice_is_refused, no_children_left),
-        cmocka_unit_test_teardown(test_join_of_self_is_refused, no_children_left),
-        cmocka_unit_test_teardown(test_only_the_parent_may_join, no_children_left),
-        cmocka_unit_test_teardown(test_daemon_may_not_have_children, no_children_left),
-        cmocka_unit_test_teardown(test_bad_arguments_change_nothing, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_then_stale_handles_after_reuse, no_children_left),
-        cmocka_unit_test_teardown(test_joined_slots_are_recycled_oldest_first, no_children_left),
-        cmocka_unit_test_teardown(test_default_names_follow_cpython, no_children_left),
-        cmocka_unit_test_teardown(test_self_parent_pid_daemon, no_children_left),
-        cmocka_unit_test_teardown(test_active_children_lists_running_children, no_children_left),
-        cmocka_unit_test_teardown(test_exit_terminates_daemons_and_joins_the_others, no_children_left),
-        cmocka_unit_test_teardown(test_daemon_children_die_with_a_killed_parent, no_children_left),
+        TEST(test_the_main_process_knows_its_pid),
+        TEST(test_a_child_knows_its_pid_from_its_first_instruction),
+        TEST(test_exitcode_is_the_targets_return_value),
+        TEST(test_exitcode_is_running_until_joined),
+        TEST(test_terminate_gives_minus_15),
+        TEST(test_kill_gives_minus_9),
+        TEST(test_crash_gives_minus_11),
+        TEST(test_terminate_after_the_end_keeps_the_exitcode),
+        TEST(test_argument_is_a_private_copy),
+        TEST(test_join_times_out_while_the_child_runs),
+        TEST(test_an_ended_child_may_be_joined_again),
+        TEST(test_is_alive_reaps_an_ended_child),
+        TEST(test_start_twice_is_refused),
+        TEST(test_unstarted_process_cannot_be_joined_or_signalled),
+        TEST(test_unstarted_process_has_no_pid_and_is_not_alive),
+        TEST(test_init_twice_is_refused),
+        TEST(test_join_of_self_is_refused),
+        TEST(test_join_of_self_is_refused_in_a_child_too),
+        TEST(test_only_the_parent_may_join),
+        TEST(test_daemon_may_not_have_children),
+        TEST(test_create_refuses_bad_attributes),
+        TEST(test_handles_that_name_no_process_are_refused),
+        TEST(test_calls_refuse_a_missing_output),
+        TEST(test_table_full_is_reported),
+        TEST(test_a_closed_process_is_stale_even_after_its_slot_is_reused),
+        TEST(test_joined_slots_are_recycled_oldest_first),
+        TEST(test_the_main_process_is_named_mainprocess),
+        TEST(test_a_given_name_is_kept),
+        TEST(test_default_names_are_process_n_counting_every_child_created),
+        TEST(test_the_first_child_of_process_n_is_process_n_1),
+        TEST(test_the_main_process_has_no_parent),
+        TEST(test_a_childs_parent_is_the_process_that_created_it),
+        TEST(test_a_started_child_has_a_pid),
+        TEST(test_a_child_inherits_daemon_false_from_the_main_process),
+        TEST(test_active_children_lists_running_children),
+        TEST(test_a_returning_process_terminates_its_daemonic_children),
+        TEST(test_a_returning_process_waits_for_its_other_children),
+        TEST(test_daemon_children_die_with_a_killed_parent),
+        TEST(test_other_children_of_a_killed_parent_are_adopted),
     };
     return cmocka_run_group_tests_name("process", tests, NULL, NULL);
 }

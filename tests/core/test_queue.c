@@ -3,13 +3,11 @@
  * error codes of each edge, and no torn or lost message when a producer is killed at
  * any point of a put.
  */
+#include "message.h"
 #include "mp_test.h"
 #include "queue_seek.h"
 #include "test_hooks.h"
 #include "world.h"
-
-/* A deadline no call reaches in a passing run: a hang shows up as a failure, not a stall. */
-#define LONG_WAIT 10000
 
 static mp_queue_t make(uint32_t msg_size, uint32_t depth, bool joinable)
 {
@@ -33,59 +31,112 @@ static void expect_counts(mp_queue_t q, size_t n, size_t depth)
 
 /* ---- api ------------------------------------------------------------------------------- */
 
+/* Puts the messages 0..n-1, checking the counts after each. */
+static void put_in_order(mp_queue_t q, uint32_t n, uint32_t depth)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        OK(mp_queue_put(q, &i, sizeof i, MP_NOWAIT));
+        expect_counts(q, i + 1, depth);
+    }
+}
+
+/* Gets the messages 0..n-1 back, in that order, checking the counts after each. */
+static void get_in_order(mp_queue_t q, uint32_t n, uint32_t depth)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = 99;
+        size_t len = 0;
+        OK(mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT));
+        assert_int_equal(sizeof v, len);
+        assert_int_equal(i, v);
+        expect_counts(q, n - 1 - i, depth);
+    }
+}
+
 static void test_fifo_and_counts_agree(void **state)
 {
     (void)state;
     mp_queue_t q = make(16, 4, false);
     expect_counts(q, 0, 4);
-    for (uint32_t i = 0; i < 4; i++) {
-        OK(mp_queue_put(q, &i, sizeof i, MP_NOWAIT));
-        expect_counts(q, i + 1, 4);
-    }
+    put_in_order(q, 4, 4);
+    get_in_order(q, 4, 4);
+    OK(mp_queue_destroy(q));
+}
+
+static void test_put_on_a_full_queue_fails_at_once_or_at_its_deadline(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(16, 4, false);
+    put_in_order(q, 4, 4);
     uint32_t v = 99;
     assert_int_equal(MP_EAGAIN, mp_queue_put(q, &v, sizeof v, MP_NOWAIT));
     assert_int_equal(MP_ETIMEDOUT, mp_queue_put(q, &v, sizeof v, 20));
     expect_counts(q, 4, 4);
-    for (uint32_t i = 0; i < 4; i++) {
-        size_t len = 0;
-        OK(mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT));
-        assert_int_equal(sizeof v, len);
-        assert_int_equal(i, v);
-        expect_counts(q, 3 - i, 4);
-    }
+    get_in_order(q, 4, 4); /* the refused puts left the messages as they were */
+    OK(mp_queue_destroy(q));
+}
+
+static void test_get_on_an_empty_queue_fails_at_once_or_at_its_deadline(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(16, 4, false);
+    put_in_order(q, 4, 4);
+    get_in_order(q, 4, 4);
+    uint32_t v;
     size_t len;
     assert_int_equal(MP_EAGAIN, mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT));
     assert_int_equal(MP_ETIMEDOUT, mp_queue_get(q, &v, sizeof v, &len, 20));
     OK(mp_queue_destroy(q));
 }
 
-static void test_message_sizes(void **state)
+static void test_a_message_larger_than_msg_size_is_refused_and_takes_no_slot(void **state)
 {
     (void)state;
     mp_queue_t q = make(8, 4, false);
-    char big[9] = "12345678", buf[8];
-    size_t len = 0;
+    char big[9] = "12345678";
     assert_int_equal(MP_EMSGSIZE, mp_queue_put(q, big, 9, MP_NOWAIT));
     expect_counts(q, 0, 4); /* refused without using a slot */
-    OK(mp_queue_put(q, big, 8, MP_NOWAIT));
-    OK(mp_queue_put(q, "", 0, MP_NOWAIT)); /* an empty message is a message */
+    OK(mp_queue_put(q, big, 8, MP_NOWAIT)); /* msg_size itself fits */
+    expect_counts(q, 1, 4);
+    OK(mp_queue_destroy(q));
+}
+
+static void test_an_empty_message_is_a_message(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(8, 4, false);
+    size_t len = 99;
+    OK(mp_queue_put(q, "", 0, MP_NOWAIT));
+    expect_counts(q, 1, 4);
+    OK(mp_queue_get(q, NULL, 0, &len, MP_NOWAIT));
+    assert_int_equal(0, len);
+    expect_counts(q, 0, 4);
+    OK(mp_queue_destroy(q));
+}
+
+static void test_get_into_a_short_buffer_reports_the_size_and_leaves_the_message(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(8, 4, false);
+    char buf[8];
+    size_t len = 0;
+    OK(mp_queue_put(q, "12345678", 8, MP_NOWAIT));
+    OK(mp_queue_put(q, "", 0, MP_NOWAIT));
     assert_int_equal(MP_ETOOSMALL, mp_queue_get(q, buf, 3, &len, MP_NOWAIT));
     assert_int_equal(8, len); /* the size needed... */
     expect_counts(q, 2, 4); /* ...and the message stays */
     OK(mp_queue_get(q, buf, sizeof buf, &len, MP_NOWAIT));
     assert_int_equal(8, len);
     assert_memory_equal("12345678", buf, 8);
-    OK(mp_queue_get(q, NULL, 0, &len, MP_NOWAIT));
+    OK(mp_queue_get(q, NULL, 0, &len, MP_NOWAIT)); /* and the next one is the next one */
     assert_int_equal(0, len);
     OK(mp_queue_destroy(q));
 }
 
-static void test_bad_arguments_and_stale_handles(void **state)
+static void test_create_refuses_bad_attributes(void **state)
 {
     (void)state;
     mp_queue_t q;
-    size_t len;
-    char buf[4];
     assert_int_equal(MP_EINVAL, mp_queue_create(NULL, &(mp_queue_attr_t){.msg_size = 4, .depth = 1}));
     assert_int_equal(MP_EINVAL, mp_queue_create(&q, NULL));
     assert_int_equal(MP_EINVAL, mp_queue_create(&q, &(mp_queue_attr_t){.msg_size = 0, .depth = 1}));
@@ -93,19 +144,53 @@ static void test_bad_arguments_and_stale_handles(void **state)
     assert_int_equal(MP_EINVAL, mp_queue_create(&q, &(mp_queue_attr_t){
                                                         .msg_size = MP_CONF_MAX_MSG_SIZE + 1,
                                                         .depth = 1}));
+}
+
+static void test_a_queue_larger_than_the_arena_is_refused(void **state)
+{
+    (void)state;
+    mp_queue_t q;
     assert_int_equal(MP_ENOMEM, mp_queue_create(&q, &(mp_queue_attr_t){
                                                         .msg_size = 1024,
                                                         .depth = MP_CONF_ARENA_SIZE / 1024 + 1}));
-    q = make(4, 2, false);
+}
+
+static void test_calls_refuse_a_missing_message_or_output(void **state)
+{
+    (void)state;
+    char buf[4];
+    mp_queue_t q = make(4, 2, false);
     assert_int_equal(MP_EINVAL, mp_queue_put(q, NULL, 3, MP_NOWAIT));
     assert_int_equal(MP_EINVAL, mp_queue_get(q, buf, sizeof buf, NULL, MP_NOWAIT));
     assert_int_equal(MP_EINVAL, mp_queue_qsize(q, NULL));
+    OK(mp_queue_destroy(q));
+}
+
+static void test_task_done_on_a_plain_queue_is_not_supported(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(4, 2, false);
     assert_int_equal(MP_ENOTSUP, mp_queue_task_done(q)); /* not a JoinableQueue */
+    OK(mp_queue_destroy(q));
+}
+
+static void test_a_handle_of_another_kind_is_refused(void **state)
+{
+    (void)state;
+    char buf[4] = {0};
     mp_lock_t l;
     OK(mp_lock_create(&l));
     mp_queue_t foreign = {l.id};
     assert_int_equal(MP_EHANDLE, mp_queue_put(foreign, buf, 1, MP_NOWAIT));
     OK(mp_lock_destroy(l));
+}
+
+static void test_a_destroyed_queue_is_stale(void **state)
+{
+    (void)state;
+    char buf[4] = {0};
+    size_t len;
+    mp_queue_t q = make(4, 2, false);
     OK(mp_queue_destroy(q));
     assert_int_equal(MP_ESTALE, mp_queue_put(q, buf, 1, MP_NOWAIT));
     assert_int_equal(MP_ESTALE, mp_queue_get(q, buf, sizeof buf, &len, MP_NOWAIT));
@@ -131,7 +216,7 @@ static void test_table_full_then_reuse(void **state)
 
 MP_QUEUE_DEFINE(static_jobs, 32, 3);
 
-static void test_static_queue_and_any_depth(void **state)
+static void test_a_static_queue_of_any_depth_keeps_its_order_across_wraps(void **state)
 {
     (void)state;
     mp_queue_t q;
@@ -148,6 +233,12 @@ static void test_static_queue_and_any_depth(void **state)
         assert_int_equal(b, got);
     }
     OK(mp_queue_destroy(q));
+}
+
+static void test_create_static_without_a_definition_is_refused(void **state)
+{
+    (void)state;
+    mp_queue_t q;
     assert_int_equal(MP_EINVAL, mp_queue_create_static(&q, NULL, false));
 }
 
@@ -214,8 +305,7 @@ static int consume(void *arg)
 {
     worker_arg_t *a = arg;
     uint32_t last[PRODUCERS];
-    for (int i = 0; i < PRODUCERS; i++)
-        last[i] = UINT32_MAX;
+    msg_order_init(last, PRODUCERS);
     for (;;) {
         uint32_t msg[2];
         size_t len;
@@ -225,9 +315,8 @@ static int consume(void *arg)
             return 0;
         if (msg[0] >= PRODUCERS)
             return 2;
-        if (last[msg[0]] != UINT32_MAX && msg[1] <= last[msg[0]])
+        if (!msg_in_order(last, msg[0], msg[1]))
             out_of_order++;
-        last[msg[0]] = msg[1];
         __atomic_fetch_add(&received[msg[0]], 1u, __ATOMIC_SEQ_CST);
     }
 }
@@ -297,7 +386,7 @@ static int put_one(void *arg)
     return CODE(mp_queue_put(q, &v, sizeof v, MP_FOREVER));
 }
 
-static void test_close_wakes_blocked_callers_and_drains(void **state)
+static void test_close_wakes_blocked_getters_and_putters(void **state)
 {
     (void)state;
     mp_queue_t empty = make(4, 1, false), full = make(4, 1, false);
@@ -311,13 +400,40 @@ static void test_close_wakes_blocked_callers_and_drains(void **state)
     OK(mp_queue_close(full));
     assert_int_equal(CODE(MP_ECLOSED), reap(getter));
     assert_int_equal(CODE(MP_ECLOSED), reap(putter));
-    assert_int_equal(MP_ECLOSED, mp_queue_put(full, &v, sizeof v, MP_NOWAIT));
-    size_t len;
-    OK(mp_queue_get(full, &v, sizeof v, &len, MP_NOWAIT)); /* what was queued still comes out */
-    assert_int_equal(1, v);
-    assert_int_equal(MP_ECLOSED, mp_queue_get(full, &v, sizeof v, &len, MP_FOREVER));
     OK(mp_queue_destroy(empty));
     OK(mp_queue_destroy(full));
+}
+
+/* A queue of depth 1 holding the message 1, closed. */
+static mp_queue_t closed_with_one_left(void)
+{
+    mp_queue_t q = make(4, 1, false);
+    uint32_t v = 1;
+    OK(mp_queue_put(q, &v, sizeof v, MP_NOWAIT));
+    OK(mp_queue_close(q));
+    return q;
+}
+
+static void test_a_closed_queue_refuses_puts(void **state)
+{
+    (void)state;
+    mp_queue_t q = closed_with_one_left();
+    uint32_t v = 2;
+    assert_int_equal(MP_ECLOSED, mp_queue_put(q, &v, sizeof v, MP_NOWAIT));
+    expect_counts(q, 1, 1);
+    OK(mp_queue_destroy(q));
+}
+
+static void test_a_closed_queue_gives_what_is_left_then_says_closed(void **state)
+{
+    (void)state;
+    mp_queue_t q = closed_with_one_left();
+    uint32_t v = 0;
+    size_t len;
+    OK(mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT)); /* what was queued still comes out */
+    assert_int_equal(1, v);
+    assert_int_equal(MP_ECLOSED, mp_queue_get(q, &v, sizeof v, &len, MP_FOREVER));
+    OK(mp_queue_destroy(q));
 }
 
 /* ---- JoinableQueue ------------------------------------------------------------------- */
@@ -337,25 +453,69 @@ static int work_off(void *arg)
     }
 }
 
-static void test_joinable_queue_counts_tasks(void **state)
+/* A JoinableQueue with five tasks put, and the first of them got and done. */
+static mp_queue_t joinable_with_four_tasks_left(void)
+{
+    mp_queue_t q = make(4, 8, true);
+    for (uint32_t i = 0; i < 5; i++)
+        OK(mp_queue_put(q, &i, sizeof i, MP_NOWAIT));
+    uint32_t v;
+    size_t len;
+    OK(mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT));
+    OK(mp_queue_task_done(q));
+    return q;
+}
+
+static void test_task_done_with_no_task_unfinished_is_one_too_many(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(4, 8, true);
+    assert_int_equal(MP_ETOOMANY, mp_queue_task_done(q));
+    OK(mp_queue_destroy(q));
+}
+
+static void test_join_with_no_task_put_returns_at_once(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(4, 8, true);
+    OK(mp_queue_join(q, MP_NOWAIT)); /* nothing put: returns at once */
+    OK(mp_queue_destroy(q));
+}
+
+static void test_every_put_counts_a_task_and_task_done_ends_one(void **state)
 {
     (void)state;
     mp_queue_t q = make(4, 8, true);
     size_t unfinished;
-    assert_int_equal(MP_ETOOMANY, mp_queue_task_done(q));
-    OK(mp_queue_join(q, MP_NOWAIT)); /* nothing put: returns at once */
     for (uint32_t i = 0; i < 5; i++)
         OK(mp_queue_put(q, &i, sizeof i, MP_NOWAIT));
     OK(mp_queue_unfinished(q, &unfinished));
     assert_int_equal(5, unfinished);
-    assert_int_equal(MP_EAGAIN, mp_queue_join(q, MP_NOWAIT));
-    assert_int_equal(MP_ETIMEDOUT, mp_queue_join(q, 20));
     uint32_t v;
     size_t len;
     OK(mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT));
     OK(mp_queue_task_done(q));
     OK(mp_queue_unfinished(q, &unfinished));
     assert_int_equal(4, unfinished);
+    OK(mp_queue_destroy(q));
+}
+
+static void test_join_times_out_while_tasks_are_unfinished(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(4, 8, true);
+    for (uint32_t i = 0; i < 5; i++)
+        OK(mp_queue_put(q, &i, sizeof i, MP_NOWAIT));
+    assert_int_equal(MP_EAGAIN, mp_queue_join(q, MP_NOWAIT));
+    assert_int_equal(MP_ETIMEDOUT, mp_queue_join(q, 20));
+    OK(mp_queue_destroy(q));
+}
+
+static void test_join_returns_once_another_process_has_done_every_task(void **state)
+{
+    (void)state;
+    mp_queue_t q = joinable_with_four_tasks_left();
+    size_t unfinished;
     /* a consumer process finishes the rest while we wait in join */
     mp_process_t c = spawn(work_off, &q, sizeof q, MP_DAEMON_NO);
     uint32_t stop = UINT32_MAX;
@@ -364,7 +524,7 @@ static void test_joinable_queue_counts_tasks(void **state)
     OK(mp_queue_unfinished(q, &unfinished));
     assert_int_equal(0, unfinished);
     assert_int_equal(0, reap(c));
-    assert_int_equal(MP_ETOOMANY, mp_queue_task_done(q)); /* one too many */
+    assert_int_equal(MP_ETOOMANY, mp_queue_task_done(q)); /* every one done: one too many */
     OK(mp_queue_destroy(q));
 }
 
@@ -504,7 +664,7 @@ static int plan_producer(void *arg)
     producer_plan_t *a = arg;
     mpi_test_hook = kill_at_plan;
     uint32_t v = a->tag;
-    if (mp_queue_put(a->q, &v, sizeof v, LONG_WAIT) != MP_OK)
+    if (mp_queue_put(a->q, &v, sizeof v, LONG) != MP_OK)
         return 1;
     if (a->die_biased) {
         mp_process_t me;
@@ -512,14 +672,14 @@ static int plan_producer(void *arg)
         kill_plan.victim = me.id;
         kill_plan.point = MPI_HOOK_BIASED;
         v = a->tag + 1;
-        (void)mp_queue_put(a->q, &v, sizeof v, LONG_WAIT);
+        (void)mp_queue_put(a->q, &v, sizeof v, LONG);
         return 2; /* not reached: killed inside the put */
     }
     if (a->done.lock.id != 0) {
         if (signal_post(a->done) != MP_OK || signal_wait(a->go, MP_FOREVER) != MP_OK)
             return 3;
         v = a->tag + 1;
-        if (mp_queue_put(a->q, &v, sizeof v, LONG_WAIT) != MP_OK)
+        if (mp_queue_put(a->q, &v, sizeof v, LONG) != MP_OK)
             return 4;
     }
     return 0;
@@ -538,11 +698,10 @@ static void test_a_side_that_changed_hands_twice_never_hangs(void **state)
     producer_plan_t b = {.q = q, .tag = 20};
     signal_init(&b.done);
     signal_init(&b.go);
-    mp_process_t pb = spawn(plan_producer, &b, sizeof b, MP_DAEMON_NO);
-    OK(signal_wait(b.done, MP_FOREVER));
+    mp_process_t pb = spawn_until(b.done, plan_producer, &b, sizeof b, MP_DAEMON_NO);
     producer_plan_t c = {.q = q, .tag = 30};
     mp_process_t pc = spawn(plan_producer, &c, sizeof c, MP_DAEMON_NO);
-    mp_err_t joined = mp_process_join(pc, LONG_WAIT);
+    mp_err_t joined = mp_process_join(pc, LONG);
     if (joined != MP_OK) { /* the hang: end both before failing */
         (void)mp_process_kill(pc);
         (void)mp_process_kill(pb);
@@ -629,21 +788,37 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_fifo_and_counts_agree, no_children_left),
-        cmocka_unit_test_teardown(test_message_sizes, no_children_left),
-        cmocka_unit_test_teardown(test_bad_arguments_and_stale_handles, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_then_reuse, no_children_left),
-        cmocka_unit_test_teardown(test_static_queue_and_any_depth, no_children_left),
-        cmocka_unit_test_teardown(test_indices_wrap_without_losing_order, no_children_left),
-        cmocka_unit_test_teardown(test_many_producers_and_consumers, no_children_left),
-        cmocka_unit_test_teardown(test_joining_a_producer_before_draining_loses_nothing, no_children_left),
-        cmocka_unit_test_teardown(test_close_wakes_blocked_callers_and_drains, no_children_left),
-        cmocka_unit_test_teardown(test_joinable_queue_counts_tasks, no_children_left),
-        cmocka_unit_test_teardown(test_killed_producers_never_tear_a_message, no_children_left),
-        cmocka_unit_test_teardown(test_static_queue_size_is_checked_without_overflow, no_children_left),
-        cmocka_unit_test_teardown(test_a_side_that_changed_hands_twice_never_hangs, no_children_left),
-        cmocka_unit_test_teardown(test_a_sleeper_killed_while_registered_leaves_no_sleeper, no_children_left),
-        cmocka_unit_test_teardown(test_a_static_definition_backs_one_live_queue_at_a_time, no_children_left),
+        TEST(test_fifo_and_counts_agree),
+        TEST(test_put_on_a_full_queue_fails_at_once_or_at_its_deadline),
+        TEST(test_get_on_an_empty_queue_fails_at_once_or_at_its_deadline),
+        TEST(test_a_message_larger_than_msg_size_is_refused_and_takes_no_slot),
+        TEST(test_an_empty_message_is_a_message),
+        TEST(test_get_into_a_short_buffer_reports_the_size_and_leaves_the_message),
+        TEST(test_create_refuses_bad_attributes),
+        TEST(test_a_queue_larger_than_the_arena_is_refused),
+        TEST(test_calls_refuse_a_missing_message_or_output),
+        TEST(test_task_done_on_a_plain_queue_is_not_supported),
+        TEST(test_a_handle_of_another_kind_is_refused),
+        TEST(test_a_destroyed_queue_is_stale),
+        TEST(test_table_full_then_reuse),
+        TEST(test_a_static_queue_of_any_depth_keeps_its_order_across_wraps),
+        TEST(test_create_static_without_a_definition_is_refused),
+        TEST(test_indices_wrap_without_losing_order),
+        TEST(test_many_producers_and_consumers),
+        TEST(test_joining_a_producer_before_draining_loses_nothing),
+        TEST(test_close_wakes_blocked_getters_and_putters),
+        TEST(test_a_closed_queue_refuses_puts),
+        TEST(test_a_closed_queue_gives_what_is_left_then_says_closed),
+        TEST(test_task_done_with_no_task_unfinished_is_one_too_many),
+        TEST(test_join_with_no_task_put_returns_at_once),
+        TEST(test_every_put_counts_a_task_and_task_done_ends_one),
+        TEST(test_join_times_out_while_tasks_are_unfinished),
+        TEST(test_join_returns_once_another_process_has_done_every_task),
+        TEST(test_killed_producers_never_tear_a_message),
+        TEST(test_static_queue_size_is_checked_without_overflow),
+        TEST(test_a_side_that_changed_hands_twice_never_hangs),
+        TEST(test_a_sleeper_killed_while_registered_leaves_no_sleeper),
+        TEST(test_a_static_definition_backs_one_live_queue_at_a_time),
     };
     return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
 }

@@ -3,17 +3,6 @@
  */
 #include "mp_test.h"
 
-/* Long enough never to expire when things work; only bounds a hang when they do not. */
-#define LONG 10000
-
-/* Joins a child that must end soon: fails instead of hanging when it does not. Children
- * are started daemonic, so one left blocked by a failed test ends with the suite. */
-static int reap_soon(mp_process_t p)
-{
-    OK(mp_process_join(p, LONG));
-    return reap(p);
-}
-
 /* ---- api ------------------------------------------------------------------------------ */
 
 static void test_acquire_takes_a_unit_and_release_gives_it_back(void **state)
@@ -88,7 +77,12 @@ static void test_bounded_semaphore_refuses_release_above_its_initial_value(void 
     OK(mp_semaphore_value(s, &v));
     assert_int_equal(2, v);
     OK(mp_semaphore_destroy(s));
+}
 
+static void test_a_bounded_semaphore_of_zero_can_never_be_released(void **state)
+{
+    (void)state;
+    mp_semaphore_t s;
     OK(mp_semaphore_create(&s, 0, true)); /* BoundedSemaphore(0): never releasable */
     assert_int_equal(MP_EOVERFLOW, mp_semaphore_release(s));
     assert_int_equal(MP_EAGAIN, mp_semaphore_acquire(s, MP_NOWAIT));
@@ -116,16 +110,24 @@ static void test_destroyed_semaphore_is_stale_even_after_its_slot_is_reused(void
     OK(mp_semaphore_destroy(again));
 }
 
-static void test_bad_arguments_and_foreign_handles_are_refused(void **state)
+static void test_calls_refuse_a_missing_output(void **state)
+{
+    (void)state;
+    mp_semaphore_t s;
+    assert_int_equal(MP_EINVAL, mp_semaphore_create(NULL, 1, false));
+    OK(mp_semaphore_create(&s, 1, false));
+    assert_int_equal(MP_EINVAL, mp_semaphore_value(s, NULL));
+    OK(mp_semaphore_destroy(s));
+}
+
+static void test_handles_of_another_kind_are_refused_and_change_nothing(void **state)
 {
     (void)state;
     mp_semaphore_t s, zero = {0};
     mp_event_t e;
     mp_lock_t l;
     uint32_t v = 0;
-    assert_int_equal(MP_EINVAL, mp_semaphore_create(NULL, 1, false));
     OK(mp_semaphore_create(&s, 1, false));
-    assert_int_equal(MP_EINVAL, mp_semaphore_value(s, NULL));
     OK(mp_event_create(&e));
     OK(mp_lock_create(&l));
     mp_semaphore_t e_as_s = {e.id}, l_as_s = {l.id};
@@ -304,18 +306,20 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_acquire_takes_a_unit_and_release_gives_it_back, no_children_left),
-        cmocka_unit_test_teardown(test_acquire_at_zero_says_eagain_without_wait_and_etimedout_with_one, no_children_left),
-        cmocka_unit_test_teardown(test_plain_semaphore_may_be_released_above_its_initial_value, no_children_left),
-        cmocka_unit_test_teardown(test_bounded_semaphore_refuses_release_above_its_initial_value, no_children_left),
-        cmocka_unit_test_teardown(test_destroyed_semaphore_is_stale_even_after_its_slot_is_reused, no_children_left),
-        cmocka_unit_test_teardown(test_bad_arguments_and_foreign_handles_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported, no_children_left),
-        cmocka_unit_test_teardown(test_child_blocks_in_acquire_until_the_parent_releases, no_children_left),
-        cmocka_unit_test_teardown(test_child_acquire_times_out_when_nobody_releases, no_children_left),
-        cmocka_unit_test_teardown(test_each_release_wakes_one_blocked_child, no_children_left),
-        cmocka_unit_test_teardown(test_semaphore_of_one_excludes_across_processes, no_children_left),
-        cmocka_unit_test_teardown(test_bounded_semaphore_bound_holds_in_every_process, no_children_left),
+        TEST(test_acquire_takes_a_unit_and_release_gives_it_back),
+        TEST(test_acquire_at_zero_says_eagain_without_wait_and_etimedout_with_one),
+        TEST(test_plain_semaphore_may_be_released_above_its_initial_value),
+        TEST(test_bounded_semaphore_refuses_release_above_its_initial_value),
+        TEST(test_a_bounded_semaphore_of_zero_can_never_be_released),
+        TEST(test_destroyed_semaphore_is_stale_even_after_its_slot_is_reused),
+        TEST(test_calls_refuse_a_missing_output),
+        TEST(test_handles_of_another_kind_are_refused_and_change_nothing),
+        TEST(test_table_full_is_reported),
+        TEST(test_child_blocks_in_acquire_until_the_parent_releases),
+        TEST(test_child_acquire_times_out_when_nobody_releases),
+        TEST(test_each_release_wakes_one_blocked_child),
+        TEST(test_semaphore_of_one_excludes_across_processes),
+        TEST(test_bounded_semaphore_bound_holds_in_every_process),
     };
     return cmocka_run_group_tests_name("semaphore", tests, NULL, NULL);
 }

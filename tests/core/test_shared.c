@@ -6,17 +6,6 @@
 
 #include "mp_test.h"
 
-/* Long enough never to expire when things work; only bounds a hang when they do not. */
-#define LONG 10000
-
-/* Joins a child that must end soon: fails instead of hanging when it does not. Children
- * are started daemonic, so one left blocked by a failed test ends with the suite. */
-static int reap_soon(mp_process_t p)
-{
-    OK(mp_process_join(p, LONG));
-    return reap(p);
-}
-
 static const mp_type_t all_types[] = {MP_I8,  MP_U8,  MP_I16,   MP_U16,    MP_I32,  MP_U32,
                                       MP_I64, MP_U64, MP_FLOAT, MP_DOUBLE, MP_BYTES};
 static const size_t all_sizes[] = {1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 1};
@@ -140,6 +129,11 @@ static void test_initial_values_are_copied(void **state)
         assert_memory_equal(&want, &out, all_sizes[t]);
         OK(mp_value_destroy(v));
     }
+}
+
+static void test_initial_array_contents_are_copied(void **state)
+{
+    (void)state;
     int16_t init[5] = {-1, 2, -300, 4000, INT16_MIN}, out[5] = {0};
     mp_array_t a;
     size_t len = 0;
@@ -339,7 +333,7 @@ static void test_add_on_other_integers_runs_under_the_lock(void **state)
     OK(mp_value_destroy(v));
 }
 
-static void test_add_refuses_raw_wide_integers_and_non_integers(void **state)
+static void test_add_on_a_raw_wide_integer_is_not_supported(void **state)
 {
     (void)state;
     mp_value_t v;
@@ -349,6 +343,12 @@ static void test_add_refuses_raw_wide_integers_and_non_integers(void **state)
     OK(mp_value_get(v, &out));
     assert_int_equal(10, out); /* unchanged */
     OK(mp_value_destroy(v));
+}
+
+static void test_add_on_a_non_integer_is_refused(void **state)
+{
+    (void)state;
+    mp_value_t v;
     const mp_type_t no_arith[] = {MP_FLOAT, MP_DOUBLE, MP_BYTES};
     for (size_t i = 0; i < 3; i++) {
         for (int raw = 0; raw <= 1; raw++) {
@@ -388,7 +388,13 @@ static void test_cas_swaps_when_equal_and_reports_the_current_value_when_not(voi
         assert_int_equal(9, out);
         OK(mp_value_destroy(v));
     }
-    /* under the lock for the other types */
+}
+
+static void test_cas_on_other_types_runs_under_the_lock(void **state)
+{
+    (void)state;
+    mp_value_t v;
+    bool swapped = false;
     int64_t init = -1, expected = 0, desired = 1, out = 0;
     OK(mp_value_create(&v, MP_I64, &init, false));
     OK(mp_value_cas(v, &expected, &desired, &swapped));
@@ -409,12 +415,29 @@ static void test_cas_swaps_when_equal_and_reports_the_current_value_when_not(voi
     OK(mp_value_get(v, &dout));
     assert_true(dout == 3.5);
     OK(mp_value_destroy(v));
+}
+
+static void test_cas_on_a_raw_wide_integer_is_not_supported(void **state)
+{
+    (void)state;
+    mp_value_t v;
+    bool swapped = false;
+    int64_t init = -1, expected = -1, desired = 1, out = 0;
     /* a raw wide one has no lock to do it under */
     OK(mp_value_create(&v, MP_I64, &init, true));
-    expected = -1;
     assert_int_equal(MP_ENOTSUP, mp_value_cas(v, &expected, &desired, &swapped));
     OK(mp_value_get(v, &out));
     assert_int_equal(-1, out);
+    OK(mp_value_destroy(v));
+}
+
+static void test_cas_refuses_a_missing_argument(void **state)
+{
+    (void)state;
+    mp_value_t v;
+    bool swapped = false;
+    int64_t init = -1, expected = -1, desired = 1;
+    OK(mp_value_create(&v, MP_I64, &init, true));
     assert_int_equal(MP_EINVAL, mp_value_cas(v, NULL, &desired, &swapped));
     assert_int_equal(MP_EINVAL, mp_value_cas(v, &expected, NULL, &swapped));
     assert_int_equal(MP_EINVAL, mp_value_cas(v, &expected, &desired, NULL));
@@ -438,9 +461,26 @@ static void test_array_add_and_cas_work_per_element(void **state)
     assert_int_equal(1, out[0]);
     assert_int_equal(12, out[1]);
     assert_int_equal(30, out[2]);
+    OK(mp_array_destroy(a));
+}
+
+static void test_array_add_and_cas_refuse_an_index_past_the_end(void **state)
+{
+    (void)state;
+    mp_array_t a;
+    bool swapped = false;
+    uint32_t expected = 3, desired = 30;
+    OK(mp_array_create(&a, MP_U32, 3, NULL, true));
     assert_int_equal(MP_EINVAL, mp_array_add(a, 3, 1, NULL));
     assert_int_equal(MP_EINVAL, mp_array_cas(a, 3, &expected, &desired, &swapped));
     OK(mp_array_destroy(a));
+}
+
+static void test_array_add_on_other_integers_runs_under_the_lock(void **state)
+{
+    (void)state;
+    mp_array_t a;
+    int64_t prev = 99;
     int16_t i16[2] = {5, -5};
     OK(mp_array_create(&a, MP_I16, 2, i16, false));
     OK(mp_array_add(a, 1, -1, &prev));
@@ -448,9 +488,21 @@ static void test_array_add_and_cas_work_per_element(void **state)
     OK(mp_array_get(a, 1, &i16[1]));
     assert_int_equal(-6, i16[1]);
     OK(mp_array_destroy(a));
+}
+
+static void test_array_add_on_a_raw_array_of_other_integers_is_not_supported(void **state)
+{
+    (void)state;
+    mp_array_t a;
     OK(mp_array_create(&a, MP_I16, 2, NULL, true));
     assert_int_equal(MP_ENOTSUP, mp_array_add(a, 0, 1, NULL));
     OK(mp_array_destroy(a));
+}
+
+static void test_array_add_on_non_integers_is_refused(void **state)
+{
+    (void)state;
+    mp_array_t a;
     OK(mp_array_create(&a, MP_FLOAT, 2, NULL, false));
     assert_int_equal(MP_EINVAL, mp_array_add(a, 0, 1, NULL));
     OK(mp_array_destroy(a));
@@ -577,8 +629,6 @@ static void test_raw_objects_have_no_lock(void **state)
     OK(mp_array_create(&a, MP_I32, 4, NULL, true));
     assert_int_equal(MP_ENOENT, mp_value_get_lock(v, &l));
     assert_int_equal(MP_ENOENT, mp_array_get_lock(a, &l));
-    assert_int_equal(MP_EINVAL, mp_value_get_lock(v, NULL));
-    assert_int_equal(MP_EINVAL, mp_array_get_lock(a, NULL));
     OK(mp_value_destroy(v));
     OK(mp_array_destroy(a));
     OK(mp_value_create(&v, MP_I32, NULL, false));
@@ -586,27 +636,65 @@ static void test_raw_objects_have_no_lock(void **state)
     OK(mp_value_destroy(v));
 }
 
+static void test_get_lock_refuses_a_missing_output(void **state)
+{
+    (void)state;
+    mp_value_t v;
+    mp_array_t a;
+    OK(mp_value_create(&v, MP_I32, NULL, true));
+    OK(mp_array_create(&a, MP_I32, 4, NULL, true));
+    assert_int_equal(MP_EINVAL, mp_value_get_lock(v, NULL));
+    assert_int_equal(MP_EINVAL, mp_array_get_lock(a, NULL));
+    OK(mp_value_destroy(v));
+    OK(mp_array_destroy(a));
+}
+
 /* ---- arrays --------------------------------------------------------------------------- */
 
-static void test_array_length_bounds_and_slices(void **state)
+static void test_array_length_is_reported(void **state)
 {
     (void)state;
     mp_array_t a;
     size_t len = 0;
-    int32_t x = 0, all[10], in[4] = {10, 11, 12, 13};
     OK(mp_array_create(&a, MP_I32, 10, NULL, false));
     OK(mp_array_length(a, &len));
     assert_int_equal(10, len);
     assert_int_equal(MP_EINVAL, mp_array_length(a, NULL));
+    OK(mp_array_destroy(a));
+}
+
+static void test_array_get_and_set_refuse_an_index_past_the_end_or_a_missing_buffer(void **state)
+{
+    (void)state;
+    mp_array_t a;
+    int32_t x = 0;
+    OK(mp_array_create(&a, MP_I32, 10, NULL, false));
     assert_int_equal(MP_EINVAL, mp_array_get(a, 10, &x));
     assert_int_equal(MP_EINVAL, mp_array_set(a, 10, &x));
     assert_int_equal(MP_EINVAL, mp_array_get(a, SIZE_MAX, &x));
     assert_int_equal(MP_EINVAL, mp_array_get(a, 0, NULL));
     assert_int_equal(MP_EINVAL, mp_array_set(a, 0, NULL));
+    OK(mp_array_destroy(a));
+}
+
+/* An Array of ten I32, 10 11 12 13 written at 3..6, zero elsewhere (checked). */
+static mp_array_t array_with_a_written_slice(void)
+{
+    mp_array_t a;
+    int32_t all[10], in[4] = {10, 11, 12, 13};
+    OK(mp_array_create(&a, MP_I32, 10, NULL, false));
     OK(mp_array_write(a, 3, 4, in));
     OK(mp_array_read(a, 0, 10, all));
     for (int i = 0; i < 10; i++)
         assert_int_equal(i >= 3 && i < 7 ? 10 + i - 3 : 0, all[i]);
+    return a;
+}
+
+static void test_array_slices_read_and_write_ranges(void **state)
+{
+    (void)state;
+    int32_t x = 0;
+    mp_array_t a = array_with_a_written_slice();
     int32_t tail[2] = {0};
     OK(mp_array_read(a, 8, 2, tail)); /* up to the end */
     OK(mp_array_read(a, 5, 2, tail));
@@ -614,6 +702,14 @@ static void test_array_length_bounds_and_slices(void **state)
     assert_int_equal(13, tail[1]);
     OK(mp_array_get(a, 9, &x));
     assert_int_equal(0, x);
+    OK(mp_array_destroy(a));
+}
+
+static void test_bad_slices_are_refused_and_write_nothing(void **state)
+{
+    (void)state;
+    int32_t all[10], in[4] = {10, 11, 12, 13};
+    mp_array_t a = array_with_a_written_slice();
     /* slices past the end, empty slices, no buffer: refused, nothing written */
     assert_int_equal(MP_EINVAL, mp_array_read(a, 5, 6, all));
     assert_int_equal(MP_EINVAL, mp_array_write(a, 7, 4, in));
@@ -640,16 +736,22 @@ static void test_bad_creation_arguments_are_refused(void **state)
     assert_int_equal(MP_EINVAL, mp_array_create(NULL, MP_I32, 4, NULL, false));
     assert_int_equal(MP_EINVAL, mp_array_create(&a, MP_I32, 0, NULL, false));
     assert_int_equal(MP_EINVAL, mp_array_create(&a, (mp_type_t)0, 4, NULL, false));
+}
+
+static void test_value_get_and_set_refuse_a_missing_buffer(void **state)
+{
+    (void)state;
+    mp_value_t v;
     OK(mp_value_create(&v, MP_I32, NULL, false));
     assert_int_equal(MP_EINVAL, mp_value_get(v, NULL));
     assert_int_equal(MP_EINVAL, mp_value_set(v, NULL));
     OK(mp_value_destroy(v));
 }
 
-static void test_arena_exhaustion_is_reported_and_leaks_nothing(void **state)
+static void test_arrays_larger_than_the_arena_are_refused_and_leak_nothing(void **state)
 {
     (void)state;
-    mp_array_t whole, small, half1, half2;
+    mp_array_t whole;
     assert_int_equal(MP_ENOMEM, mp_array_create(&whole, MP_U8, MP_CONF_ARENA_SIZE + 1, NULL, true));
     assert_int_equal(MP_ENOMEM,
                      mp_array_create(&whole, MP_U64, MP_CONF_ARENA_SIZE / 8 + 1, NULL, true));
@@ -658,6 +760,14 @@ static void test_arena_exhaustion_is_reported_and_leaks_nothing(void **state)
     for (int i = 0; i < MP_CONF_MAX_LOCKS + 1; i++)
         assert_int_equal(MP_ENOMEM,
                          mp_array_create(&whole, MP_U8, MP_CONF_ARENA_SIZE + 1, NULL, false));
+    OK(mp_array_create(&whole, MP_U8, MP_CONF_ARENA_SIZE, NULL, false)); /* all given back */
+    OK(mp_array_destroy(whole));
+}
+
+static void test_a_full_arena_refuses_arrays_but_not_values(void **state)
+{
+    (void)state;
+    mp_array_t whole, small;
     /* the whole arena fits, and then nothing more does */
     OK(mp_array_create(&whole, MP_U8, MP_CONF_ARENA_SIZE, NULL, false));
     assert_int_equal(MP_ENOMEM, mp_array_create(&small, MP_U8, 1, NULL, false));
@@ -668,6 +778,12 @@ static void test_arena_exhaustion_is_reported_and_leaks_nothing(void **state)
     OK(mp_array_destroy(whole));
     OK(mp_array_create(&small, MP_U8, 1, NULL, false));
     OK(mp_array_destroy(small));
+}
+
+static void test_freed_arena_memory_is_reused_without_disturbing_its_neighbour(void **state)
+{
+    (void)state;
+    mp_array_t whole, small, half1, half2;
     /* two halves fill it; freeing one makes room for exactly one half again */
     OK(mp_array_create(&half1, MP_U8, MP_CONF_ARENA_SIZE / 2, NULL, true));
     OK(mp_array_create(&half2, MP_U8, MP_CONF_ARENA_SIZE / 2, NULL, true));
@@ -709,15 +825,12 @@ static void test_table_full_is_reported_and_leaks_nothing(void **state)
 
 /* ---- handles ---------------------------------------------------------------------------- */
 
-static void test_destroyed_objects_are_stale_and_kinds_are_not_mixed(void **state)
+static void test_values_and_arrays_refuse_each_others_handles(void **state)
 {
     (void)state;
     mp_value_t v, zero_v = {0};
     mp_array_t a, zero_a = {0};
     int32_t x = 0;
-    int64_t prev;
-    bool swapped;
-    mp_rlock_t l;
     size_t len;
     OK(mp_value_create(&v, MP_I32, NULL, false));
     OK(mp_array_create(&a, MP_I32, 2, NULL, false));
@@ -731,6 +844,28 @@ static void test_destroyed_objects_are_stale_and_kinds_are_not_mixed(void **stat
     assert_int_equal(MP_EHANDLE, mp_array_get(zero_a, 0, &x));
     OK(mp_value_destroy(v));
     OK(mp_array_destroy(a));
+}
+
+/* A Value and an Array of one I32 each, made and destroyed. */
+static void destroyed_value_and_array(mp_value_t *v, mp_array_t *a)
+{
+    OK(mp_value_create(v, MP_I32, NULL, false));
+    OK(mp_array_create(a, MP_I32, 2, NULL, false));
+    OK(mp_value_destroy(*v));
+    OK(mp_array_destroy(*a));
+}
+
+static void test_destroyed_values_and_arrays_are_stale(void **state)
+{
+    (void)state;
+    mp_value_t v;
+    mp_array_t a;
+    int32_t x = 0;
+    int64_t prev;
+    bool swapped;
+    mp_rlock_t l;
+    size_t len;
+    destroyed_value_and_array(&v, &a);
     assert_int_equal(MP_ESTALE, mp_value_get(v, &x));
     assert_int_equal(MP_ESTALE, mp_value_set(v, &x));
     assert_int_equal(MP_ESTALE, mp_value_add(v, 1, &prev));
@@ -745,6 +880,15 @@ static void test_destroyed_objects_are_stale_and_kinds_are_not_mixed(void **stat
     assert_int_equal(MP_ESTALE, mp_array_add(a, 0, 1, &prev));
     assert_int_equal(MP_ESTALE, mp_array_get_lock(a, &l));
     assert_int_equal(MP_ESTALE, mp_array_destroy(a));
+}
+
+static void test_stale_handles_never_reach_the_objects_that_reuse_their_slots(void **state)
+{
+    (void)state;
+    mp_value_t v;
+    mp_array_t a;
+    int32_t x = 0;
+    destroyed_value_and_array(&v, &a);
     /* the slots are reused (one table for both kinds): old handles stay stale */
     mp_array_t a2;
     mp_value_t v2;
@@ -789,16 +933,31 @@ static int hold_and_die(void *arg)
     return 0; /* ends holding the lock */
 }
 
-static void test_lock_of_a_holder_that_dies_is_reported_with_the_data(void **state)
+/* A Value 42 and an Array {42, 42}, each with its lock, for a child that dies holding one. */
+static void dier_init(dier_arg_t *d, uint32_t die_by_return)
+{
+    int32_t x = 42, arr[2] = {42, 42};
+    d->die_by_return = die_by_return;
+    OK(mp_value_create(&d->v, MP_I32, &x, false));
+    OK(mp_array_create(&d->a, MP_I32, 2, arr, false));
+    OK(mp_semaphore_create(&d->holding, 0, false));
+    OK(mp_semaphore_create(&d->block, 0, false));
+}
+
+static void dier_destroy(dier_arg_t *d)
+{
+    OK(mp_value_destroy(d->v));
+    OK(mp_array_destroy(d->a));
+    OK(mp_semaphore_destroy(d->holding));
+    OK(mp_semaphore_destroy(d->block));
+}
+
+static void test_the_lock_of_a_killed_holder_is_reported_with_the_data(void **state)
 {
     (void)state;
-    dier_arg_t d = {.die_by_return = 0};
-    int32_t x = 42, arr[2] = {42, 42};
-    OK(mp_value_create(&d.v, MP_I32, &x, false));
-    OK(mp_array_create(&d.a, MP_I32, 2, arr, false));
-    OK(mp_semaphore_create(&d.holding, 0, false));
-    OK(mp_semaphore_create(&d.block, 0, false));
-
+    dier_arg_t d;
+    int32_t x;
+    dier_init(&d, 0);
     /* killed while holding the value's lock */
     mp_process_t p = spawn(hold_and_die, &d, sizeof d, MP_DAEMON_YES);
     OK(mp_semaphore_acquire(d.holding, LONG));
@@ -810,9 +969,16 @@ static void test_lock_of_a_holder_that_dies_is_reported_with_the_data(void **sta
     x = 0;
     OK(mp_value_get(d.v, &x)); /* told once */
     assert_int_equal(43, x);
+    dier_destroy(&d);
+}
 
+static void test_the_lock_of_a_holder_that_returned_is_reported_with_the_data(void **state)
+{
+    (void)state;
+    dier_arg_t d;
+    int32_t arr[2];
+    dier_init(&d, 1);
     /* returned while holding the array's lock */
-    d.die_by_return = 1;
     assert_int_equal(0, run(hold_and_die, &d, sizeof d));
     OK(mp_semaphore_acquire(d.holding, LONG));
     memset(arr, 0, sizeof arr);
@@ -820,11 +986,7 @@ static void test_lock_of_a_holder_that_dies_is_reported_with_the_data(void **sta
     assert_int_equal(42, arr[0]);
     assert_int_equal(43, arr[1]);
     OK(mp_array_read(d.a, 0, 2, arr));
-
-    OK(mp_value_destroy(d.v));
-    OK(mp_array_destroy(d.a));
-    OK(mp_semaphore_destroy(d.holding));
-    OK(mp_semaphore_destroy(d.block));
+    dier_destroy(&d);
 }
 
 /* ---- issue 7, defect 3: an object's own lock cannot be destroyed under it ------------ */
@@ -863,28 +1025,47 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_the_lock_of_a_value_or_array_cannot_be_destroyed_on_its_own, no_children_left),
-        cmocka_unit_test_teardown(test_type_sizes, no_children_left),
-        cmocka_unit_test_teardown(test_every_type_creates_zero_filled_even_in_reused_storage, no_children_left),
-        cmocka_unit_test_teardown(test_arrays_are_zero_filled_even_in_reused_arena_memory, no_children_left),
-        cmocka_unit_test_teardown(test_initial_values_are_copied, no_children_left),
-        cmocka_unit_test_teardown(test_get_set_round_trip_for_every_type, no_children_left),
-        cmocka_unit_test_teardown(test_values_set_by_a_child_are_seen_by_the_parent, no_children_left),
-        cmocka_unit_test_teardown(test_add_on_raw_32_bit_values_is_atomic_across_processes, no_children_left),
-        cmocka_unit_test_teardown(test_add_on_other_integers_runs_under_the_lock, no_children_left),
-        cmocka_unit_test_teardown(test_add_refuses_raw_wide_integers_and_non_integers, no_children_left),
-        cmocka_unit_test_teardown(test_cas_swaps_when_equal_and_reports_the_current_value_when_not, no_children_left),
-        cmocka_unit_test_teardown(test_array_add_and_cas_work_per_element, no_children_left),
-        cmocka_unit_test_teardown(test_get_lock_holds_a_read_modify_write_across_processes, no_children_left),
-        cmocka_unit_test_teardown(test_get_lock_returns_an_rlock_that_every_access_takes, no_children_left),
-        cmocka_unit_test_teardown(test_accesses_wait_while_another_process_holds_the_lock, no_children_left),
-        cmocka_unit_test_teardown(test_raw_objects_have_no_lock, no_children_left),
-        cmocka_unit_test_teardown(test_array_length_bounds_and_slices, no_children_left),
-        cmocka_unit_test_teardown(test_bad_creation_arguments_are_refused, no_children_left),
-        cmocka_unit_test_teardown(test_arena_exhaustion_is_reported_and_leaks_nothing, no_children_left),
-        cmocka_unit_test_teardown(test_table_full_is_reported_and_leaks_nothing, no_children_left),
-        cmocka_unit_test_teardown(test_destroyed_objects_are_stale_and_kinds_are_not_mixed, no_children_left),
-        cmocka_unit_test_teardown(test_lock_of_a_holder_that_dies_is_reported_with_the_data, no_children_left),
+        TEST(test_the_lock_of_a_value_or_array_cannot_be_destroyed_on_its_own),
+        TEST(test_type_sizes),
+        TEST(test_every_type_creates_zero_filled_even_in_reused_storage),
+        TEST(test_arrays_are_zero_filled_even_in_reused_arena_memory),
+        TEST(test_initial_values_are_copied),
+        TEST(test_initial_array_contents_are_copied),
+        TEST(test_get_set_round_trip_for_every_type),
+        TEST(test_values_set_by_a_child_are_seen_by_the_parent),
+        TEST(test_add_on_raw_32_bit_values_is_atomic_across_processes),
+        TEST(test_add_on_other_integers_runs_under_the_lock),
+        TEST(test_add_on_a_raw_wide_integer_is_not_supported),
+        TEST(test_add_on_a_non_integer_is_refused),
+        TEST(test_cas_swaps_when_equal_and_reports_the_current_value_when_not),
+        TEST(test_cas_on_other_types_runs_under_the_lock),
+        TEST(test_cas_on_a_raw_wide_integer_is_not_supported),
+        TEST(test_cas_refuses_a_missing_argument),
+        TEST(test_array_add_and_cas_work_per_element),
+        TEST(test_array_add_and_cas_refuse_an_index_past_the_end),
+        TEST(test_array_add_on_other_integers_runs_under_the_lock),
+        TEST(test_array_add_on_a_raw_array_of_other_integers_is_not_supported),
+        TEST(test_array_add_on_non_integers_is_refused),
+        TEST(test_get_lock_holds_a_read_modify_write_across_processes),
+        TEST(test_get_lock_returns_an_rlock_that_every_access_takes),
+        TEST(test_accesses_wait_while_another_process_holds_the_lock),
+        TEST(test_raw_objects_have_no_lock),
+        TEST(test_get_lock_refuses_a_missing_output),
+        TEST(test_array_length_is_reported),
+        TEST(test_array_get_and_set_refuse_an_index_past_the_end_or_a_missing_buffer),
+        TEST(test_array_slices_read_and_write_ranges),
+        TEST(test_bad_slices_are_refused_and_write_nothing),
+        TEST(test_bad_creation_arguments_are_refused),
+        TEST(test_value_get_and_set_refuse_a_missing_buffer),
+        TEST(test_arrays_larger_than_the_arena_are_refused_and_leak_nothing),
+        TEST(test_a_full_arena_refuses_arrays_but_not_values),
+        TEST(test_freed_arena_memory_is_reused_without_disturbing_its_neighbour),
+        TEST(test_table_full_is_reported_and_leaks_nothing),
+        TEST(test_values_and_arrays_refuse_each_others_handles),
+        TEST(test_destroyed_values_and_arrays_are_stale),
+        TEST(test_stale_handles_never_reach_the_objects_that_reuse_their_slots),
+        TEST(test_the_lock_of_a_killed_holder_is_reported_with_the_data),
+        TEST(test_the_lock_of_a_holder_that_returned_is_reported_with_the_data),
     };
     return cmocka_run_group_tests_name("shared", tests, NULL, NULL);
 }

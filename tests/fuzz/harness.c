@@ -129,6 +129,16 @@ void fz_expect_bytes(const uint8_t *buf, uint32_t len, uint32_t seed)
                     len, m_pattern(seed, i), buf[i], seed);
 }
 
+void fz_expect_message(mp_err_t want, mp_err_t got, uint32_t len, size_t got_len,
+                       const uint8_t *buf, uint32_t seed)
+{
+    fz_expect(want, got);
+    if (want == MP_OK || want == MP_ETOOSMALL)
+        fz_expect_u("*len", len, got_len);
+    if (want == MP_OK && buf != NULL)
+        fz_expect_bytes(buf, len, seed);
+}
+
 void fz_check_usage(void)
 {
     mp_usage_t u;
@@ -452,17 +462,24 @@ mp_timeout_t fz_timeout(in_t *in)
     return in_u16(in);
 }
 
+/* A size from one byte: mostly one of the edges, else a small value from the next byte,
+ * else any 32-bit value. */
+static uint32_t edge_or_any(in_t *in, const uint32_t *edges, size_t n)
+{
+    uint8_t b = in_u8(in);
+    if (b < n * 8u)
+        return edges[b % n];
+    if (b < 240)
+        return 1u + in_u8(in);
+    return in_u32(in);
+}
+
 uint32_t fz_msg_size(in_t *in)
 {
     static const uint32_t edges[] = {0, 1, 2, 3, 4, 7, 8, 12, 27, 28, 29, 59, 60, 61, 64, 100,
                                      124, 128, 256, 1000, 4096, 65535, 65536, 65537,
                                      UINT32_MAX, 1u << 24, 0x80000000u, 16};
-    uint8_t b = in_u8(in);
-    if (b < sizeof edges / sizeof edges[0] * 8u)
-        return edges[b % (sizeof edges / sizeof edges[0])];
-    if (b < 240)
-        return 1u + in_u8(in);
-    return in_u32(in);
+    return edge_or_any(in, edges, sizeof edges / sizeof edges[0]);
 }
 
 uint32_t fz_depth(in_t *in)
@@ -470,12 +487,7 @@ uint32_t fz_depth(in_t *in)
     static const uint32_t edges[] = {0, 1, 2, 3, 4, 5, 7, 8, 16, 17, 31, 32, 100, 1000, 4096,
                                      32768, 65536, 1u << 26, 1u << 30, UINT32_MAX,
                                      0x80000000u, 6, 1, 2};
-    uint8_t b = in_u8(in);
-    if (b < sizeof edges / sizeof edges[0] * 8u)
-        return edges[b % (sizeof edges / sizeof edges[0])];
-    if (b < 240)
-        return 1u + in_u8(in);
-    return in_u32(in);
+    return edge_or_any(in, edges, sizeof edges / sizeof edges[0]);
 }
 
 size_t fz_len(in_t *in, uint32_t max)

@@ -59,6 +59,10 @@ extern bool fz_trace_calls; /* FUZZ_TRACE=2: also every call as it starts */
 void fz_expect_u(const char *what, uint64_t want, uint64_t got);
 /* Received bytes against the pattern of the message the model expects. */
 void fz_expect_bytes(const uint8_t *buf, uint32_t len, uint32_t seed);
+/* What a get or recv returned, and the message it wrote: with MP_OK or MP_ETOOSMALL *len
+ * (got_len) is the message's length, with MP_OK buf (when given) holds its bytes. */
+void fz_expect_message(mp_err_t want, mp_err_t got, uint32_t len, size_t got_len,
+                       const uint8_t *buf, uint32_t seed);
 /* mp_usage() against the model's tables and arena, after every call. */
 void fz_check_usage(void);
 

@@ -315,11 +315,7 @@ static void p_recv(in_t *in)
     fz_call("mp_pipe_recv", 4, (uint64_t)id, (uint64_t)size, (uint64_t)f, (uint64_t)t);
     got = mp_pipe_recv((mp_conn_t){id}, buf, size, no_len ? NULL : &got_len, t);
 check:
-    fz_expect(want, got);
-    if (want == MP_OK || want == MP_ETOOSMALL)
-        fz_expect_u("*len", len, got_len);
-    if (want == MP_OK && buf != NULL)
-        fz_expect_bytes(buf, len, seed);
+    fz_expect_message(want, got, len, got_len, buf, seed);
 }
 
 static void p_poll(in_t *in)

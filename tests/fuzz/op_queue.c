@@ -353,11 +353,7 @@ static void get_one(uint32_t id, size_t size, uint8_t f, mp_timeout_t t)
     }
     got = mp_queue_get((mp_queue_t){id}, buf, size, no_len ? NULL : &got_len, t);
 check:
-    fz_expect(want, got);
-    if (want == MP_OK || want == MP_ETOOSMALL)
-        fz_expect_u("*len", len, got_len);
-    if (want == MP_OK && buf != NULL)
-        fz_expect_bytes(buf, len, seed);
+    fz_expect_message(want, got, len, got_len, buf, seed);
 }
 
 static void q_get(in_t *in)

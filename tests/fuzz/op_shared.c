@@ -134,6 +134,45 @@ static bool would_wait(int slot)
     return l->holder != 0 && l->holder != m_self_token() && m_alive(l->holder);
 }
 
+/* An add or cas that takes the value's lock (types other than I32/U32) where the model
+ * does not follow it: in a child that would wait for the main process's lock, or in a
+ * handler (defect 3). Then it is skipped, with the reason given; returns whether it was. */
+static bool skipped_under_the_lock(mp_err_t want, const m_value_t *v, int slot,
+                                   const char *in_child, const char *in_handler)
+{
+    if (want != MP_OK || v->type == MP_I32 || v->type == MP_U32)
+        return false;
+    if (fz_in_child() && would_wait(slot)) {
+        fz_skip(in_child);
+        return true;
+    }
+    if (fz_isr() && m_avoid[3]) {
+        fz_skip(in_handler);
+        return true;
+    }
+    return false;
+}
+
+/* The Value or Array a call names, from the input, and what looking it up says (*want);
+ * NULL unless it is live. */
+static m_value_t *pick_value(in_t *in, bool array, uint32_t *id, int *slot, mp_err_t *want)
+{
+    uint32_t kind = kind_of(array);
+    *id = fz_pick(in, kind);
+    *want = m_lookup(*id, kind, slot);
+    return *want == MP_OK ? &m.values[*slot] : NULL;
+}
+
+/* The element an add or cas names (0 for a Value): mostly one in range, else the length,
+ * else any. */
+static size_t pick_element(in_t *in, bool array, const m_value_t *v)
+{
+    if (!array)
+        return 0;
+    uint8_t b = in_u8(in);
+    return b < 200 && v && v->length ? b % v->length : b < 230 && v ? v->length : in_u32(in);
+}
+
 static uint8_t pick_type_arg(in_t *in)
 {
     return in_u8(in);
@@ -144,11 +183,10 @@ static void v_copy(in_t *in)
 {
     uint8_t f = pick_type_arg(in);
     bool array = f & 1, writing = f & 2, slice = array && (f & 4), no_buf = (f & 0xf8) == 0xf8;
-    uint32_t kind = kind_of(array);
-    uint32_t id = fz_pick(in, kind);
+    uint32_t id;
     int slot;
-    mp_err_t want = m_lookup(id, kind, &slot);
-    m_value_t *v = want == MP_OK ? &m.values[slot] : NULL;
+    mp_err_t want;
+    m_value_t *v = pick_value(in, array, &id, &slot, &want);
     uint32_t length = v ? v->length : 8;
     size_t start = 0, count = 1;
     if (array) {
@@ -239,16 +277,11 @@ static void v_add(in_t *in)
 {
     uint8_t f = in_u8(in);
     bool array = f & 1, no_prev = f & 2;
-    uint32_t kind = kind_of(array);
-    uint32_t id = fz_pick(in, kind);
+    uint32_t id;
     int slot;
-    mp_err_t want = m_lookup(id, kind, &slot);
-    m_value_t *v = want == MP_OK ? &m.values[slot] : NULL;
-    size_t index = 0;
-    if (array) {
-        uint8_t b = in_u8(in);
-        index = b < 200 && v && v->length ? b % v->length : b < 230 && v ? v->length : in_u32(in);
-    }
+    mp_err_t want;
+    m_value_t *v = pick_value(in, array, &id, &slot, &want);
+    size_t index = pick_element(in, array, v);
     static const int64_t deltas[] = {0, 1, -1, 127, 128, 255, 256, 32767, -32768, 65535,
                                      INT32_MAX, INT32_MIN, UINT32_MAX, INT64_MAX, INT64_MIN, 2};
     uint8_t db = in_u8(in);
@@ -261,15 +294,9 @@ static void v_add(in_t *in)
         want = MP_EINVAL;
     else if (v && v->type != MP_I32 && v->type != MP_U32 && v->raw)
         want = MP_ENOTSUP;
-    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_in_child() &&
-        would_wait(slot)) {
-        fz_skip("child add would wait for the main process's lock");
+    if (skipped_under_the_lock(want, v, slot, "child add would wait for the main process's lock",
+                               "defect 3: add under a lock a handler cannot take"))
         return;
-    }
-    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_isr() && m_avoid[3]) {
-        fz_skip("defect 3: add under a lock a handler cannot take");
-        return;
-    }
     if (want == MP_OK) {
         uint8_t *p = data_of(slot) + index * v->elem;
         if (v->type != MP_I32 && v->type != MP_U32)
@@ -289,16 +316,11 @@ static void v_cas(in_t *in)
 {
     uint8_t f = in_u8(in);
     bool array = f & 1;
-    uint32_t kind = kind_of(array);
-    uint32_t id = fz_pick(in, kind);
+    uint32_t id;
     int slot;
-    mp_err_t want = m_lookup(id, kind, &slot);
-    m_value_t *v = want == MP_OK ? &m.values[slot] : NULL;
-    size_t index = 0;
-    if (array) {
-        uint8_t b = in_u8(in);
-        index = b < 200 && v && v->length ? b % v->length : b < 230 && v ? v->length : in_u32(in);
-    }
+    mp_err_t want;
+    m_value_t *v = pick_value(in, array, &id, &slot, &want);
+    size_t index = pick_element(in, array, v);
     uint8_t expected[8], desired[8], cur[8] = {0};
     size_t elem = v ? v->elem : 8;
     if (v && index < v->length)
@@ -318,15 +340,9 @@ static void v_cas(in_t *in)
         want = MP_EINVAL;
     else if (v && v->type != MP_I32 && v->type != MP_U32 && v->raw)
         want = MP_ENOTSUP;
-    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_in_child() &&
-        would_wait(slot)) {
-        fz_skip("child cas would wait for the main process's lock");
+    if (skipped_under_the_lock(want, v, slot, "child cas would wait for the main process's lock",
+                               "defect 3: cas under a lock a handler cannot take"))
         return;
-    }
-    if (want == MP_OK && v->type != MP_I32 && v->type != MP_U32 && fz_isr() && m_avoid[3]) {
-        fz_skip("defect 3: cas under a lock a handler cannot take");
-        return;
-    }
     uint8_t want_expected[8];
     memcpy(want_expected, expected, 8);
     if (want == MP_OK) {

@@ -133,6 +133,11 @@ static void test_deadlock_is_reported_and_can_return_to_main(void **state)
     assert_int_equal(-MP_SIGTERM, reap(p));
     OK(mp_lock_release(a.block));
     OK(mp_lock_destroy(a.block));
+}
+
+static void test_deadlock_settings_refuse_bad_arguments(void **state)
+{
+    (void)state;
     assert_int_equal(MP_EINVAL, mp_sim_on_deadlock((mp_sim_deadlock_t)9));
     assert_int_equal(MP_EINVAL, mp_sim_deadlock_report(NULL, 4));
 }
@@ -189,11 +194,12 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_join_timeout_of_5s_runs_on_the_virtual_clock, no_children_left),
-        cmocka_unit_test_teardown(test_same_seed_gives_the_same_interleaving, no_children_left),
-        cmocka_unit_test_teardown(test_deadlock_is_reported_and_can_return_to_main, no_children_left),
-        cmocka_unit_test_teardown(test_deadlock_report_names_a_queue, no_children_left),
-        cmocka_unit_test_teardown(test_deadlock_stops_the_simulation_by_default, no_children_left),
+        TEST(test_join_timeout_of_5s_runs_on_the_virtual_clock),
+        TEST(test_same_seed_gives_the_same_interleaving),
+        TEST(test_deadlock_is_reported_and_can_return_to_main),
+        TEST(test_deadlock_settings_refuse_bad_arguments),
+        TEST(test_deadlock_report_names_a_queue),
+        TEST(test_deadlock_stops_the_simulation_by_default),
     };
     return cmocka_run_group_tests_name("host-sim", tests, NULL, NULL);
 }

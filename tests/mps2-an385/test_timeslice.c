@@ -37,7 +37,7 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_equal_priorities_share_the_cpu, no_children_left),
+        TEST(test_equal_priorities_share_the_cpu),
     };
     return cmocka_run_group_tests_name("timeslice", tests, NULL, NULL);
 }

@@ -283,7 +283,7 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_random_kills_and_stops, no_children_left),
+        TEST(test_random_kills_and_stops),
     };
     return cmocka_run_group_tests_name("faults", tests, NULL, NULL);
 }

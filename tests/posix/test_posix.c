@@ -137,12 +137,12 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_a_static_queue_over_private_memory_is_refused, no_children_left),
-        cmocka_unit_test_teardown(test_main_pid_is_getpid, no_children_left),
-        cmocka_unit_test_teardown(test_a_raw_fork_copy_is_refused_by_every_call, no_children_left),
-        cmocka_unit_test_teardown(test_join_leaves_no_zombie, no_children_left),
-        cmocka_unit_test_teardown(test_a_busy_child_is_terminated, no_children_left),
-        cmocka_unit_test_teardown(test_shared_globals_are_shared_and_others_are_not, no_children_left),
+        TEST(test_a_static_queue_over_private_memory_is_refused),
+        TEST(test_main_pid_is_getpid),
+        TEST(test_a_raw_fork_copy_is_refused_by_every_call),
+        TEST(test_join_leaves_no_zombie),
+        TEST(test_a_busy_child_is_terminated),
+        TEST(test_shared_globals_are_shared_and_others_are_not),
     };
     return cmocka_run_group_tests_name("posix", tests, NULL, NULL);
 }

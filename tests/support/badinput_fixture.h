@@ -379,4 +379,76 @@ static void bi_fixture_down(void)
     assert_int_equal(0, bi_children());
 }
 
+/* ---- a suite over the fixture ------------------------------------------------------- */
+
+/* What a suite brings to its three tests: the calls that take its handles (ops), its rows,
+ * and the objects in the states its rows need, made before the rows and freed after. */
+typedef struct {
+    const char *name;   /* the suite: "queue" runs as badinput_queue */
+    const char *noun;   /* whose handles, in the verdicts: "queue", "value and array" */
+    const bi_op_t *ops;
+    size_t n_ops;
+    const bi_row_t *rows;
+    size_t n_rows;
+    const bi_row_t *more_rows; /* NULL, or rows that only some builds have */
+    size_t n_more_rows;
+    void (*make_states)(void); /* NULL: the rows need nothing beyond the fixture */
+    void (*free_states)(void);
+} bi_suite_t;
+
+#define BI_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+static const bi_suite_t *bi_suite;
+
+static void test_every_call_refuses_every_bad_handle(void **state)
+{
+    (void)state;
+    char what[64];
+    bi_run_ops(bi_suite->ops, bi_suite->n_ops);
+    snprintf(what, sizeof what, "%s handles", bi_suite->noun);
+    bi_verdict(what);
+}
+
+static void test_every_bad_argument_and_wrong_state(void **state)
+{
+    (void)state;
+    char what[64];
+    if (bi_suite->make_states != NULL)
+        bi_suite->make_states();
+    bi_run(bi_suite->rows, bi_suite->n_rows);
+    if (bi_suite->more_rows != NULL)
+        bi_run(bi_suite->more_rows, bi_suite->n_more_rows);
+    if (bi_suite->free_states != NULL)
+        bi_suite->free_states();
+    snprintf(what, sizeof what, "%s handles and arguments", bi_suite->noun);
+    bi_verdict(what);
+}
+
+static void test_fixture_leaves_nothing(void **state)
+{
+    (void)state;
+    bi_fixture_down();
+    print_message("%s: %u bad-input checks\n", bi_suite->name, bi_rows);
+}
+
+static int bi_setup(void **state)
+{
+    (void)state;
+    return mp_init() == MP_OK ? bi_fixture_up() : -1;
+}
+
+/* A suite's main: the fixture up, then its three tests in this order. */
+static int bi_main(const bi_suite_t *suite)
+{
+    char group[32];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_call_refuses_every_bad_handle),
+        cmocka_unit_test(test_every_bad_argument_and_wrong_state),
+        cmocka_unit_test(test_fixture_leaves_nothing),
+    };
+    bi_suite = suite;
+    snprintf(group, sizeof group, "badinput_%s", suite->name);
+    return cmocka_run_group_tests_name(group, tests, bi_setup, NULL);
+}
+
 #endif

@@ -142,17 +142,50 @@ static inline void cast_deliver(cast_stream_t *streams, uint32_t *last, const ui
         cast_add(&R.torn);
         return;
     }
-    if (last[id] != UINT32_MAX && seq <= last[id])
+    if (!msg_in_order(last, id, seq))
         cast_add(&R.disorder);
-    last[id] = seq;
     if (__atomic_add_fetch(&streams[id].got[seq], 1u, __ATOMIC_SEQ_CST) > 1)
         cast_add(&R.duplicated);
 }
 
 static inline void cast_no_order(uint32_t *last)
 {
-    for (uint32_t i = 0; i < CAST_STREAMS; i++)
-        last[i] = UINT32_MAX;
+    msg_order_init(last, CAST_STREAMS);
+}
+
+/* Message seq of a stream, about to go out: made, and recorded as started (a fault may
+ * land before it is done). Returns its length. */
+static inline size_t cast_start(cast_stream_t *s, uint8_t *buf, uint32_t id, uint32_t seq)
+{
+    size_t len = msg_make(buf, id, seq);
+    __atomic_store_n(&s->started, seq + 1u, __ATOMIC_SEQ_CST);
+    return len;
+}
+
+/* ... and gone out (put, or sent). */
+static inline void cast_sent(uint32_t w, cast_stream_t *s, uint32_t seq)
+{
+    __atomic_store_n(&s->done, seq + 1u, __ATOMIC_SEQ_CST);
+    cast_op_done(w);
+}
+
+/* A receiver between asking for a message and recording it (1), or not (0). */
+static inline void cast_taking(uint32_t w, uint32_t taking)
+{
+    __atomic_store_n(&R.taking[w], taking, __ATOMIC_SEQ_CST);
+}
+
+/* One message received from streams: recorded, unless the receiver already took more
+ * than were ever sent (a corrupt ring, going round): then false. */
+static inline bool cast_received(uint32_t w, cast_stream_t *streams, uint32_t *last,
+                                 const uint8_t *buf, size_t len)
+{
+    if (R.worker[w].ops >= CAST_STREAMS * CAST_STREAM_MAX)
+        return false;
+    cast_deliver(streams, last, buf, len);
+    cast_taking(w, 0u);
+    cast_op_done(w);
+    return true;
 }
 
 static inline int cast_producer(uint32_t w, uint32_t id)
@@ -162,13 +195,11 @@ static inline int cast_producer(uint32_t w, uint32_t id)
     for (uint32_t seq = 0; seq < R.queue_msgs; seq++) {
         if (R.pace != 0 && id != 0 && seq != 0)
             (void)mp_event_wait(R.never, R.pace); /* work between two messages */
-        size_t len = msg_make(buf, id, seq);
-        __atomic_store_n(&s->started, seq + 1u, __ATOMIC_SEQ_CST);
+        size_t len = cast_start(s, buf, id, seq);
         mp_err_t err = mp_queue_put(R.q, buf, len, R.work_timeout);
         if (err != MP_OK)
             return cast_fault(w, "mp_queue_put", err);
-        __atomic_store_n(&s->done, seq + 1u, __ATOMIC_SEQ_CST);
-        cast_op_done(w);
+        cast_sent(w, s, seq);
     }
     return 0;
 }
@@ -180,19 +211,16 @@ static inline int cast_consumer(uint32_t w)
     for (;;) {
         uint8_t buf[MSG_MAX];
         size_t len;
-        __atomic_store_n(&R.taking[w], 1u, __ATOMIC_SEQ_CST);
+        cast_taking(w, 1u);
         mp_err_t err = mp_queue_get(R.q, buf, sizeof buf, &len, R.work_timeout);
         if (err == MP_ECLOSED)
             break; /* closed by the main process once the producers are done, and drained */
         if (err != MP_OK)
             return cast_fault(w, "mp_queue_get", err);
-        if (R.worker[w].ops >= CAST_STREAMS * CAST_STREAM_MAX) /* a corrupt ring, going round */
+        if (!cast_received(w, R.queue, last, buf, len))
             return cast_fault(w, "mp_queue_get (more messages than were ever put)", err);
-        cast_deliver(R.queue, last, buf, len);
-        __atomic_store_n(&R.taking[w], 0u, __ATOMIC_SEQ_CST);
-        cast_op_done(w);
     }
-    __atomic_store_n(&R.taking[w], 0u, __ATOMIC_SEQ_CST);
+    cast_taking(w, 0u);
     return 0;
 }
 
@@ -202,8 +230,7 @@ static inline int cast_sender(uint32_t w, uint32_t id)
     cast_stream_t *s = &R.pipe[id];
     uint8_t buf[MSG_MAX];
     for (uint32_t seq = 0; seq < R.pipe_msgs; seq++) {
-        size_t len = msg_make(buf, id, seq);
-        __atomic_store_n(&s->started, seq + 1u, __ATOMIC_SEQ_CST);
+        size_t len = cast_start(s, buf, id, seq);
         mp_err_t err = mp_pipe_send(R.tx, buf, len, R.work_timeout);
         if (err == MP_EOF) {
             s->eof = 1; /* judged by the main process, by what the receiver saw */
@@ -212,8 +239,7 @@ static inline int cast_sender(uint32_t w, uint32_t id)
         __atomic_fetch_or(&R.sent_once, 1u << id, __ATOMIC_SEQ_CST);
         if (err != MP_OK)
             return cast_fault(w, "mp_pipe_send", err);
-        __atomic_store_n(&s->done, seq + 1u, __ATOMIC_SEQ_CST);
-        cast_op_done(w);
+        cast_sent(w, s, seq);
     }
     return 0;
 }
@@ -225,7 +251,7 @@ static inline int cast_receiver(uint32_t w)
     for (;;) {
         uint8_t buf[MSG_MAX];
         size_t len;
-        __atomic_store_n(&R.taking[w], 1u, __ATOMIC_SEQ_CST);
+        cast_taking(w, 1u);
         mp_err_t err = mp_pipe_recv(R.rx, buf, sizeof buf, &len, R.work_timeout);
         if (err == MP_EOF) {
             uint32_t users = __atomic_load_n(&R.sent_once, __ATOMIC_SEQ_CST);
@@ -236,13 +262,10 @@ static inline int cast_receiver(uint32_t w)
         }
         if (err != MP_OK)
             return cast_fault(w, "mp_pipe_recv", err);
-        if (R.worker[w].ops >= CAST_STREAMS * CAST_STREAM_MAX)
+        if (!cast_received(w, R.pipe, last, buf, len))
             return cast_fault(w, "mp_pipe_recv (more messages than were ever sent)", err);
-        cast_deliver(R.pipe, last, buf, len);
-        __atomic_store_n(&R.taking[w], 0u, __ATOMIC_SEQ_CST);
-        cast_op_done(w);
     }
-    __atomic_store_n(&R.taking[w], 0u, __ATOMIC_SEQ_CST);
+    cast_taking(w, 0u);
     return 0;
 }
 

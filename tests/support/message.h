@@ -81,4 +81,21 @@ static inline bool msg_read(const uint8_t *buf, size_t len, uint32_t *stream, ui
     return true;
 }
 
+/* A receiver's view of order: the last sequence number it saw from each stream
+ * (UINT32_MAX: none yet). Each stream's messages must reach it in increasing order,
+ * though it may see only some of them (other receivers take the rest). */
+static inline void msg_order_init(uint32_t *last, size_t streams)
+{
+    for (size_t i = 0; i < streams; i++)
+        last[i] = UINT32_MAX;
+}
+
+/* Records seq of stream; false when it does not come after the last one seen from it. */
+static inline bool msg_in_order(uint32_t *last, uint32_t stream, uint32_t seq)
+{
+    bool in_order = last[stream] == UINT32_MAX || seq > last[stream];
+    last[stream] = seq;
+    return in_order;
+}
+
 #endif

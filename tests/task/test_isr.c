@@ -52,26 +52,53 @@ static void destroy_objects(void)
     OK(mp_lock_destroy(objs.lock));
 }
 
-static void test_a_handler_wakes_a_waiting_process(void **state)
+/* Arms the handler in 1 ms and waits for the message it puts; returns that message. */
+static uint32_t fire_the_handler(void)
 {
-    (void)state;
     setup_objects();
     OK(mp_board_after(1000000, handler, NULL)); /* in 1 ms */
     uint32_t v = 0;
     size_t len;
     OK(mp_queue_get(objs.q, &v, sizeof v, &len, MP_FOREVER)); /* woken by the handler */
-    assert_int_equal(42, v);
+    return v;
+}
+
+static void test_a_handler_wakes_a_waiting_process(void **state)
+{
+    (void)state;
+    assert_int_equal(42, fire_the_handler());
     assert_int_equal(1, fired);
     assert_true(in_isr);
     assert_int_equal(MP_OK, put_result);
+    assert_false(mp_port_in_isr());
+    destroy_objects();
+}
+
+static void test_calls_that_could_wait_are_refused_in_a_handler(void **state)
+{
+    (void)state;
+    (void)fire_the_handler();
     assert_int_equal(MP_EISR, blocking_put);
     assert_int_equal(MP_EISR, lock_result);
     assert_int_equal(MP_EISR, acquire_result);
+    destroy_objects();
+}
+
+static void test_a_handler_is_no_process(void **state)
+{
+    (void)state;
+    (void)fire_the_handler();
     assert_int_equal(MP_EISR, self_result);
     assert_int_equal(MP_EISR, join_result);
+    destroy_objects();
+}
+
+static void test_a_handler_may_release_a_semaphore_and_set_an_event(void **state)
+{
+    (void)state;
+    (void)fire_the_handler();
     OK(mp_semaphore_acquire(objs.sem, MP_NOWAIT)); /* released by the handler */
     OK(mp_event_wait(objs.ev, MP_NOWAIT));         /* set by the handler */
-    assert_false(mp_port_in_isr());
     destroy_objects();
 }
 
@@ -137,8 +164,11 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_refused_read_modify_write_in_a_handler_changes_nothing),
-        cmocka_unit_test_teardown(test_a_handler_wakes_a_waiting_process, no_children_left),
-        cmocka_unit_test_teardown(test_a_woken_process_of_higher_priority_runs, no_children_left),
+        TEST(test_a_handler_wakes_a_waiting_process),
+        TEST(test_calls_that_could_wait_are_refused_in_a_handler),
+        TEST(test_a_handler_is_no_process),
+        TEST(test_a_handler_may_release_a_semaphore_and_set_an_event),
+        TEST(test_a_woken_process_of_higher_priority_runs),
     };
     return cmocka_run_group_tests_name("isr", tests, NULL, NULL);
 }

@@ -152,11 +152,11 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_higher_priority_child_runs_at_once, no_children_left),
-        cmocka_unit_test_teardown(test_lower_priority_child_waits_until_the_parent_blocks, no_children_left),
-        cmocka_unit_test_teardown(test_a_woken_higher_priority_process_preempts_the_waker, no_children_left),
-        cmocka_unit_test_teardown(test_the_most_urgent_ready_process_runs_first, no_children_left),
-        cmocka_unit_test_teardown(test_yield_right_after_a_death_still_switches, no_children_left),
+        TEST(test_higher_priority_child_runs_at_once),
+        TEST(test_lower_priority_child_waits_until_the_parent_blocks),
+        TEST(test_a_woken_higher_priority_process_preempts_the_waker),
+        TEST(test_the_most_urgent_ready_process_runs_first),
+        TEST(test_yield_right_after_a_death_still_switches),
     };
     return cmocka_run_group_tests_name("priority", tests, NULL, NULL);
 }

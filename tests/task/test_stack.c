@@ -39,7 +39,7 @@ int main(void)
     if (mp_init() != MP_OK)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_a_task_that_overflows_its_stack_ends_as_a_fault, no_children_left),
+        TEST(test_a_task_that_overflows_its_stack_ends_as_a_fault),
     };
     return cmocka_run_group_tests_name("stack", tests, NULL, NULL);
 }
