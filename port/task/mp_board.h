@@ -3,9 +3,10 @@
  * what it implements for the scheduler, and what the scheduler offers it in return.
  *
  * A new board is one folder holding:
- *   - mp_port_config.h, its defaults: the application options it sizes differently
- *     (MP_CONF_STACK_SIZE, MP_CONF_ARENA_SIZE, ...) and the hardware figures MP_PORT_*
- *     (MP_PORT_CACHE_LINE, MP_PORT_WORLD_ALIGN; see core/include/mp/config.h);
+ *   - mp_board_config.h (included by port/task/mp_port_config.h): its hardware figures
+ *     MP_PORT_CACHE_LINE and MP_PORT_WORLD_ALIGN (see core/include/mp/config.h), then its
+ *     defaults for the application options it sizes differently (MP_CONF_STACK_SIZE,
+ *     MP_CONF_ARENA_SIZE, ..., each under #ifndef);
  *   - every function of the "every board" part below, and mp_board_after();
  *   - on a Cortex-M, the "Cortex-M boards" part: startup, vector table, a tick, and
  *     mp_board_fatal();
