@@ -102,9 +102,9 @@ mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid);
 /*
  * mp_port_in_isr: true when called from an interrupt handler (Cortex-M: IPSR != 0; the
  * host simulation: inside a simulated interrupt; POSIX: never). Interrupt handlers may
- * call the operations that do not wait (queue put/get and pipe send with MP_NOWAIT,
- * semaphore release, event set); a wake-up they cause switches tasks on return from the
- * interrupt. Cheap: the queue fast path calls it.
+ * call the operations that do not wait (queue put/get and pipe send/recv with MP_NOWAIT,
+ * semaphore release, event set and clear, the queries); a wake-up they cause switches
+ * tasks on return from the interrupt. Cheap: the queue fast path calls it.
  */
 bool mp_port_in_isr(void);
 
@@ -120,6 +120,9 @@ uint32_t mp_port_self(void);
  * with respect to mp_port_wake (the futex rule), so a wake between the caller's last
  * look and the sleep is never lost. Spurious returns are allowed: the core re-checks.
  * Works on any 32-bit word of the shared world, across processes.
+ * A deadline already past (0 included) polls; a port that schedules tasks itself lets
+ * every other ready task of the caller's priority or higher run first, so that a loop
+ * of polls cannot starve the task it waits for (mp_process_yield is such a poll).
  * Deaths: a port with MP_PORT_LIVENESS_NS == 0 promises that waiters notice deaths
  * without looking: every wait in progress when a process ends returns, and so does a
  * wait begun after a death that its caller had not yet been woken for (the caller may
