@@ -43,7 +43,7 @@ static uint64_t seed, rng;
 static mp_sim_deadlock_t policy;
 static char report[4096];
 static bool running; /* mp_init() has set up the scheduler */
-bool mp_board_preempts; /* a seed is set */
+bool mp_board_preempts; /* a seed is set, or a fault armed */
 
 mp_err_t mp_sim_seed(uint64_t value)
 {
