@@ -5,7 +5,7 @@
  *
  * A block record is committed by one store of its size (size 0 = free record), so a
  * process killed in the middle of an allocation leaves the table consistent: at worst the
- * block it was taking stays free. Allocation is first fit, aligned to MP_CONF_CACHE_LINE (no two
+ * block it was taking stays free. Allocation is first fit, aligned to MP_PORT_CACHE_LINE (no two
  * objects share a cache line), and zero-fills, because the memory may have been used
  * before (CPython issue 11675).
  */
@@ -13,7 +13,7 @@
 
 #include "world.h"
 
-#define ARENA_ALIGN ((uint32_t)MP_CONF_CACHE_LINE)
+#define ARENA_ALIGN ((uint32_t)MP_PORT_CACHE_LINE)
 
 static uint32_t arena_base(void)
 {

@@ -8,7 +8,7 @@
  * half-written) all break the barrier: every waiter is released with MP_EBROKEN, and
  * later waits fail at once until reset(). CPython's barrier never returns when a waiting
  * process is terminated (gh-123899); here the survivors notice the death (they are woken
- * for it, or look every MP_CONF_LIVENESS_NS) and break it.
+ * for it, or look every MP_PORT_LIVENESS_NS) and break it.
  */
 #include "barrier.h"
 

@@ -15,7 +15,7 @@
  * the owner no longer alive (its life word has MP_LIFE_DEAD, or its slot was reused)
  * swaps the dead token for its own with one CAS; whoever wins that CAS is the one caller
  * told MP_EOWNERDEAD. Waiters learn of the death because the port wakes them (task port)
- * or because they look again every MP_CONF_LIVENESS_NS while asleep (POSIX).
+ * or because they look again every MP_PORT_LIVENESS_NS while asleep (POSIX).
  *
  * Deadlines. A take waits for a live holder only until the caller's deadline, and not at
  * all with MP_NOWAIT (after a short spin): a holder may be stopped, not dead, and only a
@@ -34,10 +34,10 @@ mp_time_t mpi_until_deadline(mpi_until_t *u)
 
 bool mpi_spin_while(_Atomic uint32_t *word, uint32_t value)
 {
-    for (int i = 0; i < MP_CONF_SPIN; i++) {
+    for (int i = 0; i < MP_PORT_SPIN; i++) {
         if (atomic_load_explicit(word, memory_order_relaxed) != value)
             return true;
-        MP_CONF_RELAX();
+        MP_PORT_RELAX();
     }
     return atomic_load_explicit(word, memory_order_relaxed) != value;
 }
@@ -45,12 +45,12 @@ bool mpi_spin_while(_Atomic uint32_t *word, uint32_t value)
 static mp_err_t take_slow(const mpi_call_t *c, _Atomic uint32_t *word, mpi_until_t *until)
 {
     mpi_token_t self = c->self;
-    for (int spin = 0; spin < MP_CONF_SPIN; spin++) {
+    for (int spin = 0; spin < MP_PORT_SPIN; spin++) {
         uint32_t w = atomic_load_explicit(word, memory_order_relaxed);
         if (w == 0 && atomic_compare_exchange_weak_explicit(word, &w, self, memory_order_acquire,
                                                             memory_order_relaxed))
             return MP_OK;
-        MP_CONF_RELAX();
+        MP_PORT_RELAX();
     }
     for (;;) {
         uint32_t w = atomic_load_explicit(word, memory_order_relaxed);

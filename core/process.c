@@ -493,7 +493,7 @@ _Noreturn void mp_process_exit(int code)
     mp_port_exit(code);
 }
 
-_Noreturn void mpi_process_main(uint32_t slot)
+_Noreturn void mp_core_process_main(uint32_t slot)
 {
     mpi_slot_t *s = slot_at(slot);
     /* Known from the first instruction: the port set the life word before calling us. */
@@ -505,7 +505,7 @@ _Noreturn void mpi_process_main(uint32_t slot)
     mp_process_exit(code);
 }
 
-void mpi_process_orphan(uint32_t slot)
+void mp_core_process_orphan(uint32_t slot)
 {
     mpi_token_t dead = token_of(slot);
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
@@ -514,27 +514,27 @@ void mpi_process_orphan(uint32_t slot)
             (void)mp_port_signal(i, MP_SIGKILL);
 }
 
-mp_port_slot_t *mpi_port_slot(uint32_t slot)
+mp_port_slot_t *mp_core_port_slot(uint32_t slot)
 {
     return &slot_at(slot)->port;
 }
 
-_Atomic uint32_t *mpi_life_word(uint32_t slot)
+_Atomic uint32_t *mp_core_life_word(uint32_t slot)
 {
     return &slot_at(slot)->life;
 }
 
-uint32_t mpi_slot_priority(uint32_t slot)
+uint32_t mp_core_slot_priority(uint32_t slot)
 {
     return slot < MP_CONF_MAX_PROCESSES ? slot_at(slot)->priority : 0;
 }
 
-bool mpi_slot_daemon(uint32_t slot)
+bool mp_core_slot_daemon(uint32_t slot)
 {
     return slot < MP_CONF_MAX_PROCESSES && slot_at(slot)->daemon;
 }
 
-void mpi_slot_name(uint32_t slot, char *buf, size_t size)
+void mp_core_slot_name(uint32_t slot, char *buf, size_t size)
 {
     mpi_strlcpy(buf, slot < MP_CONF_MAX_PROCESSES ? slot_at(slot)->name : "?", size);
 }

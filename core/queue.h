@@ -11,7 +11,7 @@ typedef struct {
     uint32_t pad;
     mpi_ring_t ring;
     /* JoinableQueue: tasks done so far; unfinished = tail - done (mod the ring's limit) */
-    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t done;
+    _Alignas(MP_PORT_CACHE_LINE) _Atomic uint32_t done;
     mpi_slots_t join_sleepers;
 } mpi_queue_t;
 #define MPI_QUEUE_JOINABLE 1u

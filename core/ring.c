@@ -32,7 +32,7 @@
  * put fails with MP_ECLOSED, or its message stays gettable.
  *
  * Sleeping. Guards are held only while copying, never while waiting. A waiter spins
- * briefly (MP_CONF_SPIN) on the index it needs to move, then reads its side's bell,
+ * briefly (MP_PORT_SPIN) on the index it needs to move, then reads its side's bell,
  * registers as a sleeper, checks once more everything it waits for (the index, close,
  * the caller's stop condition) and sleeps on the bell (an eventcount). Whoever changes
  * one of those things rings the bell afterwards (a publish only when a sleeper is

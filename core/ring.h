@@ -31,16 +31,16 @@ typedef struct {
     _Atomic uint32_t closed;
     /* producer line (one line with the index it publishes: fewer lines to move per round
      * trip, which measured faster than giving the private part a line of its own) */
-    _Alignas(MP_CONF_CACHE_LINE) mpi_side_t put;
+    _Alignas(MP_PORT_CACHE_LINE) mpi_side_t put;
     _Atomic uint32_t tail;
     uint32_t head_seen; /* the producers' cached view of head */
     /* consumer line */
-    _Alignas(MP_CONF_CACHE_LINE) mpi_side_t get;
+    _Alignas(MP_PORT_CACHE_LINE) mpi_side_t get;
     _Atomic uint32_t head;
     uint32_t tail_seen; /* the consumers' cached view of tail */
     /* sleepers: written only when someone is about to sleep. Each side sleeps on its
      * bell, which moves after anything it waits for changed (data, space, close, EOF). */
-    _Alignas(MP_CONF_CACHE_LINE) mpi_slots_t put_sleepers;
+    _Alignas(MP_PORT_CACHE_LINE) mpi_slots_t put_sleepers;
     mpi_slots_t get_sleepers;
     _Atomic uint32_t put_bell;
     _Atomic uint32_t get_bell;

@@ -10,7 +10,7 @@
 /* In the mp_world section, so a port (POSIX) can map exactly that section shared; the
  * linker fragment in linker/ gathers it page-aligned. */
 /* aligned() only ever raises the alignment: a page on POSIX, the natural one elsewhere */
-MP_SHARED __attribute__((aligned(MP_CONF_WORLD_ALIGN))) mpi_world_t mpi_world;
+MP_SHARED __attribute__((aligned(MP_PORT_WORLD_ALIGN))) mpi_world_t mpi_world;
 
 void (*mpi_test_hook)(mpi_hook_point_t point);
 
@@ -111,8 +111,8 @@ mp_err_t mpi_wait(const mpi_call_t *c, _Atomic uint32_t *addr, uint32_t expected
     if (c != NULL && mpi_retired(c))
         return MP_ESTALE;
     mp_time_t until = deadline;
-    if (MP_CONF_LIVENESS_NS > 0) {
-        mp_time_t slice = mp_port_now() + MP_CONF_LIVENESS_NS;
+    if (MP_PORT_LIVENESS_NS > 0) {
+        mp_time_t slice = mp_port_now() + MP_PORT_LIVENESS_NS;
         if (slice < until)
             until = slice;
     }
@@ -170,13 +170,13 @@ size_t mpi_describe_as(char *buf, size_t size, const char *what, uint32_t index)
 }
 
 /* For deadlock reports: which object of which table a sleeper's word belongs to. */
-size_t mpi_describe_wait(const void *addr, char *buf, size_t size)
+size_t mp_core_describe_wait(const void *addr, char *buf, size_t size)
 {
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
-        if (addr != (const void *)mpi_life_word(i))
+        if (addr != (const void *)mp_core_life_word(i))
             continue;
         char owner[MP_CONF_NAME_LEN];
-        mpi_slot_name(i, owner, sizeof owner);
+        mp_core_slot_name(i, owner, sizeof owner);
         size_t n = mpi_strlcpy(buf, "the end of ", size);
         if (n < size)
             n += mpi_strlcpy(buf + n, owner, size - n);

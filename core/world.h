@@ -118,7 +118,7 @@ typedef struct {
  * asleep: the world offset of the slot set holding its sleeper bit, 0 when none. */
 #define MPI_NEST 4
 typedef struct {
-    _Alignas(MP_CONF_CACHE_LINE) _Atomic uint32_t inside[MPI_NEST];
+    _Alignas(MP_PORT_CACHE_LINE) _Atomic uint32_t inside[MPI_NEST];
     uint32_t depth;
     _Atomic uint32_t asleep;
     uint32_t used; /* bit 1 << kind: kinds whose tables keep something of it by slot */
@@ -212,7 +212,7 @@ typedef struct {
 #include "objects.def"
     _Atomic uint32_t arena_guard;
     mpi_block_t blocks[MPI_ARENA_BLOCKS];
-    _Alignas(MP_CONF_CACHE_LINE) uint8_t arena[MP_CONF_ARENA_SIZE > 0 ? MP_CONF_ARENA_SIZE : 64];
+    _Alignas(MP_PORT_CACHE_LINE) uint8_t arena[MP_CONF_ARENA_SIZE > 0 ? MP_CONF_ARENA_SIZE : 64];
 } mpi_world_t;
 
 #define MPI_WORLD_READY 0x6d707374u /* "mpst" */
@@ -403,7 +403,7 @@ void mpi_sleeper_remove(const mpi_call_t *c, mpi_slots_t *set);
 
 /* ---- the arena ------------------------------------------------------------------------ */
 /* size bytes (computed by the caller in 64 bits: no size from user input can wrap),
- * aligned to MP_CONF_CACHE_LINE, zero-filled. MP_ENOMEM when no gap is large enough,
+ * aligned to MP_PORT_CACHE_LINE, zero-filled. MP_ENOMEM when no gap is large enough,
  * MP_EAGAIN when another process holds the arena's guard too long (it may be stopped). */
 mp_err_t mpi_arena_alloc(const mpi_call_t *c, uint64_t size, uint32_t *offset);
 void mpi_arena_free(uint32_t offset);
@@ -429,7 +429,7 @@ static inline bool mpi_guard_mine(_Atomic uint32_t *word, mpi_token_t self)
     return (atomic_load_explicit(word, memory_order_relaxed) & MPI_LOCK_OWNER) == self;
 }
 
-/* Spins up to MP_CONF_SPIN rounds while *word == value; true if it changed. */
+/* Spins up to MP_PORT_SPIN rounds while *word == value; true if it changed. */
 bool mpi_spin_while(_Atomic uint32_t *word, uint32_t value);
 
 /* Internal guards that calls without a timeout take (the arena, a barrier's state in
@@ -468,7 +468,7 @@ static inline mp_err_t mpi_no_wait(mp_timeout_t timeout, mp_err_t err)
 mp_time_t mpi_deadline(mp_timeout_t timeout);
 
 /* mp_port_wait that also returns now and then when the port detects deaths by looking
- * (MP_CONF_LIVENESS_NS), so a caller can re-check its owner's life; and MP_ESTALE once
+ * (MP_PORT_LIVENESS_NS), so a caller can re-check its owner's life; and MP_ESTALE once
  * the object of the call c (if any) has been destroyed. */
 mp_err_t mpi_wait(const mpi_call_t *c, _Atomic uint32_t *addr, uint32_t expected,
                   mp_time_t deadline);

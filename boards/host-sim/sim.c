@@ -1,12 +1,15 @@
 /*
- * Host simulation board: virtual clock, seeded preemption, deadlock reports, and task
- * faults: a SIGSEGV/SIGBUS inside a task ends that task with exitcode -11 (or -7) and the
+ * Host simulation board: virtual clock, seeded preemption, deadlock reports, simulated
+ * interrupts (mp_board_after), fault injection (mp_sim_fault), and task faults: a
+ * SIGSEGV/SIGBUS inside a task ends that task with exitcode -11 (or -7) and the
  * simulation goes on, as a fault handler does on the microcontroller. A fault in the
  * main process is left to whatever handled it before (a test runner, or the default).
  *
  * What it does not model: real parallelism (one task runs at a time, so races show up
- * only at preemption points, which are every runtime call when a seed is set), memory
- * isolation (tasks share the host process, as on a microcontroller), and interrupts.
+ * only at preemption points, which are every runtime call when a seed is set); memory
+ * isolation (tasks share the host process, as on a microcontroller); interrupts that
+ * arrive while a task runs (a simulated one fires only when every task is blocked), and
+ * a tick (no time slices: the seeded preemption points play that part).
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -17,9 +20,6 @@
 
 #include "mp_board.h"
 #include "mp_sim.h"
-#include "task.h"
-
-extern bool mpi_host_in_isr;
 
 /* Simulated interrupts: each fires once, when the simulation is idle at (or past) its time. */
 static struct {
@@ -43,14 +43,14 @@ static uint64_t seed, rng;
 static mp_sim_deadlock_t policy;
 static char report[4096];
 static bool running; /* mp_init() has set up the scheduler */
-bool mpi_board_preempts; /* a seed is set */
+bool mp_board_preempts; /* a seed is set, or a fault armed */
 
 mp_err_t mp_sim_seed(uint64_t value)
 {
     if (running)
-        mpi_task_settle(); /* the replay starts from a settled caller */
+        task_settle(); /* the replay starts from a settled caller */
     seed = value;
-    mpi_board_preempts = value != 0 || fault.armed;
+    mp_board_preempts = value != 0 || fault.armed;
     rng = value * 0x9e3779b97f4a7c15u + 1u;
     return MP_OK;
 }
@@ -77,8 +77,8 @@ static _Alignas(16) uint8_t fault_stack[64 * 1024];
 
 static void on_fault(int sig)
 {
-    if (mpi_task_current() != 0)
-        mpi_task_fault(sig); /* switches to another task: this handler never returns */
+    if (task_current() != 0)
+        task_fault(sig); /* switches to another task: this handler never returns */
     /* The main process faulted: give the fault back to whoever handled it before. */
     for (int i = 0; i < 2; i++)
         if (fault_signals[i] == sig)
@@ -87,7 +87,7 @@ static void on_fault(int sig)
 
 /* Re-armed at every spawn because a test runner may have installed its own handler
  * since (CMocka does, around each test); the one found is kept for the main process. */
-void mpi_board_task_start(void)
+void mp_board_task_start(void)
 {
     stack_t ss = {.ss_sp = fault_stack, .ss_size = sizeof fault_stack};
     sigaltstack(&ss, NULL);
@@ -101,14 +101,14 @@ void mpi_board_task_start(void)
     }
 }
 
-void mpi_board_init(void)
+void mp_board_init(void)
 {
     const char *env = getenv("MP_SIM_SEED");
     mp_sim_seed(env ? strtoull(env, NULL, 0) : 0);
     running = true;
 }
 
-mp_time_t mpi_board_now(void)
+mp_time_t mp_board_now(void)
 {
     return clock_ns;
 }
@@ -141,13 +141,11 @@ static bool fire_interrupt(mp_time_t next)
         clock_ns = irqs[first].at;
     void (*fn)(void *) = irqs[first].fn;
     irqs[first].fn = NULL;
-    mpi_host_in_isr = true;
-    fn(irqs[first].arg);
-    mpi_host_in_isr = false;
+    host_interrupt(fn, irqs[first].arg);
     return true;
 }
 
-mp_err_t mpi_board_idle(mp_time_t next)
+mp_err_t mp_board_idle(mp_time_t next)
 {
     if (fire_interrupt(next))
         return MP_OK; /* the scheduler looks at the ready lists again */
@@ -161,23 +159,21 @@ mp_err_t mpi_board_idle(mp_time_t next)
                      "none has a timeout\n",
                      (unsigned long long)clock_ns);
     if (n > 0 && (size_t)n < sizeof report)
-        mpi_task_report(report + n, sizeof report - (size_t)n);
+        task_report(report + n, sizeof report - (size_t)n);
     fputs(report, stderr);
-    if (policy == MP_SIM_DEADLOCK_RETURN && mpi_task_interrupt_wait(0, MP_EDEADLK))
+    if (policy == MP_SIM_DEADLOCK_RETURN && task_interrupt_wait(0, MP_EDEADLK))
         return MP_EDEADLK;
     fflush(NULL);
     _exit(MP_SIM_DEADLOCK_STATUS);
 }
 
-_Noreturn void mpi_board_exit(int code)
+_Noreturn void mp_board_exit(int code)
 {
     fflush(NULL);
     exit(code);
 }
 
 /* ---- fault injection ----------------------------------------------------------------- */
-
-static _Atomic uint32_t stop_word; /* never changes: a stopped process waits on it */
 
 mp_err_t mp_sim_fault(mp_process_t p, mp_sim_fault_t kind, uint32_t k, uint64_t hold_ns)
 {
@@ -193,7 +189,7 @@ mp_err_t mp_sim_fault(mp_process_t p, mp_sim_fault_t kind, uint32_t k, uint64_t 
     fault.points = 0;
     fault.calls = 0;
     fault.hold = hold_ns;
-    mpi_board_preempts = true; /* the scheduler asks at every point from now on */
+    mp_board_preempts = true; /* the scheduler asks at every point from now on */
     return MP_OK;
 }
 
@@ -215,23 +211,7 @@ void mp_sim_fault_limit(uint64_t points, const char *label)
 void mp_sim_fault_clear(void)
 {
     fault.armed = false;
-    mpi_board_preempts = seed != 0;
-}
-
-/* The stopped process waits, on a word nobody changes, until the virtual clock reaches
- * the end of its stop; a death elsewhere wakes every waiter, so it waits again. The
- * wait is nested inside a runtime call that may itself be about to wait: that call
- * must still see the deaths it has not looked at (the scheduler lets a waiter re-check
- * its owner's life when a death happened since its last wake), so the count of deaths
- * seen is put back as it was. */
-static void stop_here(uint32_t slot)
-{
-    mp_port_slot_t *t = mpi_port_slot(slot);
-    uint16_t seen = t->deaths_seen;
-    mp_time_t until = mpi_board_now() + fault.hold;
-    while (mpi_board_now() < until)
-        (void)mp_port_wait(&stop_word, 0, until);
-    t->deaths_seen = seen;
+    mp_board_preempts = seed != 0;
 }
 
 /* At a preemption point of the running process: its fault, if this is the point. A kill
@@ -239,7 +219,7 @@ static void stop_here(uint32_t slot)
  * is the running one, so it ends at once, inside the call that reached this point. */
 static void inject(void)
 {
-    uint32_t slot = mpi_task_current();
+    uint32_t slot = task_current();
     if (!fault.armed || fault.inside || slot != fault.slot)
         return;
     if (++fault.points != fault.k || fault.kind == MP_SIM_COUNT || fault.fired)
@@ -250,17 +230,17 @@ static void inject(void)
         return;
     }
     fault.inside = true;
-    stop_here(slot);
+    task_hold(mp_board_now() + fault.hold);
     fault.inside = false;
 }
 
 void mp_sim_fault_point(void)
 {
-    if (!mpi_host_in_isr) /* a simulated interrupt runs on no task of its own */
+    if (!mp_port_in_isr()) /* a simulated interrupt runs on no task of its own */
         inject();
 }
 
-bool mpi_board_preempt(void)
+bool mp_board_preempt(void)
 {
     bool now = false;
     if (seed != 0) {

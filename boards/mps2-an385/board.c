@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "mp/mp.h"
+#include "mp_arch.h"
 #include "mp_board.h"
-#include "task.h"
 
 #define UART0_DATA (*(volatile uint32_t *)0x40004000u)
 #define UART0_STATE (*(volatile uint32_t *)0x40004004u)
@@ -28,7 +28,7 @@
 
 static volatile uint64_t ticks;
 
-void mpi_board_write(const char *s, size_t n)
+static void uart_write(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         while (UART0_STATE & 1u) /* transmit buffer full */
@@ -42,7 +42,7 @@ int _write(int fd, const char *buf, int len);
 int _write(int fd, const char *buf, int len)
 {
     (void)fd;
-    mpi_board_write(buf, (size_t)len);
+    uart_write(buf, (size_t)len);
     return len;
 }
 
@@ -99,35 +99,35 @@ void SysTick_Handler(void);
 void SysTick_Handler(void)
 {
     ticks++;
-    uint32_t irq = mpi_arch_lock();
-    if (mpi_task_tick_due())
-        mpi_arch_request_switch(); /* a time slice ended, or a deadline passed */
-    mpi_arch_unlock(irq);
+    uint32_t irq = mp_arch_lock();
+    if (task_tick_due())
+        mp_arch_request_switch(); /* a time slice ended, or a deadline passed */
+    mp_arch_unlock(irq);
 }
 
-mp_time_t mpi_board_now(void)
+mp_time_t mp_board_now(void)
 {
-    uint32_t irq = mpi_arch_lock();
+    uint32_t irq = mp_arch_lock();
     uint64_t t = ticks;
     uint32_t cvr = SYST_CVR;
     if (ICSR & ICSR_PENDSTSET) { /* wrapped since the last tick was counted */
         t++;
         cvr = SYST_CVR;
     }
-    mpi_arch_unlock(irq);
+    mp_arch_unlock(irq);
     return t * (1000000000u / TICK_HZ) + (mp_time_t)(RELOAD - cvr) * NS_PER_CYCLE;
 }
 
-mp_err_t mpi_board_idle(mp_time_t next)
+mp_err_t mp_board_idle(mp_time_t next)
 {
     if (next == MP_TIME_NEVER && after_fn == NULL) {
         /* No deadline, and no interrupt armed that could make a task ready. */
         static const char head[] = "mpstatic mps2-an385: deadlock: every task is blocked\n";
-        mpi_board_write(head, sizeof head - 1);
+        uart_write(head, sizeof head - 1);
         if (MP_CONF_DEADLOCK_REPORT) {
             static char report[1024];
-            size_t n = mpi_task_report(report, sizeof report);
-            mpi_board_write(report, n < sizeof report ? n : sizeof report - 1);
+            size_t n = task_report(report, sizeof report);
+            uart_write(report, n < sizeof report ? n : sizeof report - 1);
         }
         semihost_exit(3);
     }
@@ -136,23 +136,23 @@ mp_err_t mpi_board_idle(mp_time_t next)
     return MP_OK;
 }
 
-bool mpi_board_preempts = false; /* switches come from blocking, not from calls */
+bool mp_board_preempts = false; /* switches come from blocking, not from calls */
 
-bool mpi_board_preempt(void)
+bool mp_board_preempt(void)
 {
     return false;
 }
 
-void mpi_board_task_start(void)
+void mp_board_task_start(void)
 {
 }
 
-_Noreturn void mpi_board_exit(int code)
+_Noreturn void mp_board_exit(int code)
 {
     semihost_exit(code);
 }
 
-void mpi_board_init(void)
+void mp_board_init(void)
 {
     SYST_RVR = RELOAD;
     SYST_CVR = 0;
@@ -164,16 +164,17 @@ void mpi_board_init(void)
 extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
 extern uint32_t __handler_stack_top[];
 
-void mpi_board_sections(void);
-void mpi_board_sections(void)
+/* Reset_Handler (startup.S) calls these two, in this order. */
+void mps2_sections(void);
+void mps2_sections(void)
 {
     memcpy(__data_start, __data_load, (size_t)((char *)__data_end - (char *)__data_start));
     memset(__bss_start, 0, (size_t)((char *)__bss_end - (char *)__bss_start));
 }
 
 int main(void);
-_Noreturn void mpi_board_main(void);
-_Noreturn void mpi_board_main(void)
+_Noreturn void mps2_main(void);
+_Noreturn void mps2_main(void)
 {
     UART0_BAUDDIV = 16; /* the console works before mp_init(), and without it */
     UART0_CTRL = 1;     /* transmit */
@@ -183,32 +184,28 @@ _Noreturn void mpi_board_main(void)
 static void unexpected(void)
 {
     static const char msg[] = "mpstatic mps2-an385: unexpected exception\n";
-    mpi_board_write(msg, sizeof msg - 1);
+    uart_write(msg, sizeof msg - 1);
     semihost_exit(4);
 }
 
-/* A fault that ends no single task (see mpi_cm_fault): stop the program. */
-void mpi_board_fatal(void);
-void mpi_board_fatal(void)
+_Noreturn void mp_board_fatal(void)
 {
     static const char msg[] = "mpstatic mps2-an385: fatal fault (main process, handler, or "
                               "nothing left to run)\n";
-    mpi_board_write(msg, sizeof msg - 1);
+    uart_write(msg, sizeof msg - 1);
     semihost_exit(139); /* 128 + SIGSEGV, as a shell reports a crash */
 }
 
-void Reset_Handler(void);
-void PendSV_Handler(void);
-void mpi_cm_fault(void);
+void Reset_Handler(void); /* startup.S */
 
 __attribute__((section(".vectors"), used)) static void (*const vectors[])(void) = {
     (void (*)(void))__handler_stack_top,
     Reset_Handler,
     unexpected,     /* NMI */
-    mpi_cm_fault,   /* HardFault */
-    mpi_cm_fault,   /* MemManage */
-    mpi_cm_fault,   /* BusFault */
-    mpi_cm_fault,   /* UsageFault */
+    HardFault_Handler,
+    MemManage_Handler,
+    BusFault_Handler,
+    UsageFault_Handler,
     0, 0, 0, 0,
     unexpected,     /* SVCall */
     unexpected,     /* DebugMonitor */

@@ -1,9 +1,9 @@
 /*
  * The port contract: everything the core needs from a platform, and nothing else.
  *
- * The core builds every blocking object (locks, joins, and later queues, events,
- * barriers) from C11 atomics on 32-bit words plus the wait/wake pair below, the way
- * musl builds its mutexes from a_cas and futex wait/wake. A port is therefore small:
+ * The core builds every blocking object (locks, joins, queues, pipes, events, barriers)
+ * from C11 atomics on 32-bit words plus the wait/wake pair below, the way musl builds
+ * its mutexes from a_cas and futex wait/wake. A port is therefore small:
  *   port/posix   Linux processes: fork, one MAP_SHARED world, futex, pidfd, robust list
  *   port/task    tasks with static stacks and a scheduler; arch/ holds the context switch
  *   port/template  a port that compiles and does nothing: start here for a new one
@@ -43,7 +43,7 @@
 #define MP_LIFE_DEAD 0x40000000u
 #define MP_LIFE_ID_MASK 0x3fffffffu
 
-/* ---- implemented by the port ------------------------------------------------------- */
+/* ---- implemented by the port (prefix mp_port_) ----------------------------------- */
 
 /*
  * mp_port_init: called once, by mp_init() in the main process, before any other port
@@ -57,7 +57,7 @@ mp_err_t mp_port_init(void *world, size_t size);
 
 /*
  * mp_port_spawn: called by the parent, from process context, after the core has filled
- * the slot. Starts a process (or task) that calls mpi_process_main(slot) and never
+ * the slot. Starts a process (or task) that calls mp_core_process_main(slot) and never
  * returns from it. Stores the port's id of the new process in *pid and in the low bits of
  * the slot's life word. Must not wait for the child to run. The child must start with
  * default handling of every fatal signal (so a crash ends it with -SIGSEGV) and, when the
@@ -102,9 +102,9 @@ mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid);
 /*
  * mp_port_in_isr: true when called from an interrupt handler (Cortex-M: IPSR != 0; the
  * host simulation: inside a simulated interrupt; POSIX: never). Interrupt handlers may
- * call the operations that do not wait (queue put/get and pipe send with MP_NOWAIT,
- * semaphore release, event set); a wake-up they cause switches tasks on return from the
- * interrupt. Cheap: the queue fast path calls it.
+ * call the operations that do not wait (queue put/get and pipe send/recv with MP_NOWAIT,
+ * semaphore release, event set and clear, the queries); a wake-up they cause switches
+ * tasks on return from the interrupt. Cheap: the queue fast path calls it.
  */
 bool mp_port_in_isr(void);
 
@@ -120,11 +120,14 @@ uint32_t mp_port_self(void);
  * with respect to mp_port_wake (the futex rule), so a wake between the caller's last
  * look and the sleep is never lost. Spurious returns are allowed: the core re-checks.
  * Works on any 32-bit word of the shared world, across processes.
- * Deaths: a port with MP_CONF_LIVENESS_NS == 0 promises that waiters notice deaths
+ * A deadline already past (0 included) polls; a port that schedules tasks itself lets
+ * every other ready task of the caller's priority or higher run first, so that a loop
+ * of polls cannot starve the task it waits for (mp_process_yield is such a poll).
+ * Deaths: a port with MP_PORT_LIVENESS_NS == 0 promises that waiters notice deaths
  * without looking: every wait in progress when a process ends returns, and so does a
  * wait begun after a death that its caller had not yet been woken for (the caller may
  * have checked the dead process's life just before it ended). Ports that cannot promise
- * this set MP_CONF_LIVENESS_NS, and the core re-checks that often.
+ * this set MP_PORT_LIVENESS_NS, and the core re-checks that often.
  * Returns MP_OK (woken, changed, or spurious), MP_ETIMEDOUT (deadline passed), or
  * MP_EDEADLK (simulation only: every task is blocked and no deadline is pending).
  */
@@ -153,33 +156,33 @@ bool mp_port_shared(const void *p, size_t size);
  * only when every task is blocked (it then jumps to the next deadline). */
 mp_time_t mp_port_now(void);
 
-/* ---- implemented by the core, called by the port ----------------------------------- */
+/* ---- implemented by the core, called by the port (prefix mp_core_) --------------- */
 
 /* The body of every spawned process: runs the target, then the exit sequence, then
  * mp_port_exit(). Called by the port in the new process or task, with mp_port_self()
  * already returning slot. */
-_Noreturn void mpi_process_main(uint32_t slot);
+_Noreturn void mp_core_process_main(uint32_t slot);
 
 /* Called by a task port after a process ended without running the exit sequence
  * (signal, fault): kills its daemonic children, as PR_SET_PDEATHSIG does on Linux. */
-void mpi_process_orphan(uint32_t slot);
+void mp_core_process_orphan(uint32_t slot);
 
-/* The port-private part of a slot, and its life word. */
-mp_port_slot_t *mpi_port_slot(uint32_t slot);
-_Atomic uint32_t *mpi_life_word(uint32_t slot);
-uint32_t mpi_slot_count(void);
+/* The port-private part of a slot, and its life word. Slots run from 0 to
+ * MP_CONF_MAX_PROCESSES - 1. */
+mp_port_slot_t *mp_core_port_slot(uint32_t slot);
+_Atomic uint32_t *mp_core_life_word(uint32_t slot);
 
 /* Writes a short text naming the object a waiter on addr waits for ("Lock #3 held by
  * Process-2"); used by deadlock reports. Returns the text length. */
-size_t mpi_describe_wait(const void *addr, char *buf, size_t size);
+size_t mp_core_describe_wait(const void *addr, char *buf, size_t size);
 
 /* Copies the name of a slot's process (deadlock reports). */
-void mpi_slot_name(uint32_t slot, char *buf, size_t size);
+void mp_core_slot_name(uint32_t slot, char *buf, size_t size);
 
 /* A slot's priority, 0 .. MP_CONF_PRIORITIES - 1 (ports that schedule by themselves). */
-uint32_t mpi_slot_priority(uint32_t slot);
+uint32_t mp_core_slot_priority(uint32_t slot);
 
 /* Whether a slot's process is daemonic (it must die with its parent). */
-bool mpi_slot_daemon(uint32_t slot);
+bool mp_core_slot_daemon(uint32_t slot);
 
 #endif

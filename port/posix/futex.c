@@ -43,7 +43,7 @@ void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
  * registered for it: every process of the world registers as it starts. */
 static int fence_ok = -1;
 
-void mpi_posix_fence_register(void)
+void posix_fence_register(void)
 {
     int cmds = (int)syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
     fence_ok = cmds >= 0 && (cmds & MEMBARRIER_CMD_GLOBAL_EXPEDITED) &&

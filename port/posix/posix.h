@@ -1,4 +1,4 @@
-/* Internal to port/posix. */
+/* Internal to port/posix (prefix posix_): what its three files ask of each other. */
 #ifndef MP_POSIX_H
 #define MP_POSIX_H
 
@@ -6,8 +6,15 @@
 
 #include "mp/error.h"
 
-mp_err_t mpi_posix_process_init(void);
-void mpi_posix_fence_register(void);
-void mpi_posix_world_range(void **start, size_t *size);
+/* process.c: the rest of mp_port_init once the world is shared: the calling process
+ * becomes slot 0 (its robust list, the at-fork handler, child subreaper). */
+mp_err_t posix_process_init(void);
+
+/* futex.c: registers the calling process for mp_port_fence (membarrier), as each process
+ * of the world must when it starts. */
+void posix_fence_register(void);
+
+/* world.c: the pages of the mp_world section, shared by every process. */
+void posix_world_range(void **start, size_t *size);
 
 #endif

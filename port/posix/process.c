@@ -88,8 +88,8 @@ static void after_raw_fork(void)
 
 static void robust_register(uint32_t slot)
 {
-    mp_port_slot_t *p = mpi_port_slot(slot);
-    _Atomic uint32_t *life = mpi_life_word(slot);
+    mp_port_slot_t *p = mp_core_port_slot(slot);
+    _Atomic uint32_t *life = mp_core_life_word(slot);
     p->head.next = &p->entry;
     p->entry.next = &p->head;
     p->futex_offset = (long)((char *)life - (char *)&p->entry);
@@ -98,7 +98,7 @@ static void robust_register(uint32_t slot)
     syscall(SYS_set_robust_list, &p->head, sizeof(struct robust_list_head));
 }
 
-mp_err_t mpi_posix_process_init(void)
+mp_err_t posix_process_init(void)
 {
     self_slot = 0;
     self_pid = getpid();
@@ -107,7 +107,7 @@ mp_err_t mpi_posix_process_init(void)
     if (pthread_atfork(NULL, NULL, after_raw_fork) != 0)
         return MP_ESYS;
     robust_register(0);
-    mpi_posix_fence_register();
+    posix_fence_register();
     /* Orphaned grandchildren come to us, not to init, so we can adopt and reap them. */
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* every argument: prctl reads five */
     return MP_OK;
@@ -149,18 +149,18 @@ static void child_setup(uint32_t slot, pid_t parent)
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (mpi_slot_daemon(slot)) {
+    if (mp_core_slot_daemon(slot)) {
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         if (getppid() != parent) /* the parent died before prctl took effect */
             raise(SIGKILL);
     }
     robust_register(slot);
-    mpi_posix_fence_register();
+    posix_fence_register();
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* every argument: prctl reads five */
     /* Shared pages are not copied by fork; touching each would fault once per page. */
     void *start;
     size_t size;
-    mpi_posix_world_range(&start, &size);
+    posix_world_range(&start, &size);
     madvise(start, size, MADV_POPULATE_WRITE);
 }
 
@@ -174,7 +174,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
     pid_t pid = fork();
     if (pid == 0) {
         child_setup(slot, parent);
-        mpi_process_main(slot);
+        mp_core_process_main(slot);
     }
     spawning = false;
     if (pid < 0)
@@ -185,7 +185,8 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
         return MP_ESYS;
     }
     uint32_t none = 0;
-    atomic_compare_exchange_strong(mpi_life_word(slot), &none, (uint32_t)pid & MP_LIFE_ID_MASK);
+    atomic_compare_exchange_strong(mp_core_life_word(slot), &none,
+                                   (uint32_t)pid & MP_LIFE_ID_MASK);
     *pid_out = (uint32_t)pid;
     return MP_OK;
 }
@@ -194,7 +195,7 @@ _Noreturn void mp_port_exit(int code)
 {
     fflush(NULL);
     if (self_slot < MP_CONF_MAX_PROCESSES) /* a raw fork() copy owns no life word */
-        atomic_fetch_or(mpi_life_word(self_slot), MP_LIFE_DEAD);
+        atomic_fetch_or(mp_core_life_word(self_slot), MP_LIFE_DEAD);
     _exit(code & 0xff);
 }
 
@@ -257,6 +258,6 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
     }
     forget_kid(slot);
     *exitcode = si.si_code == CLD_EXITED ? si.si_status : -si.si_status;
-    atomic_fetch_or(mpi_life_word(slot), MP_LIFE_DEAD);
+    atomic_fetch_or(mp_core_life_word(slot), MP_LIFE_DEAD);
     return MP_OK;
 }

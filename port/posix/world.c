@@ -19,7 +19,7 @@
 
 extern char __mp_world_start[], __mp_world_end[];
 
-void mpi_posix_world_range(void **start, size_t *size)
+void posix_world_range(void **start, size_t *size)
 {
     *start = __mp_world_start;
     *size = (size_t)(__mp_world_end - __mp_world_start);
@@ -49,5 +49,5 @@ mp_err_t mp_port_init(void *world, size_t size)
         munmap(tmp, len);
         return MP_ESYS;
     }
-    return mpi_posix_process_init();
+    return posix_process_init();
 }

@@ -19,7 +19,7 @@ typedef struct {
     int32_t exitcode;         /* valid once DEAD */
     uint16_t next;            /* ready list or blocked list link: slot + 1, 0 = end */
     uint16_t deaths_seen;     /* deaths the task has been woken for (mod 2^16) */
-    uint8_t state;            /* mpi_task_state_t */
+    uint8_t state;            /* task_state_t (task.h) */
     int8_t wait_result;       /* what mp_port_wait returns when it resumes */
     uint8_t priority;         /* copied from the process at spawn */
     uint8_t pad;

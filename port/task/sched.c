@@ -9,7 +9,7 @@
  * Priorities. The running task is always one of the highest priority ready ones: a task
  * made ready at a higher priority (woken, spawned) takes the CPU at once; equal
  * priorities take turns when one blocks or yields, or when the board's tick rotates them
- * (mpi_task_rotate). Tables are small (MP_CONF_MAX_PROCESSES), so a wake or a timeout scan
+ * (task_rotate). Tables are small (MP_CONF_MAX_PROCESSES), so a wake or a timeout scan
  * walks the blocked list rather than keeping per-address queues.
  *
  * When tasks switch. Only inside these calls: when the running task blocks, ends, or
@@ -28,9 +28,10 @@
  */
 #include <string.h>
 
+#include "mp/process.h"
 #include "task.h"
 
-#define NONE UINT32_MAX
+#define NO_TASK UINT32_MAX
 
 static uint32_t current;
 static uint32_t ready_head[MP_CONF_PRIORITIES], ready_tail[MP_CONF_PRIORITIES]; /* slot + 1 */
@@ -38,7 +39,7 @@ static uint32_t ready_levels; /* bit p: ready_head[p] is not empty */
 
 static uint32_t prio(uint32_t slot)
 {
-    return mpi_port_slot(slot)->priority;
+    return mp_core_port_slot(slot)->priority;
 }
 
 static mp_time_t deadline_of(const mp_port_slot_t *t)
@@ -59,12 +60,12 @@ static mp_time_t next_due = MP_TIME_NEVER; /* no blocked task's deadline is earl
 static _Alignas(16) uint8_t stacks[MP_CONF_MAX_PROCESSES - 1][MP_CONF_STACK_SIZE];
 #define STACK_GUARD 0x5afe57acu
 
-/* For tests: where a task's stack guard lives. */
-void *mpi_task_stack_guard(uint32_t slot);
-void *mpi_task_stack_guard(uint32_t slot)
+#if MP_CONF_TEST_HOOKS /* the test hook of task.h */
+void *task_stack_guard(uint32_t slot)
 {
     return slot == 0 || slot >= MP_CONF_MAX_PROCESSES ? NULL : stacks[slot - 1];
 }
+#endif
 
 static bool overflowed(uint32_t slot)
 {
@@ -77,14 +78,14 @@ static bool overflowed(uint32_t slot)
 
 static mp_port_slot_t *task(uint32_t slot)
 {
-    return mpi_port_slot(slot);
+    return mp_core_port_slot(slot);
 }
 
 static void ready_push(uint32_t slot)
 {
     mp_port_slot_t *t = task(slot);
     uint32_t p = prio(slot);
-    t->state = MPI_TASK_READY;
+    t->state = TASK_READY;
     t->next = 0;
     if (ready_tail[p])
         task(ready_tail[p] - 1)->next = (uint16_t)(slot + 1);
@@ -104,7 +105,7 @@ static uint32_t ready_pop(void)
 {
     int p = top_level();
     if (p < 0)
-        return NONE;
+        return NO_TASK;
     uint32_t slot = ready_head[p] - 1;
     ready_head[p] = task(slot)->next;
     if (!ready_head[p]) {
@@ -171,7 +172,7 @@ static mp_time_t expire(void)
 {
     if (timed == 0)
         return next_due = MP_TIME_NEVER; /* the clock is not even read */
-    mp_time_t now = mpi_board_now(), next = MP_TIME_NEVER;
+    mp_time_t now = mp_board_now(), next = MP_TIME_NEVER;
     uint32_t i = blocked_head;
     while (i) {
         uint32_t slot = i - 1;
@@ -185,44 +186,44 @@ static mp_time_t expire(void)
     return next_due = next;
 }
 
-/* Runs the next ready task. The caller has already put the current task where it
- * belongs (ready, blocked, or dead). Returns when the current task runs again. */
 static void end_task(uint32_t slot, int code);
 
+/* Runs the next ready task. The caller has already put the current task where it
+ * belongs (ready, blocked, or dead). Returns when the current task runs again. */
 static void reschedule(void)
 {
-    if (task(current)->state != MPI_TASK_DEAD && overflowed(current)) {
-        mpi_process_orphan(current);
+    if (task(current)->state != TASK_DEAD && overflowed(current)) {
+        mp_core_process_orphan(current);
         end_task(current, -MP_SIGSEGV); /* its stack is not trustworthy any more */
     }
-    bool dying = task(current)->state == MPI_TASK_DEAD;
+    bool dying = task(current)->state == TASK_DEAD;
     uint32_t next;
     for (;;) {
         mp_time_t deadline = expire();
         next = ready_pop();
-        if (next != NONE)
+        if (next != NO_TASK)
             break;
-        (void)mpi_board_idle(deadline);
+        (void)mp_board_idle(deadline);
     }
-    task(next)->state = MPI_TASK_RUNNING;
+    task(next)->state = TASK_RUNNING;
     if (next == current)
         return;
     uint32_t from = current;
     current = next;
-    mpi_arch_switch(dying ? NULL : task(from), task(next));
+    mp_arch_switch(dying ? NULL : task(from), task(next));
 }
 
 /* A task of higher priority than the running one is ready: let it run now. Called in
  * thread context with the lock held, after something made tasks ready. */
 static void yield_to_higher(void)
 {
-    if (mpi_arch_in_isr()) { /* never switch inside a handler: on its return */
+    if (mp_arch_in_isr()) { /* never switch inside a handler: on its return */
         if (top_level() > (int)prio(current))
-            mpi_arch_request_switch();
+            mp_arch_request_switch();
         return;
     }
     if (top_level() > (int)prio(current) &&
-        task(current)->state == MPI_TASK_RUNNING) {
+        task(current)->state == TASK_RUNNING) {
         ready_push(current);
         reschedule();
     }
@@ -230,52 +231,52 @@ static void yield_to_higher(void)
 
 static void preempt_point(void)
 {
-    if (!mpi_board_preempts || mpi_arch_in_isr() || !mpi_board_preempt())
+    if (!mp_board_preempts || mp_arch_in_isr() || !mp_board_preempt())
         return;
-    uint32_t irq = mpi_arch_lock();
+    uint32_t irq = mp_arch_lock();
     if (ready_levels) {
         ready_push(current);
         reschedule();
     }
-    mpi_arch_unlock(irq);
+    mp_arch_unlock(irq);
 }
 
 /* Ends slot with code: it never runs again, and everyone blocked re-checks. */
 static void end_task(uint32_t slot, int code)
 {
     mp_port_slot_t *t = task(slot);
-    if (t->state == MPI_TASK_READY) {
+    if (t->state == TASK_READY) {
         uint32_t p = prio(slot);
         list_remove(&ready_head[p], &ready_tail[p], slot);
         if (!ready_head[p])
             ready_levels &= ~(1u << p);
     }
-    else if (t->state == MPI_TASK_BLOCKED && list_remove(&blocked_head, &blocked_tail, slot) &&
+    else if (t->state == TASK_BLOCKED && list_remove(&blocked_head, &blocked_tail, slot) &&
              deadline_of(t) != MP_TIME_NEVER)
         timed--;
-    t->state = MPI_TASK_DEAD;
+    t->state = TASK_DEAD;
     t->exitcode = code;
-    atomic_fetch_or(mpi_life_word(slot), MP_LIFE_DEAD);
+    atomic_fetch_or(mp_core_life_word(slot), MP_LIFE_DEAD);
     deaths++;
     wake_where(NULL, UINT32_MAX);
 }
 
-/* ---- the port contract ------------------------------------------------------------- */
+/* ---- the port contract ----------------------------------------------------------- */
 
 mp_err_t mp_port_init(void *world, size_t size)
 {
     (void)world;
     (void)size;
-    mpi_arch_init();
-    mpi_board_init();
+    mp_arch_init();
+    mp_board_init();
     current = 0;
     for (uint32_t p = 0; p < MP_CONF_PRIORITIES; p++)
         ready_head[p] = ready_tail[p] = 0;
     ready_levels = 0;
     blocked_head = blocked_tail = 0;
-    task(0)->state = MPI_TASK_RUNNING;
+    task(0)->state = TASK_RUNNING;
     next_pid = 1;
-    atomic_store(mpi_life_word(0), next_pid++);
+    atomic_store(mp_core_life_word(0), next_pid++);
     return MP_OK;
 }
 
@@ -283,69 +284,69 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
 {
     if (slot == 0 || slot >= MP_CONF_MAX_PROCESSES)
         return MP_EINVAL;
-    uint32_t irq = mpi_arch_lock();
+    uint32_t irq = mp_arch_lock();
     mp_port_slot_t *t = task(slot);
     memset(t, 0, sizeof *t);
     uint32_t guard = STACK_GUARD;
     memcpy(stacks[slot - 1], &guard, sizeof guard);
-    mpi_arch_context_init(t, stacks[slot - 1], sizeof stacks[slot - 1]);
-    t->priority = (uint8_t)mpi_slot_priority(slot);
+    mp_arch_context_init(t, stacks[slot - 1], sizeof stacks[slot - 1]);
+    t->priority = (uint8_t)mp_core_slot_priority(slot);
     t->deaths_seen = (uint16_t)deaths;
     *pid = next_pid;
     next_pid = next_pid + 1 > MP_LIFE_ID_MASK ? 1 : next_pid + 1;
-    atomic_store(mpi_life_word(slot), *pid);
+    atomic_store(mp_core_life_word(slot), *pid);
     ready_push(slot);
-    mpi_arch_unlock(irq);
-    mpi_board_task_start();
-    irq = mpi_arch_lock();
+    mp_arch_unlock(irq);
+    mp_board_task_start();
+    irq = mp_arch_lock();
     yield_to_higher(); /* a child of higher priority starts at once */
-    mpi_arch_unlock(irq);
+    mp_arch_unlock(irq);
     preempt_point();
     return MP_OK;
 }
 
-_Noreturn void mpi_task_entry(void)
+_Noreturn void task_entry(void)
 {
-    mpi_arch_unlock(0);
-    mpi_process_main(current);
+    mp_arch_unlock(0);
+    mp_core_process_main(current);
 }
 
 _Noreturn void mp_port_exit(int code)
 {
     if (current == 0)
-        mpi_board_exit(code); /* the main process takes the program with it */
+        mp_board_exit(code); /* the main process takes the program with it */
     if (overflowed(current))
         code = -MP_SIGSEGV; /* what it computed on a trampled stack is not to be trusted */
-    (void)mpi_arch_lock();
+    (void)mp_arch_lock();
     end_task(current, code);
     reschedule();
     for (;;) /* a dead task is never resumed */
         ;
 }
 
-_Noreturn void mpi_task_fault(int sig)
+_Noreturn void task_fault(int sig)
 {
     uint32_t slot = current;
-    mpi_process_orphan(slot);
-    (void)mpi_arch_lock();
+    mp_core_process_orphan(slot);
+    (void)mp_arch_lock();
     end_task(slot, -sig);
     reschedule();
     for (;;) /* a dead task is never resumed */
         ;
 }
 
-mp_port_slot_t *mpi_task_faulted(int sig)
+mp_port_slot_t *task_faulted(int sig)
 {
     uint32_t slot = current;
     if (slot == 0)
         return NULL;
-    mpi_process_orphan(slot);
+    mp_core_process_orphan(slot);
     end_task(slot, -sig);
     (void)expire();
     uint32_t next = ready_pop();
-    if (next == NONE)
+    if (next == NO_TASK)
         return NULL;
-    task(next)->state = MPI_TASK_RUNNING;
+    task(next)->state = TASK_RUNNING;
     current = next;
     return task(next);
 }
@@ -355,16 +356,16 @@ mp_err_t mp_port_signal(uint32_t slot, int sig)
     if (slot >= MP_CONF_MAX_PROCESSES)
         return MP_EINVAL;
     uint8_t state = task(slot)->state;
-    if (state == MPI_TASK_FREE || state == MPI_TASK_DEAD)
+    if (state == TASK_FREE || state == TASK_DEAD)
         return MP_OK;
-    mpi_process_orphan(slot); /* daemonic children die with it, as PR_SET_PDEATHSIG does */
-    uint32_t irq = mpi_arch_lock();
+    mp_core_process_orphan(slot); /* daemonic children die with it, as PR_SET_PDEATHSIG does */
+    uint32_t irq = mp_arch_lock();
     end_task(slot, -sig);
     if (slot == current)
         reschedule();
     else
         yield_to_higher(); /* its end may have woken someone more urgent */
-    mpi_arch_unlock(irq);
+    mp_arch_unlock(irq);
     return MP_OK;
 }
 
@@ -372,15 +373,15 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
 {
     if (slot == 0 || slot >= MP_CONF_MAX_PROCESSES)
         return MP_EINVAL;
-    _Atomic uint32_t *life = mpi_life_word(slot);
+    _Atomic uint32_t *life = mp_core_life_word(slot);
     for (;;) {
         mp_port_slot_t *t = task(slot);
-        if (t->state == MPI_TASK_DEAD) {
+        if (t->state == TASK_DEAD) {
             *exitcode = t->exitcode;
-            t->state = MPI_TASK_FREE;
+            t->state = TASK_FREE;
             return MP_OK;
         }
-        if (t->state == MPI_TASK_FREE)
+        if (t->state == TASK_FREE)
             return MP_ESYS;
         mp_err_t err = mp_port_wait(life, atomic_load(life), deadline);
         if (err != MP_OK)
@@ -402,20 +403,20 @@ uint32_t mp_port_self(void)
 
 bool mp_port_in_isr(void)
 {
-    return mpi_arch_in_isr();
+    return mp_arch_in_isr();
 }
 
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
 {
     if (overflowed(current))
-        mpi_task_fault(MP_SIGSEGV); /* every wait is a switch in waiting: check now */
+        task_fault(MP_SIGSEGV); /* every wait is a switch in waiting: check now */
     preempt_point();
-    uint32_t irq = mpi_arch_lock();
+    uint32_t irq = mp_arch_lock();
     mp_err_t err = MP_OK;
     mp_port_slot_t *me = task(current);
     if (atomic_load(addr) != expected) {
         /* changed already: the caller re-checks */
-    } else if (deadline == 0 || deadline <= mpi_board_now()) {
+    } else if (deadline == 0 || deadline <= mp_board_now()) {
         /* A poll lets the others run first: a loop of polls must not starve the task it
          * waits for, with or without preemption (a poll never sleeps, so it needs no
          * news of deaths first). */
@@ -429,7 +430,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
          * peer's life just before that death, so let it look again before sleeping. */
     } else {
         mp_port_slot_t *t = task(current);
-        t->state = MPI_TASK_BLOCKED;
+        t->state = TASK_BLOCKED;
         t->wait_addr = addr;
         memcpy(t->deadline, &deadline, sizeof deadline);
         t->wait_result = MP_OK;
@@ -443,22 +444,22 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
         err = (mp_err_t)t->wait_result;
     }
     me->deaths_seen = (uint16_t)deaths;
-    mpi_arch_unlock(irq);
+    mp_arch_unlock(irq);
     return err;
 }
 
 void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
 {
-    uint32_t irq = mpi_arch_lock();
+    uint32_t irq = mp_arch_lock();
     wake_where(addr, n);
     yield_to_higher();
-    mpi_arch_unlock(irq);
+    mp_arch_unlock(irq);
     preempt_point();
 }
 
 mp_time_t mp_port_now(void)
 {
-    return mpi_board_now();
+    return mp_board_now();
 }
 
 bool mp_port_shared(const void *p, size_t size)
@@ -475,24 +476,24 @@ mp_err_t mp_port_fence(void)
     return MP_OK;
 }
 
-/* ---- for boards ------------------------------------------------------------------- */
+/* ---- for the arch and the boards (mp_arch.h, mp_board.h) ------------------------- */
 
-bool mpi_task_tick_due(void)
+bool task_tick_due(void)
 {
     if (top_level() >= (int)prio(current))
         return true; /* someone of the same or higher priority waits for a turn */
-    return timed != 0 && mpi_board_now() >= next_due;
+    return timed != 0 && mp_board_now() >= next_due;
 }
 
-mp_port_slot_t *mpi_task_rotate(mp_port_slot_t **from)
+mp_port_slot_t *task_rotate(mp_port_slot_t **from)
 {
     (void)expire();
     uint32_t old = current;
-    if (task(old)->state != MPI_TASK_RUNNING || top_level() < (int)prio(old))
+    if (task(old)->state != TASK_RUNNING || top_level() < (int)prio(old))
         return NULL;
     ready_push(old); /* to the back of its level */
     uint32_t next = ready_pop();
-    task(next)->state = MPI_TASK_RUNNING;
+    task(next)->state = TASK_RUNNING;
     if (next == old)
         return NULL;
     current = next;
@@ -500,22 +501,37 @@ mp_port_slot_t *mpi_task_rotate(mp_port_slot_t **from)
     return task(next);
 }
 
-uint32_t mpi_task_current(void)
+uint32_t task_current(void)
 {
     return current;
 }
 
-void mpi_task_settle(void)
+void task_settle(void)
 {
     task(current)->deaths_seen = (uint16_t)deaths;
 }
 
-bool mpi_task_interrupt_wait(uint32_t slot, mp_err_t err)
+bool task_interrupt_wait(uint32_t slot, mp_err_t err)
 {
-    if (slot >= MP_CONF_MAX_PROCESSES || task(slot)->state != MPI_TASK_BLOCKED)
+    if (slot >= MP_CONF_MAX_PROCESSES || task(slot)->state != TASK_BLOCKED)
         return false;
     unblock(slot, err);
     return true;
+}
+
+/* The held task waits on a word nobody changes; a death elsewhere wakes every waiter, so
+ * it waits again. The hold is nested inside a runtime call that may itself be about to
+ * wait: that call must still see the deaths it has not looked at (a waiter re-checks its
+ * owner's life when a death happened since its last wake), so the count of deaths seen
+ * is put back as it was. */
+void task_hold(mp_time_t until)
+{
+    static _Atomic uint32_t never_changes;
+    mp_port_slot_t *t = task(current);
+    uint16_t seen = t->deaths_seen;
+    while (mp_board_now() < until)
+        (void)mp_port_wait(&never_changes, 0, until);
+    t->deaths_seen = seen;
 }
 
 /* Appends s at buf[n], keeping buf NUL-terminated; returns the length it would have. */
@@ -529,7 +545,7 @@ static size_t append(char *buf, size_t size, size_t n, const char *s)
     return n;
 }
 
-size_t mpi_task_report(char *buf, size_t size)
+size_t task_report(char *buf, size_t size)
 {
     static const char *const names[] = {"free", "ready", "running", "blocked", "ended"};
     char text[96];
@@ -538,15 +554,15 @@ size_t mpi_task_report(char *buf, size_t size)
         buf[0] = '\0';
     for (uint32_t slot = 0; slot < MP_CONF_MAX_PROCESSES; slot++) {
         mp_port_slot_t *t = task(slot);
-        if (t->state == MPI_TASK_FREE)
+        if (t->state == TASK_FREE)
             continue;
-        mpi_slot_name(slot, text, sizeof text);
+        mp_core_slot_name(slot, text, sizeof text);
         n = append(buf, size, n, "  ");
         n = append(buf, size, n, text);
         n = append(buf, size, n, ": ");
         n = append(buf, size, n, names[t->state]);
-        if (t->state == MPI_TASK_BLOCKED) {
-            mpi_describe_wait((const void *)t->wait_addr, text, sizeof text);
+        if (t->state == TASK_BLOCKED) {
+            mp_core_describe_wait((const void *)t->wait_addr, text, sizeof text);
             n = append(buf, size, n,  deadline_of(t) == MP_TIME_NEVER ? ", waits for " : ", waits (with a timeout) for ");
             n = append(buf, size, n, text);
         }

@@ -10,7 +10,7 @@ mp_err_t mp_port_init(void *world, size_t size)
 {
     (void)world;
     (void)size;
-    atomic_store(mpi_life_word(0), 1); /* the main process is alive, with id 1 */
+    atomic_store(mp_core_life_word(0), 1); /* the main process is alive, with id 1 */
     return MP_OK;
 }
 
@@ -24,7 +24,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
 _Noreturn void mp_port_exit(int code)
 {
     (void)code;
-    atomic_fetch_or(mpi_life_word(0), MP_LIFE_DEAD);
+    atomic_fetch_or(mp_core_life_word(0), MP_LIFE_DEAD);
     for (;;) /* halt: nothing else can run */
         ;
 }

@@ -81,7 +81,7 @@ static mp_lock_t spare_lock; /* for conditions given a lock */
 #define ONE_RING (MP_CONF_ARENA_SIZE / 64u) /* messages of 8 bytes: a quarter of the arena */
 #define ARENA_ONE_RING(X)                                                                     \
     X(o1, MP_ENOMEM, BI_GAVE_BACK, undo_pipe, mp_pipe_create(&out.made.conn, &out.made2.conn, &(mp_pipe_attr_t){.msg_size = 8, .depth = ONE_RING, .duplex = true})) \
-    X(o2, MP_ENOMEM, BI_GAVE_BACK, undo_array, mp_array_create(&out.made.array, MP_U8, MP_CONF_ARENA_SIZE / 4u + MP_CONF_CACHE_LINE + 1u, NULL, false))
+    X(o2, MP_ENOMEM, BI_GAVE_BACK, undo_array, mp_array_create(&out.made.array, MP_U8, MP_CONF_ARENA_SIZE / 4u + MP_PORT_CACHE_LINE + 1u, NULL, false))
 
 #define TABLE(name)                                                                           \
     name(BI_FN) static const bi_row_t name##_rows[] = {name(BI_ENTRY)};
@@ -194,7 +194,7 @@ static void test_arena_with_room_for_one_ring(void **state)
     mp_queue_t hog;
     OK(mp_queue_create(&hog, &(mp_queue_attr_t){
                                  .msg_size = 1,
-                                 .depth = (MP_CONF_ARENA_SIZE / 4u * 3u - MP_CONF_CACHE_LINE) / 8u}));
+                                 .depth = (MP_CONF_ARENA_SIZE / 4u * 3u - MP_PORT_CACHE_LINE) / 8u}));
     RUN(ARENA_ONE_RING);
     /* the room is really there: the same pipe, one-way, fits */
     mp_conn_t a, b;

@@ -40,8 +40,8 @@ static struct {
 } st;
 
 /* A static definition's storage: in the world section, as MP_QUEUE_DEFINE puts it. */
-static MP_SHARED _Alignas(MP_CONF_CACHE_LINE) uint8_t storage64[64];
-static MP_SHARED _Alignas(MP_CONF_CACHE_LINE) uint8_t storage_fit[MP_QUEUE_STORAGE_SIZE(8, 2)];
+static MP_SHARED _Alignas(MP_PORT_CACHE_LINE) uint8_t storage64[64];
+static MP_SHARED _Alignas(MP_PORT_CACHE_LINE) uint8_t storage_fit[MP_QUEUE_STORAGE_SIZE(8, 2)];
 #define DEF(storage, size, msg, depth) (&(mp_queue_static_t){(storage), (size), (msg), (depth)})
 
 static void undo_queue(void)

@@ -219,7 +219,7 @@ uint32_t m_used(int table)
 }
 
 /* ---- arena: core/arena.c's first fit, over the same candidates in the same order ------- */
-#define ALIGN ((uint32_t)MP_CONF_CACHE_LINE)
+#define ALIGN ((uint32_t)MP_PORT_CACHE_LINE)
 
 static bool fits(uint32_t start, uint32_t size)
 {

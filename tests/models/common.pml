@@ -10,7 +10,7 @@
  * each model (guard.pml `wait`, ring.pml `s_wait`), since it is one step of the machine:
  *  - wait(addr, expected) checks and sleeps in one step; it returns at once when the
  *    word differs, and when a process died since the caller last woke (task port:
- *    deaths_seen; POSIX: the MP_CONF_LIVENESS_NS slice of mpi_wait, after which the
+ *    deaths_seen; POSIX: the MP_PORT_LIVENESS_NS slice of mpi_wait, after which the
  *    caller looks again: the same thing as far as correctness goes);
  *  - wake1(addr) wakes one sleeper of that address, chosen by the model (the kernel's
  *    choice); wake_all(addr) every one;

@@ -5,7 +5,7 @@
  *
  * Mirrors core/guard.c as of main 03e53a6 (unchanged since e9a199d), by line number:
  *   mpi_guard_take  86-93   the fast CAS 0 -> self                  -> step `round`
- *   take_slow       45-84   the spin phase (MP_CONF_SPIN rounds of load + CAS 0 -> self)
+ *   take_slow       45-84   the spin phase (MP_PORT_SPIN rounds of load + CAS 0 -> self)
  *                           is left out: a failed CAS changes nothing, so a spin round is
  *                           the fast CAS again, later;
  *                           the loop: w = load; 0 -> CAS 0 -> self|WAITERS (`cas_free`);

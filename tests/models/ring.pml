@@ -48,7 +48,7 @@
  *    tail_seen in the get side) share a step with the access before them: only the
  *    side's holder writes them, and mutual exclusion inside a side is itself checked;
  *  - a load followed by a CAS that re-checks the loaded value is one step;
- *  - MP_CONF_SPIN rounds of spinning are one look;
+ *  - MP_PORT_SPIN rounds of spinning are one look;
  *  - polled waits (wait_out, every millisecond) block until what the poll looks at
  *    changes (the word, or the life of the process it names), or give up when the call
  *    has a deadline: a poll that could never end is then a deadlock, which spin reports;

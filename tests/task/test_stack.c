@@ -7,12 +7,12 @@
  */
 #include "mp_test.h"
 
-void *mpi_task_stack_guard(uint32_t slot);
+#include "task.h"
 
 static int overflow_then_block(void *arg)
 {
     (void)arg;
-    volatile uint32_t *guard = mpi_task_stack_guard(mp_port_self());
+    volatile uint32_t *guard = task_stack_guard(mp_port_self());
     *guard = 0;             /* what an overflow does first */
     mp_process_yield();     /* any switch away notices */
     return 0;               /* never reached */

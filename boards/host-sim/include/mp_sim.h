@@ -18,6 +18,7 @@
 #define MP_SIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mp/error.h"

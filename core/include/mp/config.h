@@ -95,13 +95,13 @@
 
 /* Ports that detect a dead owner by looking rather than being told re-check a blocked
  * wait this often (nanoseconds); 0 means the port wakes waiters on every death itself. */
-#ifndef MP_CONF_LIVENESS_NS
-#define MP_CONF_LIVENESS_NS 0
+#ifndef MP_PORT_LIVENESS_NS
+#define MP_PORT_LIVENESS_NS 0
 #endif
 
 /* Spins on a busy word before sleeping; 0 on a single CPU, where spinning never helps. */
-#ifndef MP_CONF_SPIN
-#define MP_CONF_SPIN 0
+#ifndef MP_PORT_SPIN
+#define MP_PORT_SPIN 0
 #endif
 
 /* Deadlock reports name every task and the object it waits for; 0 keeps only a one-line
@@ -111,19 +111,19 @@
 #endif
 
 /* A hint to the CPU inside spin loops (x86: pause); ports may define it. */
-#ifndef MP_CONF_RELAX
-#define MP_CONF_RELAX() ((void)0)
+#ifndef MP_PORT_RELAX
+#define MP_PORT_RELAX() ((void)0)
 #endif
 
 /* Cache line size: objects written by different processes are kept this far apart, and
  * queue slots never straddle a line. A cacheless microcontroller sets it to 8. */
-#ifndef MP_CONF_CACHE_LINE
-#define MP_CONF_CACHE_LINE 64
+#ifndef MP_PORT_CACHE_LINE
+#define MP_PORT_CACHE_LINE 64
 #endif
 
 /* Alignment of the runtime's shared state: a page where the port maps it shared. */
-#ifndef MP_CONF_WORLD_ALIGN
-#define MP_CONF_WORLD_ALIGN 64
+#ifndef MP_PORT_WORLD_ALIGN
+#define MP_PORT_WORLD_ALIGN 64
 #endif
 
 /* Test builds compile the core's test hooks (core/test_hooks.h); 0 leaves no trace. */
@@ -175,11 +175,11 @@ _Static_assert(MP_CONF_ARENA_SIZE >= 0 && MP_CONF_ARENA_SIZE % 64 == 0 &&
                "MP_CONF_ARENA_SIZE must be a multiple of 64 bytes");
 _Static_assert(MP_CONF_STACK_SIZE >= 256 && MP_CONF_STACK_SIZE % 16 == 0,
                "MP_CONF_STACK_SIZE must be at least 256 and a multiple of 16");
-_Static_assert(MP_CONF_SPIN >= 0, "MP_CONF_SPIN must not be negative");
-_Static_assert(MP_CONF_CACHE_LINE >= 8 && (MP_CONF_CACHE_LINE & (MP_CONF_CACHE_LINE - 1)) == 0,
-               "MP_CONF_CACHE_LINE must be a power of two, at least 8");
-_Static_assert(MP_CONF_WORLD_ALIGN >= 8 &&
-                   (MP_CONF_WORLD_ALIGN & (MP_CONF_WORLD_ALIGN - 1)) == 0,
-               "MP_CONF_WORLD_ALIGN must be a power of two, at least 8");
+_Static_assert(MP_PORT_SPIN >= 0, "MP_PORT_SPIN must not be negative");
+_Static_assert(MP_PORT_CACHE_LINE >= 8 && (MP_PORT_CACHE_LINE & (MP_PORT_CACHE_LINE - 1)) == 0,
+               "MP_PORT_CACHE_LINE must be a power of two, at least 8");
+_Static_assert(MP_PORT_WORLD_ALIGN >= 8 &&
+                   (MP_PORT_WORLD_ALIGN & (MP_PORT_WORLD_ALIGN - 1)) == 0,
+               "MP_PORT_WORLD_ALIGN must be a power of two, at least 8");
 
 #endif

@@ -58,9 +58,9 @@ typedef struct {
 #define MPI_POW2_AT_LEAST(n)                                                                   \
     ((n) <= 8u ? 8u : (n) <= 16u ? 16u : (n) <= 32u ? 32u : (n) <= 64u ? 64u : 128u)
 #define MP_QUEUE_SLOT_SIZE(msg_size)                                                           \
-    (MPI_SLOT_BYTES(msg_size) <= MP_CONF_CACHE_LINE / 2u                                       \
+    (MPI_SLOT_BYTES(msg_size) <= MP_PORT_CACHE_LINE / 2u                                       \
          ? MPI_POW2_AT_LEAST(MPI_SLOT_BYTES(msg_size))                                         \
-         : (MPI_SLOT_BYTES(msg_size) + MP_CONF_CACHE_LINE - 1u) & ~(MP_CONF_CACHE_LINE - 1u))
+         : (MPI_SLOT_BYTES(msg_size) + MP_PORT_CACHE_LINE - 1u) & ~(MP_PORT_CACHE_LINE - 1u))
 #define MP_QUEUE_STORAGE_SIZE(msg_size, depth) (MP_QUEUE_SLOT_SIZE(msg_size) * (depth))
 
 /* A queue whose storage is fixed at compile time, in the shared world, instead of taken
@@ -75,7 +75,7 @@ typedef struct {
 
 #define MP_QUEUE_DEFINE(name, msg_size_, depth_)                                             \
     _Static_assert((msg_size_) >= 1 && (depth_) >= 1, "queue " #name ": bad shape");        \
-    static MP_SHARED _Alignas(MP_CONF_CACHE_LINE) uint8_t name##_storage[MP_QUEUE_STORAGE_SIZE(msg_size_,    \
+    static MP_SHARED _Alignas(MP_PORT_CACHE_LINE) uint8_t name##_storage[MP_QUEUE_STORAGE_SIZE(msg_size_,    \
                                                                                 depth_)];   \
     static const mp_queue_static_t name = {name##_storage, sizeof name##_storage,           \
                                            (msg_size_), (depth_)}

@@ -7,7 +7,7 @@
 void wait_blocked(mp_process_t p)
 {
     uint32_t slot = (p.id & 0xfffu) - 1u;
-    while (mpi_port_slot(slot)->state != MPI_TASK_BLOCKED)
+    while (mp_core_port_slot(slot)->state != TASK_BLOCKED)
         OK(mp_process_yield());
 }
 

@@ -9,7 +9,7 @@ typedef struct {
 } mp_arch_context_t;
 
 /* In an exception handler: IPSR holds its number (0 in thread mode). */
-static inline int mpi_arch_in_isr(void)
+static inline int mp_arch_in_isr(void)
 {
     unsigned ipsr;
     __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));

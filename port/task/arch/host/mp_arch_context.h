@@ -12,11 +12,15 @@ typedef struct {
     size_t stack_size;
 } mp_arch_context_t;
 
-/* Set by the simulation board while a simulated interrupt runs. */
-extern _Bool mpi_host_in_isr;
-static inline int mpi_arch_in_isr(void)
+/* True while host_interrupt() runs a handler. */
+extern _Bool host_in_isr;
+static inline int mp_arch_in_isr(void)
 {
-    return mpi_host_in_isr;
+    return host_in_isr;
 }
+
+/* For the host simulation board: runs fn(arg) as an interrupt handler, between two
+ * scheduler passes while every task is blocked. */
+void host_interrupt(void (*fn)(void *arg), void *arg);
 
 #endif

@@ -1,13 +1,13 @@
 /*
- * void mpi_host_switch(void **save_sp, void *load_sp)
+ * void host_switch(void **save_sp, void *load_sp)
  * Saves the System V callee-saved registers on the current stack, stores the stack
  * pointer in *save_sp, then loads load_sp and restores the registers found there.
  * Unlike swapcontext(), it leaves the signal mask alone: no syscall per switch.
  */
     .text
-    .globl mpi_host_switch
-    .type mpi_host_switch, @function
-mpi_host_switch:
+    .globl host_switch
+    .type host_switch, @function
+host_switch:
     pushq %rbp
     pushq %rbx
     pushq %r12
@@ -23,5 +23,5 @@ mpi_host_switch:
     popq %rbx
     popq %rbp
     ret
-    .size mpi_host_switch, .-mpi_host_switch
+    .size host_switch, .-host_switch
     .section .note.GNU-stack,"",@progbits
