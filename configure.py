@@ -306,12 +306,21 @@ def link(n, v, exe, objs, libs="", ldflags="", implicit_outputs=()):
             libs=libs)
 
 
+def outdir(v):
+    return v.out or v.name
+
+
+def program_flags(v, suite=False):
+    """(vflags, incs) of a program's sources, or of a suite's."""
+    extra = [v.tc.suite_incs] if suite else []
+    return (" ".join(filter(None, [v.vflags, v.tc.prog[0]])),
+            " ".join(filter(None, [includes(v), v.tc.prog[1]] + extra)))
+
+
 def program(n, v, name, srcs, linked, **link_options):
     """One program of a variant: its sources compiled with the programs' flags, linked."""
-    pflags, pincs = v.tc.prog
-    objs = compile_all(n, v, v.out or v.name, srcs, " ".join(filter(None, (v.vflags, pflags))),
-                       " ".join(filter(None, (includes(v), pincs))))
-    exe = "$builddir/%s/%s%s" % (v.out or v.name, name, v.tc.exe)
+    objs = compile_all(n, v, outdir(v), srcs, *program_flags(v))
+    exe = "$builddir/%s/%s%s" % (outdir(v), name, v.tc.exe)
     # Every object: the runtime first, as the measured Cortex-M3 images always were (the
     # layout moves their instruction counts). An archive comes after what needs it.
     link(n, v, exe, linked + objs if v.whole else objs + linked, **link_options)
@@ -357,9 +366,7 @@ def variant(n, v, totals):
 def suites(n, v, linked, totals):
     """The CMocka suites, each linked with the port's test helpers (tests/support/<port>/)
     and what the toolchain needs to run CMocka."""
-    out = v.out or v.name
-    flags = (" ".join(filter(None, (v.vflags, v.tc.prog[0]))),
-             " ".join(filter(None, (includes(v), v.tc.prog[1], v.tc.suite_incs))))
+    out, flags = outdir(v), program_flags(v, suite=True)
     support = compile_all(n, v, out, sources("tests/support/%s/*.c" % v.port.name), *flags)
     for src, name, overrides in v.tc.suite_support:
         support.append("$builddir/%s/%s" % (out, name) if name else obj(out, src))
@@ -379,11 +386,11 @@ def suites(n, v, linked, totals):
 def size(n, v, runtime, totals):
     """ninja size: the FreeRTOS anchor's application at -Os (examples/minimal.c), with the
     tables it needs; its RAM per object from tools/size_probe.c."""
+    map_file = "$builddir/%s/minimal%s.map" % (v.name, v.tc.exe)
     minimal = program(n, v, "minimal", ["examples/minimal.c"], runtime,
-                      ldflags="-Wl,-Map=$builddir/%s/minimal.elf.map" % v.name,
-                      implicit_outputs=["$builddir/%s/minimal.elf.map" % v.name])
+                      ldflags="-Wl,-Map=" + map_file, implicit_outputs=[map_file])
     probe = compile_all(n, v, v.name, ["tools/size_probe.c"], v.vflags, "-Icore " + includes(v))
-    n.build("size", "size", [minimal + ".map"] + probe, [minimal])
+    n.build("size", "size", [map_file] + probe, [minimal])
     n.build("run_minimal", "qemu_plain", minimal, system=v.qemu[0], machine=v.qemu[1])
     totals.all.append(minimal)
     n.newline()
