@@ -2,34 +2,39 @@
 """Writes build.ninja. Run it after adding a source file; ninja reruns it by itself when
 this file changes. The output is committed, so a fresh clone builds with `ninja` alone.
 
-A *variant* is one port (or board) built with one set of flags. The same core sources and
-the same test sources are compiled once per variant; only the port folder and include
-path differ (no #ifdef in core/ picks a port).
+The build is one table, VARIANTS. A *variant* is one port (or one board of the task port)
+built by one toolchain with one set of flags, into build/<variant>/. The same core sources
+and the same test sources are compiled for each; only the port folder and the include
+path differ (no #ifdef in core/ picks a port). An entry says what the variant builds (the
+runtime, programs, the CMocka suites) and how `ninja test` runs them (natively, under
+valgrind, with an environment, in QEMU). The code below the table only turns entries into
+ninja statements, through a small writer in the manner of ninja's misc/ninja_syntax.py.
+
+A new board of the task port under QEMU is one `qemu_board(...)` line in VARIANTS, its
+folder boards/<board>/ and its linker script linker/<board>.ld (linker/README.md).
 """
 import glob
 import os
+from typing import NamedTuple
+
+
+def sources(*patterns):
+    """Files matching each pattern, sorted per pattern: a new file is picked up when
+    configure.py next runs."""
+    return [f for p in patterns for f in sorted(glob.glob(p))]
+
 
 CFLAGS = "-std=c11 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes"
 SAN = "-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+HOOKS = "-DMP_CONF_TEST_HOOKS=1"  # the test hooks the suites drive (core/test_hooks.h)
 
-CORE = sorted(glob.glob("core/*.c"))
-POSIX = sorted(glob.glob("port/posix/*.c"))
-TASK = sorted(glob.glob("port/task/*.c"))
-HOST_ARCH = sorted(glob.glob("port/task/arch/host/*.[cS]"))
-HOST_SIM = sorted(glob.glob("boards/host-sim/*.c"))
-M3_ARCH = sorted(glob.glob("port/task/arch/cortex-m/*.[cS]"))
-M3_BOARD = sorted(glob.glob("boards/mps2-an385/*.[cS]"))
-M3_CFLAGS = "-mcpu=cortex-m3 -mthumb -ffunction-sections -fdata-sections"
-M3_INC = "-Iport/task -Iport/task/arch/cortex-m -Iboards/mps2-an385 -Iboards/mps2-an385/include"
-CORE_TESTS = sorted(glob.glob("tests/core/test_*.c"))
-SIM_TESTS = sorted(glob.glob("tests/host-sim/test_*.c"))
-POSIX_TESTS = sorted(glob.glob("tests/posix/test_*.c"))
-TASK_TESTS = sorted(glob.glob("tests/task/test_*.c"))  # the task port: host-sim and the M3
-M3_TESTS = sorted(glob.glob("tests/mps2-an385/test_*.c"))
-EXAMPLES = sorted(glob.glob("examples/*.c"))
-BENCH = sorted(b for b in glob.glob("bench/*.c") if not b.endswith("target.c"))  # target.c: the M3
-PEERS = sorted(glob.glob("bench/peers/*.c"))
-FUZZ = sorted(glob.glob("tests/fuzz/*.c"))  # the API fuzzer (tests/fuzz/README.md)
+CORE = sources("core/*.c")
+CORE_TESTS = sources("tests/core/test_*.c")  # every port runs these
+EXAMPLES = sources("examples/*.c")
+DEMOS = ["examples/demo.c", "examples/producer_consumer.c"]  # what `ninja demo` runs
+BENCH = [b for b in sources("bench/*.c") if not b.endswith("target.c")]  # target.c: the M3
+PEERS = sources("bench/peers/*.c")
+FUZZ = sources("tests/fuzz/*.c")  # the API fuzzer (tests/fuzz/README.md)
 # Protocol models (tests/models/README.md), checked by spin: each passes when its result
 # is the expected one (no error, or a counterexample for a deliberately broken variant).
 # The small ones run in `ninja test`, the large ones (minutes each) in `ninja verify`.
@@ -47,330 +52,393 @@ MODELS_VERIFY = ["guard-4", "guard-3-spurious", "ring-1p1c-long", "ring-1p1c-spu
 # states visited, no error); run it by hand: PAN_TIMEOUT=... tools/run_models.sh.
 
 
-def model_check(name):
-    return "check:tools/run_models.sh:tests/models/configs/%s.cfg" % name
-
-POSIX_INC = "-Iport/posix"
-SIM_INC = ("-Iport/task -Iport/task/arch/host -Iboards/host-sim "
-           "-Iboards/host-sim/include")
-
-# name: (port sources, includes, extra cflags, ldflags)
-VARIANTS = {
-    "posix": (POSIX, POSIX_INC, "-O2", "-Wl,-T,linker/posix-world.ld"),
-    "posix-asan": (POSIX, POSIX_INC, "-O1 -DMP_CONF_TEST_HOOKS=1 " + SAN, "-Wl,-T,linker/posix-world.ld " + SAN),
-    # The POSIX suites under valgrind memcheck: test hooks, no sanitizer (they do not mix).
-    "posix-valgrind": (POSIX, POSIX_INC, "-O1 -DMP_CONF_TEST_HOOKS=1", "-Wl,-T,linker/posix-world.ld"),
-    "host-sim": (TASK + HOST_ARCH + HOST_SIM, SIM_INC, "-O2", ""),
-    "host-sim-asan": (TASK + HOST_ARCH + HOST_SIM, SIM_INC, "-O1 -DMP_CONF_TEST_HOOKS=1 " + SAN, SAN),
-}
-
-# Test runs: (variant, environment). Host-sim suites also run under a preemption seed,
-# so the same tests see other interleavings, reproducibly.
-TEST_RUNS = [("posix-asan", ""), ("posix-valgrind", "valgrind"), ("host-sim-asan", ""),
-             ("host-sim-asan", "MP_SIM_SEED=1"), ("host-sim-asan", "MP_SIM_SEED=20261123")]
+# ---- Toolchains ------------------------------------------------------------------------
+class Toolchain(NamedTuple):
+    """One compiler for one kind of CPU: build.ninja gets its rules <prefix>cc, <prefix>link.
+    The defaults are the host's (glibc, CMocka installed)."""
+    prefix: str
+    cc: str                        # the compiler driver
+    link: str                      # the link command
+    arch: str = ""                 # CPU flags on every compile
+    script: str = "-Wl,-T,%s"      # how a linker script is passed
+    exe: str = ""                  # programs' file suffix
+    prog: tuple = ("-D_GNU_SOURCE", "-Icore -Itests/support")  # (vflags, incs) of programs
+    suite_incs: str = ""           # what suites add to that
+    suite_libs: str = "-lcmocka"   # what suites link
+    suite_support: tuple = ()      # (source, object or None, edge variables): once per folder
 
 
-def obj(variant, src):
-    return "$builddir/%s/%s.o" % (variant, os.path.splitext(src)[0])
+GCC = Toolchain("", "$cc", "$cc $in -o $out $ldflags $libs")
+CLANG = Toolchain("clang", "clang", "clang $in -o $out $ldflags $libs")
+
+# CMocka from Debian's source package (tools/setup.sh), built for the target against newlib.
+CMOCKA = ("-O2 -std=gnu11 -w -include signal.h -DHAVE_SIGNAL_H -DHAVE_STRINGS_H "
+          "-DHAVE_INTTYPES_H -DHAVE_STDINT_H -DHAVE_STDARG_H -DHAVE_STDDEF_H -DHAVE_SETJMP_H "
+          "-DHAVE_STDLIB_H -DHAVE_STRING_H -DHAVE_STDIO_H -DHAVE_LIMITS_H '-DPRIdS=\"d\"'")
+
+
+def arm_none_eabi(prefix, cpu):
+    """Debian's gcc-arm-none-eabi and newlib for one Cortex-M: no start files (the board's
+    startup code is the entry), unused sections dropped. Suites get CMocka built for the
+    CPU, newlib's stubs and a fixed heap for CMocka (the runtime itself has none)."""
+    cc = "arm-none-eabi-gcc"
+    return Toolchain(
+        prefix, cc, "%s %s -nostartfiles $libs -Wl,--gc-sections $ldflags $in -o $out" % (cc, cpu),
+        arch=cpu + " -ffunction-sections -fdata-sections", script="-T %s", exe=".elf",
+        prog=("", ""), suite_incs="-Icore -Itests/support -Ithird_party/cmocka/include",
+        suite_libs="-specs=nosys.specs",
+        suite_support=(("third_party/cmocka/src/cmocka.c", "third_party/cmocka.o",
+                        dict(cflags="", vflags=CMOCKA, incs="-Ithird_party/cmocka/include")),
+                       ("tests/support/target_heap.c", None, dict(vflags="-O2", incs=""))))
+
+
+# ---- Ports and boards ------------------------------------------------------------------
+class Port(NamedTuple):
+    name: str       # port/<name>/, tests/<name>/, tests/support/<name>/
+    board: str      # a board of the task port: boards/<board>/, tests/<board>/ ("" if none)
+    sources: list
+    incs: str
+
+
+def port(name):
+    return Port(name, "", sources("port/%s/*.[cS]" % name), "-Iport/%s" % name)
+
+
+def task_port(arch, board):
+    """The task port on one arch (port/task/arch/<arch>/) and one board."""
+    return Port("task", board,
+                sources("port/task/*.[cS]", "port/task/arch/%s/*.[cS]" % arch,
+                        "boards/%s/*.[cS]" % board),
+                "-Iport/task -Iport/task/arch/%s -Iboards/%s -Iboards/%s/include"
+                % (arch, board, board))
+
+
+# ---- Variants --------------------------------------------------------------------------
+class Variant(NamedTuple):
+    name: str                # build/<name>/: the runtime's objects (and programs, see out)
+    tc: Toolchain
+    port: Port
+    vflags: str              # optimisation, defines, sanitizers (core/ adds -ffreestanding)
+    ldscript: str = ""       # linker/<...>.ld (linker/README.md)
+    ldflags: str = ""
+    programs: tuple = ()     # a source per program, or (name, [sources])
+    suites: bool = False     # the CMocka suites: tests/core, tests/<port>, tests/<board>
+    runs: tuple = ()         # how `ninja test` runs each suite: NATIVE, env(), VALGRIND, qemu
+    checks: tuple = ()       # scripts `ninja test` runs on each program, one test each
+    core_check: bool = False  # `ninja test` checks what core/ needs (tools/check_core.sh)
+    demos: tuple = ()        # programs `ninja demo` runs
+    qemu: tuple = ()         # (qemu-system-*, machine): the board the programs run on
+    archive: bool = True     # build libmpstatic.a, which programs link
+    whole: bool = False      # programs link every runtime object instead
+    tested: bool = False     # `ninja test` builds the programs (linking them is the check)
+    out: str = ""            # programs and suites go to build/<out>/ (default: name)
+
+
+NATIVE = ""
+VALGRIND = "valgrind:"  # memcheck; forked children stay under it
+
+
+def env(assignments):
+    return assignments + "@"
+
+
+def qemu_board(board, tc, arch, ldscript, qemu):
+    """A board of the task port under QEMU (qemu: the qemu-system-* program and -M machine),
+    as two variants: the firmware (the demos, each checked for heap symbols and run) and
+    the suites (the runtime with its test hooks; their images go beside the demos)."""
+    firmware = Variant(board, tc, task_port(arch, board), "-O2", ldscript, programs=DEMOS,
+                       checks=("tools/check_no_heap.sh", "tools/run_qemu_demo.sh:%s:%s" % qemu),
+                       demos=DEMOS, qemu=qemu, archive=False, whole=True)
+    suites = firmware._replace(name=board + "-test", vflags="-O2 " + HOOKS, programs=(),
+                               suites=True, runs=("qemu:%s:%s:" % qemu,), checks=(), demos=(),
+                               out=board)
+    return [firmware, suites]
+
+
+POSIX = port("posix")
+POSIX_LD = "linker/posix-world.ld"
+HOST_SIM = task_port("host", "host-sim")
+SEEDS = (NATIVE, env("MP_SIM_SEED=1"), env("MP_SIM_SEED=20261123"))  # other interleavings
+
+VARIANTS = [
+    # Linux processes: -O2 for the demo and the benchmarks; the suites under ASan + UBSan,
+    # and under valgrind (test hooks, no sanitizer: they do not mix).
+    Variant("posix", GCC, POSIX, "-O2", POSIX_LD, programs=EXAMPLES + BENCH, suites=True,
+            core_check=True, demos=DEMOS),
+    Variant("posix-asan", GCC, POSIX, "-O1 %s %s" % (HOOKS, SAN), POSIX_LD, SAN,
+            programs=EXAMPLES, suites=True, runs=(NATIVE,)),
+    Variant("posix-valgrind", GCC, POSIX, "-O1 " + HOOKS, POSIX_LD, suites=True,
+            runs=(VALGRIND,)),
+    # The host simulation: the suites under three preemption seeds, reproducibly.
+    Variant("host-sim", GCC, HOST_SIM, "-O2", programs=EXAMPLES, suites=True,
+            core_check=True, demos=DEMOS),
+    Variant("host-sim-asan", GCC, HOST_SIM, "-O1 %s %s" % (HOOKS, SAN), ldflags=SAN,
+            programs=EXAMPLES, suites=True, runs=SEEDS),
+    # Boards under QEMU, a line each (plus boards/<board>/ and its linker script).
+    *qemu_board("mps2-an385", arm_none_eabi("m3", "-mcpu=cortex-m3 -mthumb"), "cortex-m",
+                "linker/mps2-an385.ld", ("qemu-system-arm", "mps2-an385")),
+    # The template port, linked: every core object against it, so a contract function it
+    # lacks fails `ninja test` at link time; core/ is checked against it too.
+    Variant("template", GCC, port("template"), "-O2", programs=["examples/minimal.c"],
+            core_check=True, whole=True, tested=True),
+    # The API fuzzer: clang + libFuzzer on the host simulation, ASan + UBSan everywhere,
+    # coverage instrumentation on the runtime too (tests/fuzz/README.md).
+    Variant("fuzz", CLANG, HOST_SIM, "-O1 %s %s -fsanitize=fuzzer-no-link" % (HOOKS, SAN),
+            ldflags=SAN + " -fsanitize=fuzzer", programs=[("fuzz_api", FUZZ)],
+            checks=("tools/check_fuzz.sh",), archive=False, whole=True),
+]
+# The Cortex-M3 alone is measured against FreeRTOS on the same board: benchmarks at -O2 and
+# -Os (emulated instructions, bench/target.c) and the footprint image of `ninja size`
+# (built by size() below).
+M3 = next(v for v in VARIANTS if v.name == "mps2-an385")._replace(programs=(), checks=(),
+                                                                  demos=())
+VARIANTS += [
+    M3._replace(name="mps2-an385-O2", programs=["bench/target.c"]),
+    M3._replace(name="mps2-an385-Os", vflags="-Os", programs=["bench/target.c"]),
+    M3._replace(name="mps2-an385-size",
+                vflags="-Os -DMP_CONFIG_FILE='\"minimal_config.h\"' -Iexamples"),
+]
+
+
+# ---- Writing build.ninja ---------------------------------------------------------------
+class Writer:
+    """The ninja statements this file needs (after ninja's misc/ninja_syntax.py)."""
+
+    def __init__(self):
+        self.lines = []
+
+    def comment(self, text):
+        self.lines.append("# " + text)
+
+    def newline(self):
+        self.lines.append("")
+
+    def variable(self, key, value, indent=0):
+        self.lines.append(("%s%s = %s" % ("  " * indent, key, value)).rstrip())
+
+    def rule(self, name, command, description, **options):
+        self.lines.append("rule " + name)
+        self.variable("command", command, 1)
+        for key, value in options.items():
+            self.variable(key, value, 1)
+        self.variable("description", description, 1)
+
+    def build(self, outputs, rule, inputs=(), implicit=(), implicit_outputs=(), **variables):
+        outs = as_list(outputs) + (["|"] + list(implicit_outputs) if implicit_outputs else [])
+        ins = as_list(inputs) + (["|"] + list(implicit) if implicit else [])
+        self.lines.append("build %s: %s" % (" ".join(outs), " ".join([rule] + ins)))
+        for key, value in variables.items():
+            self.variable(key, value, 1)
+
+    def default(self, target):
+        self.lines.append("default " + target)
+
+
+def as_list(x):
+    return [x] if isinstance(x, str) else list(x)
+
+
+def obj(directory, src):
+    return "$builddir/%s/%s.o" % (directory, os.path.splitext(src)[0])
+
+
+def plain(path):
+    """A path as run_tests.sh is given it."""
+    return path.replace("$builddir", "build")
+
+
+class Totals:
+    """What the variants contribute to the aggregate targets."""
+
+    def __init__(self):
+        self.all = []        # ninja all
+        self.test = []       # what ninja test needs built
+        self.runs = []       # run_tests.sh's arguments, in order
+        self.demos = []      # ninja demo
+
+
+def rules(n):
+    toolchains = []
+    for v in VARIANTS:
+        if v.tc not in toolchains:
+            assert all(t.prefix != v.tc.prefix for t in toolchains), v.tc.prefix
+            toolchains.append(v.tc)
+    for tc in toolchains:
+        n.rule(tc.prefix + "cc", " ".join(filter(None, (
+               tc.cc, "-MMD -MF $out.d $cflags", tc.arch, "$vflags $incs -c $in -o $out"))),
+               "CC(%s) $out" % (tc.prefix or "host"), depfile="$out.d", deps="gcc")
+        n.rule(tc.prefix + "link", tc.link, "LINK(%s) $out" % (tc.prefix or "host"))
+    n.rule("ar", "rm -f $out && ar crs $out $in", "AR $out")
+    n.rule("configure", "python3 configure.py", "CONFIGURE build.ninja", generator="1")
+    n.rule("run", "$in", "RUN $in", pool="console")
+    n.rule("qemu", "bash tools/run_qemu_demo.sh $system $machine $in", "QEMU $machine $in",
+           pool="console")
+    n.rule("qemu_plain", "$system -M $machine -nographic -monitor none -serial stdio "
+           "-semihosting-config enable=on,target=native -kernel $in", "QEMU $in",
+           pool="console")
+    n.rule("size", "python3 tools/size.py $in", "SIZE runtime on the Cortex-M3 at -Os",
+           pool="console")
+    n.rule("peer", "$cc -std=gnu11 -O2 -Wall -Wextra -Werror $in -o $out -lrt -lpthread",
+           "PEER $out")
+    n.rule("bench", "python3 bench/run.py $builddir",
+           "BENCH mpstatic and its peers, side by side", pool="console")
+    n.rule("fuzzrun", "tools/run_fuzz.sh $in tests/fuzz/corpus:tests/fuzz/regressions $seconds",
+           "FUZZ $in for $seconds s", pool="console")
+    n.rule("stress", "bash tools/run_stress.sh $builddir",
+           "STRESS the long fault-injection and soak runs", pool="console")
+    n.rule("suites", "bash tools/run_tests.sh $runs", "TEST all suites", pool="console")
+
+
+def compile_all(n, v, directory, srcs, vflags, incs):
+    objs = []
+    for src in srcs:
+        objs.append(obj(directory, src))
+        n.build(objs[-1], v.tc.prefix + "cc", src, vflags=vflags, incs=incs)
+    return objs
+
+
+def includes(v):
+    return "-Icore/include -Iport/include " + v.port.incs
+
+
+def link(n, v, exe, objs, libs="", ldflags="", implicit_outputs=()):
+    script = [v.ldscript] if v.ldscript else []
+    flags = " ".join(f for f in [v.tc.script % s for s in script] + [v.ldflags, ldflags] if f)
+    n.build(exe, v.tc.prefix + "link", objs, script, implicit_outputs, ldflags=flags,
+            libs=libs)
+
+
+def outdir(v):
+    return v.out or v.name
+
+
+def program_flags(v, suite=False):
+    """(vflags, incs) of a program's sources, or of a suite's."""
+    extra = [v.tc.suite_incs] if suite else []
+    return (" ".join(filter(None, [v.vflags, v.tc.prog[0]])),
+            " ".join(filter(None, [includes(v), v.tc.prog[1]] + extra)))
+
+
+def program(n, v, name, srcs, linked, **link_options):
+    """One program of a variant: its sources compiled with the programs' flags, linked."""
+    objs = compile_all(n, v, outdir(v), srcs, *program_flags(v))
+    exe = "$builddir/%s/%s%s" % (outdir(v), name, v.tc.exe)
+    # Every object: the runtime first, as the measured Cortex-M3 images always were (the
+    # layout moves their instruction counts). An archive comes after what needs it.
+    link(n, v, exe, linked + objs if v.whole else objs + linked, **link_options)
+    return exe
+
+
+def variant(n, v, totals):
+    """A variant's runtime, programs and suites, and its share of the aggregate targets.
+    Returns the runtime's objects."""
+    n.comment("---- " + v.name)
+    # core/ is freestanding: the compiler enforces what it may use.
+    core = compile_all(n, v, v.name, CORE, v.vflags + " -ffreestanding", includes(v))
+    runtime = core + compile_all(n, v, v.name, v.port.sources, v.vflags, includes(v))
+    linked = runtime
+    if v.archive:
+        lib = "$builddir/%s/libmpstatic.a" % v.name
+        n.build(lib, "ar", runtime)
+        totals.all.append(lib)
+        linked = runtime if v.whole else [lib]
+    if v.core_check:  # counted by the runner like a test
+        totals.runs.append("check:tools/check_core.sh:build/%s/core" % v.name)
+        totals.test.extend(core)
+    programs = []
+    for p in v.programs:
+        name, srcs = (os.path.splitext(p)[0], [p]) if isinstance(p, str) else p
+        programs.append(program(n, v, name, srcs, linked))
+        totals.runs.extend("check:%s:%s" % (c, plain(programs[-1])) for c in v.checks)
+        if v.checks or v.tested:
+            totals.test.append(programs[-1])
+        if p in v.demos and not v.qemu:
+            totals.demos.append("run_%s_%s" % (v.name, os.path.basename(name)))
+            n.build(totals.demos[-1], "run", programs[-1])
+    if v.demos and v.qemu:  # on a board, all of them in one run
+        totals.demos.append("run_" + v.name)
+        n.build(totals.demos[-1], "qemu", programs, system=v.qemu[0], machine=v.qemu[1])
+    totals.all.extend(programs)
+    if v.suites:
+        suites(n, v, linked, totals)
+    n.newline()
+    return runtime
+
+
+def suites(n, v, linked, totals):
+    """The CMocka suites, each linked with the port's test helpers (tests/support/<port>/)
+    and what the toolchain needs to run CMocka."""
+    out, flags = outdir(v), program_flags(v, suite=True)
+    support = compile_all(n, v, out, sources("tests/support/%s/*.c" % v.port.name), *flags)
+    for src, name, overrides in v.tc.suite_support:
+        support.append("$builddir/%s/%s" % (out, name) if name else obj(out, src))
+        n.build(support[-1], v.tc.prefix + "cc", src, **overrides)
+    tests = CORE_TESTS + sources("tests/%s/test_*.c" % v.port.name)
+    if v.port.board:
+        tests += sources("tests/%s/test_*.c" % v.port.board)
+    for src, o in zip(tests, compile_all(n, v, out, tests, *flags)):
+        exe = "$builddir/%s/%s%s" % (out, os.path.splitext(src)[0], v.tc.exe)
+        link(n, v, exe, [o] + support + linked, libs=v.tc.suite_libs)
+        totals.all.append(exe)
+        totals.runs.extend(run + plain(exe) for run in v.runs)
+        if v.runs:
+            totals.test.append(exe)
+
+
+def size(n, v, runtime, totals):
+    """ninja size: the FreeRTOS anchor's application at -Os (examples/minimal.c), with the
+    tables it needs; its RAM per object from tools/size_probe.c."""
+    map_file = "$builddir/%s/minimal%s.map" % (v.name, v.tc.exe)
+    minimal = program(n, v, "minimal", ["examples/minimal.c"], runtime,
+                      ldflags="-Wl,-Map=" + map_file, implicit_outputs=[map_file])
+    probe = compile_all(n, v, v.name, ["tools/size_probe.c"], v.vflags, "-Icore " + includes(v))
+    n.build("size", "size", [map_file] + probe, [minimal])
+    n.build("run_minimal", "qemu_plain", minimal, system=v.qemu[0], machine=v.qemu[1])
+    totals.all.append(minimal)
+    n.newline()
 
 
 def main():
-    out = []
-    w = out.append
-    w("# Generated by configure.py: edit that file, not this one.")
-    w("ninja_required_version = 1.10")
-    w("builddir = build")
-    w("cc = gcc")
-    w("cflags = " + CFLAGS)
-    w("")
-    w("rule cc")
-    w("  command = $cc -MMD -MF $out.d $cflags $vflags $incs -c $in -o $out")
-    w("  depfile = $out.d")
-    w("  deps = gcc")
-    w("  description = CC $out")
-    w("rule ar")
-    w("  command = rm -f $out && ar crs $out $in")
-    w("  description = AR $out")
-    w("rule link")
-    w("  command = $cc $in -o $out $ldflags $libs")
-    w("  description = LINK $out")
-    w("rule configure")
-    w("  command = python3 configure.py")
-    w("  generator = 1")
-    w("  description = CONFIGURE build.ninja")
-    w("rule run")
-    w("  command = $in")
-    w("  pool = console")
-    w("  description = RUN $in")
-    w("rule m3cc")
-    w("  command = arm-none-eabi-gcc -MMD -MF $out.d $cflags %s $vflags $incs -c $in -o $out" % M3_CFLAGS)
-    w("  depfile = $out.d")
-    w("  deps = gcc")
-    w("  description = CC(M3) $out")
-    w("rule m3link")
-    w("  command = arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -nostartfiles -Wl,--gc-sections "
-      "-T linker/mps2-an385.ld $ldmap $in -o $out")
-    w("  description = LINK(M3) $out")
-    w("rule m3cmocka")
-    w("  command = arm-none-eabi-gcc -MMD -MF $out.d %s -O2 -std=gnu11 -w -include signal.h "
-      "-DHAVE_SIGNAL_H -DHAVE_STRINGS_H -DHAVE_INTTYPES_H -DHAVE_STDINT_H -DHAVE_STDARG_H "
-      "-DHAVE_STDDEF_H -DHAVE_SETJMP_H -DHAVE_STDLIB_H -DHAVE_STRING_H -DHAVE_STDIO_H "
-      "-DHAVE_LIMITS_H '-DPRIdS=\"d\"' -Ithird_party/cmocka/include -c $in -o $out" % M3_CFLAGS)
-    w("  depfile = $out.d")
-    w("  deps = gcc")
-    w("  description = CC(M3) $out (CMocka, from Debian's source package)")
-    w("rule m3testlink")
-    w("  command = arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -nostartfiles -specs=nosys.specs "
-      "-Wl,--gc-sections -T linker/mps2-an385.ld $in -o $out")
-    w("  description = LINK(M3) $out")
-    w("rule qemu")
-    w("  command = bash tools/run_qemu_demo.sh $in")
-    w("  pool = console")
-    w("  description = QEMU mps2-an385 $in")
-    w("rule size")
-    w("  command = python3 tools/size.py $in")
-    w("  pool = console")
-    w("  description = SIZE runtime on the Cortex-M3 at -Os")
-    w("rule qemu_plain")
-    w("  command = qemu-system-arm -M mps2-an385 -nographic -monitor none -serial stdio "
-      "-semihosting-config enable=on,target=native -kernel $in")
-    w("  pool = console")
-    w("  description = QEMU $in")
-    w("rule peer")
-    w("  command = $cc -std=gnu11 -O2 -Wall -Wextra -Werror $in -o $out -lrt -lpthread")
-    w("  description = PEER $out")
-    w("rule bench")
-    w("  command = python3 bench/run.py $builddir")
-    w("  pool = console")
-    w("  description = BENCH mpstatic and its peers, side by side")
-    w("rule fuzzcc")
-    w("  command = clang -MMD -MF $out.d $cflags $vflags $incs -c $in -o $out")
-    w("  depfile = $out.d")
-    w("  deps = gcc")
-    w("  description = CC(clang) $out")
-    w("rule fuzzlink")
-    w("  command = clang $in -o $out %s -fsanitize=fuzzer" % SAN)
-    w("  description = LINK(libFuzzer) $out")
-    w("rule fuzzrun")
-    w("  command = tools/run_fuzz.sh $in tests/fuzz/corpus:tests/fuzz/regressions $seconds")
-    w("  pool = console")
-    w("  description = FUZZ $in for $seconds s")
-    w("rule stress")
-    w("  command = bash tools/run_stress.sh $builddir")
-    w("  pool = console")
-    w("  description = STRESS the long fault-injection and soak runs")
-    w("rule suites")
-    w("  command = bash tools/run_tests.sh $runs")
-    w("  pool = console")
-    w("  description = TEST all suites")
-    w("")
-    w("build build.ninja: configure configure.py")
-    w("")
+    n = Writer()
+    n.comment("Generated by configure.py: edit that file, not this one.")
+    n.variable("ninja_required_version", "1.10")
+    n.variable("builddir", "build")
+    n.variable("cc", "gcc")
+    n.variable("cflags", CFLAGS)
+    n.newline()
+    rules(n)
+    n.newline()
+    n.build("build.ninja", "configure", "configure.py")
+    n.newline()
 
-    everything, run_args, test_deps = [], [], []
-    for variant, (port, incs, vflags, ldflags) in VARIANTS.items():
-        incs_all = "-Icore/include -Iport/include " + incs
-        w("# ---- %s" % variant)
-        core_objs = []
-        for src in CORE:
-            o = obj(variant, src)
-            core_objs.append(o)
-            # core/ is freestanding: the compiler enforces what it may use.
-            w("build %s: cc %s" % (o, src))
-            w("  vflags = %s -ffreestanding" % vflags)
-            w("  incs = %s" % incs_all)
-        port_objs = []
-        for src in port:
-            o = obj(variant, src)
-            port_objs.append(o)
-            w("build %s: cc %s" % (o, src))
-            w("  vflags = %s" % vflags)
-            w("  incs = %s" % incs_all)
-        lib = "$builddir/%s/libmpstatic.a" % variant
-        w("build %s: ar %s" % (lib, " ".join(core_objs + port_objs)))
-        if variant in ("posix", "host-sim"):
-            # Counted by the runner like a test: core/ needs no libc beyond mem*/strlen.
-            run_args.append("check:tools/check_core.sh:build/%s/core" % variant)
-            test_deps.extend(core_objs)
+    totals = Totals()
+    for v in VARIANTS:
+        runtime = variant(n, v, totals)
+        if v.name == "mps2-an385-size":
+            size(n, v, runtime, totals)
 
-        tests = CORE_TESTS + (SIM_TESTS + TASK_TESTS if variant.startswith("host-sim") else POSIX_TESTS)
-        # The port-dependent test helpers (tests/support/<port>/), linked into every suite.
-        support = "tests/support/%s/port_test.c" % ("task" if variant.startswith("host-sim") else "posix")
-        support_obj = obj(variant, support)
-        w("build %s: cc %s" % (support_obj, support))
-        w("  vflags = %s -D_GNU_SOURCE" % vflags)
-        w("  incs = %s -Icore -Itests/support" % incs_all)
-        sources = tests if variant == "posix-valgrind" else tests + EXAMPLES
-        for src in sources + (BENCH if variant == "posix" else []):
-            o = obj(variant, src)
-            w("build %s: cc %s" % (o, src))
-            w("  vflags = %s -D_GNU_SOURCE" % vflags)
-            w("  incs = %s -Icore -Itests/support" % incs_all)
-            exe = "$builddir/%s/%s" % (variant, os.path.splitext(src)[0])
-            w("build %s: link %s %s%s" % (exe, o, support_obj + " " if src.startswith("tests/") else "", lib))
-            w("  ldflags = %s" % ldflags)
-            w("  libs = -lcmocka" if src.startswith("tests/") else "  libs =")
-            everything.append(exe)
-            if src.startswith("tests/"):
-                for tv, env in TEST_RUNS:
-                    if tv == variant:
-                        plain = exe.replace("$builddir", "build")
-                        run_args.append("valgrind:" + plain if env == "valgrind" else
-                                        (env + "@" if env else "") + plain)
-                        test_deps.append(exe)
-        w("")
-
-    # The Cortex-M3 board (QEMU mps2-an385): the same core and task port, the cortex-m arch.
-    m3_objs = []
-    for src in CORE + TASK + M3_ARCH + M3_BOARD:
-        o = obj("mps2-an385", src)
-        m3_objs.append(o)
-        w("build %s: m3cc %s" % (o, src))
-        w("  vflags = -O2%s" % (" -ffreestanding" if src.startswith("core/") else ""))
-        w("  incs = -Icore/include -Iport/include %s" % M3_INC)
-    m3_demos = []
-    for name in ("demo", "producer_consumer"):
-        o = obj("mps2-an385", "examples/%s.c" % name)
-        w("build %s: m3cc examples/%s.c" % (o, name))
-        w("  vflags = -O2")
-        w("  incs = -Icore/include -Iport/include %s" % M3_INC)
-        elf = "$builddir/mps2-an385/examples/%s.elf" % name
-        w("build %s: m3link %s %s | linker/mps2-an385.ld" % (elf, o, " ".join(m3_objs)))
-        everything.append(elf)
-        test_deps.append(elf)
-        m3_demos.append(elf)
-        plain = elf.replace("$builddir", "build")
-        run_args.append("check:tools/check_no_heap.sh:" + plain)
-        run_args.append("check:tools/run_qemu_demo.sh:" + plain)
-    w("build run_mps2-an385: qemu %s" % " ".join(m3_demos))
-    # The core suites, unchanged, inside QEMU (CMocka built for the target).
-    # The suites link a copy of the runtime built with its test hooks.
-    m3_test_objs = []
-    for src in CORE + TASK + M3_ARCH + M3_BOARD:
-        o = obj("mps2-an385-test", src)
-        m3_test_objs.append(o)
-        w("build %s: m3cc %s" % (o, src))
-        w("  vflags = -O2 -DMP_CONF_TEST_HOOKS=1%s" % (" -ffreestanding" if src.startswith("core/") else ""))
-        w("  incs = -Icore/include -Iport/include %s" % M3_INC)
-    cm = "$builddir/mps2-an385/third_party/cmocka.o"
-    w("build %s: m3cmocka third_party/cmocka/src/cmocka.c" % cm)
-    heap = obj("mps2-an385", "tests/support/target_heap.c")
-    w("build %s: m3cc tests/support/target_heap.c" % heap)
-    w("  vflags = -O2")
-    w("  incs =")
-    m3_support = obj("mps2-an385", "tests/support/task/port_test.c")
-    w("build %s: m3cc tests/support/task/port_test.c" % m3_support)
-    w("  vflags = -O2 -DMP_CONF_TEST_HOOKS=1")
-    w("  incs = -Icore/include -Iport/include %s -Icore -Itests/support -Ithird_party/cmocka/include" % M3_INC)
-    for src in CORE_TESTS + TASK_TESTS + M3_TESTS:
-        o = obj("mps2-an385", src)
-        w("build %s: m3cc %s" % (o, src))
-        w("  vflags = -O2 -DMP_CONF_TEST_HOOKS=1")
-        w("  incs = -Icore/include -Iport/include %s -Icore -Itests/support -Ithird_party/cmocka/include" % M3_INC)
-        elf = "$builddir/mps2-an385/%s.elf" % os.path.splitext(src)[0]
-        w("build %s: m3testlink %s %s %s %s %s | linker/mps2-an385.ld" % (elf, o, m3_support, cm, heap, " ".join(m3_test_objs)))
-        run_args.append(elf.replace("$builddir", "build"))
-        test_deps.append(elf)
-    w("")
-
-    # Target benchmarks at -O2 and -Os (counted in emulated instructions, see bench/target.c).
-    target_elfs = []
-    for opt in ("O2", "Os"):
-        v = "mps2-an385-%s" % opt
-        objs = []
-        for src in CORE + TASK + M3_ARCH + M3_BOARD + ["bench/target.c"]:
-            o = obj(v, src)
-            objs.append(o)
-            w("build %s: m3cc %s" % (o, src))
-            w("  vflags = -%s%s" % (opt, " -ffreestanding" if src.startswith("core/") else ""))
-            w("  incs = -Icore/include -Iport/include %s" % M3_INC)
-        elf = "$builddir/%s/bench/target.elf" % v
-        w("build %s: m3link %s | linker/mps2-an385.ld" % (elf, " ".join(objs)))
-        target_elfs.append(elf)
-        everything.append(elf)
-    w("")
-
-    # ninja size: the FreeRTOS anchor's application at -Os, with the tables it needs.
-    size_objs = []
-    mincfg = "-Os -DMP_CONFIG_FILE='\"minimal_config.h\"' -Iexamples"
-    for src in CORE + TASK + M3_ARCH + M3_BOARD + ["examples/minimal.c"]:
-        o = obj("mps2-an385-size", src)
-        size_objs.append(o)
-        w("build %s: m3cc %s" % (o, src))
-        w("  vflags = %s%s" % (mincfg, " -ffreestanding" if src.startswith("core/") else ""))
-        w("  incs = -Icore/include -Iport/include %s" % M3_INC)
-    probe = obj("mps2-an385-size", "tools/size_probe.c")
-    w("build %s: m3cc tools/size_probe.c" % probe)
-    w("  vflags = %s" % mincfg)
-    w("  incs = -Icore -Icore/include -Iport/include %s" % M3_INC)
-    minimal = "$builddir/mps2-an385-size/minimal.elf"
-    w("build %s | %s.map: m3link %s | linker/mps2-an385.ld" % (minimal, minimal, " ".join(size_objs)))
-    w("  ldmap = -Wl,-Map=%s.map" % minimal)
-    w("build size: size %s.map %s | %s" % (minimal, probe, minimal))
-    everything.append(minimal)
-    w("build run_minimal: qemu_plain %s" % minimal)
-    w("")
-
-    # The template port must keep compiling against the contract (and core with it).
-    tmpl = []
-    for src in CORE + sorted(glob.glob("port/template/*.c")):
-        o = obj("template", src)
-        tmpl.append(o)
-        w("build %s: cc %s" % (o, src))
-        w("  vflags = -O2")
-        w("  incs = -Icore/include -Iport/include -Iport/template")
-    w("build $builddir/template/libmpstatic.a: ar %s" % " ".join(tmpl))
-    everything.append("$builddir/template/libmpstatic.a")
-    w("")
-    # The API fuzzer: clang + libFuzzer on the host simulation, ASan + UBSan everywhere,
-    # coverage instrumentation on the runtime too (tests/fuzz/README.md).
-    fuzz_objs = []
-    for src in CORE + TASK + HOST_ARCH + HOST_SIM + FUZZ:
-        o = obj("fuzz", src)
-        fuzz_objs.append(o)
-        if src.startswith("core/"):
-            extra = "-ffreestanding"
-        elif src.startswith("tests/"):
-            extra = "-D_GNU_SOURCE -Icore"
-        else:
-            extra = ""
-        w("build %s: fuzzcc %s" % (o, src))
-        w("  vflags = -O1 -DMP_CONF_TEST_HOOKS=1 %s -fsanitize=fuzzer-no-link %s" % (SAN, extra))
-        w("  incs = -Icore/include -Iport/include %s" % SIM_INC)
-    fuzz_bin = "$builddir/fuzz/fuzz_api"
-    w("build %s: fuzzlink %s" % (fuzz_bin, " ".join(fuzz_objs)))
-    w("build fuzz: fuzzrun %s" % fuzz_bin)
-    w("  seconds = 60")
-    everything.append(fuzz_bin)
-    test_deps.append(fuzz_bin)
-    run_args.append("check:tools/check_fuzz.sh:build/fuzz/fuzz_api")
-    w("build stress: stress | %s" % " ".join(sorted(set(test_deps))))
-    run_args.extend(model_check(m) for m in MODELS_TEST)
-    w("build test: suites | %s" % " ".join(sorted(set(test_deps))))
-    w("  runs = %s" % " ".join(run_args))
-    w("build verify: suites")
-    w("  runs = %s" % " ".join(model_check(m) for m in MODELS_VERIFY))
-    demos = ["$builddir/posix/examples/demo", "$builddir/host-sim/examples/demo",
-             "$builddir/posix/examples/producer_consumer",
-             "$builddir/host-sim/examples/producer_consumer"]
-    def run_name(d):
-        return "run_%s_%s" % (d.split("/")[1], d.split("/")[-1])
-    w("build demo: phony %s run_mps2-an385" % " ".join(run_name(d) for d in demos))
-    for d in demos:
-        w("build %s: run %s" % (run_name(d), d))
+    n.build("fuzz", "fuzzrun", "$builddir/fuzz/fuzz_api", seconds="60")
     # Benchmarks: the peers are plain C programs (and a Python script) built as users would.
-    peer_bins = []
-    for src in PEERS:
-        exe = "$builddir/bench/peers/%s" % os.path.splitext(os.path.basename(src))[0]
-        w("build %s: peer %s" % (exe, src))
-        peer_bins.append(exe)
-    everything.extend(peer_bins)
-    w("build bench: bench | $builddir/posix/bench/mpstatic %s %s" % (" ".join(peer_bins),
-                                                                   " ".join(target_elfs)))
-    w("build all: phony %s" % " ".join(everything + test_deps))
-    w("default all")
+    peers = ["$builddir/bench/peers/%s" % os.path.splitext(os.path.basename(src))[0]
+             for src in PEERS]
+    for exe, src in zip(peers, PEERS):
+        n.build(exe, "peer", src)
+    totals.all.extend(peers)
+    targets = ["$builddir/mps2-an385-%s/bench/target.elf" % opt for opt in ("O2", "Os")]
+    n.build("bench", "bench", implicit=["$builddir/posix/bench/mpstatic"] + peers + targets)
+
+    test_deps = sorted(set(totals.test))
+    n.build("stress", "stress", implicit=test_deps)
+    models = ["check:tools/run_models.sh:tests/models/configs/%s.cfg" % m
+              for m in MODELS_TEST]
+    n.build("test", "suites", implicit=test_deps, runs=" ".join(totals.runs + models))
+    n.build("verify", "suites", runs=" ".join(
+        "check:tools/run_models.sh:tests/models/configs/%s.cfg" % m for m in MODELS_VERIFY))
+    n.build("demo", "phony", totals.demos)
+    n.build("all", "phony", totals.all + test_deps)
+    n.default("all")
     with open("build.ninja", "w") as f:
-        f.write("\n".join(out) + "\n")
+        f.write("\n".join(n.lines) + "\n")
 
 
 if __name__ == "__main__":

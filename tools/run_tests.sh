@@ -2,8 +2,9 @@
 # Runs every test suite given on the command line and ends with one aggregate line,
 # "N passed, N failed", counting every test of every suite on every port.
 #   run_tests.sh [ENV=VAL@]path/to/suite ...   a CMocka suite (with an environment)
-#   run_tests.sh check:script:path              bash script path, counted as one test
-#   run_tests.sh path/to/suite.elf              a CMocka suite built for the Cortex-M3, run in QEMU
+#   run_tests.sh check:script[:arg...]:path     bash script [arg...] path, counted as one test
+#   run_tests.sh qemu:SYSTEM:MACHINE:suite.elf  a CMocka suite built for a board, run in QEMU
+#                                               (e.g. qemu:qemu-system-arm:mps2-an385:...)
 #   run_tests.sh valgrind:path/to/suite         a CMocka suite under valgrind memcheck (its
 #                                               forked children stay under it too)
 # A suite that is missing, crashes, times out or prints no CMocka summary counts as
@@ -16,9 +17,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for run in "$@"; do
   if [[ $run == check:* ]]; then
-    IFS=: read -r _ script arg <<<"$run"
-    echo "==== $script $arg"
-    if [[ -e $arg ]] && bash "$script" "$arg"; then
+    IFS=: read -r -a args <<<"${run#check:}"
+    echo "==== ${args[*]}"
+    if [[ -e ${args[-1]} ]] && bash "${args[@]}"; then
       echo "[  PASSED  ] 1 check"; passed=$((passed + 1))
     else
       failed=$((failed + 1)); broken+=("$run")
@@ -33,21 +34,21 @@ for run in "$@"; do
     # memcheck's own exit code for any error it finds; pidfd_open (434) is one it does
     # not know: the port falls back without it, so its note is not an error.
     wrap=(valgrind --error-exitcode=99 -q)
+  elif [[ $run == qemu:* ]]; then # firmware: on the emulated board, status by semihosting
+    IFS=: read -r _ system machine exe <<<"$run"
+    wrap=("$system" -M "$machine" -nographic -monitor none -serial stdio
+          -semihosting-config enable=on,target=native -kernel)
   elif [[ $run == *@* ]]; then
     env_part=${run%%@*}
     exe=${run#*@}
   fi
-  echo "==== ${env_part:+$env_part }${wrap:+valgrind }$exe"
+  echo "==== ${env_part:+$env_part }${wrap:+${wrap[0]} }$exe"
   if [[ ! -x $exe ]]; then
     echo "missing suite: $exe"
     failed=$((failed + 1)); broken+=("$run (missing)")
     continue
   fi
   cmd=("${wrap[@]}" "$exe")
-  if [[ $exe == *.elf ]]; then # firmware: run on the emulated Cortex-M3 board
-    cmd=(qemu-system-arm -M mps2-an385 -nographic -monitor none -serial stdio
-         -semihosting-config enable=on,target=native -kernel "$exe")
-  fi
   # shellcheck disable=SC2086
   env $env_part timeout 300 "${cmd[@]}" >"$log" 2>&1
   status=$?

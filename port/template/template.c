@@ -1,8 +1,9 @@
 /*
  * The smallest port that compiles: every function of port/include/mp_port.h, doing the
  * least that keeps the contract's promises for a system with one process and no way to
- * create another. Copy this folder to start a port; build.ninja compiles it on every
- * build so that it never falls behind the contract.
+ * create another. Copy this folder to start a port. `ninja test` links it with every
+ * core object (build/template/examples/minimal), so it never falls behind the contract:
+ * a function missing here is an undefined reference there.
  */
 #include "mp_port.h"
 
