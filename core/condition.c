@@ -133,13 +133,15 @@ mp_err_t mp_condition_release(mp_condition_t c)
 }
 
 /* Enters the condition, provided the caller holds its lock (MP_EPERM, left, otherwise). */
-static mp_err_t enter_held(mpi_call_t *call, mp_condition_t c)
+static mp_err_t enter_held(mpi_call_t *call, mp_condition_t c, bool args_ok)
 {
     if (mp_port_in_isr())
         return MP_EISR;
     mp_err_t err = mpi_enter(call, &mpi_condition_table, c.id);
     if (err != MP_OK)
         return err;
+    if (!args_ok) /* the arguments before the state, as every call */
+        return mpi_leave(call, MP_EINVAL);
     if (!mpi_guard_mine(&lock_of(call->obj)->word, call->self))
         return mpi_leave(call, MP_EPERM);
     return MP_OK;
@@ -192,7 +194,7 @@ static mp_err_t wait_until(const mpi_call_t *call, mpi_condition_t *o, mpi_until
 mp_err_t mp_condition_wait(mp_condition_t c, mp_timeout_t timeout)
 {
     mpi_call_t call;
-    mp_err_t err = enter_held(&call, c);
+    mp_err_t err = enter_held(&call, c, true);
     if (err != MP_OK)
         return err;
     mpi_until_t until = mpi_until(timeout);
@@ -202,10 +204,8 @@ mp_err_t mp_condition_wait(mp_condition_t c, mp_timeout_t timeout)
 mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *arg,
                                mp_timeout_t timeout)
 {
-    if (pred == NULL)
-        return MP_EINVAL;
     mpi_call_t call;
-    mp_err_t err = enter_held(&call, c);
+    mp_err_t err = enter_held(&call, c, pred != NULL);
     if (err != MP_OK)
         return err;
     err = MP_OK;
@@ -237,7 +237,7 @@ mp_err_t mp_condition_wait_for(mp_condition_t c, bool (*pred)(void *arg), void *
 mp_err_t mp_condition_notify(mp_condition_t c, uint32_t n)
 {
     mpi_call_t call;
-    mp_err_t err = enter_held(&call, c);
+    mp_err_t err = enter_held(&call, c, true);
     if (err != MP_OK)
         return err;
     mpi_condition_t *o = call.obj;

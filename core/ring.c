@@ -43,14 +43,14 @@
  *
  * tests/models/ring.pml mirrors this protocol (enter, leave, settle, sleep_on, put, get):
  * change the model with it.
+ *
+ * Copies use __builtin_memcpy: core/ is built -ffreestanding, where plain memcpy is never
+ * inlined, and the 4-byte length copies must not become library calls.
  */
 #include <string.h>
 
 #include "ring.h"
 #include "test_hooks.h"
-
-/* __builtin_memcpy: core/ is built -ffreestanding, where plain memcpy is never inlined;
- * the 4-byte length copies must not become library calls. */
 
 void mpi_ring_init(mpi_ring_t *r, uint8_t *storage, uint32_t msg_size, uint32_t depth)
 {

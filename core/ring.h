@@ -5,11 +5,6 @@
 #ifndef MP_CORE_RING_H
 #define MP_CORE_RING_H
 
-/* A ring of variable-length messages (ring.c), shared by Queue and Pipe. Producer and
- * consumer state sit on separate cache lines; each side has its own robust lock, so one
- * producer and one consumer never contend for a line they both write.
- * Indices run over [0, limit] and wrap to 0 (limit + 1 is a multiple of depth, 2^32 when
- * depth is a power of two), so counts stay right across the wrap for any depth. */
 /* One side (producers or consumers) of a ring. The first process to use a side gets it
  * biased to itself: it then works without any atomic read-modify-write, marking `busy`
  * with its token around each operation. When its owner dies, the next user inherits the
@@ -23,11 +18,16 @@ typedef struct {
 } mpi_side_t;
 #define MPI_BIAS_OFF 0xffffffffu
 
+/* A ring of variable-length messages (ring.c), shared by Queue and Pipe. Producer and
+ * consumer state sit on separate cache lines; each side has its own robust lock, so one
+ * producer and one consumer never contend for a line they both write.
+ * Indices run over [0, limit] and wrap to 0 (limit + 1 is a multiple of depth, 2^32 when
+ * depth is a power of two), so counts stay right across the wrap for any depth. */
 typedef struct {
     /* read-mostly */
     uint8_t *storage;  /* the slots: a pointer is safe, the world has one address everywhere */
     uint32_t depth, msg_size, stride, limit;
-    uint32_t mask;     /* depth - 1 when depth is a power of two, else 0 */
+    uint32_t mask;     /* depth - 1 when depth is a power of two, else UINT32_MAX */
     _Atomic uint32_t closed;
     /* producer line (one line with the index it publishes: fewer lines to move per round
      * trip, which measured faster than giving the private part a line of its own) */
@@ -45,6 +45,11 @@ typedef struct {
     _Atomic uint32_t put_bell;
     _Atomic uint32_t get_bell;
 } mpi_ring_t;
+/* The producers and the consumers never write one cache line (the ring's speed rests on it). */
+_Static_assert(offsetof(mpi_ring_t, get) - offsetof(mpi_ring_t, put) >= MP_PORT_CACHE_LINE,
+               "the two sides of a ring share a cache line");
+_Static_assert(offsetof(mpi_ring_t, put_sleepers) - offsetof(mpi_ring_t, get) >= MP_PORT_CACHE_LINE,
+               "the consumers' line and the sleepers share a cache line");
 
 /* Why a wait on a ring should stop early: returns MP_OK to go on waiting, or the code to
  * return (a pipe says MP_EOF when its peer is gone). NULL: only close stops a wait. */

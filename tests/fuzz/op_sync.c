@@ -347,9 +347,11 @@ static void c_wait(in_t *in)
     pred_value = f & 0x10;
     int slot;
     mp_err_t want;
-    m_cond_t *c = with_pred && no_pred ? NULL : held(id, &slot, &want);
-    if (with_pred && no_pred)
-        want = MP_EINVAL; /* before the handle */
+    m_cond_t *c = held(id, &slot, &want);
+    if (with_pred && no_pred && (c != NULL || want == MP_EPERM)) {
+        want = MP_EINVAL; /* after the handle, before the lock's owner */
+        c = NULL;
+    }
     if (c && fz_in_child())
         t = MP_NOWAIT;
     fz_call(with_pred ? "mp_condition_wait_for" : "mp_condition_wait", 4, (uint64_t)id,
