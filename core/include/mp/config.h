@@ -93,6 +93,27 @@
 #define MP_CONF_STACK_SIZE 4096
 #endif
 
+/* Deadlock reports name every task and the object it waits for; 0 keeps only a one-line
+ * message, and the code that describes objects drops out of the image. */
+#ifndef MP_CONF_DEADLOCK_REPORT
+#define MP_CONF_DEADLOCK_REPORT 1
+#endif
+
+/* Test builds compile the core's test hooks (core/test_hooks.h); 0 leaves no trace. */
+#ifndef MP_CONF_TEST_HOOKS
+#define MP_CONF_TEST_HOOKS 0
+#endif
+
+/* An internal check that fails (state that cannot arise unless memory was overwritten or
+ * the core has a bug) is counted (mp_usage: checks_failed) and the call goes on with a
+ * safe value; with 1 it stops the program at once (__builtin_trap). Test builds: 1. */
+#ifndef MP_CONF_CHECK_FATAL
+#define MP_CONF_CHECK_FATAL MP_CONF_TEST_HOOKS
+#endif
+
+/* ---- the port's figures --------------------------------------------------------- */
+/* Properties of the port and the machine, set in its mp_port_config.h (MP_PORT_*), not
+ * application options; these are the values for a port that sets none. */
 /* Ports that detect a dead owner by looking rather than being told re-check a blocked
  * wait this often (nanoseconds); 0 means the port wakes waiters on every death itself. */
 #ifndef MP_PORT_LIVENESS_NS
@@ -102,12 +123,6 @@
 /* Spins on a busy word before sleeping; 0 on a single CPU, where spinning never helps. */
 #ifndef MP_PORT_SPIN
 #define MP_PORT_SPIN 0
-#endif
-
-/* Deadlock reports name every task and the object it waits for; 0 keeps only a one-line
- * message, and the code that describes objects drops out of the image. */
-#ifndef MP_CONF_DEADLOCK_REPORT
-#define MP_CONF_DEADLOCK_REPORT 1
 #endif
 
 /* A hint to the CPU inside spin loops (x86: pause); ports may define it. */
@@ -124,18 +139,6 @@
 /* Alignment of the runtime's shared state: a page where the port maps it shared. */
 #ifndef MP_PORT_WORLD_ALIGN
 #define MP_PORT_WORLD_ALIGN 64
-#endif
-
-/* Test builds compile the core's test hooks (core/test_hooks.h); 0 leaves no trace. */
-#ifndef MP_CONF_TEST_HOOKS
-#define MP_CONF_TEST_HOOKS 0
-#endif
-
-/* An internal check that fails (state that cannot arise unless memory was overwritten or
- * the core has a bug) is counted (mp_usage: checks_failed) and the call goes on with a
- * safe value; with 1 it stops the program at once (__builtin_trap). Test builds: 1. */
-#ifndef MP_CONF_CHECK_FATAL
-#define MP_CONF_CHECK_FATAL MP_CONF_TEST_HOOKS
 #endif
 
 /* ---- checks: one per option ------------------------------------------------------ */
