@@ -244,10 +244,8 @@ static void adopt_orphans(uint32_t dead, mpi_token_t me)
         uint32_t st = state_of(c);
         if (st == MPI_SLOT_CREATED) {
             slot_free(i);
-        } else if (st == MPI_SLOT_RUNNING && mp_port_adopt(i, atomic_load(&c->pid)) == MP_OK) {
-            c->parent = me;
-        } else if (st == MPI_SLOT_JOINED) {
-            c->parent = me; /* so the adopter may close it */
+        } else if (st == MPI_SLOT_RUNNING || st == MPI_SLOT_JOINED) {
+            c->parent = me; /* the port signals and reaps an adoptee as its own child */
         }
     }
 }
@@ -532,6 +530,11 @@ uint32_t mp_core_slot_priority(uint32_t slot)
 bool mp_core_slot_daemon(uint32_t slot)
 {
     return slot < MP_CONF_MAX_PROCESSES && slot_at(slot)->daemon;
+}
+
+uint32_t mp_core_slot_pid(uint32_t slot)
+{
+    return slot < MP_CONF_MAX_PROCESSES ? atomic_load(&slot_at(slot)->pid) : 0;
 }
 
 void mp_core_slot_name(uint32_t slot, char *buf, size_t size)

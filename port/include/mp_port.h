@@ -75,29 +75,25 @@ _Noreturn void mp_port_exit(int code);
 
 /*
  * mp_port_signal: asks a process to end: sig is MP_SIGTERM or MP_SIGKILL. Called by
- * the parent (or by a process about itself). The process ends without running more of
+ * the parent (or by a process about itself). The parent may be an adopter: a process
+ * that reaped the slot's first parent while the slot's process still ran (as init, or a
+ * Linux subreaper, adopts orphans); the port then finds the process by its id
+ * (mp_core_slot_pid), which cannot have been reused before the adopter reaps it. The process ends without running more of
  * its code, its exitcode becomes -sig, its life word gets MP_LIFE_DEAD, and waiters on
  * anything it held are woken. Signalling a process that already ended is MP_OK.
  */
 mp_err_t mp_port_signal(uint32_t slot, int sig);
 
 /*
- * mp_port_reap: called by the parent only. Waits until the slot's process has ended or
+ * mp_port_reap: called by the parent only (an adopter too, as for mp_port_signal). Waits until the slot's process has ended or
  * the deadline (mp_port_now() time) has passed; a deadline already past polls. On MP_OK
  * the exitcode is in *exitcode (the returned value, or -N for signal N), the process is
  * gone for good (no zombie, no stack or control block in use) and MP_LIFE_DEAD is set in
- * its life word. Returns MP_OK or MP_ETIMEDOUT (MP_EDEADLK from a simulation that finds
- * the wait can never end).
+ * its life word. Returns MP_OK, MP_ETIMEDOUT (MP_EDEADLK from a simulation that finds
+ * the wait can never end) or MP_ESYS.
  */
 mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode);
 
-/*
- * mp_port_adopt: called by a process right after it reaped the parent of slot, whose
- * process (pid) still runs or has ended unreaped: the caller becomes its parent, as init
- * (or a Linux subreaper) adopts orphans, so that mp_port_reap and mp_port_signal work on
- * it from the caller. Returns MP_OK or MP_ESYS.
- */
-mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid);
 
 /*
  * mp_port_in_isr: true when called from an interrupt handler (Cortex-M: IPSR != 0; the
@@ -184,5 +180,9 @@ uint32_t mp_core_slot_priority(uint32_t slot);
 
 /* Whether a slot's process is daemonic (it must die with its parent). */
 bool mp_core_slot_daemon(uint32_t slot);
+
+/* The port id (mp_port_spawn's *pid) of a slot's process once started, else 0: how a port
+ * finds a process it adopted (mp_port_signal); the life word loses it at a death. */
+uint32_t mp_core_slot_pid(uint32_t slot);
 
 #endif

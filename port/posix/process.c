@@ -113,13 +113,16 @@ mp_err_t posix_process_init(void)
     return MP_OK;
 }
 
-mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid)
+/* Whether slot's process is ours to signal and reap: spawned by us, or adopted. An
+ * orphan of a child we reaped was reparented to us by Linux (we are a subreaper) before
+ * its parent became reapable, and only we can reap it, so its pid cannot have been
+ * reused: it is tracked on first use. */
+static bool ours(uint32_t slot)
 {
-    if (slot >= MP_CONF_MAX_PROCESSES)
-        return MP_EINVAL;
-    /* Linux reparented it to us (we are a subreaper) before its parent became reapable,
-     * and only we can reap it now, so its pid cannot have been reused. */
-    return track(slot, (pid_t)pid) ? MP_OK : MP_ESYS;
+    if (kids[slot].pid != 0)
+        return true;
+    uint32_t pid = mp_core_slot_pid(slot);
+    return pid != 0 && track(slot, (pid_t)pid);
 }
 
 uint32_t mp_port_self(void)
@@ -205,7 +208,7 @@ mp_err_t mp_port_signal(uint32_t slot, int sig)
         kill(self_pid, sig);
         return MP_OK;
     }
-    if (slot >= MP_CONF_MAX_PROCESSES || kids[slot].pid == 0)
+    if (slot >= MP_CONF_MAX_PROCESSES || !ours(slot))
         return MP_OK; /* not ours to signal, or already reaped */
     /* ESRCH means it already ended; the exitcode will say how. */
     if (kids[slot].fd >= 0)
@@ -228,7 +231,7 @@ static bool collect(uint32_t slot, int options, siginfo_t *si, mp_err_t *err)
 
 mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
 {
-    if (slot >= MP_CONF_MAX_PROCESSES || kids[slot].pid == 0)
+    if (slot >= MP_CONF_MAX_PROCESSES || !ours(slot))
         return MP_ESYS;
     siginfo_t si;
     mp_err_t err = MP_OK;

@@ -389,12 +389,6 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
     }
 }
 
-mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid)
-{
-    (void)pid;
-    return slot < MP_CONF_MAX_PROCESSES ? MP_OK : MP_EINVAL; /* any task may reap any task */
-}
-
 uint32_t mp_port_self(void)
 {
     preempt_point();

@@ -45,13 +45,6 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
     return MP_ESYS; /* nothing was ever spawned */
 }
 
-mp_err_t mp_port_adopt(uint32_t slot, uint32_t pid)
-{
-    (void)slot;
-    (void)pid;
-    return MP_OK;
-}
-
 uint32_t mp_port_self(void)
 {
     return 0;
