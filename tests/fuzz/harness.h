@@ -97,6 +97,18 @@ void fz_wait_begin(int table, int slot, mp_timeout_t timeout);
  * destroyed meanwhile (the call must then return MP_ESTALE). */
 bool fz_wait_end(void);
 /* The code of a wait that nothing ended: timed out, or the simulation's deadlock. */
+/* A call the model says would wait (r == 1) or answer r at once: true when it really
+ * waits (the caller then makes it), else the answer is in *want (MP_EAGAIN for a call
+ * that would wait with MP_NOWAIT, as for every object). */
+static inline bool fz_waits(int r, mp_timeout_t t, mp_err_t *want)
+{
+    if (r != 1)
+        *want = r;
+    else if (t == MP_NOWAIT)
+        *want = MP_EAGAIN;
+    return r == 1 && t != MP_NOWAIT;
+}
+
 static inline mp_err_t fz_timeout_code(mp_timeout_t t)
 {
     return t == MP_FOREVER ? MP_EDEADLK : t == MP_NOWAIT ? MP_EAGAIN : MP_ETIMEDOUT;

@@ -77,11 +77,7 @@ static void l_acquire(in_t *in)
             int r = m_lock_take(slot);
             if (r == 1 && fz_in_child())
                 t = MP_NOWAIT;
-            if (r != 1) {
-                want = r;
-            } else if (t == MP_NOWAIT) {
-                want = MP_EAGAIN;
-            } else {
+            if (fz_waits(r, t, &want)) {
                 fz_call(kind == MPI_KIND_LOCK ? "mp_lock_acquire" : "mp_rlock_acquire", 2,
                         (uint64_t)id, (uint64_t)t);
                 fz_wait_begin(T_LOCK, slot, t);

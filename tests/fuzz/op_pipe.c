@@ -197,11 +197,7 @@ static void p_send(in_t *in)
         if (r == 1 && fz_in_child())
             t = MP_NOWAIT;
         fz_call("mp_pipe_send", 4, (uint64_t)id, (uint64_t)len, (uint64_t)no_msg, (uint64_t)t);
-        if (r != 1) {
-            want = r;
-        } else if (t == MP_NOWAIT) {
-            want = MP_EAGAIN;
-        } else {
+        if (fz_waits(r, t, &want)) {
             fz_wait_begin(T_PIPE, slot, t);
             m.inside.end = end;
             mp_err_t got = mp_pipe_send((mp_conn_t){id}, msg, len, t);
@@ -292,11 +288,7 @@ static void p_recv(in_t *in)
         if (k == 1 && fz_in_child())
             t = MP_NOWAIT;
         fz_call("mp_pipe_recv", 4, (uint64_t)id, (uint64_t)size, (uint64_t)f, (uint64_t)t);
-        if (k != 1) {
-            want = k;
-        } else if (t == MP_NOWAIT) {
-            want = MP_EAGAIN;
-        } else {
+        if (fz_waits(k, t, &want)) {
             fz_wait_begin(T_PIPE, slot, t);
             m.inside.end = end;
             got = mp_pipe_recv((mp_conn_t){id}, buf, size, no_len ? NULL : &got_len, t);

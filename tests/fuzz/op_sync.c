@@ -279,11 +279,7 @@ static void c_acquire(in_t *in)
         int r = m_lock_take(c->lock_slot);
         if (r == 1 && fz_in_child())
             t = MP_NOWAIT;
-        if (r != 1) {
-            want = r;
-        } else if (t == MP_NOWAIT) {
-            want = MP_EAGAIN;
-        } else {
+        if (fz_waits(r, t, &want)) {
             fz_call("mp_condition_acquire", 2, (uint64_t)id, (uint64_t)t);
             fz_wait_begin(T_COND, slot, t); /* it waits inside the condition */
             mp_err_t got = mp_condition_acquire((mp_condition_t){id}, t);
