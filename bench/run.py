@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ninja bench: runs mpstatic's figures and its peers' in one go, on one machine, and
 prints them side by side as ratios. Absolute figures drift between runs on this kind of
-machine (see shared anchors): only ratios taken in one run are compared.
+machine (4x between days): only ratios taken in one run are compared.
 
 usage: bench/run.py BUILD_DIR [SCALE]
 """
@@ -96,7 +96,7 @@ if "cacheline.roundtrip" in late:
 
 
 # ---- the Cortex-M3 (QEMU mps2-an385, -icount shift=0): emulated instructions ----------
-# FreeRTOS-Kernel figures from shared/anchors/freertos_qemu.md, counted the same way
+# FreeRTOS-Kernel figures, measured on this board before and counted the same way
 # (same board, timer, window and N); -O2 and -Os.
 FREERTOS = {
     "context_switch": (52.0, 57.5),

@@ -1,5 +1,5 @@
 /*
- * Cortex-M3 figures, counted exactly as shared/anchors/freertos_qemu.md counts FreeRTOS:
+ * Cortex-M3 figures, counted exactly as FreeRTOS's reference figures in bench/run.py were:
  * QEMU mps2-an385 with -icount shift=0 (one emulated instruction per ns), the CMSDK APB
  * Timer0 as a 25 MHz down-counter, so one timer tick = 40 instructions; SysTick's
  * interrupt masked inside each window; 16 warm-up iterations, then N = 100000. Prints
