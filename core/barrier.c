@@ -12,19 +12,13 @@
  */
 #include "barrier.h"
 
-static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
-{
-    const char *what = NULL;
-    const mpi_barrier_t *b = &mpi_world.barriers[index];
-    if (addr == (const void *)&b->cycle)
-        what = "the other parties of Barrier #";
-    if (addr == (const void *)&b->guard)
-        what = "the state of Barrier #";
-    return mpi_describe_as(buf, size, what, index);
-}
+static const mpi_wait_word_t words[] = {
+    {offsetof(mpi_barrier_t, cycle), 1, 0, "the other parties of Barrier #"},
+    {offsetof(mpi_barrier_t, guard), 1, 0, "the state of Barrier #"},
+};
 
 const mpi_table_t mpi_barrier_table = {MPI_TABLE_STORE(barriers), .kind = MPI_KIND_BARRIER,
-                                       .describe = describe};
+                                       MPI_TABLE_WORDS(words)};
 
 /* Releases everyone waiting in the current cycle with result, then starts a new one. */
 static void release_all(mpi_barrier_t *o, mp_err_t result)

@@ -19,18 +19,13 @@
 
 static void release_condition(void *obj, uint32_t flags);
 
-static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
-{
-    const char *what = NULL;
-    const mpi_condition_t *o = &mpi_world.conditions[index];
-    if ((uintptr_t)addr - (uintptr_t)o->signal < sizeof o->signal)
-        what = "a notify of Condition #";
-    return mpi_describe_as(buf, size, what, index);
-}
+static const mpi_wait_word_t words[] = {
+    {offsetof(mpi_condition_t, signal), MP_CONF_MAX_PROCESSES, 0, "a notify of Condition #"},
+};
 
 const mpi_table_t mpi_condition_table = {MPI_TABLE_STORE(conditions),
                                          .kind = MPI_KIND_CONDITION,
-                                         .release = release_condition, .describe = describe};
+                                         .release = release_condition, MPI_TABLE_WORDS(words)};
 
 /* Its own lock goes with it; a lock it was given is no longer used by it. */
 static void release_condition(void *obj, uint32_t flags)

@@ -6,16 +6,12 @@
  */
 #include "event.h"
 
-static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
-{
-    const char *what = NULL;
-    if (addr == (const void *)&mpi_world.events[index].flag)
-        what = "Event #";
-    return mpi_describe_as(buf, size, what, index);
-}
+static const mpi_wait_word_t words[] = {
+    {offsetof(mpi_event_t, flag), 1, 0, "Event #"},
+};
 
 const mpi_table_t mpi_event_table = {MPI_TABLE_STORE(events), .kind = MPI_KIND_EVENT,
-                                     .describe = describe};
+                                     MPI_TABLE_WORDS(words)};
 
 #define EVENT_CLEAR 0u
 #define EVENT_SET 1u

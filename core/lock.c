@@ -13,29 +13,19 @@
 #include "lock.h"
 
 static void release_lock(void *obj, uint32_t flags);
-static uint32_t kind_of(const mpi_lock_t *l);
+
+static const mpi_wait_word_t lock_words[] = {
+    {offsetof(mpi_lock_t, word), 1, MPI_WORD_HOLDER, "Lock #"},
+};
+static const mpi_wait_word_t rlock_words[] = {
+    {offsetof(mpi_lock_t, word), 1, MPI_WORD_HOLDER, "RLock #"},
+};
 
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
-/* Both kinds share the entries: the Lock's descriptor describes them. */
-static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
-{
-    const mpi_lock_t *l = &mpi_world.locks[index];
-    if (addr != (const void *)&l->word)
-        return 0;
-    size_t n = mpi_describe_as(buf, size, kind_of(l) == MPI_KIND_RLOCK ? "RLock #" : "Lock #", index);
-    char owner[MP_CONF_NAME_LEN];
-    mpi_token_name(atomic_load(&l->word) & MPI_LOCK_OWNER, owner, sizeof owner);
-    if (n < size)
-        n += mpi_strlcpy(buf + n, " held by ", size - n);
-    if (n < size)
-        n += mpi_strlcpy(buf + n, owner, size - n);
-    return n;
-}
-
 const mpi_table_t mpi_lock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_LOCK,
-                                    .release = release_lock, .describe = describe};
+                                    .release = release_lock, MPI_TABLE_WORDS(lock_words)};
 const mpi_table_t mpi_rlock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_RLOCK,
-                                     .release = release_lock};
+                                     .release = release_lock, MPI_TABLE_WORDS(rlock_words)};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {

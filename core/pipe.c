@@ -18,22 +18,16 @@
 static void release_pipe(void *obj, uint32_t flags);
 static void forget_user(uint32_t slot);
 
-static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
-{
-    const char *what = NULL;
-    for (uint32_t k = 0; k < 2; k++) {
-        const mpi_ring_t *r = &mpi_world.pipes[index].ring[k];
-        if (addr == (const void *)&r->get_bell)
-            what = "a message on Pipe #";
-        if (addr == (const void *)&r->put_bell)
-            what = "room on Pipe #";
-    }
-    return mpi_describe_as(buf, size, what, index);
-}
+static const mpi_wait_word_t words[] = {
+    {offsetof(mpi_pipe_t, ring[0].get_bell), 1, 0, "a message on Pipe #"},
+    {offsetof(mpi_pipe_t, ring[0].put_bell), 1, 0, "room on Pipe #"},
+    {offsetof(mpi_pipe_t, ring[1].get_bell), 1, 0, "a message on Pipe #"},
+    {offsetof(mpi_pipe_t, ring[1].put_bell), 1, 0, "room on Pipe #"},
+};
 
 const mpi_table_t mpi_pipe_table = {MPI_TABLE_STORE(pipes), .kind = MPI_KIND_CONN,
                                     .release = release_pipe, .forget = forget_user,
-                                    .describe = describe};
+                                    MPI_TABLE_WORDS(words)};
 
 static uint32_t rings_of(uint32_t flags)
 {

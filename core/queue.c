@@ -11,26 +11,16 @@
 
 static void release_queue(void *obj, uint32_t flags);
 
-static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
-{
-    const char *what = NULL;
-    const mpi_queue_t *o = &mpi_world.queues[index];
-    const mpi_ring_t *r = &o->ring;
-    if (addr == (const void *)&r->get_bell)
-        what = "a message in Queue #";
-    if (addr == (const void *)&r->put_bell)
-        what = "room in Queue #";
-    if (addr == (const void *)&r->get.guard)
-        what = "the consumers' turn in Queue #";
-    if (addr == (const void *)&r->put.guard)
-        what = "the producers' turn in Queue #";
-    if (addr == (const void *)&o->done)
-        what = "task_done() on Queue #";
-    return mpi_describe_as(buf, size, what, index);
-}
+static const mpi_wait_word_t words[] = {
+    {offsetof(mpi_queue_t, ring.get_bell), 1, 0, "a message in Queue #"},
+    {offsetof(mpi_queue_t, ring.put_bell), 1, 0, "room in Queue #"},
+    {offsetof(mpi_queue_t, ring.get.guard), 1, 0, "the consumers' turn in Queue #"},
+    {offsetof(mpi_queue_t, ring.put.guard), 1, 0, "the producers' turn in Queue #"},
+    {offsetof(mpi_queue_t, done), 1, 0, "task_done() on Queue #"},
+};
 
 const mpi_table_t mpi_queue_table = {MPI_TABLE_STORE(queues), .kind = MPI_KIND_QUEUE,
-                                     .release = release_queue, .describe = describe};
+                                     .release = release_queue, MPI_TABLE_WORDS(words)};
 
 static void release_queue(void *obj, uint32_t flags)
 {

@@ -6,16 +6,12 @@
  */
 #include "semaphore.h"
 
-static size_t describe(uint32_t index, const void *addr, char *buf, size_t size)
-{
-    const char *what = NULL;
-    if (addr == (const void *)&mpi_world.semaphores[index].count)
-        what = "Semaphore #";
-    return mpi_describe_as(buf, size, what, index);
-}
+static const mpi_wait_word_t words[] = {
+    {offsetof(mpi_semaphore_t, count), 1, 0, "Semaphore #"},
+};
 
 const mpi_table_t mpi_semaphore_table = {MPI_TABLE_STORE(semaphores),
-                                         .kind = MPI_KIND_SEMAPHORE, .describe = describe};
+                                         .kind = MPI_KIND_SEMAPHORE, MPI_TABLE_WORDS(words)};
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)
 {

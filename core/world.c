@@ -159,14 +159,35 @@ size_t mpi_utoa(char *dst, size_t size, uint32_t value)
     return k;
 }
 
-size_t mpi_describe_as(char *buf, size_t size, const char *what, uint32_t index)
+/* What the word at addr in table t means, if it is one of its entries' wait words. */
+static size_t describe_in(const mpi_table_t *t, const void *addr, char *buf, size_t size)
 {
-    if (what == NULL)
+    uintptr_t at = (uintptr_t)addr - (uintptr_t)t->base;
+    if (at >= t->count * t->stride)
         return 0;
-    size_t n = mpi_strlcpy(buf, what, size);
-    if (n < size)
-        n += mpi_utoa(buf + n, size - n, index);
-    return n;
+    uint32_t index = (uint32_t)(at / t->stride), off = (uint32_t)(at % t->stride);
+    const mpi_obj_t *h = mpi_obj_at(t, index);
+    if (mpi_tag_kind(atomic_load(&h->tag)) != t->kind)
+        return 0; /* an entry of the other kind that shares the storage */
+    for (uint32_t k = 0; k < t->n_words; k++) {
+        const mpi_wait_word_t *w = &t->words[k];
+        if (off < w->offset || off >= w->offset + 4u * w->count || (off - w->offset) % 4u)
+            continue;
+        size_t n = mpi_strlcpy(buf, w->what, size);
+        if (n < size)
+            n += mpi_utoa(buf + n, size - n, index);
+        if (w->flags & MPI_WORD_HOLDER) {
+            char owner[MP_CONF_NAME_LEN];
+            mpi_token_name(atomic_load((_Atomic uint32_t *)addr) & MPI_LOCK_OWNER, owner,
+                           sizeof owner);
+            if (n < size)
+                n += mpi_strlcpy(buf + n, " held by ", size - n);
+            if (n < size)
+                n += mpi_strlcpy(buf + n, owner, size - n);
+        }
+        return n;
+    }
+    return 0;
 }
 
 /* For deadlock reports: which object of which table a sleeper's word belongs to. */
@@ -184,11 +205,9 @@ size_t mp_core_describe_wait(const void *addr, char *buf, size_t size)
     }
     for (uint32_t kind = 0; kind < MPI_KIND_END; kind++) {
         const mpi_table_t *t = mpi_table_of(kind);
-        for (uint32_t i = 0; t != NULL && t->describe != NULL && i < t->count; i++) {
-            size_t n = t->describe(i, addr, buf, size);
-            if (n != 0)
-                return n;
-        }
+        size_t n = t != NULL ? describe_in(t, addr, buf, size) : 0;
+        if (n != 0)
+            return n;
     }
     return mpi_strlcpy(buf, "an unknown object", size);
 }

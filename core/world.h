@@ -137,11 +137,26 @@ typedef struct mpi_table {
     /* A process that set this kind's bit in `used` (its mpi_proc_t, mpi_proc_uses) was
      * reaped: drop what the table keeps about it by slot. NULL: nothing. */
     void (*forget)(uint32_t slot);
-    /* For deadlock reports: if addr is one of entry index's words, writes what a process
-     * sleeping on it waits for (mpi_describe_as) and returns its length; else 0. NULL:
-     * no words to describe (or a kind sharing the storage of one that describes them). */
-    size_t (*describe)(uint32_t index, const void *addr, char *buf, size_t size);
+    /* For deadlock reports: the words of an entry of this kind processes sleep on. */
+    const struct mpi_wait_word *words;
+    uint32_t n_words;
 } mpi_table_t;
+
+/* A word processes sleep on in a table's entry, for deadlock reports: what they wait for
+ * ("a message in Queue #", the entry's index follows); `count` such words in a row (one
+ * per process slot); MPI_WORD_HOLDER: a lock word, whose holder is named too. */
+typedef struct mpi_wait_word {
+    uint16_t offset;
+    uint16_t count;
+    uint32_t flags;
+    const char *what;
+} mpi_wait_word_t;
+#define MPI_WORD_HOLDER 1u
+
+/* A descriptor's wait words, kept only where deadlock reports are built. */
+#define MPI_TABLE_WORDS(words_)                                                              \
+    .words = MP_CONF_DEADLOCK_REPORT ? (words_) : NULL,                                      \
+    .n_words = MP_CONF_DEADLOCK_REPORT ? sizeof(words_) / sizeof(words_)[0] : 0
 
 /* A descriptor's storage fields, for the table `store` registered in objects.def. */
 #define MPI_TABLE_STORE(store)                                                               \
@@ -482,8 +497,6 @@ static inline uint32_t mpi_count(uint32_t n)
 }
 
 /* Small freestanding text helpers (no printf in the core). */
-/* "what" followed by index, for a describe callback; 0 when what is NULL (not its word). */
-size_t mpi_describe_as(char *buf, size_t size, const char *what, uint32_t index);
 size_t mpi_strlcpy(char *dst, const char *src, size_t size);
 size_t mpi_utoa(char *dst, size_t size, uint32_t value);
 
