@@ -37,6 +37,11 @@ static const char *const names[] = {
     [-MP_EISR] = "MP_EISR: not allowed in an interrupt handler",
     [-MP_EFORKED] = "MP_EFORKED: not a runtime process (made by a raw fork())",
     [-MP_EUNLOCKED] = "MP_EUNLOCKED: timed out re-acquiring the lock; the caller does not hold it",
+    [-MP_ENOSPC] = "MP_ENOSPC: the container is full",
+    [-MP_ERANGE] = "MP_ERANGE: index out of range",
+    [-MP_ECHANGED] = "MP_ECHANGED: changed size during iteration",
+    [-MP_EWORKER] = "MP_EWORKER: the worker running the task died",
+    [-MP_ETASK] = "MP_ETASK: the task failed",
 };
 
 _Static_assert(sizeof names / sizeof names[0] == 1 - MP_ERR_LAST,

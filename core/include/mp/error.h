@@ -51,10 +51,15 @@ typedef enum {
     MP_EISR = -32,       /* would block, or is not allowed, in an interrupt handler */
     MP_EFORKED = -33,    /* called in a copy made by a raw fork(): it is no runtime process */
     MP_EUNLOCKED = -34,  /* condition wait hit its deadline re-acquiring the lock: not held */
+    MP_ENOSPC = -35,     /* a container (dict, list) is at its fixed capacity */
+    MP_ERANGE = -36,     /* index out of range (CPython's IndexError) */
+    MP_ECHANGED = -37,   /* the container changed size while it was iterated */
+    MP_EWORKER = -38,    /* the pool worker running the task died; the task did not finish */
+    MP_ETASK = -39,      /* the task itself failed: its code and message are in its record */
 } mp_err_t;
 
 /* The most negative code: every code c satisfies MP_ERR_LAST <= c <= MP_OK. */
-#define MP_ERR_LAST MP_EUNLOCKED
+#define MP_ERR_LAST MP_ETASK
 
 /* The name of a code ("MP_ETIMEDOUT: timed out"); an unknown value gets a generic text. */
 const char *mp_strerror(mp_err_t err);
