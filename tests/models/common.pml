@@ -42,6 +42,9 @@
 #define OWNERDEAD 1
 #define EAGAIN    2
 #define ETIMEDOUT 3
+/* EFULL and EEMPTY are the code's MP_EAGAIN for a full or empty ring with MP_NOWAIT
+ * since issue 8 (one code for every object); the model keeps them apart, which changes
+ * nothing it checks. */
 #define EFULL     4
 #define EEMPTY    5
 #define ECLOSED   6
