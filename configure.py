@@ -30,8 +30,14 @@ HOOKS = "-DMP_CONF_TEST_HOOKS=1"  # the test hooks the suites drive (core/test_h
 
 CORE = sources("core/*.c")
 CORE_TESTS = sources("tests/core/test_*.c")  # every port runs these
-EXAMPLES = sources("examples/*.c")
+# Examples that need a file system, sockets or memory copied at fork: POSIX only.
+EXAMPLES_POSIX = ["examples/child_file.c", "examples/echo_server.c", "examples/isolation.c"]
+EXAMPLES = [e for e in sources("examples/*.c") if e not in EXAMPLES_POSIX]
 DEMOS = ["examples/demo.c", "examples/producer_consumer.c"]  # what `ninja demo` runs
+# The tutorial examples (README, "Examples"), each run by `ninja test` on every port that
+# builds it, its output compared with examples/expected/ (tools/check_example.sh).
+TUTORIAL = ["examples/process_args.c", "examples/five_processes.c", "examples/daemon.c",
+            "examples/joinable_queue.c", "examples/value_array.c", "examples/pipe_end.c"]
 BENCH = [b for b in sources("bench/*.c") if not b.endswith("target.c")]  # target.c: the M3
 PEERS = sources("bench/peers/*.c")
 FUZZ = sources("tests/fuzz/*.c")  # the API fuzzer (tests/fuzz/README.md)
@@ -125,6 +131,7 @@ class Variant(NamedTuple):
     suites: bool = False     # the CMocka suites: tests/core, tests/<port>, tests/<board>
     runs: tuple = ()         # how `ninja test` runs each suite: NATIVE, env(), VALGRIND, qemu
     checks: tuple = ()       # scripts `ninja test` runs on each program, one test each
+    expect: tuple = ()       # programs whose output `ninja test` checks (check_example.sh)
     core_check: bool = False  # `ninja test` checks what core/ needs (tools/check_core.sh)
     demos: tuple = ()        # programs `ninja demo` runs
     qemu: tuple = ()         # (qemu-system-*, machine): the board the programs run on
@@ -146,7 +153,8 @@ def qemu_board(board, tc, arch, ldscript, qemu):
     """A board of the task port under QEMU (qemu: the qemu-system-* program and -M machine),
     as two variants: the firmware (the demos, each checked for heap symbols and run) and
     the suites (the runtime with its test hooks; their images go beside the demos)."""
-    firmware = Variant(board, tc, task_port(arch, board), "-O2", ldscript, programs=DEMOS,
+    firmware = Variant(board, tc, task_port(arch, board), "-O2", ldscript,
+                       programs=DEMOS + TUTORIAL, expect=TUTORIAL,
                        checks=("tools/check_no_heap.sh", "tools/run_qemu_demo.sh:%s:%s" % qemu),
                        demos=DEMOS, qemu=qemu, archive=False, whole=True)
     suites = firmware._replace(name=board + "-test", vflags="-O2 " + HOOKS, programs=(),
@@ -163,15 +171,15 @@ SEEDS = (NATIVE, env("MP_SIM_SEED=1"), env("MP_SIM_SEED=20261123"))  # other int
 VARIANTS = [
     # Linux processes: -O2 for the demo and the benchmarks; the suites under ASan + UBSan,
     # and under valgrind (test hooks, no sanitizer: they do not mix).
-    Variant("posix", GCC, POSIX, "-O2", POSIX_LD, programs=EXAMPLES + BENCH, suites=True,
-            core_check=True, demos=DEMOS),
+    Variant("posix", GCC, POSIX, "-O2", POSIX_LD, programs=EXAMPLES + EXAMPLES_POSIX + BENCH,
+            suites=True, core_check=True, demos=DEMOS, expect=TUTORIAL + EXAMPLES_POSIX),
     Variant("posix-asan", GCC, POSIX, "-O1 %s %s" % (HOOKS, SAN), POSIX_LD, SAN,
-            programs=EXAMPLES, suites=True, runs=(NATIVE,)),
+            programs=EXAMPLES + EXAMPLES_POSIX, suites=True, runs=(NATIVE,)),
     Variant("posix-valgrind", GCC, POSIX, "-O1 " + HOOKS, POSIX_LD, suites=True,
             runs=(VALGRIND,)),
     # The host simulation: the suites under three preemption seeds, reproducibly.
     Variant("host-sim", GCC, HOST_SIM, "-O2", programs=EXAMPLES, suites=True,
-            core_check=True, demos=DEMOS),
+            core_check=True, demos=DEMOS, expect=TUTORIAL),
     Variant("host-sim-asan", GCC, HOST_SIM, "-O1 %s %s" % (HOOKS, SAN), ldflags=SAN,
             programs=EXAMPLES, suites=True, runs=SEEDS),
     # Boards under QEMU, a line each (plus boards/<board>/ and its linker script).
@@ -350,14 +358,18 @@ def variant(n, v, totals):
         name, srcs = (os.path.splitext(p)[0], [p]) if isinstance(p, str) else p
         programs.append(program(n, v, name, srcs, linked))
         totals.runs.extend("check:%s:%s" % (c, plain(programs[-1])) for c in v.checks)
-        if v.checks or v.tested:
+        if p in v.expect:
+            totals.runs.append("check:tools/check_example.sh:%s%s" % (
+                "%s:%s:" % v.qemu if v.qemu else "", plain(programs[-1])))
+        if v.checks or v.tested or p in v.expect:
             totals.test.append(programs[-1])
         if p in v.demos and not v.qemu:
             totals.demos.append("run_%s_%s" % (v.name, os.path.basename(name)))
             n.build(totals.demos[-1], "run", programs[-1])
     if v.demos and v.qemu:  # on a board, all of them in one run
         totals.demos.append("run_" + v.name)
-        n.build(totals.demos[-1], "qemu", programs, system=v.qemu[0], machine=v.qemu[1])
+        n.build(totals.demos[-1], "qemu", [e for e, p in zip(programs, v.programs) if p in v.demos],
+                system=v.qemu[0], machine=v.qemu[1])
     totals.all.extend(programs)
     if v.suites:
         suites(n, v, linked, totals)
