@@ -256,7 +256,10 @@ static void test_maxtasksperchild_replaces_a_worker_after_that_many_tasks(void *
     assert_int_not_equal(ids[3], ids[4]);
     assert_int_equal(ids[4], ids[5]);
     finish(p);
-    assert_int_equal(3, __atomic_load_n(&inits, __ATOMIC_SEQ_CST));
+    /* the three workers seen, and maybe the replacement of the last one, started before
+     * close: each ran the initializer once */
+    int n = __atomic_load_n(&inits, __ATOMIC_SEQ_CST);
+    assert_true(n == 3 || n == 4);
 }
 
 /* ---- outcomes ------------------------------------------------------------------------------ */
