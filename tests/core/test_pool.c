@@ -838,6 +838,91 @@ static void test_imap_next_times_out_while_nothing_is_done(void **state)
     OK(mp_event_destroy(g[0].go));
 }
 
+static mp_pool_t reentered_pool;
+static mp_err_t reentered;
+static void on_ok_reenter(mp_result_t r, const void *result, size_t len, void *ctx)
+{
+    (void)r;
+    (void)result;
+    (void)len;
+    (void)ctx;
+    int x = 1;
+    reentered = mp_pool_apply_async(reentered_pool, square, &x, sizeof x, NULL, NULL);
+}
+
+static void test_a_callback_calling_into_its_pool_gets_ebusy(void **state)
+{
+    (void)state;
+    mp_pool_t p = make(1);
+    reentered_pool = p;
+    reentered = MP_OK;
+    int x = 2;
+    mp_result_t r;
+    mp_pool_callbacks_t cb = {.callback = on_ok_reenter};
+    OK(mp_pool_apply_async(p, square, &x, sizeof x, &cb, &r));
+    OK(mp_result_wait(r, LONG));
+    assert_int_equal(MP_EBUSY, reentered);
+    OK(mp_result_destroy(r));
+    finish(p);
+}
+
+static void test_a_full_queue_is_enoslot_and_takes_nothing(void **state)
+{
+    (void)state;
+    mp_pool_t p = make(1);
+    gate_t g = {.value = 0};
+    OK(mp_event_create(&g.go));
+    mp_result_t r[MP_CONF_POOL_QUEUE + 1];
+    size_t made = 0;
+    mp_err_t err = MP_OK;
+    while (made <= MP_CONF_POOL_QUEUE &&
+           (err = mp_pool_apply_async(p, wait_go, &g, sizeof g, NULL, &r[made])) == MP_OK)
+        made++;
+    assert_int_equal(MP_ENOSLOT, err);
+    assert_int_equal(made, MP_CONF_POOL_QUEUE < MP_CONF_MAX_RESULTS ? MP_CONF_POOL_QUEUE
+                                                                    : MP_CONF_MAX_RESULTS);
+    OK(mp_event_set(g.go));
+    for (size_t i = 0; i < made; i++) {
+        size_t len;
+        OK(mp_result_get(r[i], NULL, 0, &len, LONG));
+        assert_int_equal(0, len);
+        OK(mp_result_destroy(r[i]));
+    }
+    finish(p);
+    OK(mp_event_destroy(g.go));
+}
+
+static void test_an_abandoned_imap_frees_its_slots(void **state)
+{
+    (void)state;
+    mp_pool_t p = make(2);
+    int in[30];
+    for (int i = 0; i < 30; i++)
+        in[i] = i;
+    mp_pool_imap_t it;
+    OK(mp_pool_imap(p, &it, square, in, 30, sizeof in[0], sizeof(int), 1, true));
+    int y;
+    size_t index;
+    OK(mp_pool_imap_next(&it, &y, &index, NULL, LONG));
+    assert_int_equal(0, index);
+    OK(mp_pool_imap_abandon(&it));
+    assert_int_equal(MP_EOF, mp_pool_imap_next(&it, &y, &index, NULL, MP_NOWAIT));
+    /* every job slot can be used again */
+    int out[30];
+    OK(mp_pool_map(p, square, in, 30, sizeof in[0], out, sizeof out[0], NULL, 1, NULL, LONG));
+    assert_int_equal(29 * 29, out[29]);
+    mp_result_t r[MP_CONF_POOL_QUEUE];
+    size_t made = 0;
+    while (made < MP_CONF_POOL_QUEUE && made < MP_CONF_MAX_RESULTS &&
+           mp_pool_apply_async(p, square, &in[1], sizeof in[1], NULL, &r[made]) == MP_OK)
+        made++;
+    assert_int_equal(made, MP_CONF_POOL_QUEUE < MP_CONF_MAX_RESULTS ? MP_CONF_POOL_QUEUE
+                                                                    : MP_CONF_MAX_RESULTS);
+    for (size_t i = 0; i < made; i++)
+        OK(mp_result_destroy(r[i]));
+    finish(p);
+}
+
 /* ---- handles and arguments ------------------------------------------------------------------ */
 static void test_bad_handles_and_arguments_get_their_codes(void **state)
 {
@@ -895,6 +980,9 @@ int main(void)
         TEST(test_imap_yields_every_result_in_input_order_then_eof),
         TEST(test_imap_unordered_yields_every_item_once),
         TEST(test_imap_next_times_out_while_nothing_is_done),
+        TEST(test_a_callback_calling_into_its_pool_gets_ebusy),
+        TEST(test_a_full_queue_is_enoslot_and_takes_nothing),
+        TEST(test_an_abandoned_imap_frees_its_slots),
         TEST(test_bad_handles_and_arguments_get_their_codes),
     };
     return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
