@@ -141,8 +141,8 @@ mp_err_t mp_result_ready(mp_result_t r, bool *ready);
 mp_err_t mp_result_successful(mp_result_t r, bool *successful);
 /* The failure record. @retval MP_ERUNNING not ready  @retval MP_ENOENT it succeeded */
 mp_err_t mp_result_failure(mp_result_t r, mp_pool_failure_t *failure);
-/* Gives the entry back, ready or not (a task still running finishes; its result is
- * dropped and its callback still runs). */
+/* Gives the entry back, ready or not: a task still queued is withdrawn, one running
+ * finishes and its result is dropped; no callback runs for it after this. */
 mp_err_t mp_result_destroy(mp_result_t r);
 
 /* map: out[i] = fn(in[i]) for i < n, items of in_size and out_size bytes (C has no
@@ -203,8 +203,9 @@ mp_err_t mp_pool_terminate(mp_pool_t pool);
 /* Waits for every worker to end and reaps them. @retval MP_EBUSY still running (neither
  * closed nor terminated: CPython's ValueError) @retval MP_ETIMEDOUT / MP_EAGAIN */
 mp_err_t mp_pool_join(mp_pool_t pool, mp_timeout_t timeout);
-/* Frees the pool: terminates it first if it still runs (CPython's `with` exit). Its
- * results' handles stay valid and answer from what they hold (unfinished: MP_ECLOSED). */
+/* Frees the pool: terminates it first if it was not joined (CPython's `with` exit). Its
+ * results' handles stay valid until destroyed and answer from what they hold (what was
+ * unfinished: MP_ECLOSED, or MP_EWORKER with -15 for a task its worker was running). */
 mp_err_t mp_pool_destroy(mp_pool_t pool);
 
 /* The worker processes now running, for tests and monitoring (they are the owner's
