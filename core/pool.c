@@ -267,7 +267,7 @@ static void deliver(mpi_pool_t *o, mpi_job_t *j)
         size_t k = j->first + i;
         int code;
         mp_err_t err = item_outcome(j, i, &code);
-        if (err == MP_OK)
+        if (err == MP_OK && r->out_size > 0)
             memcpy(r->out + k * r->out_size, j->result + (size_t)i * j->out_size, r->out_size);
         if (r->errs != NULL)
             r->errs[k] = err;
@@ -753,7 +753,7 @@ mp_err_t mp_pool_apply(mp_pool_t pool, mp_pool_fn fn, const void *arg, size_t ar
 static mp_err_t map_args(mp_pool_fn fn, const void *in, size_t n, size_t in_size, void *out,
                          size_t out_size)
 {
-    if (fn == NULL || (n > 0 && ((in == NULL && in_size > 0) || out == NULL)) ||
+    if (fn == NULL || (n > 0 && ((in == NULL && in_size > 0) || (out == NULL && out_size > 0))) ||
         n > UINT32_MAX / 2)
         return MP_EINVAL;
     if (in_size > MP_CONF_POOL_ARG_SIZE || out_size > MP_CONF_POOL_RESULT_SIZE)

@@ -529,6 +529,79 @@ static void test_a_map_whose_worker_dies_reports_that_item_and_finishes(void **s
     finish(p);
 }
 
+static void test_a_worker_killed_while_idle_is_replaced_and_fails_nothing(void **state)
+{
+    (void)state;
+    mp_pool_t p = make(2);
+    mp_process_t w[2];
+    size_t n = 0;
+    OK(mp_pool_workers(p, w, 2, &n));
+    assert_int_equal(2, n);
+    OK(mp_process_kill(w[0]));
+    OK(mp_process_join(w[0], LONG)); /* dead for sure; the pool still holds its handle */
+    int in[8] = {1, 2, 3, 4, 5, 6, 7, 8}, out[8];
+    mp_err_t errs[8];
+    OK(mp_pool_map(p, square, in, 8, sizeof in[0], out, sizeof out[0], errs, 1, NULL, LONG));
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(MP_OK, errs[i]);
+    mp_process_t now[2];
+    OK(mp_pool_workers(p, now, 2, &n));
+    assert_int_equal(2, n);
+    assert_true(now[0].id != w[0].id && now[1].id != w[0].id);
+    finish(p);
+}
+
+static int wait_event(mp_pool_task_t *t)
+{
+    mp_event_t e;
+    memcpy(&e, t->arg, sizeof e);
+    return mp_event_wait(e, LONG) == MP_OK ? 0 : 99;
+}
+
+#define MANY 2000
+static mp_event_t many_in[MANY];
+static mp_err_t many_errs[MANY];
+static int map_failures;
+static void on_map_error(mp_result_t r, const mp_pool_failure_t *f, void *ctx)
+{
+    (void)r;
+    (void)f;
+    (void)ctx;
+    map_failures++;
+}
+
+static void test_terminate_with_thousands_of_items_pending_discards_them_at_once(void **state)
+{
+    (void)state;
+    mp_pool_t p = make(2);
+    mp_event_t go;
+    OK(mp_event_create(&go));
+    for (size_t i = 0; i < MANY; i++)
+        many_in[i] = go;
+    map_failures = 0;
+    mp_pool_callbacks_t cb = {.error_callback = on_map_error};
+    mp_result_t r;
+    OK(mp_pool_map_async(p, wait_event, many_in, MANY, sizeof many_in[0], NULL, 0, many_errs, 1,
+                         &cb, &r));
+    OK(mp_pool_terminate(p));
+    size_t children = 1;
+    OK(mp_process_active_children(NULL, 0, &children));
+    assert_int_equal(0, children);
+    OK(mp_result_wait(r, MP_NOWAIT)); /* ready: terminate delivered every item */
+    size_t len;
+    mp_err_t err = mp_result_get(r, NULL, 0, &len, MP_NOWAIT);
+    assert_true(err == MP_ECLOSED || err == MP_EWORKER);
+    size_t closed = 0;
+    for (size_t i = 0; i < MANY; i++)
+        closed += many_errs[i] == MP_ECLOSED;
+    assert_true(closed >= MANY - 2); /* at most the two running were killed (MP_EWORKER) */
+    assert_int_equal(1, map_failures);
+    OK(mp_result_destroy(r));
+    OK(mp_pool_join(p, MP_NOWAIT));
+    OK(mp_pool_destroy(p));
+    OK(mp_event_destroy(go));
+}
+
 /* ---- close, terminate, join ---------------------------------------------------------------- */
 static void test_join_of_a_running_pool_is_ebusy(void **state)
 {
@@ -966,6 +1039,8 @@ int main(void)
         TEST(test_a_task_that_exits_fails_with_eworker_and_the_exit_code),
         TEST(test_a_crashing_task_fails_with_eworker_and_minus_11),
         TEST(test_a_map_whose_worker_dies_reports_that_item_and_finishes),
+        TEST(test_a_worker_killed_while_idle_is_replaced_and_fails_nothing),
+        TEST(test_terminate_with_thousands_of_items_pending_discards_them_at_once),
         TEST(test_join_of_a_running_pool_is_ebusy),
         TEST(test_submitting_after_close_or_terminate_is_eclosed),
         TEST(test_close_lets_queued_tasks_finish_before_join_returns),
