@@ -44,10 +44,31 @@ static uint32_t job_worker(mpi_job_t *j)
 }
 
 /* ---- the worker ---------------------------------------------------------------------- */
-typedef struct {
-    uint32_t pool;
-    uint32_t position;
-} worker_arg_t;
+/* A worker finds its pool and position by its own handle, which the owner stores in the
+ * pool before it starts the worker (so a worker needs no argument: MP_CONF_ARG_SIZE may
+ * be 0). MP_OK with c entered in the pool. */
+static mp_err_t find_pool(mpi_call_t *c, uint32_t *position)
+{
+    mp_process_t me;
+    if (mp_process_self(&me) != MP_OK)
+        return MP_ESTALE;
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_POOLS); i++) {
+        mpi_pool_t *o = mpi_obj_at(&mpi_pool_table, i);
+        uint32_t tag = atomic_load(&o->hdr.tag);
+        if (mpi_tag_kind(tag) != MPI_KIND_POOL || (tag & MPI_OBJ_RETIRED))
+            continue;
+        if (mpi_enter_at(c, &mpi_pool_table, i, mpi_tag_gen(tag)) != MP_OK)
+            continue;
+        for (uint32_t w = 0; w < o->nworkers && w < MP_CONF_POOL_WORKERS; w++) {
+            if (o->workers[w] == me.id) {
+                *position = w;
+                return MP_OK;
+            }
+        }
+        (void)mpi_leave(c, MP_OK);
+    }
+    return MP_ESTALE;
+}
 
 static void run_job(mpi_job_t *j)
 {
@@ -84,12 +105,12 @@ static void run_job(mpi_job_t *j)
     }
 }
 
-static int worker_main(void *argp)
+static int worker_main(void *unused)
 {
-    worker_arg_t a;
-    memcpy(&a, argp, sizeof a);
+    (void)unused;
     mpi_call_t c;
-    if (mpi_enter(&c, &mpi_pool_table, a.pool) != MP_OK)
+    uint32_t position;
+    if (find_pool(&c, &position) != MP_OK)
         return 0;
     mpi_pool_t *o = c.obj;
     if (o->init != NULL) {
@@ -109,10 +130,10 @@ static int worker_main(void *argp)
         if (best != NULL) {
             uint32_t expect = JOB_QUEUED;
             if (!atomic_compare_exchange_strong(&best->state, &expect,
-                                                a.position << 8 | JOB_RUNNING))
+                                                position << 8 | JOB_RUNNING))
                 continue;
             run_job(best);
-            atomic_store_explicit(&best->state, a.position << 8 | JOB_DONE, memory_order_release);
+            atomic_store_explicit(&best->state, position << 8 | JOB_DONE, memory_order_release);
             atomic_fetch_add(&o->done, 1u);
             mp_port_wake(&o->done, UINT32_MAX);
             if (o->maxtasks != 0 && ++tasks >= o->maxtasks)
@@ -129,26 +150,25 @@ static int worker_main(void *argp)
 }
 
 /* ---- the owner's side ----------------------------------------------------------------- */
-static mp_err_t start_worker(mpi_pool_t *o, uint32_t id, uint32_t position)
+static mp_err_t start_worker(mpi_pool_t *o, uint32_t position)
 {
     char name[MP_CONF_NAME_LEN];
     size_t n = mpi_strlcpy(name, "PoolWorker-", sizeof name);
     if (n < sizeof name)
         (void)mpi_utoa(name + n, sizeof name - n, o->started + 1u);
-    worker_arg_t a = {id, position};
     mp_process_t p;
-    mp_err_t err = mp_process_create(&p, &(mp_process_attr_t){.target = worker_main, .arg = &a,
-                                                              .arg_size = sizeof a, .name = name,
+    mp_err_t err = mp_process_create(&p, &(mp_process_attr_t){.target = worker_main, .name = name,
                                                               .daemon = MP_DAEMON_YES});
     if (err != MP_OK)
         return err;
+    o->workers[position] = p.id; /* before it runs: it finds its pool by it */
     err = mp_process_start(p);
     if (err != MP_OK) {
+        o->workers[position] = 0;
         (void)mp_process_close(p);
         return err;
     }
     o->started++;
-    o->workers[position] = p.id;
     return MP_OK;
 }
 
@@ -366,7 +386,7 @@ static void pump(mpi_pool_t *o, uint32_t pool_id)
     if (st == POOL_RUNNING || (st == POOL_CLOSED && any_job(o, JOB_QUEUED)))
         for (uint32_t w = 0; w < o->nworkers; w++)
             if (o->workers[w] == 0)
-                (void)start_worker(o, pool_id, w); /* table full: tried again next time */
+                (void)start_worker(o, w); /* table full: tried again next time */
     /* Finished jobs to their results. */
     for (uint32_t i = 0; i < MP_CONF_POOL_QUEUE; i++) {
         mpi_job_t *j = &o->jobs[i];
@@ -378,7 +398,7 @@ static void pump(mpi_pool_t *o, uint32_t pool_id)
             deliver(o, j);
     }
     /* map_async results that still have items to queue. */
-    for (uint32_t i = 0; i < MP_CONF_MAX_RESULTS; i++) {
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_RESULTS); i++) {
         mpi_result_t *r = mpi_obj_at(&mpi_result_table, i);
         uint32_t tag = atomic_load(&r->hdr.tag);
         if (mpi_tag_kind(tag) != MPI_KIND_RESULT || (tag & MPI_OBJ_RETIRED) || r->pool != pool_id ||
@@ -472,7 +492,7 @@ mp_err_t mp_pool_create(mp_pool_t *pool, const mp_pool_attr_t *attr)
         memcpy(o->initarg, a.initarg, a.initarg_size);
     uint32_t id = mpi_obj_publish(&mpi_pool_table, o, 0);
     for (uint32_t w = 0; w < o->nworkers; w++) {
-        err = start_worker(o, id, w);
+        err = start_worker(o, w);
         if (err != MP_OK)
             break;
     }
@@ -1080,7 +1100,7 @@ mp_err_t mp_pool_destroy(mp_pool_t pool)
     if (atomic_load(&o->state) != POOL_JOINED)
         terminate(o, c.id);
     /* results still waiting for this pool: never coming */
-    for (uint32_t i = 0; i < MP_CONF_MAX_RESULTS; i++) {
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_RESULTS); i++) {
         mpi_result_t *r = mpi_obj_at(&mpi_result_table, i);
         uint32_t tag = atomic_load(&r->hdr.tag);
         if (mpi_tag_kind(tag) != MPI_KIND_RESULT || (tag & MPI_OBJ_RETIRED) || r->pool != c.id ||
