@@ -441,6 +441,17 @@ static void test_callbacks_run_in_the_owner_exactly_once_per_task(void **state)
     finish(q);
 }
 
+static int died_calls;
+static void on_died(mp_result_t r, const mp_pool_failure_t *f, void *ctx)
+{
+    (void)r;
+    (void)ctx;
+    if (f->err == MP_EWORKER && f->code == -MP_SIGKILL)
+        died_calls++;
+    else
+        died_calls += 100;
+}
+
 /* ---- worker death --------------------------------------------------------------------------- */
 static void test_a_worker_killed_in_a_task_fails_it_with_eworker_and_is_replaced(void **state)
 {
@@ -450,7 +461,9 @@ static void test_a_worker_killed_in_a_task_fails_it_with_eworker_and_is_replaced
     signal_init(&g.started);
     OK(mp_event_create(&g.go));
     mp_result_t r;
-    OK(mp_pool_apply_async(p, gated, &g, sizeof g, NULL, &r));
+    died_calls = 0;
+    mp_pool_callbacks_t cb = {.error_callback = on_died};
+    OK(mp_pool_apply_async(p, gated, &g, sizeof g, &cb, &r));
     OK(signal_wait(g.started, LONG));
     mp_process_t w = {__atomic_load_n(&victim, __ATOMIC_SEQ_CST)};
     OK(mp_process_kill(w));
@@ -461,6 +474,7 @@ static void test_a_worker_killed_in_a_task_fails_it_with_eworker_and_is_replaced
     OK(mp_result_failure(r, &f));
     assert_int_equal(MP_EWORKER, f.err);
     assert_int_equal(-MP_SIGKILL, f.code);
+    assert_int_equal(1, died_calls);
     OK(mp_result_destroy(r));
     size_t n = 0;
     mp_process_t ws[2];
@@ -705,6 +719,7 @@ static void test_destroy_of_a_running_pool_terminates_it(void **state)
 
 typedef struct {
     mp_pool_t pool;
+    mp_result_t result;
 } pool_arg_t;
 
 static int use_anothers_pool(void *arg)
@@ -719,6 +734,12 @@ static int use_anothers_pool(void *arg)
         return 2;
     if (mp_pool_terminate(a.pool) != MP_ENOTCHILD)
         return 3;
+    int y;
+    size_t len;
+    if (mp_result_get(a.result, &y, sizeof y, &len, MP_NOWAIT) != MP_ENOTCHILD)
+        return 4;
+    if (mp_result_destroy(a.result) != MP_ENOTCHILD)
+        return 5;
     return 0;
 }
 
@@ -726,9 +747,14 @@ static void test_only_the_creating_process_may_use_the_pool(void **state)
 {
     (void)state;
     mp_pool_t p = make(1);
-    pool_arg_t a = {p};
+    int x = 3, y;
+    pool_arg_t a = {p, {0}};
+    OK(mp_pool_apply_async(p, square, &x, sizeof x, NULL, &a.result));
     assert_int_equal(0, run(use_anothers_pool, &a, sizeof a));
-    int y;
+    size_t len;
+    OK(mp_result_get(a.result, &y, sizeof y, &len, LONG)); /* untouched by the refusals */
+    assert_int_equal(9, y);
+    OK(mp_result_destroy(a.result));
     OK(apply_int(p, square, 2, &y));
     finish(p);
 }
