@@ -915,6 +915,30 @@ static void test_imap_unordered_yields_every_item_once(void **state)
     finish(p);
 }
 
+static void test_imap_reports_a_dead_workers_item_and_goes_on(void **state)
+{
+    (void)state;
+    mp_pool_t p = make(2);
+    int in[6] = {0, 1, 2, 3, 4, 5};
+    mp_pool_imap_t it;
+    OK(mp_pool_imap(p, &it, exit_on_3, in, 6, sizeof in[0], sizeof(int), 1, true));
+    for (size_t i = 0; i < 6; i++) {
+        int y = -1;
+        size_t index = 99;
+        mp_pool_failure_t f = {0};
+        mp_err_t err = mp_pool_imap_next(&it, &y, &index, &f, LONG);
+        assert_int_equal(i, index);
+        if (i == 3) {
+            assert_int_equal(MP_EWORKER, err);
+            assert_int_equal(7, f.code);
+        } else {
+            OK(err);
+            assert_int_equal((int)(i * i), y);
+        }
+    }
+    finish(p);
+}
+
 static void test_imap_next_times_out_while_nothing_is_done(void **state)
 {
     (void)state;
@@ -1080,6 +1104,7 @@ int main(void)
         TEST(test_map_async_fills_the_output_and_calls_back_once),
         TEST(test_imap_yields_every_result_in_input_order_then_eof),
         TEST(test_imap_unordered_yields_every_item_once),
+        TEST(test_imap_reports_a_dead_workers_item_and_goes_on),
         TEST(test_imap_next_times_out_while_nothing_is_done),
         TEST(test_a_callback_calling_into_its_pool_gets_ebusy),
         TEST(test_a_full_queue_is_enoslot_and_takes_nothing),
