@@ -83,6 +83,35 @@
 #define MP_CONF_MAX_BARRIERS 8
 #endif
 
+/* Pools (mp/pool.h): the pool table, workers per pool, tasks a pool holds queued, running
+ * or finished and not yet collected, the bytes of a task's argument, result and failure
+ * text, the table of asynchronous results, and how long terminate waits after SIGTERM
+ * before it sends SIGKILL. */
+#ifndef MP_CONF_MAX_POOLS
+#define MP_CONF_MAX_POOLS 2
+#endif
+#ifndef MP_CONF_POOL_WORKERS
+#define MP_CONF_POOL_WORKERS (MP_CONF_MAX_PROCESSES > 4 ? 4 : MP_CONF_MAX_PROCESSES - 1)
+#endif
+#ifndef MP_CONF_POOL_QUEUE
+#define MP_CONF_POOL_QUEUE 8
+#endif
+#ifndef MP_CONF_POOL_ARG_SIZE
+#define MP_CONF_POOL_ARG_SIZE 64
+#endif
+#ifndef MP_CONF_POOL_RESULT_SIZE
+#define MP_CONF_POOL_RESULT_SIZE 64
+#endif
+#ifndef MP_CONF_POOL_MSG_LEN
+#define MP_CONF_POOL_MSG_LEN 32
+#endif
+#ifndef MP_CONF_MAX_RESULTS
+#define MP_CONF_MAX_RESULTS 16
+#endif
+#ifndef MP_CONF_POOL_TERM_MS
+#define MP_CONF_POOL_TERM_MS 1000
+#endif
+
 /* The shared arena: storage of queues, pipes and arrays created at run time. */
 #ifndef MP_CONF_ARENA_SIZE
 #define MP_CONF_ARENA_SIZE (256 * 1024)
@@ -173,6 +202,21 @@ _Static_assert(MP_CONF_MAX_CONDITIONS >= 0 && MP_CONF_MAX_CONDITIONS <= 4095,
                "MP_CONF_MAX_CONDITIONS must be 0..4095");
 _Static_assert(MP_CONF_MAX_BARRIERS >= 0 && MP_CONF_MAX_BARRIERS <= 4095,
                "MP_CONF_MAX_BARRIERS must be 0..4095");
+_Static_assert(MP_CONF_MAX_POOLS >= 0 && MP_CONF_MAX_POOLS <= 4095,
+               "MP_CONF_MAX_POOLS must be 0..4095");
+_Static_assert(MP_CONF_POOL_WORKERS >= 1 && MP_CONF_POOL_WORKERS < MP_CONF_MAX_PROCESSES,
+               "MP_CONF_POOL_WORKERS must be 1..MP_CONF_MAX_PROCESSES - 1");
+_Static_assert(MP_CONF_POOL_QUEUE >= 1 && MP_CONF_POOL_QUEUE <= 255,
+               "MP_CONF_POOL_QUEUE must be 1..255");
+_Static_assert(MP_CONF_POOL_ARG_SIZE >= 1 && MP_CONF_POOL_ARG_SIZE <= 65535,
+               "MP_CONF_POOL_ARG_SIZE must be 1..65535");
+_Static_assert(MP_CONF_POOL_RESULT_SIZE >= 1 && MP_CONF_POOL_RESULT_SIZE <= 65535,
+               "MP_CONF_POOL_RESULT_SIZE must be 1..65535");
+_Static_assert(MP_CONF_POOL_MSG_LEN >= 1 && MP_CONF_POOL_MSG_LEN <= 255,
+               "MP_CONF_POOL_MSG_LEN must be 1..255");
+_Static_assert(MP_CONF_MAX_RESULTS >= 0 && MP_CONF_MAX_RESULTS <= 4095,
+               "MP_CONF_MAX_RESULTS must be 0..4095");
+_Static_assert(MP_CONF_POOL_TERM_MS >= 1, "MP_CONF_POOL_TERM_MS must be at least 1");
 _Static_assert(MP_CONF_ARENA_SIZE >= 0 && MP_CONF_ARENA_SIZE % 64 == 0 &&
                    MP_CONF_ARENA_SIZE <= 0x7fffffff,
                "MP_CONF_ARENA_SIZE must be a multiple of 64 bytes");
