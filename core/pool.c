@@ -253,7 +253,7 @@ static void result_finish(mpi_pool_t *o, mpi_result_t *r, uint32_t id)
 static mpi_result_t *result_of(uint32_t id)
 {
     uint32_t index = (id & MPI_INDEX_MASK) - 1u;
-    if (id >> 28 != MPI_KIND_RESULT || index >= MP_CONF_MAX_RESULTS)
+    if (id >> 28 != MPI_KIND_RESULT || index >= mpi_count(MP_CONF_MAX_RESULTS))
         return NULL;
     mpi_result_t *r = mpi_obj_at(&mpi_result_table, index);
     uint32_t tag = atomic_load(&r->hdr.tag);
