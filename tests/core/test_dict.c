@@ -688,7 +688,9 @@ static void test_namespace_fields_set_by_a_child_are_read_by_the_parent(void **s
     OK(mp_namespace_has(ns, "z", &has, MP_NOWAIT));
     assert_false(has);
     assert_int_equal(MP_ENOENT, mp_namespace_get_i64(ns, "z", &x, MP_NOWAIT)); /* AttributeError */
+    x = 77;
     assert_int_equal(MP_EINVAL, mp_namespace_get_i64(ns, "name", &x, MP_NOWAIT)); /* 6 bytes */
+    assert_int_equal(77, x); /* a failed read leaves the variable as it was */
     OK(mp_namespace_del(ns, "x", MP_NOWAIT));
     assert_int_equal(MP_ENOENT, mp_namespace_get_i64(ns, "x", &x, MP_NOWAIT));
     assert_int_equal(MP_EINVAL, mp_namespace_create(&ns, 4, 4));

@@ -56,14 +56,20 @@ static inline mp_err_t mp_namespace_has(mp_namespace_t ns, const char *name, boo
     return mp_dict_contains(ns.dict, name, found, timeout);
 }
 
-/* A fixed-size field (a number, a struct): read back only with its own size. */
+/* A fixed-size field of up to 16 bytes (a number, a small struct): read back only with
+ * its own size; on any failure *out is left as it was. */
 static inline mp_err_t mp_namespace_read_exact(mp_namespace_t ns, const char *name, void *out,
                                                size_t size, mp_timeout_t timeout)
 {
+    uint8_t tmp[16];
     size_t len = 0;
-    mp_err_t err = mp_dict_get(ns.dict, name, out, size, &len, timeout);
+    if (out == NULL || size == 0 || size > sizeof tmp)
+        return MP_EINVAL;
+    mp_err_t err = mp_dict_get(ns.dict, name, tmp, sizeof tmp, &len, timeout);
     if (err == MP_ETOOSMALL || (err == MP_OK && len != size))
         return MP_EINVAL;
+    for (size_t i = 0; err == MP_OK && i < size; i++)
+        ((uint8_t *)out)[i] = tmp[i];
     return err;
 }
 
@@ -75,7 +81,7 @@ static inline mp_err_t mp_namespace_set_i64(mp_namespace_t ns, const char *name,
 static inline mp_err_t mp_namespace_get_i64(mp_namespace_t ns, const char *name, int64_t *v,
                                             mp_timeout_t timeout)
 {
-    return v == NULL ? MP_EINVAL : mp_namespace_read_exact(ns, name, v, sizeof *v, timeout);
+    return mp_namespace_read_exact(ns, name, v, sizeof *v, timeout);
 }
 /* ns.name += delta, atomically. */
 static inline mp_err_t mp_namespace_add_i64(mp_namespace_t ns, const char *name, int64_t delta,
@@ -91,7 +97,7 @@ static inline mp_err_t mp_namespace_set_f64(mp_namespace_t ns, const char *name,
 static inline mp_err_t mp_namespace_get_f64(mp_namespace_t ns, const char *name, double *v,
                                             mp_timeout_t timeout)
 {
-    return v == NULL ? MP_EINVAL : mp_namespace_read_exact(ns, name, v, sizeof *v, timeout);
+    return mp_namespace_read_exact(ns, name, v, sizeof *v, timeout);
 }
 /* A string field, NUL included in what is stored. */
 static inline mp_err_t mp_namespace_set_str(mp_namespace_t ns, const char *name, const char *s,
