@@ -504,6 +504,44 @@ static void test_a_held_dict_is_eagain_with_nowait_and_etimedout_after_a_wait(vo
     OK(mp_dict_destroy(d));
 }
 
+static int get_blocked(void *arg)
+{
+    mp_dict_t d = *(mp_dict_t *)arg;
+    char buf[8];
+    size_t len;
+    return CODE(mp_dict_get(d, "k", buf, sizeof buf, &len, LONG));
+}
+
+/* A caller waiting for the lock of a dict that is destroyed returns MP_ESTALE at once; the
+ * holder, inside, finishes its set (a success stands) and the storage goes after it. */
+static void test_a_caller_waiting_for_a_destroyed_dict_gets_estale(void **state)
+{
+    (void)state;
+    NEEDS_TEST_HOOKS();
+    mp_dict_t d = make(4, 8, 8);
+    set_str(d, "k", "old");
+    plan_for(MPI_HOOK_RECORDS_WRITTEN, true);
+    signal_init(&plan.held);
+    signal_init(&plan.go);
+    mp_process_t holder = spawn_until(plan.held, set_under_plan, &d, sizeof d, MP_DAEMON_NO);
+    mp_process_t waiter = spawn(get_blocked, &d, sizeof d, MP_DAEMON_NO);
+    wait_blocked(waiter);
+    OK(mp_dict_destroy(d));
+    mp_err_t joined = mp_process_join(waiter, LONG); /* before the holder goes on */
+    OK(signal_post(plan.go));
+    int holder_code = reap_soon(holder);
+    int waiter_code = reap_soon(waiter);
+    mpi_test_hook = NULL;
+    assert_int_equal(MP_OK, joined);
+    assert_int_equal(CODE(MP_ESTALE), waiter_code);
+    assert_int_equal(0, holder_code);
+    char buf[8];
+    size_t len;
+    assert_int_equal(MP_ESTALE, mp_dict_get(d, "k", buf, sizeof buf, &len, MP_NOWAIT));
+    signal_destroy(&plan.held);
+    signal_destroy(&plan.go);
+}
+
 /* Fills d to capacity with new keys and replaces one value several times, which takes
  * the one spare record every time: a record leaked by a dead holder (claimed, never
  * named) would leave none, and an internal check (fatal in test builds) would stop it. */
@@ -721,6 +759,7 @@ int main(void)
         TEST(test_ten_processes_decrementing_one_key_from_100_end_at_90),
         TEST(test_five_workers_fill_a_return_dict),
         TEST(test_a_held_dict_is_eagain_with_nowait_and_etimedout_after_a_wait),
+        TEST(test_a_caller_waiting_for_a_destroyed_dict_gets_estale),
         TEST(test_a_setter_killed_before_publishing_leaves_the_old_value),
         TEST(test_a_setter_killed_after_publishing_leaves_the_new_value),
         TEST(test_a_process_killed_anywhere_in_an_update_leaves_the_dict_consistent),
