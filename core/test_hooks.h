@@ -22,6 +22,8 @@ typedef enum {
     MPI_HOOK_GET_INSIDE,     /* get: inside the consumers' side */
     MPI_HOOK_SLEEPER,        /* a ring waiter registered as a sleeper, not yet asleep */
     MPI_HOOK_BIASED,         /* put/get: inside a side through its bias (busy marked) */
+    MPI_HOOK_RECORDS_WRITTEN,   /* dict/list: a change fully written, not yet published */
+    MPI_HOOK_RECORDS_PUBLISHED, /* dict/list: published, its bookkeeping not yet done */
 } mpi_hook_point_t;
 
 extern void (*mpi_test_hook)(mpi_hook_point_t point);

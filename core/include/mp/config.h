@@ -112,6 +112,27 @@
 #define MP_CONF_POOL_TERM_MS 1000
 #endif
 
+/* Manager objects: shared dicts and lists (tables), and the largest shapes a create accepts.
+ * Their storage comes from the arena. */
+#ifndef MP_CONF_MAX_DICTS
+#define MP_CONF_MAX_DICTS 8
+#endif
+#ifndef MP_CONF_MAX_LISTS
+#define MP_CONF_MAX_LISTS 8
+#endif
+#ifndef MP_CONF_DICT_KEY_SIZE
+#define MP_CONF_DICT_KEY_SIZE 64 /* largest key, bytes without its NUL */
+#endif
+#ifndef MP_CONF_DICT_VALUE_SIZE
+#define MP_CONF_DICT_VALUE_SIZE 1024 /* largest value, bytes */
+#endif
+#ifndef MP_CONF_LIST_ITEM_SIZE
+#define MP_CONF_LIST_ITEM_SIZE 1024 /* largest list item, bytes */
+#endif
+#ifndef MP_CONF_CONTAINER_CAPACITY
+#define MP_CONF_CONTAINER_CAPACITY 4096 /* most entries of one dict or list */
+#endif
+
 /* The shared arena: storage of queues, pipes and arrays created at run time. */
 #ifndef MP_CONF_ARENA_SIZE
 #define MP_CONF_ARENA_SIZE (256 * 1024)
@@ -217,6 +238,18 @@ _Static_assert(MP_CONF_POOL_MSG_LEN >= 1 && MP_CONF_POOL_MSG_LEN <= 255,
 _Static_assert(MP_CONF_MAX_RESULTS >= 0 && MP_CONF_MAX_RESULTS <= 4095,
                "MP_CONF_MAX_RESULTS must be 0..4095");
 _Static_assert(MP_CONF_POOL_TERM_MS >= 1, "MP_CONF_POOL_TERM_MS must be at least 1");
+_Static_assert(MP_CONF_MAX_DICTS >= 0 && MP_CONF_MAX_DICTS <= 4095,
+               "MP_CONF_MAX_DICTS must be 0..4095");
+_Static_assert(MP_CONF_MAX_LISTS >= 0 && MP_CONF_MAX_LISTS <= 4095,
+               "MP_CONF_MAX_LISTS must be 0..4095");
+_Static_assert(MP_CONF_DICT_KEY_SIZE >= 1 && MP_CONF_DICT_KEY_SIZE <= 65535,
+               "MP_CONF_DICT_KEY_SIZE must be 1..65535");
+_Static_assert(MP_CONF_DICT_VALUE_SIZE >= 1 && MP_CONF_DICT_VALUE_SIZE <= (1 << 24),
+               "MP_CONF_DICT_VALUE_SIZE must be 1..16 MiB");
+_Static_assert(MP_CONF_LIST_ITEM_SIZE >= 1 && MP_CONF_LIST_ITEM_SIZE <= (1 << 24),
+               "MP_CONF_LIST_ITEM_SIZE must be 1..16 MiB");
+_Static_assert(MP_CONF_CONTAINER_CAPACITY >= 1 && MP_CONF_CONTAINER_CAPACITY <= (1 << 20),
+               "MP_CONF_CONTAINER_CAPACITY must be 1..1048576");
 _Static_assert(MP_CONF_ARENA_SIZE >= 0 && MP_CONF_ARENA_SIZE % 64 == 0 &&
                    MP_CONF_ARENA_SIZE <= 0x7fffffff,
                "MP_CONF_ARENA_SIZE must be a multiple of 64 bytes");
