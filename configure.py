@@ -33,11 +33,12 @@ CORE_TESTS = sources("tests/core/test_*.c")  # every port runs these
 # Examples that need a file system, sockets or memory copied at fork: POSIX only.
 EXAMPLES_POSIX = ["examples/child_file.c", "examples/echo_server.c", "examples/isolation.c"]
 EXAMPLES = [e for e in sources("examples/*.c") if e not in EXAMPLES_POSIX]
-DEMOS = ["examples/demo.c", "examples/producer_consumer.c"]  # what `ninja demo` runs
+DEMOS = ["examples/demo.c", "examples/producer_consumer.c", "examples/pool.c"]  # `ninja demo`
 # The tutorial examples (README, "Examples"), each run by `ninja test` on every port that
 # builds it, its output compared with examples/expected/ (tools/check_example.sh).
 TUTORIAL = ["examples/process_args.c", "examples/five_processes.c", "examples/daemon.c",
-            "examples/joinable_queue.c", "examples/value_array.c", "examples/pipe_end.c"]
+            "examples/joinable_queue.c", "examples/value_array.c", "examples/pipe_end.c",
+            "examples/shared_dict_lock.c", "examples/pool.c", "examples/managers.c"]
 BENCH = [b for b in sources("bench/*.c") if not b.endswith("target.c")]  # target.c: the M3
 PEERS = sources("bench/peers/*.c")
 FUZZ = sources("tests/fuzz/*.c")  # the API fuzzer (tests/fuzz/README.md)
@@ -154,7 +155,7 @@ def qemu_board(board, tc, arch, ldscript, qemu):
     as two variants: the firmware (the demos, each checked for heap symbols and run) and
     the suites (the runtime with its test hooks; their images go beside the demos)."""
     firmware = Variant(board, tc, task_port(arch, board), "-O2", ldscript,
-                       programs=DEMOS + TUTORIAL, expect=TUTORIAL,
+                       programs=list(dict.fromkeys(DEMOS + TUTORIAL)), expect=TUTORIAL,
                        checks=("tools/check_no_heap.sh", "tools/run_qemu_demo.sh:%s:%s" % qemu),
                        demos=DEMOS, qemu=qemu, archive=False, whole=True)
     suites = firmware._replace(name=board + "-test", vflags="-O2 " + HOOKS, programs=(),

@@ -19,4 +19,5 @@ typedef struct {
 #ifdef MPI_OBJECT_LIST
 MPI_KIND(DICT, dict)
 MPI_STORE(mpi_dict_t, dicts, MP_CONF_MAX_DICTS, 1)
+MPI_USAGE(dicts)
 #endif

@@ -17,4 +17,5 @@ typedef struct {
 #ifdef MPI_OBJECT_LIST
 MPI_KIND(LIST, list)
 MPI_STORE(mpi_list_t, lists, MP_CONF_MAX_LISTS, 1)
+MPI_USAGE(lists)
 #endif

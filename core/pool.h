@@ -77,6 +77,8 @@ typedef struct {
 #ifdef MPI_OBJECT_LIST
 MPI_KIND(POOL, pool)
 MPI_STORE(mpi_pool_t, pools, MP_CONF_MAX_POOLS, 0)
+MPI_USAGE(pools)
 MPI_KIND(RESULT, result)
 MPI_STORE(mpi_result_t, results, MP_CONF_MAX_RESULTS, 0)
+MPI_USAGE(results)
 #endif

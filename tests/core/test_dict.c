@@ -735,6 +735,26 @@ static void test_namespace_fields_set_by_a_child_are_read_by_the_parent(void **s
     OK(mp_namespace_destroy(ns));
 }
 
+static void test_usage_counts_dicts_and_lists(void **state)
+{
+    (void)state;
+    mp_usage_t before, during, after;
+    OK(mp_usage(&before));
+    mp_dict_t d;
+    mp_list_t l;
+    OK(mp_dict_create(&d, &(mp_dict_attr_t){4, 8, 8}));
+    OK(mp_list_create(&l, &(mp_list_attr_t){4, 8}));
+    OK(mp_usage(&during));
+    assert_int_equal(before.dicts + 1, during.dicts);
+    assert_int_equal(before.lists + 1, during.lists);
+    OK(mp_list_destroy(l));
+    OK(mp_dict_destroy(d));
+    OK(mp_usage(&after));
+    assert_int_equal(before.dicts, after.dicts);
+    assert_int_equal(before.lists, after.lists);
+    assert_int_equal(before.arena_blocks, after.arena_blocks);
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
@@ -764,6 +784,7 @@ int main(void)
         TEST(test_a_setter_killed_after_publishing_leaves_the_new_value),
         TEST(test_a_process_killed_anywhere_in_an_update_leaves_the_dict_consistent),
         TEST(test_namespace_fields_set_by_a_child_are_read_by_the_parent),
+        TEST(test_usage_counts_dicts_and_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,9 +8,13 @@
 #define MP_MP_H
 
 #include "mp/config.h"
+#include "mp/dict.h"
 #include "mp/error.h"
+#include "mp/list.h"
 #include "mp/lock.h"
+#include "mp/namespace.h"
 #include "mp/pipe.h"
+#include "mp/pool.h"
 #include "mp/process.h"
 #include "mp/queue.h"
 #include "mp/shared.h"

@@ -21,6 +21,10 @@ typedef struct {
     uint32_t events;
     uint32_t conditions;
     uint32_t barriers;
+    uint32_t pools;
+    uint32_t results;   /* Pool results (apply_async, map_async, imap) */
+    uint32_t dicts;     /* Dicts and Namespaces */
+    uint32_t lists;
     uint32_t arena_bytes;  /* in live blocks, alignment included */
     uint32_t arena_blocks;
     uint32_t checks_failed; /* internal checks that failed since mp_init (see MP_CONF_CHECK_FATAL) */
