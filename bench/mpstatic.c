@@ -308,6 +308,260 @@ static double lock_uncontended(void)
     return median3(ns);
 }
 
+/* ---- Pool, the hand-written queue pool, and Dict ------------------------------------ *
+ * Measured as python_mp.py measures CPython's Pool and Manager().dict(): POOL_WORKERS
+ * workers, a trivial task (x * x on a long), the pool created once and warmed up outside
+ * the clock. These figures run on both CPUs (the workers, and the 4 dict processes, are
+ * not pinned): CPU 0 alone would serialise them. */
+
+#define POOL_WORKERS 2
+#define MAP_ITEMS 100000
+
+static void unpin(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    CPU_SET(1, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
+}
+
+static int square(mp_pool_task_t *t)
+{
+    long x;
+    memcpy(&x, t->arg, sizeof x);
+    x *= x;
+    memcpy(t->result, &x, sizeof x);
+    t->result_len = sizeof x;
+    return 0;
+}
+
+static long map_in[MAP_ITEMS], map_out[MAP_ITEMS];
+
+static void check_squares(long n, const char *what)
+{
+    for (long i = 0; i < n; i++)
+        if (map_out[i] != i * i) {
+            fprintf(stderr, "bench: %s: wrong result at %ld\n", what, i);
+            exit(1);
+        }
+}
+
+/* apply_async + get, one task at a time: ns per round trip. */
+static double pool_apply(mp_pool_t pool)
+{
+    double ns[REPS];
+    long n = scaled_by(20000);
+    for (int r = 0; r < REPS; r++) {
+        uint64_t t0 = 0;
+        for (long i = 0; i < n + 100; i++) {
+            if (i == 100)
+                t0 = now_ns();
+            mp_result_t res;
+            long y;
+            size_t len;
+            CHECK("apply_async", mp_pool_apply_async(pool, square, &i, sizeof i, NULL, &res));
+            CHECK("get", mp_result_get(res, &y, sizeof y, &len, MP_FOREVER));
+            CHECK("result destroy", mp_result_destroy(res));
+            if (y != i * i)
+                fail("apply result", MP_EINVAL);
+        }
+        ns[r] = ns_per_op(t0, now_ns(), n);
+    }
+    return median3(ns);
+}
+
+/* map of n items (100,000 at scale 1, at most MAP_ITEMS) with chunk size `chunk`: items/s. */
+static double pool_map(mp_pool_t pool, size_t chunk)
+{
+    double rate[REPS];
+    long n = scaled_by(MAP_ITEMS);
+    if (n > MAP_ITEMS)
+        n = MAP_ITEMS;
+    CHECK("map", mp_pool_map(pool, square, map_in, 1000, sizeof(long), map_out, sizeof(long),
+                             NULL, chunk, NULL, MP_FOREVER)); /* warm-up */
+    for (int r = 0; r < REPS; r++) {
+        memset(map_out, 0, sizeof map_out);
+        uint64_t t0 = now_ns();
+        CHECK("map", mp_pool_map(pool, square, map_in, (size_t)n, sizeof(long), map_out,
+                                 sizeof(long), NULL, chunk, NULL, MP_FOREVER));
+        rate[r] = ops_per_s(t0, now_ns(), n);
+        check_squares(n, "map");
+    }
+    return median3(rate);
+}
+
+/* The pool a user would otherwise write: POOL_WORKERS processes, a task queue of indices,
+ * a result queue of (index, result); -1 ends a worker. */
+typedef struct {
+    mp_queue_t tasks, results;
+} handpool_t;
+
+static int hand_worker(void *arg)
+{
+    handpool_t *h = arg;
+    for (;;) {
+        long x, out[2];
+        size_t len;
+        if (mp_queue_get(h->tasks, &x, sizeof x, &len, MP_FOREVER) != MP_OK)
+            return 1;
+        if (x < 0)
+            return 0;
+        out[0] = x;
+        out[1] = x * x;
+        if (mp_queue_put(h->results, out, sizeof out, MP_FOREVER) != MP_OK)
+            return 1;
+    }
+}
+
+#define HAND_DEPTH 1024
+
+/* One round trip through the hand pool: ns. */
+static double hand_apply(handpool_t *h)
+{
+    double ns[REPS];
+    long n = scaled_by(20000);
+    for (int r = 0; r < REPS; r++) {
+        uint64_t t0 = 0;
+        for (long i = 0; i < n + 100; i++) {
+            if (i == 100)
+                t0 = now_ns();
+            long out[2];
+            size_t len;
+            CHECK("put", mp_queue_put(h->tasks, &i, sizeof i, MP_FOREVER));
+            CHECK("get", mp_queue_get(h->results, out, sizeof out, &len, MP_FOREVER));
+            if (out[0] != i || out[1] != i * i)
+                fail("hand pool result", MP_EINVAL);
+        }
+        ns[r] = ns_per_op(t0, now_ns(), n);
+    }
+    return median3(ns);
+}
+
+/* n items through the hand pool, at most HAND_DEPTH / 2 in flight (so neither queue fills
+ * while the main process is blocked on the other): items/s. */
+static double hand_map(handpool_t *h)
+{
+    double rate[REPS];
+    long n = scaled_by(MAP_ITEMS);
+    if (n > MAP_ITEMS)
+        n = MAP_ITEMS;
+    for (int r = 0; r < REPS; r++) {
+        memset(map_out, 0, sizeof map_out);
+        uint64_t t0 = now_ns();
+        long sent = 0, got = 0;
+        while (got < n) {
+            if (sent < n && sent - got < HAND_DEPTH / 2) {
+                CHECK("put", mp_queue_put(h->tasks, &map_in[sent], sizeof(long), MP_FOREVER));
+                sent++;
+            } else {
+                long out[2];
+                size_t len;
+                CHECK("get", mp_queue_get(h->results, out, sizeof out, &len, MP_FOREVER));
+                map_out[out[0]] = out[1];
+                got++;
+            }
+        }
+        rate[r] = ops_per_s(t0, now_ns(), n);
+        check_squares(n, "hand pool");
+    }
+    return median3(rate);
+}
+
+static void pool_figures(void)
+{
+    for (long i = 0; i < MAP_ITEMS; i++)
+        map_in[i] = i;
+    mp_pool_t pool;
+    CHECK("pool", mp_pool_create(&pool, &(mp_pool_attr_t){.workers = POOL_WORKERS}));
+    figure("mpstatic.pool.apply_roundtrip", 0, pool_apply(pool), "ns");
+    figure("mpstatic.pool.map_chunk1", 0, pool_map(pool, 1), "items/s");
+    figure("mpstatic.pool.map_chunk100", 0, pool_map(pool, 100), "items/s");
+    CHECK("pool close", mp_pool_close(pool));
+    CHECK("pool join", mp_pool_join(pool, MP_FOREVER));
+    CHECK("pool destroy", mp_pool_destroy(pool));
+
+    handpool_t h;
+    CHECK("queue", mp_queue_create(&h.tasks, &(mp_queue_attr_t){.msg_size = sizeof(long),
+                                                                .depth = HAND_DEPTH}));
+    CHECK("queue", mp_queue_create(&h.results, &(mp_queue_attr_t){.msg_size = 2 * sizeof(long),
+                                                                  .depth = HAND_DEPTH}));
+    mp_process_t w[POOL_WORKERS];
+    for (int i = 0; i < POOL_WORKERS; i++)
+        w[i] = start(hand_worker, &h, sizeof h);
+    figure("handpool.apply_roundtrip", 0, hand_apply(&h), "ns");
+    figure("handpool.map", 0, hand_map(&h), "items/s");
+    for (int i = 0; i < POOL_WORKERS; i++) {
+        long stop = -1;
+        CHECK("put", mp_queue_put(h.tasks, &stop, sizeof stop, MP_FOREVER));
+    }
+    for (int i = 0; i < POOL_WORKERS; i++)
+        finish(w[i]);
+    CHECK("destroy", mp_queue_destroy(h.tasks));
+    CHECK("destroy", mp_queue_destroy(h.results));
+}
+
+/* Dict: one get and one set of a 64-bit value per iteration; ops/s counts both. */
+typedef struct {
+    mp_dict_t d;
+    long n;
+    char key[8];
+} dict_work_t;
+
+static int dict_loop(const dict_work_t *w)
+{
+    long v = 0;
+    size_t len;
+    for (long i = 0; i < w->n; i++) {
+        if (mp_dict_set(w->d, w->key, &i, sizeof i, MP_FOREVER) != MP_OK ||
+            mp_dict_get(w->d, w->key, &v, sizeof v, &len, MP_FOREVER) != MP_OK || v != i)
+            return 1;
+    }
+    return 0;
+}
+
+static int dict_child(void *arg)
+{
+    return dict_loop(arg);
+}
+
+static void dict_figures(void)
+{
+    mp_dict_t d;
+    CHECK("dict", mp_dict_create(&d, &(mp_dict_attr_t){.capacity = 16, .key_size = 8,
+                                                       .value_size = 8}));
+    double rate[REPS];
+    long n = scaled_by(1000000);
+    for (int r = 0; r < REPS; r++) {
+        dict_work_t w = {d, 1000, "k0"};
+        if (dict_loop(&w)) /* warm-up */
+            fail("dict", MP_EINVAL);
+        w.n = n;
+        uint64_t t0 = now_ns();
+        if (dict_loop(&w))
+            fail("dict", MP_EINVAL);
+        rate[r] = ops_per_s(t0, now_ns(), 2 * n);
+    }
+    figure("mpstatic.dict.getset", 0, median3(rate), "ops/s");
+
+    long per = scaled_by(250000);
+    for (int r = 0; r < REPS; r++) {
+        mp_process_t p[4];
+        uint64_t t0 = now_ns();
+        for (int i = 0; i < 4; i++) {
+            dict_work_t w = {d, per, "k0"};
+            w.key[1] = (char)('1' + i);
+            p[i] = start(dict_child, &w, sizeof w);
+        }
+        for (int i = 0; i < 4; i++)
+            finish(p[i]);
+        rate[r] = ops_per_s(t0, now_ns(), 4 * 2 * per);
+    }
+    figure("mpstatic.dict.getset_4p", 0, median3(rate), "ops/s");
+    CHECK("destroy", mp_dict_destroy(d));
+}
+
 int main(int argc, char **argv)
 {
     scale = bench_scale(argc, argv);
@@ -321,5 +575,8 @@ int main(int argc, char **argv)
     figure("mpstatic.pipe.roundtrip", 0, pipe_roundtrip(), "ns");
     figure("mpstatic.process.start_join", 0, start_join(), "ns");
     figure("mpstatic.lock.uncontended", 2, lock_uncontended(), "ns");
+    unpin();
+    pool_figures();
+    dict_figures();
     return 0;
 }

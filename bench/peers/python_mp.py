@@ -14,6 +14,16 @@ process to CPU 1 with os.sched_setaffinity):
   python.process.start_join        ns     Process(target=f).start(); join() with f a no-op.
   python.lock.uncontended          ns     multiprocessing.Lock acquire() + release(), one
                                           process, no contention (loop overhead included).
+  python.pool.apply_roundtrip      ns     Pool(2): apply_async(square, (i,)).get(), one task
+                                          at a time (square: x * x).
+  python.pool.map_chunk1           items/s  Pool(2).map(square, range(n), chunksize=1)
+                                          (n = 10,000 at scale 1: CPython is slow here).
+  python.pool.map_chunk100         items/s  the same, chunksize=100, n = 100,000.
+  python.dict.getset               ops/s  Manager().dict(): d[k] = i; d[k], one process
+                                          (a get and a set count as two operations).
+  python.dict.getset_4p            ops/s  the same from 4 processes at once, each its own key.
+The Pool and dict figures run on both CPUs (the main process is unpinned first, so the
+workers, the manager's server and the 4 processes are not all on CPU 0).
 
 Each figure: warm-up, then N timed operations, repeated 3 times; the median is printed.
 Throughput figures start a fresh producer per repetition; it sends its warm-up messages,
@@ -227,6 +237,79 @@ def bench_lock(warm, n):
     return statistics.median(results)
 
 
+# ---- Pool and Manager().dict() ------------------------------------------------------
+
+def square(x):
+    return x * x
+
+
+def bench_pool(scale):
+    out = {}
+    with ctx.Pool(2) as pool:
+        n = scaled(2000, scale)
+        results = []
+        for _ in range(REPS):
+            for i in range(100):
+                pool.apply_async(square, (i,)).get()
+            t0 = time.monotonic_ns()
+            for i in range(n):
+                if pool.apply_async(square, (i,)).get() != i * i:
+                    raise SystemExit("pool: bad result")
+            t1 = time.monotonic_ns()
+            results.append((t1 - t0) / n)
+        out["apply_roundtrip"] = statistics.median(results)
+        for chunk, base in ((1, 10000), (100, 100000)):
+            n = scaled(base, scale)
+            pool.map(square, range(1000), chunksize=chunk)
+            rates = []
+            for _ in range(REPS):
+                t0 = time.monotonic_ns()
+                res = pool.map(square, range(n), chunksize=chunk)
+                t1 = time.monotonic_ns()
+                if len(res) != n or res[-1] != (n - 1) * (n - 1):
+                    raise SystemExit("pool map: bad result")
+                rates.append(n * 1e9 / (t1 - t0))
+            out["map_chunk%d" % chunk] = statistics.median(rates)
+    return out
+
+
+def dict_loop(d, key, n):
+    for i in range(n):
+        d[key] = i
+        if d[key] != i:
+            raise SystemExit("dict: bad value")
+
+
+def bench_dict(scale):
+    out = {}
+    with ctx.Manager() as m:
+        d = m.dict()
+        n = scaled(5000, scale)
+        rates = []
+        for _ in range(REPS):
+            dict_loop(d, "k0", 100)
+            t0 = time.monotonic_ns()
+            dict_loop(d, "k0", n)
+            t1 = time.monotonic_ns()
+            rates.append(2 * n * 1e9 / (t1 - t0))
+        out["getset"] = statistics.median(rates)
+        per = scaled(1500, scale)
+        rates = []
+        for _ in range(REPS):
+            t0 = time.monotonic_ns()
+            ps = [ctx.Process(target=dict_loop, args=(d, "k%d" % (i + 1), per)) for i in range(4)]
+            for p in ps:
+                p.start()
+            for p in ps:
+                p.join()
+                if p.exitcode != 0:
+                    raise SystemExit("dict: child failed")
+            t1 = time.monotonic_ns()
+            rates.append(4 * 2 * per * 1e9 / (t1 - t0))
+        out["getset_4p"] = statistics.median(rates)
+    return out
+
+
 def main():
     scale = 1.0
     if len(sys.argv) > 1:
@@ -250,6 +333,15 @@ def main():
            bench_process(scaled(3, scale), scaled(40, scale)), "ns")
     figure("python.lock.uncontended",
            bench_lock(scaled(100000, scale), scaled(1000000, scale)), "ns")
+
+    os.sched_setaffinity(0, {0, 1})
+    pool = bench_pool(scale)
+    figure("python.pool.apply_roundtrip", pool["apply_roundtrip"], "ns")
+    figure("python.pool.map_chunk1", pool["map_chunk1"], "items/s")
+    figure("python.pool.map_chunk100", pool["map_chunk100"], "items/s")
+    d = bench_dict(scale)
+    figure("python.dict.getset", d["getset"], "ops/s")
+    figure("python.dict.getset_4p", d["getset_4p"], "ops/s")
 
 
 if __name__ == "__main__":
