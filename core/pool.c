@@ -364,6 +364,11 @@ static void pump(mpi_pool_t *o, uint32_t pool_id)
         mp_process_t p = {o->workers[w]};
         if (p.id == 0)
             continue;
+        /* The life word is marked at any death (a kill included) and the slot is ours until
+         * we reap it: a live worker costs one load, not a wait system call. */
+        uint32_t index = (p.id & MPI_INDEX_MASK) - 1u;
+        if (index < MP_CONF_MAX_PROCESSES && mpi_slot_alive(index))
+            continue;
         bool alive = true;
         if (mp_process_is_alive(p, &alive) != MP_OK)
             alive = false;
