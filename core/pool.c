@@ -142,6 +142,8 @@ static int worker_main(void *unused)
         }
         if (atomic_load(&o->state) != POOL_RUNNING)
             break; /* closed and nothing queued (the owner starts workers again if it queues more) */
+        if (mpi_spin_while(&o->bell, bell))
+            continue; /* work came while spinning: no sleep, no wake-up to pay for */
         if (mpi_wait(&c, &o->bell, bell, MP_TIME_NEVER) == MP_ESTALE)
             break;
     }
@@ -329,7 +331,7 @@ static void queue_job(mpi_pool_t *o, mpi_job_t *j, mp_pool_fn fn, uint32_t colle
         memcpy(j->arg, in, items * in_size);
     atomic_store_explicit(&j->state, JOB_QUEUED, memory_order_release);
     atomic_fetch_add(&o->bell, 1u);
-    mp_port_wake(&o->bell, UINT32_MAX);
+    mp_port_wake(&o->bell, 1u); /* one job, one worker: the others sleep on */
 }
 
 /* Items per chunk that fit one job. */
@@ -460,6 +462,8 @@ static mp_err_t wait_for(mpi_call_t *pc, bool (*done)(void *arg), void *arg, mp_
             return MP_OK;
         if (timeout == MP_NOWAIT)
             return MP_EAGAIN;
+        if (mpi_spin_while(&o->done, seen))
+            continue;
         mp_err_t err = mpi_wait(pc, &o->done, seen, mpi_until_deadline(&until));
         if (err == MP_ETIMEDOUT) {
             pump(o, pc->id);
