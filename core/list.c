@@ -86,6 +86,20 @@ static mp_err_t lock(mpi_call_t *c, mp_timeout_t timeout)
     return mpi_records_lock(c, &o->rec, timeout);
 }
 
+/* The preamble of every call that works under the lock: the handle, then the arguments
+ * (args_ok), then the lock. MP_OK with c entered and locked, or the reason (left). */
+static mp_err_t begin_locked(mpi_call_t *c, uint32_t id, mp_timeout_t timeout, bool args_ok)
+{
+    mp_err_t err = begin(c, id, timeout);
+    if (err != MP_OK)
+        return err;
+    if (!args_ok)
+        return mpi_leave(c, MP_EINVAL);
+    if ((err = lock(c, timeout)) != MP_OK)
+        return mpi_leave(c, err);
+    return MP_OK;
+}
+
 static mp_err_t done(mpi_call_t *c, mp_err_t err)
 {
     mpi_list_t *o = c->obj;
@@ -127,13 +141,9 @@ mp_err_t mp_list_append(mp_list_t l, const void *item, mp_timeout_t timeout)
 mp_err_t mp_list_extend(mp_list_t l, const void *items, size_t n, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, !(items == NULL && n > 0));
     if (err != MP_OK)
         return err;
-    if (items == NULL && n > 0)
-        return mpi_leave(&c, MP_EINVAL);
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     mpi_list_t *o = c.obj;
     uint32_t count = mpi_records_count(&o->rec);
     if ((uint64_t)n > (uint64_t)(o->rec.capacity - count))
@@ -149,13 +159,9 @@ mp_err_t mp_list_extend(mp_list_t l, const void *items, size_t n, mp_timeout_t t
 mp_err_t mp_list_insert(mp_list_t l, int32_t index, const void *item, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, !(item == NULL));
     if (err != MP_OK)
         return err;
-    if (item == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     mpi_list_t *o = c.obj;
     uint32_t n = mpi_records_count(&o->rec);
     if (n == o->rec.capacity)
@@ -169,13 +175,9 @@ mp_err_t mp_list_insert(mp_list_t l, int32_t index, const void *item, mp_timeout
 mp_err_t mp_list_get(mp_list_t l, int32_t index, void *out, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, !(out == NULL));
     if (err != MP_OK)
         return err;
-    if (out == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     mpi_list_t *o = c.obj;
     uint32_t pos;
     err = position(index, mpi_records_count(&o->rec), &pos);
@@ -187,13 +189,9 @@ mp_err_t mp_list_get(mp_list_t l, int32_t index, void *out, mp_timeout_t timeout
 mp_err_t mp_list_set(mp_list_t l, int32_t index, const void *item, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, !(item == NULL));
     if (err != MP_OK)
         return err;
-    if (item == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     mpi_list_t *o = c.obj;
     uint32_t pos;
     err = position(index, mpi_records_count(&o->rec), &pos);
@@ -205,11 +203,9 @@ mp_err_t mp_list_set(mp_list_t l, int32_t index, const void *item, mp_timeout_t 
 mp_err_t mp_list_pop(mp_list_t l, int32_t index, void *out, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, true);
     if (err != MP_OK)
         return err;
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     mpi_list_t *o = c.obj;
     uint32_t pos;
     err = position(index, mpi_records_count(&o->rec), &pos);
@@ -224,13 +220,9 @@ mp_err_t mp_list_pop(mp_list_t l, int32_t index, void *out, mp_timeout_t timeout
 mp_err_t mp_list_remove(mp_list_t l, const void *item, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, !(item == NULL));
     if (err != MP_OK)
         return err;
-    if (item == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     mpi_list_t *o = c.obj;
     uint32_t pos = find(o, item);
     if (pos == UINT32_MAX)
@@ -242,13 +234,9 @@ mp_err_t mp_list_remove(mp_list_t l, const void *item, mp_timeout_t timeout)
 mp_err_t mp_list_index(mp_list_t l, const void *item, size_t *index, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, !(item == NULL || index == NULL));
     if (err != MP_OK)
         return err;
-    if (item == NULL || index == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     uint32_t pos = find(c.obj, item);
     if (pos == UINT32_MAX)
         return done(&c, MP_ENOENT);
@@ -259,13 +247,9 @@ mp_err_t mp_list_index(mp_list_t l, const void *item, size_t *index, mp_timeout_
 mp_err_t mp_list_count(mp_list_t l, const void *item, size_t *count, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, !(item == NULL || count == NULL));
     if (err != MP_OK)
         return err;
-    if (item == NULL || count == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     mpi_list_t *o = c.obj;
     uint32_t n = mpi_records_count(&o->rec);
     size_t k = 0;
@@ -279,13 +263,9 @@ mp_err_t mp_list_count(mp_list_t l, const void *item, size_t *count, mp_timeout_
 mp_err_t mp_list_len(mp_list_t l, size_t *len, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, !(len == NULL));
     if (err != MP_OK)
         return err;
-    if (len == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     *len = mpi_records_count(&((mpi_list_t *)c.obj)->rec);
     return done(&c, MP_OK);
 }
@@ -293,11 +273,9 @@ mp_err_t mp_list_len(mp_list_t l, size_t *len, mp_timeout_t timeout)
 mp_err_t mp_list_clear(mp_list_t l, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, true);
     if (err != MP_OK)
         return err;
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     mpi_records_clear(&((mpi_list_t *)c.obj)->rec);
     return done(&c, MP_OK);
 }
@@ -320,11 +298,9 @@ mp_err_t mp_list_sort(mp_list_t l, mp_list_cmp_fn cmp, void *ctx, bool reverse,
                       mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, true);
     if (err != MP_OK)
         return err;
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     mpi_list_t *o = c.obj;
     order_t s = {o, cmp, ctx, reverse};
     uint32_t n = mpi_records_count(&o->rec), live = mpi_records_live_map(&o->rec);
@@ -353,13 +329,9 @@ mp_err_t mp_list_sort(mp_list_t l, mp_list_cmp_fn cmp, void *ctx, bool reverse,
 mp_err_t mp_list_iter(mp_list_t l, mp_list_iter_t *it, mp_timeout_t timeout)
 {
     mpi_call_t c;
-    mp_err_t err = begin(&c, l.id, timeout);
+    mp_err_t err = begin_locked(&c, l.id, timeout, !(it == NULL));
     if (err != MP_OK)
         return err;
-    if (it == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    if ((err = lock(&c, timeout)) != MP_OK)
-        return mpi_leave(&c, err);
     it->id = l.id;
     it->pos = 0;
     it->version = atomic_load(&((mpi_list_t *)c.obj)->rec.version);
