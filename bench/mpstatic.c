@@ -564,8 +564,20 @@ static void dict_figures(void)
 
 int main(int argc, char **argv)
 {
-    scale = bench_scale(argc, argv);
+    /* A second argument runs one group alone (pool, dict), to look at it by hand. */
+    const char *only = argc > 2 ? argv[2] : NULL;
+    scale = bench_scale(argc > 2 ? 2 : argc, argv);
     CHECK("init", mp_init());
+    if (only != NULL) {
+        unpin();
+        if (strcmp(only, "pool") == 0)
+            pool_figures();
+        else if (strcmp(only, "dict") == 0)
+            dict_figures();
+        else
+            die("groups: pool, dict");
+        return 0;
+    }
     pin(0);
     figure("mpstatic.queue.throughput", 0, queue_1p1c(false), "msg/s");
     figure("mpstatic.joinablequeue.throughput", 0, queue_1p1c(true), "msg/s");

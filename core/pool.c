@@ -12,6 +12,15 @@
  * MP_PORT_LIVENESS_NS on ports that notice deaths by looking (and at once on ports that
  * wake sleepers at every death), so a wait sees a worker's death within its deadline.
  *
+ * Wake-ups cost a system call on POSIX (a microsecond or more, many on a VM), so they are
+ * made only to someone asleep. Each worker publishes whether it is busy, looking for work
+ * (spinning: it will see a new job by itself) or asleep; a new job wakes a worker only
+ * when none is looking, and a worker that claims a job while more are queued wakes the
+ * next one (so a map's burst still spreads over every worker). Sleeper and waker each
+ * store their side, then read the other's (sequentially consistent): either the sleeper
+ * sees the new job or the waker sees the sleeper. The owner's sleep on `done` is the same
+ * with one flag.
+ *
  * A job a worker had not claimed when it died is still QUEUED: another worker runs it.
  * A claimed one is RUNNING under the dead worker's position until the owner has reaped
  * that worker, and only then is the position given to a replacement: so "RUNNING under a
@@ -28,9 +37,13 @@ static const mpi_wait_word_t words[] = {
 
 const mpi_table_t mpi_pool_table = {MPI_TABLE_STORE(pools), .kind = MPI_KIND_POOL,
                                     MPI_TABLE_WORDS(words)};
-const mpi_table_t mpi_result_table = {MPI_TABLE_STORE(results), .kind = MPI_KIND_RESULT};
+/* owned: a result is the owner's alone, so its destroy (once per apply) needs no fence */
+const mpi_table_t mpi_result_table = {MPI_TABLE_STORE(results), .kind = MPI_KIND_RESULT,
+                                      .owned = true};
 
 enum { JOB_FREE = 0, JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_HELD };
+enum { WORKER_BUSY = 0, WORKER_LOOKING, WORKER_ASLEEP };
+enum { ITEM_OK = 0, ITEM_FAILED, ITEM_OVERSIZE };
 enum { POOL_RUNNING = 0, POOL_CLOSED, POOL_TERMINATED, POOL_JOINED };
 #define MPI_JOB_IMAP 1u
 
@@ -72,10 +85,8 @@ static mp_err_t find_pool(mpi_call_t *c, uint32_t *position)
 
 static void run_job(mpi_job_t *j)
 {
-    _Alignas(8) uint8_t arg[MP_CONF_POOL_ARG_SIZE];
+    _Alignas(8) uint8_t arg[MPI_POOL_ARG_ROOM];
     memcpy(arg, j->arg, (size_t)j->in_size * j->items);
-    j->message[0] = '\0';
-    j->oversize = 0;
     bool failed = false;
     for (uint32_t i = 0; i < j->items; i++) {
         char msg[MP_CONF_POOL_MSG_LEN];
@@ -92,17 +103,40 @@ static void run_job(mpi_job_t *j)
             .index = j->first + i,
         };
         int code = j->fn(&t);
-        j->codes[i] = code;
         if (code != 0 && !failed) {
             failed = true;
+            j->code = code;
             msg[sizeof msg - 1] = '\0';
             memcpy(j->message, msg, sizeof msg);
         }
-        if (t.result_len > j->out_size)
-            j->oversize |= (uint8_t)(1u << i);
+        j->status[i] = code != 0                  ? ITEM_FAILED
+                       : t.result_len > j->out_size ? ITEM_OVERSIZE
+                                                    : ITEM_OK;
         if (i == 0)
             j->apply_len = (uint16_t)(t.result_len > j->out_size ? 0 : t.result_len);
     }
+}
+
+static bool any_job(mpi_pool_t *o, uint32_t state)
+{
+    for (uint32_t i = 0; i < MP_CONF_POOL_QUEUE; i++)
+        if (job_state(&o->jobs[i]) == state)
+            return true;
+    return false;
+}
+
+/* After a job was queued: wakes one sleeping worker unless one is looking already. */
+static void wake_worker(mpi_pool_t *o)
+{
+    bool asleep = false;
+    for (uint32_t w = 0; w < o->nworkers && w < MP_CONF_POOL_WORKERS; w++) {
+        uint32_t look = atomic_load(&o->looks[w]);
+        if (look == WORKER_LOOKING)
+            return;
+        asleep |= look == WORKER_ASLEEP;
+    }
+    if (asleep)
+        mp_port_wake(&o->bell, 1u); /* one job, one worker: the others sleep on */
 }
 
 static int worker_main(void *unused)
@@ -119,6 +153,8 @@ static int worker_main(void *unused)
         o->init(o->initarg_size ? initarg : NULL);
     }
     uint32_t tasks = 0;
+    _Atomic uint32_t *look = &o->looks[position];
+    atomic_store(look, WORKER_LOOKING);
     for (;;) {
         uint32_t bell = atomic_load(&o->bell);
         mpi_job_t *best = NULL;
@@ -132,10 +168,15 @@ static int worker_main(void *unused)
             if (!atomic_compare_exchange_strong(&best->state, &expect,
                                                 position << 8 | JOB_RUNNING))
                 continue;
+            atomic_store(look, WORKER_BUSY);
+            if (any_job(o, JOB_QUEUED))
+                wake_worker(o); /* the rest of a burst: the next worker, if none looks */
             run_job(best);
             atomic_store_explicit(&best->state, position << 8 | JOB_DONE, memory_order_release);
             atomic_fetch_add(&o->done, 1u);
-            mp_port_wake(&o->done, UINT32_MAX);
+            if (atomic_load(&o->owner_asleep))
+                mp_port_wake(&o->done, UINT32_MAX);
+            atomic_store(look, WORKER_LOOKING);
             if (o->maxtasks != 0 && ++tasks >= o->maxtasks)
                 break;
             continue;
@@ -144,9 +185,14 @@ static int worker_main(void *unused)
             break; /* closed and nothing queued (the owner starts workers again if it queues more) */
         if (mpi_spin_while(&o->bell, bell))
             continue; /* work came while spinning: no sleep, no wake-up to pay for */
-        if (mpi_wait(&c, &o->bell, bell, MP_TIME_NEVER) == MP_ESTALE)
+        atomic_store(look, WORKER_ASLEEP);
+        mp_err_t err = atomic_load(&o->bell) == bell ? mpi_wait(&c, &o->bell, bell, MP_TIME_NEVER)
+                                                     : MP_OK;
+        atomic_store(look, WORKER_LOOKING);
+        if (err == MP_ESTALE)
             break;
     }
+    atomic_store(look, WORKER_BUSY);
     (void)mpi_leave(&c, MP_OK);
     return 0;
 }
@@ -174,19 +220,21 @@ static mp_err_t start_worker(mpi_pool_t *o, uint32_t position)
     return MP_OK;
 }
 
-static bool any_job(mpi_pool_t *o, uint32_t state)
-{
-    for (uint32_t i = 0; i < MP_CONF_POOL_QUEUE; i++)
-        if (job_state(&o->jobs[i]) == state)
-            return true;
-    return false;
-}
-
 static void fail_into(mpi_result_t *r, mp_err_t err, int code, const char *msg)
 {
     r->err = err;
     r->code = code;
     mpi_strlcpy(r->message, msg, sizeof r->message);
+}
+
+/* Whether item i is the first of its job whose task failed (the one whose code and text
+ * the job kept: the first failure of a map is the first of some job). */
+static bool first_task_failure(const mpi_job_t *j, uint32_t i)
+{
+    for (uint32_t m = 0; m < i; m++)
+        if (j->status[m] == ITEM_FAILED)
+            return false;
+    return true;
 }
 
 /* The outcome of item i of job j. */
@@ -197,22 +245,11 @@ static mp_err_t item_outcome(const mpi_job_t *j, uint32_t i, int *code)
         *code = j->exitcode;
         return j->died == 2 ? MP_ECLOSED : MP_EWORKER;
     }
-    if (j->codes[i] != 0) {
-        *code = j->codes[i];
+    if (j->status[i] == ITEM_FAILED) {
+        *code = first_task_failure(j, i) ? j->code : 0;
         return MP_ETASK;
     }
-    if (j->oversize & (1u << i))
-        return MP_EMSGSIZE;
-    return MP_OK;
-}
-
-/* Whether item i is the first of its job whose task failed (the one the text is of). */
-static bool first_task_failure(const mpi_job_t *j, uint32_t i)
-{
-    for (uint32_t m = 0; m < i; m++)
-        if (j->codes[m] != 0)
-            return false;
-    return true;
+    return j->status[i] == ITEM_OVERSIZE ? MP_EMSGSIZE : MP_OK;
 }
 
 static void free_result(mpi_result_t *r, uint32_t id)
@@ -331,17 +368,17 @@ static void queue_job(mpi_pool_t *o, mpi_job_t *j, mp_pool_fn fn, uint32_t colle
         memcpy(j->arg, in, items * in_size);
     atomic_store_explicit(&j->state, JOB_QUEUED, memory_order_release);
     atomic_fetch_add(&o->bell, 1u);
-    mp_port_wake(&o->bell, 1u); /* one job, one worker: the others sleep on */
+    wake_worker(o);
 }
 
 /* Items per chunk that fit one job. */
 static size_t chunk_fit(size_t want, size_t in_size, size_t out_size)
 {
     size_t k = want < MPI_POOL_CHUNK_MAX ? want : MPI_POOL_CHUNK_MAX;
-    if (in_size > 0 && k * in_size > MP_CONF_POOL_ARG_SIZE)
-        k = MP_CONF_POOL_ARG_SIZE / in_size;
-    if (out_size > 0 && k * out_size > MP_CONF_POOL_RESULT_SIZE)
-        k = MP_CONF_POOL_RESULT_SIZE / out_size;
+    if (in_size > 0 && k * in_size > MPI_POOL_ARG_ROOM)
+        k = MPI_POOL_ARG_ROOM / in_size;
+    if (out_size > 0 && k * out_size > MPI_POOL_RESULT_ROOM)
+        k = MPI_POOL_RESULT_ROOM / out_size;
     return k > 0 ? k : 1;
 }
 
@@ -388,6 +425,7 @@ static void pump(mpi_pool_t *o, uint32_t pool_id)
         }
         (void)mp_process_close(p);
         o->workers[w] = 0;
+        atomic_store(&o->looks[w], WORKER_BUSY); /* a dead one neither looks nor sleeps */
     }
     uint32_t st = atomic_load(&o->state);
     if (st == POOL_RUNNING || (st == POOL_CLOSED && any_job(o, JOB_QUEUED)))
@@ -464,7 +502,11 @@ static mp_err_t wait_for(mpi_call_t *pc, bool (*done)(void *arg), void *arg, mp_
             return MP_EAGAIN;
         if (mpi_spin_while(&o->done, seen))
             continue;
-        mp_err_t err = mpi_wait(pc, &o->done, seen, mpi_until_deadline(&until));
+        atomic_store(&o->owner_asleep, 1u);
+        mp_err_t err = atomic_load(&o->done) == seen
+                           ? mpi_wait(pc, &o->done, seen, mpi_until_deadline(&until))
+                           : MP_OK;
+        atomic_store(&o->owner_asleep, 0u);
         if (err == MP_ETIMEDOUT) {
             pump(o, pc->id);
             return done(arg) ? MP_OK : MP_ETIMEDOUT;
@@ -594,14 +636,17 @@ static mp_err_t enter_result(mpi_call_t *c, mpi_call_t *pc, uint32_t id, bool *p
     *pool_entered = false;
     if (mp_port_in_isr())
         return MP_EISR;
-    return mpi_enter(c, &mpi_result_table, id);
+    mp_err_t err = mpi_enter(c, &mpi_result_table, id);
+    if (err != MP_OK)
+        return err;
+    /* first, and nothing else read before it: the result table is `owned` (table.c) */
+    const mpi_result_t *r = c->obj;
+    return r->owner == c->self ? MP_OK : mpi_leave(c, MP_ENOTCHILD);
 }
 
 static mp_err_t result_owner_enter(mpi_call_t *c, mpi_call_t *pc, bool *pool_entered)
 {
     mpi_result_t *r = c->obj;
-    if (r->owner != c->self)
-        return MP_ENOTCHILD;
     if (mpi_enter(pc, &mpi_pool_table, r->pool) != MP_OK) {
         /* the pool is gone: an unfinished result never will */
         if (!r->ready) {

@@ -8,8 +8,11 @@
 
 #include "mp/pool.h"
 
-/* Items one job (a map chunk) carries at most. */
-#define MPI_POOL_CHUNK_MAX 8u
+/* Items one job (a map chunk) carries at most, and its bytes of arguments and results. */
+#define MPI_POOL_CHUNK_MAX (MP_CONF_POOL_CHUNK_BYTES / 8u > 8u ? MP_CONF_POOL_CHUNK_BYTES / 8u : 8u)
+#define MPI_POOL_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MPI_POOL_ARG_ROOM MPI_POOL_MAX(MP_CONF_POOL_ARG_SIZE, MP_CONF_POOL_CHUNK_BYTES)
+#define MPI_POOL_RESULT_ROOM MPI_POOL_MAX(MP_CONF_POOL_RESULT_SIZE, MP_CONF_POOL_CHUNK_BYTES)
 
 /* A job slot. state = worker << 8 | MPI_JOB_*; only the owner moves it out of FREE and
  * DONE, a worker claims QUEUED -> RUNNING by one CAS and stores DONE when it has written
@@ -25,12 +28,12 @@ typedef struct {
     uint16_t apply_len; /* apply: the result length the task gave (if it fit) */
     int32_t died;       /* set by the owner: the worker died running it; exit code below */
     int32_t exitcode;
-    int32_t codes[MPI_POOL_CHUNK_MAX]; /* per item: the task's return value */
-    uint8_t oversize;                  /* per item bit: result_len > room */
+    int32_t code;       /* the first failed item's return value */
     mp_pool_fn fn;
+    _Alignas(8) uint8_t result[MPI_POOL_RESULT_ROOM]; /* first: one line for small ones */
+    _Alignas(8) uint8_t arg[MPI_POOL_ARG_ROOM];
+    uint8_t status[MPI_POOL_CHUNK_MAX];  /* per item: MPI_ITEM_* */
     char message[MP_CONF_POOL_MSG_LEN]; /* the first failed item's text */
-    uint8_t arg[MP_CONF_POOL_ARG_SIZE];
-    uint8_t result[MP_CONF_POOL_RESULT_SIZE];
 } mpi_job_t;
 
 typedef struct {
@@ -47,6 +50,9 @@ typedef struct {
     void (*init)(void *arg);
     uint32_t initarg_size;
     uint32_t workers[MP_CONF_POOL_WORKERS]; /* process handle ids; 0: none */
+    /* Per worker, MPI_WORKER_*: who would take a new job without a wake-up (pool.c). */
+    _Atomic uint32_t looks[MP_CONF_POOL_WORKERS];
+    _Atomic uint32_t owner_asleep; /* the owner sleeps (or is about to) on `done` */
     uint8_t initarg[MP_CONF_POOL_ARG_SIZE];
     mpi_job_t jobs[MP_CONF_POOL_QUEUE];
 } mpi_pool_t;

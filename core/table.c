@@ -102,7 +102,7 @@ static bool someone_inside(uint32_t id, uint32_t except)
 /* Frees the object id if it is retired and no live caller is inside it any more. Safe to
  * call by anyone, any number of times: only the exact retired state of that object is
  * freed, and only by the one that wins the step from retired to free. */
-static void reclaim(const mpi_table_t *t, uint32_t id, uint32_t except)
+static void reclaim(const mpi_table_t *t, uint32_t id, uint32_t except, bool fence)
 {
     mpi_obj_t *h = mpi_obj_at(t, id_index(id));
     uint32_t tag = atomic_load(&h->tag);
@@ -112,7 +112,8 @@ static void reclaim(const mpi_table_t *t, uint32_t id, uint32_t except)
     /* Every scanner, not only the destroyer: a caller that announced itself before the
      * retirement may still have that store in its CPU's buffer, and a scan that misses it
      * frees the object under it (tests/models/objects.pml finds exactly that). */
-    (void)mp_port_fence();
+    if (fence)
+        (void)mp_port_fence();
     if (someone_inside(id, except))
         return;
     if (!atomic_compare_exchange_strong(&h->tag, &tag, mpi_tag(mpi_tag_gen(tag), 0, 0)))
@@ -190,7 +191,7 @@ bool mpi_retired(const mpi_call_t *c)
 /* mpi_leave found the object destroyed (the caller has left it already). */
 mp_err_t mpi_leave_slow(mpi_call_t *c, mp_err_t result)
 {
-    reclaim(c->table, c->id, MPI_NO_SLOT);
+    reclaim(c->table, c->id, MPI_NO_SLOT, true);
     /* A success stands: what it did (a release, a put) happened before the destroy and
      * may have been seen by others already. A failure may be the destroy's own doing (the
      * words it changed to wake its sleepers): the honest answer is that the object is gone. */
@@ -216,7 +217,8 @@ mp_err_t mpi_leave_retired(mpi_call_t *c)
         mpi_proc_t *me = &mpi_world.procs[c->slot];
         atomic_store_explicit(&me->inside[--me->depth], 0, memory_order_release);
     }
-    reclaim(c->table, c->id, MPI_NO_SLOT); /* its fence: callers' announcements first */
+    /* its fence: callers' announcements first (an owned entry's destroyer needs none) */
+    reclaim(c->table, c->id, MPI_NO_SLOT, !c->table->owned);
     return MP_OK;
 }
 
@@ -244,7 +246,7 @@ void mpi_proc_forget(uint32_t slot)
         uint32_t id = atomic_exchange(&p->inside[k], 0);
         const mpi_table_t *t = id != 0 ? mpi_table_of(id >> 28) : NULL;
         if (t != NULL)
-            reclaim(t, id, slot); /* it may have been the last one inside */
+            reclaim(t, id, slot, true); /* it may have been the last one inside */
     }
     p->depth = 0;
     for (uint32_t kind = 0; kind < sizeof kinds / sizeof kinds[0]; kind++)

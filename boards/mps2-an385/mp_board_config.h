@@ -19,6 +19,9 @@
 #ifndef MP_CONF_MAX_MSG_SIZE
 #define MP_CONF_MAX_MSG_SIZE 4096
 #endif
+#ifndef MP_CONF_POOL_CHUNK_BYTES
+#define MP_CONF_POOL_CHUNK_BYTES 64
+#endif
 #ifndef MP_CONF_PIPE_MSG_SIZE
 #define MP_CONF_PIPE_MSG_SIZE 64
 #endif

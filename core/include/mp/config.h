@@ -102,6 +102,12 @@
 #ifndef MP_CONF_POOL_RESULT_SIZE
 #define MP_CONF_POOL_RESULT_SIZE 64
 #endif
+/* Bytes of arguments, and again of results, one Pool job carries for map and imap: a
+ * chunk travels in jobs of at most this many bytes and MP_CONF_POOL_CHUNK_BYTES / 8 items
+ * (at least 8). A map of small items runs at the speed of its jobs: bigger is faster. */
+#ifndef MP_CONF_POOL_CHUNK_BYTES
+#define MP_CONF_POOL_CHUNK_BYTES 1024
+#endif
 #ifndef MP_CONF_POOL_MSG_LEN
 #define MP_CONF_POOL_MSG_LEN 32
 #endif
@@ -233,6 +239,8 @@ _Static_assert(MP_CONF_POOL_ARG_SIZE >= 1 && MP_CONF_POOL_ARG_SIZE <= 65535,
                "MP_CONF_POOL_ARG_SIZE must be 1..65535");
 _Static_assert(MP_CONF_POOL_RESULT_SIZE >= 1 && MP_CONF_POOL_RESULT_SIZE <= 65535,
                "MP_CONF_POOL_RESULT_SIZE must be 1..65535");
+_Static_assert(MP_CONF_POOL_CHUNK_BYTES >= 8 && MP_CONF_POOL_CHUNK_BYTES <= 65535,
+               "MP_CONF_POOL_CHUNK_BYTES must be 8..65535");
 _Static_assert(MP_CONF_POOL_MSG_LEN >= 1 && MP_CONF_POOL_MSG_LEN <= 255,
                "MP_CONF_POOL_MSG_LEN must be 1..255");
 _Static_assert(MP_CONF_MAX_RESULTS >= 0 && MP_CONF_MAX_RESULTS <= 4095,
