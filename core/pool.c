@@ -125,8 +125,9 @@ static bool any_job(mpi_pool_t *o, uint32_t state)
     return false;
 }
 
-/* After a job was queued: wakes one sleeping worker unless one is looking already. */
-static void wake_worker(mpi_pool_t *o)
+/* After a job was queued (or, burst: a worker claimed one and more may wait): wakes one
+ * sleeping worker unless one is looking already. */
+static void wake_worker(mpi_pool_t *o, bool burst)
 {
     bool asleep = false;
     for (uint32_t w = 0; w < o->nworkers && w < MP_CONF_POOL_WORKERS; w++) {
@@ -135,7 +136,7 @@ static void wake_worker(mpi_pool_t *o)
             return;
         asleep |= look == WORKER_ASLEEP;
     }
-    if (asleep)
+    if (asleep && (!burst || any_job(o, JOB_QUEUED)))
         mp_port_wake(&o->bell, 1u); /* one job, one worker: the others sleep on */
 }
 
@@ -169,8 +170,7 @@ static int worker_main(void *unused)
                                                 position << 8 | JOB_RUNNING))
                 continue;
             atomic_store(look, WORKER_BUSY);
-            if (any_job(o, JOB_QUEUED))
-                wake_worker(o); /* the rest of a burst: the next worker, if none looks */
+            wake_worker(o, true); /* the rest of a burst: the next worker, if none looks */
             run_job(best);
             atomic_store_explicit(&best->state, position << 8 | JOB_DONE, memory_order_release);
             atomic_fetch_add(&o->done, 1u);
@@ -368,7 +368,7 @@ static void queue_job(mpi_pool_t *o, mpi_job_t *j, mp_pool_fn fn, uint32_t colle
         memcpy(j->arg, in, items * in_size);
     atomic_store_explicit(&j->state, JOB_QUEUED, memory_order_release);
     atomic_fetch_add(&o->bell, 1u);
-    wake_worker(o);
+    wake_worker(o, false);
 }
 
 /* Items per chunk that fit one job. */
