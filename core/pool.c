@@ -83,10 +83,23 @@ static mp_err_t find_pool(mpi_call_t *c, uint32_t *position)
     return MP_ESTALE;
 }
 
+/* Where a job's results and status bytes start (pool.h: packed after the arguments). */
+static uint8_t *job_result(mpi_job_t *j)
+{
+    return j->data + (((size_t)j->in_size * j->items + 7u) & ~(size_t)7u);
+}
+
+static uint8_t *job_status(mpi_job_t *j)
+{
+    return job_result(j) + (size_t)j->out_size * j->items;
+}
+
 static void run_job(mpi_job_t *j)
 {
     _Alignas(8) uint8_t arg[MPI_POOL_ARG_ROOM];
-    memcpy(arg, j->arg, (size_t)j->in_size * j->items);
+    memcpy(arg, j->data, (size_t)j->in_size * j->items);
+    uint8_t *result = job_result(j);
+    j->failed = 0;
     bool failed = false;
     for (uint32_t i = 0; i < j->items; i++) {
         char msg[MP_CONF_POOL_MSG_LEN];
@@ -95,7 +108,7 @@ static void run_job(mpi_job_t *j)
         mp_pool_task_t t = {
             .arg = j->in_size ? arg + (size_t)i * j->in_size : NULL,
             .arg_size = j->in_size,
-            .result = j->result + (size_t)i * j->out_size,
+            .result = result + (size_t)i * j->out_size,
             .result_size = j->out_size,
             .result_len = apply ? 0 : j->out_size,
             .message = msg,
@@ -109,9 +122,11 @@ static void run_job(mpi_job_t *j)
             msg[sizeof msg - 1] = '\0';
             memcpy(j->message, msg, sizeof msg);
         }
-        j->status[i] = code != 0                  ? ITEM_FAILED
-                       : t.result_len > j->out_size ? ITEM_OVERSIZE
-                                                    : ITEM_OK;
+        uint8_t status = code != 0                  ? ITEM_FAILED
+                         : t.result_len > j->out_size ? ITEM_OVERSIZE
+                                                      : ITEM_OK;
+        job_status(j)[i] = status;
+        j->failed |= status != ITEM_OK;
         if (i == 0)
             j->apply_len = (uint16_t)(t.result_len > j->out_size ? 0 : t.result_len);
     }
@@ -176,7 +191,9 @@ static int worker_main(void *unused)
             atomic_fetch_add(&o->done, 1u);
             if (atomic_load(&o->owner_asleep))
                 mp_port_wake(&o->done, UINT32_MAX);
-            atomic_store(look, WORKER_LOOKING);
+            /* back to looking: it scans next, so no order is needed (BUSY and ASLEEP are
+             * stored in full: each is half of a store-then-load pair with the owner) */
+            atomic_store_explicit(look, WORKER_LOOKING, memory_order_release);
             if (o->maxtasks != 0 && ++tasks >= o->maxtasks)
                 break;
             continue;
@@ -229,27 +246,30 @@ static void fail_into(mpi_result_t *r, mp_err_t err, int code, const char *msg)
 
 /* Whether item i is the first of its job whose task failed (the one whose code and text
  * the job kept: the first failure of a map is the first of some job). */
-static bool first_task_failure(const mpi_job_t *j, uint32_t i)
+static bool first_task_failure(mpi_job_t *j, uint32_t i)
 {
     for (uint32_t m = 0; m < i; m++)
-        if (j->status[m] == ITEM_FAILED)
+        if (job_status(j)[m] == ITEM_FAILED)
             return false;
     return true;
 }
 
 /* The outcome of item i of job j. */
-static mp_err_t item_outcome(const mpi_job_t *j, uint32_t i, int *code)
+static mp_err_t item_outcome(mpi_job_t *j, uint32_t i, int *code)
 {
     *code = 0;
     if (j->died) {
         *code = j->exitcode;
         return j->died == 2 ? MP_ECLOSED : MP_EWORKER;
     }
-    if (j->status[i] == ITEM_FAILED) {
+    if (!j->failed)
+        return MP_OK;
+    uint8_t status = job_status(j)[i];
+    if (status == ITEM_FAILED) {
         *code = first_task_failure(j, i) ? j->code : 0;
         return MP_ETASK;
     }
-    return j->status[i] == ITEM_OVERSIZE ? MP_EMSGSIZE : MP_OK;
+    return status == ITEM_OVERSIZE ? MP_EMSGSIZE : MP_OK;
 }
 
 static void free_result(mpi_result_t *r, uint32_t id)
@@ -315,7 +335,7 @@ static void deliver(mpi_pool_t *o, mpi_job_t *j)
         mp_err_t err = item_outcome(j, 0, &code);
         if (err == MP_OK) {
             r->len = j->apply_len;
-            memcpy(r->result, j->result, j->apply_len);
+            memcpy(r->result, job_result(j), j->apply_len);
         }
         fail_into(r, err, code, err == MP_ETASK ? j->message : "");
         atomic_store(&j->state, JOB_FREE);
@@ -327,7 +347,8 @@ static void deliver(mpi_pool_t *o, mpi_job_t *j)
         int code;
         mp_err_t err = item_outcome(j, i, &code);
         if (err == MP_OK && r->out_size > 0)
-            memcpy(r->out + k * r->out_size, j->result + (size_t)i * j->out_size, r->out_size);
+            memcpy(r->out + k * r->out_size, job_result(j) + (size_t)i * j->out_size,
+                   r->out_size);
         if (r->errs != NULL)
             r->errs[k] = err;
         if (err != MP_OK && k < r->failed_at) {
@@ -362,10 +383,11 @@ static void queue_job(mpi_pool_t *o, mpi_job_t *j, mp_pool_fn fn, uint32_t colle
     j->out_size = (uint16_t)out_size;
     j->apply_len = 0;
     j->died = 0;
+    j->failed = 0;
     j->exitcode = 0;
     j->fn = fn;
     if (items * in_size > 0)
-        memcpy(j->arg, in, items * in_size);
+        memcpy(j->data, in, items * in_size);
     atomic_store_explicit(&j->state, JOB_QUEUED, memory_order_release);
     atomic_fetch_add(&o->bell, 1u);
     wake_worker(o, false);
@@ -1002,7 +1024,7 @@ mp_err_t mp_pool_imap_next(mp_pool_imap_t *it, void *out, size_t *index,
     err = item_outcome(j, i, &code);
     *index = j->first + i;
     if (err == MP_OK && it->out_size > 0)
-        memcpy(out, j->result + (size_t)i * j->out_size, it->out_size);
+        memcpy(out, job_result(j) + (size_t)i * j->out_size, it->out_size);
     if (err != MP_OK && failure != NULL) {
         failure->err = err;
         failure->code = code;

@@ -18,7 +18,7 @@
  * DONE, a worker claims QUEUED -> RUNNING by one CAS and stores DONE when it has written
  * everything else. */
 typedef struct {
-    _Atomic uint32_t state;
+    _Alignas(MP_PORT_CACHE_LINE) _Atomic uint32_t state;
     uint32_t seq;       /* submission order: workers take the oldest QUEUED job */
     uint32_t collector; /* a result's id; MPI_JOB_IMAP: an imap iterator; 0: dropped */
     uint32_t first;     /* index of the first item (map, imap) */
@@ -26,13 +26,15 @@ typedef struct {
     uint16_t in_size;   /* bytes per item argument */
     uint16_t out_size;  /* bytes of result room per item */
     uint16_t apply_len; /* apply: the result length the task gave (if it fit) */
-    int32_t died;       /* set by the owner: the worker died running it; exit code below */
-    int32_t exitcode;
+    int32_t exitcode;   /* died: the worker's exit code */
     int32_t code;       /* the first failed item's return value */
+    uint8_t died;       /* set by the owner: 1 the worker died running it, 2 discarded */
+    uint8_t failed;     /* an item did not end MPI_ITEM_OK: the status bytes say which */
     mp_pool_fn fn;
-    _Alignas(8) uint8_t result[MPI_POOL_RESULT_ROOM]; /* first: one line for small ones */
-    _Alignas(8) uint8_t arg[MPI_POOL_ARG_ROOM];
-    uint8_t status[MPI_POOL_CHUNK_MAX];  /* per item: MPI_ITEM_* */
+    /* The arguments, then the results (from the next 8-byte boundary), then a status byte
+     * per item, packed: a small job's header, argument and result share one cache line,
+     * which then crosses between the owner and a worker once each way. */
+    _Alignas(8) uint8_t data[MPI_POOL_ARG_ROOM + 8u + MPI_POOL_RESULT_ROOM + MPI_POOL_CHUNK_MAX];
     char message[MP_CONF_POOL_MSG_LEN]; /* the first failed item's text */
 } mpi_job_t;
 
