@@ -16,7 +16,10 @@
  *
  *   caller:   inside = id;   light fence;  load tag     (retired? leave, MP_ESTALE)
  *   destroy:  tag = retired; mp_port_fence; scan inside  (anyone there? they free it)
- * and every later scan (a caller leaving last, the join of a dead one) fences too.
+ * and every later scan (a caller leaving last, the join of a dead one) fences too. The
+ * one exception is a table marked `owned` (world.h: a Pool's results), whose entries only
+ * their creator enters and destroys: its own announcements need no fence, and anyone else
+ * leaves after reading the owner, touching nothing (so the model above does not cover it).
  * tests/models/objects.pml mirrors this: change it with the code.
  *
  * Either the caller sees the retirement, or destroy sees the caller (the asymmetric fence
