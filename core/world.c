@@ -88,14 +88,6 @@ void mpi_bits_give(_Atomic uint32_t *bits, uint32_t index)
     atomic_fetch_or(&bits[index / 32u], 1u << (index % 32u));
 }
 
-mp_err_t mp_clock_ns(mp_time_t *now)
-{
-    if (now == NULL)
-        return MP_EINVAL;
-    *now = mp_port_now();
-    return MP_OK;
-}
-
 mp_time_t mpi_deadline(mp_timeout_t timeout)
 {
     if (timeout == MP_FOREVER)

@@ -47,6 +47,7 @@ static void test_calls_before_init_are_refused(void **state)
     assert_int_equal(MP_ENOINIT, mp_process_self(&p));
     l.id = 0x20001001u;
     assert_int_equal(MP_ENOINIT, mp_lock_acquire(l, MP_NOWAIT));
+    assert_int_equal(MP_ENOINIT, mp_sleep(1));
 }
 
 int main(void)

@@ -41,6 +41,17 @@ static void test_join_timeout_of_5s_runs_on_the_virtual_clock(void **state)
     OK(mp_lock_destroy(a.block));
 }
 
+/* time.sleep on the virtual clock: 5 s in no real time, and exactly 5 s on the clock. */
+static void test_a_5s_sleep_is_exactly_5s_of_virtual_time(void **state)
+{
+    (void)state;
+    mp_time_t before, after;
+    OK(mp_clock_ns(&before));
+    OK(mp_sleep(5000));
+    OK(mp_clock_ns(&after));
+    assert_int_equal(5000000000ull, after - before);
+}
+
 /* ---- replayable schedules ------------------------------------------------------------ */
 
 #define TASKS 4
@@ -195,6 +206,7 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         TEST(test_join_timeout_of_5s_runs_on_the_virtual_clock),
+        TEST(test_a_5s_sleep_is_exactly_5s_of_virtual_time),
         TEST(test_same_seed_gives_the_same_interleaving),
         TEST(test_deadlock_is_reported_and_can_return_to_main),
         TEST(test_deadlock_settings_refuse_bad_arguments),

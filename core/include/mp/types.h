@@ -41,4 +41,10 @@ typedef uint64_t mp_time_t;
  * measures time the way the runtime's timeouts do. @retval MP_EINVAL now is NULL */
 mp_err_t mp_clock_ns(mp_time_t *now);
 
+/* time.sleep: the calling process blocks for ms milliseconds of that clock while the others
+ * run (virtual time on the host simulation, where a 5 s sleep takes microseconds; the CPU
+ * idles on the Cortex-M3 when every task waits). 0 lets the others run first (a yield).
+ * @retval MP_EINVAL ms is MP_FOREVER  @retval MP_EISR in an interrupt handler */
+mp_err_t mp_sleep(mp_timeout_t ms);
+
 #endif
