@@ -252,6 +252,22 @@ mp_err_t mp_rlock_release(mp_rlock_t lock)
     return release(lock.id, MPI_KIND_RLOCK);
 }
 
+mp_err_t mp_rlock_locked(mp_rlock_t lock, bool *locked, mp_process_t *holder)
+{
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_rlock_table, lock.id);
+    if (err != MP_OK)
+        return err;
+    if (locked == NULL)
+        return mpi_leave(&c, MP_EINVAL);
+    mpi_token_t t = atomic_load(&((mpi_lock_t *)c.obj)->word) & MPI_LOCK_OWNER;
+    *locked = t != 0;
+    if (holder != NULL)
+        holder->id =
+            t == 0 ? 0 : mpi_handle_make(MPI_KIND_PROCESS, t >> 12, (t & MPI_INDEX_MASK) - 1u);
+    return mpi_leave(&c, MP_OK);
+}
+
 mp_err_t mp_rlock_depth(mp_rlock_t lock, uint32_t *depth)
 {
     mpi_call_t c;

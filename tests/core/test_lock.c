@@ -175,6 +175,41 @@ static void test_an_rlock_whose_owner_ended_holding_it_is_taken_at_depth_one(voi
     OK(mp_rlock_destroy(r));
 }
 
+/* RLock's locked(): whether it is held, and by which process (CPython's repr shows the
+ * owner), including one that ended holding it, until it is taken over. */
+static void test_rlock_locked_names_its_holder(void **state)
+{
+    (void)state;
+    mp_rlock_t r;
+    mp_process_t me, holder = {12345};
+    bool locked = true;
+    OK(mp_process_self(&me));
+    OK(mp_rlock_create(&r));
+    OK(mp_rlock_locked(r, &locked, &holder));
+    assert_false(locked);
+    assert_int_equal(0, holder.id);
+    OK(mp_rlock_acquire(r, MP_NOWAIT));
+    OK(mp_rlock_acquire(r, MP_NOWAIT));
+    OK(mp_rlock_locked(r, &locked, &holder));
+    assert_true(locked);
+    assert_int_equal(me.id, holder.id);
+    OK(mp_rlock_locked(r, &locked, NULL)); /* who is optional */
+    OK(mp_rlock_release(r));
+    OK(mp_rlock_release(r));
+    mp_process_t child = spawn(rlock_try, &r, sizeof r, MP_DAEMON_INHERIT);
+    assert_int_equal(0, reap(child)); /* it ends holding it */
+    OK(mp_rlock_locked(r, &locked, &holder));
+    assert_true(locked);
+    assert_int_equal(child.id, holder.id);
+    assert_int_equal(MP_EOWNERDEAD, mp_rlock_acquire(r, MP_NOWAIT));
+    OK(mp_rlock_locked(r, &locked, &holder));
+    assert_int_equal(me.id, holder.id);
+    OK(mp_rlock_release(r));
+    assert_int_equal(MP_EINVAL, mp_rlock_locked(r, NULL, &holder));
+    OK(mp_rlock_destroy(r));
+    assert_int_equal(MP_ESTALE, mp_rlock_locked(r, &locked, &holder));
+}
+
 static void test_handles_of_another_kind_are_refused(void **state)
 {
     (void)state;
@@ -402,6 +437,7 @@ int main(void)
         TEST(test_only_the_rlock_owner_may_release_it),
         TEST(test_an_rlock_is_busy_for_others_until_its_last_level_is_released),
         TEST(test_an_rlock_whose_owner_ended_holding_it_is_taken_at_depth_one),
+        TEST(test_rlock_locked_names_its_holder),
         TEST(test_handles_of_another_kind_are_refused),
         TEST(test_calls_refuse_a_missing_output),
         TEST(test_table_full_is_reported),

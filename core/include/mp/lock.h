@@ -17,6 +17,7 @@
 #define MP_LOCK_H
 
 #include "mp/config.h"
+#include "mp/process.h"
 #include "mp/types.h"
 
 typedef struct {
@@ -41,6 +42,10 @@ mp_err_t mp_rlock_acquire(mp_rlock_t lock, mp_timeout_t timeout);
 mp_err_t mp_rlock_release(mp_rlock_t lock);
 /* How many times the caller holds it (0 when another process or nobody holds it). */
 mp_err_t mp_rlock_depth(mp_rlock_t lock, uint32_t *depth);
+/* Whether anyone holds it (CPython's RLock repr: owner and count), and who: *holder is the
+ * holding process (a process that died holding it stays the holder until someone takes it
+ * over with MP_EOWNERDEAD), {0} when free; holder may be NULL. */
+mp_err_t mp_rlock_locked(mp_rlock_t lock, bool *locked, mp_process_t *holder);
 /* @retval MP_EBUSY held by a live process, used by a Condition, or the lock of a
  *         Value/Array (mp_value_get_lock): that one goes with its object */
 mp_err_t mp_rlock_destroy(mp_rlock_t lock);
