@@ -5,7 +5,8 @@
  * and storage, or an entry and a lock) and got only one gives that one back. Rows marked
  * BI_GAVE_BACK are the creates that claim something before they find there is no room:
  * a Condition's own RLock before its entry, storage before the second ring of a pipe, an
- * Array's RLock before its storage; the others check first and must change nothing.
+ * Array's RLock before its storage, a Dict's or List's entry before its storage, a Pool's
+ * entry before its workers' processes; the others check first and must change nothing.
  *
  * This suite builds no fixture: it needs the tables empty to fill them exactly, and a
  * joined process would be recycled by a create instead of MP_ENOSLOT (by design).
@@ -22,6 +23,9 @@ static void undo_event(void) { (void)mp_event_destroy(out.made.event); }
 static void undo_condition(void) { (void)mp_condition_destroy(out.made.condition); }
 static void undo_barrier(void) { (void)mp_barrier_destroy(out.made.barrier); }
 static void undo_process(void) { (void)mp_process_close(out.made.process); }
+static void undo_pool(void) { (void)mp_pool_destroy(out.made.pool); }
+static void undo_dict(void) { (void)mp_dict_destroy(out.made.dict); }
+static void undo_list(void) { (void)mp_list_destroy(out.made.list); }
 static void undo_pipe(void)
 {
     (void)mp_pipe_close(out.made.conn);
@@ -34,12 +38,24 @@ static int child(void *arg)
     return 0;
 }
 
+/* A pool with no worker left: made, closed and joined. An idle worker would write the
+ * world while the rows run (it looks for work now and then: pool.c). */
+static mp_err_t quiet_pool(mp_pool_t *p)
+{
+    mp_err_t err = mp_pool_create(p, &(mp_pool_attr_t){.workers = 1});
+    if (err == MP_OK)
+        err = mp_pool_close(*p);
+    return err == MP_OK ? mp_pool_join(*p, MP_FOREVER) : err;
+}
+
 MP_QUEUE_DEFINE(static_q, 8, 2);
 static mp_lock_t spare_lock; /* for conditions given a lock */
 
 #define Q_ATTR (&(mp_queue_attr_t){.msg_size = 8, .depth = 2})
 #define P_ATTR (&(mp_pipe_attr_t){.msg_size = 8, .depth = 2, .duplex = true})
 #define WITH_LOCK (&(mp_condition_attr_t){.kind = MP_CONDITION_LOCK, .lock = spare_lock})
+#define D_ATTR (&(mp_dict_attr_t){.capacity = 2, .key_size = 8, .value_size = 8})
+#define L_ATTR (&(mp_list_attr_t){.capacity = 2, .item_size = 8})
 
 /* ---- one table full at a time ----------------------------------------------------------- */
 #define LOCKS_FULL(X)                                                                         \
@@ -66,15 +82,27 @@ static mp_lock_t spare_lock; /* for conditions given a lock */
 #define CONDITIONS_FULL(X)                                                                    \
     X(c1, MP_ENOSLOT, BI_GAVE_BACK, undo_condition, mp_condition_create(&out.made.condition, NULL)) \
     X(c2, MP_ENOSLOT, 0, undo_condition, mp_condition_create(&out.made.condition, WITH_LOCK))
+#define POOLS_FULL(X)                                                                         \
+    X(t1, MP_ENOSLOT, 0, undo_pool, mp_pool_create(&out.made.pool, NULL))                     \
+    X(t2, MP_ENOSLOT, 0, undo_pool, mp_pool_create(&out.made.pool, &(mp_pool_attr_t){.workers = 1, .initarg = bi_in, .initarg_size = 8}))
+#define MANAGER_FULL(X)                                                                       \
+    X(d1, MP_ENOSLOT, 0, undo_dict, mp_dict_create(&out.made.dict, D_ATTR))                   \
+    X(d2, MP_ENOSLOT, 0, undo_dict, mp_namespace_create(&out.made.ns, 2, 8))                  \
+    X(d3, MP_ENOSLOT, 0, undo_list, mp_list_create(&out.made.list, L_ATTR))
+/* a pool whose worker finds no process slot is given back whole (its entry) */
 #define PROCESSES_FULL(X)                                                                     \
     X(x1, MP_ENOSLOT, 0, undo_process, mp_process_create(&out.made.process, &(mp_process_attr_t){.target = child})) \
-    X(x2, MP_ENOSLOT, 0, undo_process, mp_process_create(&out.made.process, &(mp_process_attr_t){.target = child, .name = "x", .daemon = MP_DAEMON_YES}))
+    X(x2, MP_ENOSLOT, 0, undo_process, mp_process_create(&out.made.process, &(mp_process_attr_t){.target = child, .name = "x", .daemon = MP_DAEMON_YES})) \
+    X(x3, MP_ENOSLOT, BI_GAVE_BACK, undo_pool, mp_pool_create(&out.made.pool, &(mp_pool_attr_t){.workers = 1}))
 /* the arena full (every table has room) */
 #define ARENA_FULL(X)                                                                         \
     X(a1, MP_ENOMEM, 0, undo_queue, mp_queue_create(&out.made.queue, Q_ATTR))                 \
     X(a2, MP_ENOMEM, BI_GAVE_BACK, undo_pipe, mp_pipe_create(&out.made.conn, &out.made2.conn, P_ATTR)) \
     X(a3, MP_ENOMEM, 0, undo_array, mp_array_create(&out.made.array, MP_U8, 1, NULL, true))   \
-    X(a4, MP_ENOMEM, BI_GAVE_BACK, undo_array, mp_array_create(&out.made.array, MP_I32, 1, NULL, false))
+    X(a4, MP_ENOMEM, BI_GAVE_BACK, undo_array, mp_array_create(&out.made.array, MP_I32, 1, NULL, false)) \
+    X(a5, MP_ENOMEM, BI_GAVE_BACK, undo_dict, mp_dict_create(&out.made.dict, D_ATTR))         \
+    X(a6, MP_ENOMEM, BI_GAVE_BACK, undo_dict, mp_namespace_create(&out.made.ns, 1, 8))        \
+    X(a7, MP_ENOMEM, BI_GAVE_BACK, undo_list, mp_list_create(&out.made.list, L_ATTR))
 
 /* the arena with room for one ring of a duplex pipe, not two; nor for an array one byte
  * larger than the room left (which the array's own lock is made before) */
@@ -91,6 +119,8 @@ TABLE(PIPES_FULL)
 TABLE(VALUES_FULL)
 TABLE(OTHERS_FULL)
 TABLE(CONDITIONS_FULL)
+TABLE(POOLS_FULL)
+TABLE(MANAGER_FULL)
 TABLE(PROCESSES_FULL)
 TABLE(ARENA_FULL)
 TABLE(ARENA_ONE_RING)
@@ -119,7 +149,11 @@ static void test_each_table_full(void **state)
     static mp_barrier_t barriers[MP_CONF_MAX_BARRIERS + 1];
     static mp_condition_t conds[MP_CONF_MAX_CONDITIONS + 1];
     static mp_process_t procs[MP_CONF_MAX_PROCESSES + 1];
+    static mp_pool_t pools[MP_CONF_MAX_POOLS + 1];
+    static mp_dict_t dicts[MP_CONF_MAX_DICTS + 1];
+    static mp_list_t lists[MP_CONF_MAX_LISTS + 1];
     size_t n_locks, n_queues, n_ends, n_values, n_sems, n_events, n_barriers, n_conds, n_procs;
+    size_t n_pools, n_dicts, n_lists;
 
     FILL(locks, mp_lock_create(&locks[n_locks]));
     assert_int_equal(MP_CONF_MAX_LOCKS, n_locks);
@@ -161,6 +195,20 @@ static void test_each_table_full(void **state)
     for (size_t i = 0; i < n_conds; i++)
         OK(mp_condition_destroy(conds[i]));
     OK(mp_lock_destroy(spare_lock));
+
+    FILL(pools, quiet_pool(&pools[n_pools]));
+    assert_int_equal(MP_CONF_MAX_POOLS, n_pools);
+    RUN(POOLS_FULL);
+    for (size_t i = 0; i < n_pools; i++)
+        OK(mp_pool_destroy(pools[i]));
+
+    FILL(dicts, mp_dict_create(&dicts[n_dicts], D_ATTR));
+    FILL(lists, mp_list_create(&lists[n_lists], L_ATTR));
+    RUN(MANAGER_FULL);
+    for (size_t i = 0; i < n_dicts; i++)
+        OK(mp_dict_destroy(dicts[i]));
+    for (size_t i = 0; i < n_lists; i++)
+        OK(mp_list_destroy(lists[i]));
 
     FILL(procs, mp_process_create(&procs[n_procs], &(mp_process_attr_t){.target = child}));
     assert_int_equal(MP_CONF_MAX_PROCESSES - 1, n_procs);

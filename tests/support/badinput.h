@@ -30,7 +30,8 @@ enum {
     BI_WAITS = 1u << 0,
     /* A waiter that gave up on a lock word leaves MPI_LOCK_WAITERS set: it cannot know
      * whether others still sleep there (guard.c; "Futexes are tricky", mutex 3). Costs
-     * the next release one spare wake call. Only that bit, of lock words. */
+     * the next release one spare wake call. Only that bit, of lock words and of the
+     * guards of Dicts and Lists (the same guard, inside: records.h). */
     BI_LOCK_WAITERS = 1u << 1,
     /* An Event waiter that timed out leaves the flag at "clear, someone sleeps" (2)
      * instead of "clear" (0), for the same reason (event.c). Only that bit. */
@@ -82,13 +83,39 @@ struct bi_out {
         mp_event_t event;
         mp_condition_t condition;
         mp_barrier_t barrier;
+        mp_pool_t pool;
+        mp_result_t result;
+        mp_dict_t dict;
+        mp_namespace_t ns;
+        mp_list_t list;
     } made, made2; /* what a create writes (a pipe: two ends) */
+    mp_pool_failure_t failure;
+    mp_err_t errs[4];
+    mp_pool_imap_t imap;
+    mp_dict_iter_t dict_it;
+    mp_list_iter_t list_it;
 };
 #define BI_CANARY 0xa5
 static struct bi_out out;
 
 /* Inputs the calls read: never compared, never written. */
 static const _Alignas(8) uint8_t bi_in[64] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+/* An input that a call writes only when it succeeds (an iterator): a row passes
+ * BI_KEPT(x) for &x, and bi_check then compares x with what it was before the call. */
+static uint8_t bi_kept[256];
+static const void *bi_kept_at;
+static size_t bi_kept_size;
+
+static inline void *bi_keep(void *x, size_t size)
+{
+    assert_true(size <= sizeof bi_kept);
+    memcpy(bi_kept, x, size);
+    bi_kept_at = x;
+    bi_kept_size = size;
+    return x;
+}
+#define BI_KEPT(x) bi_keep(&(x), sizeof(x))
 
 typedef struct {
     const char *what;     /* the call, as written */
@@ -123,7 +150,9 @@ static const struct {
     BI_ARRAY(queues), BI_ARRAY(pipes_free), BI_ARRAY(pipes),     BI_ARRAY(values_free),
     BI_ARRAY(values), BI_ARRAY(semaphores_free), BI_ARRAY(semaphores), BI_ARRAY(events_free),
     BI_ARRAY(events), BI_ARRAY(conditions_free), BI_ARRAY(conditions), BI_ARRAY(barriers_free),
-    BI_ARRAY(barriers), BI_FIELD(arena_guard), BI_ARRAY(blocks), BI_ARRAY(arena),
+    BI_ARRAY(barriers), BI_ARRAY(pools_free), BI_ARRAY(pools), BI_ARRAY(results_free),
+    BI_ARRAY(results), BI_ARRAY(dicts_free), BI_ARRAY(dicts), BI_ARRAY(lists_free),
+    BI_ARRAY(lists), BI_FIELD(arena_guard), BI_ARRAY(blocks), BI_ARRAY(arena),
 };
 
 static void bi_where(size_t off, char *buf, size_t size)
@@ -185,6 +214,10 @@ static void bi_allow_given_back(void)
     BI_ALLOW_FREE(events, MP_CONF_MAX_EVENTS)
     BI_ALLOW_FREE(conditions, MP_CONF_MAX_CONDITIONS)
     BI_ALLOW_FREE(barriers, MP_CONF_MAX_BARRIERS)
+    BI_ALLOW_FREE(pools, MP_CONF_MAX_POOLS)
+    BI_ALLOW_FREE(results, MP_CONF_MAX_RESULTS)
+    BI_ALLOW_FREE(dicts, MP_CONF_MAX_DICTS)
+    BI_ALLOW_FREE(lists, MP_CONF_MAX_LISTS)
     /* the arena free after the call: all of it, less every live block */
     bi_allow_bytes(mpi_world.arena, sizeof mpi_world.arena);
     for (uint32_t b = 0; b < MPI_ARENA_BLOCKS; b++) {
@@ -203,9 +236,14 @@ static void bi_build_mask(unsigned allow)
     memset(bi_allowed, 0, sizeof bi_allowed);
     if (allow & BI_WAITS)
         bi_allow_bytes(&mpi_world.slots[mp_port_self()].port, sizeof(mp_port_slot_t));
-    if (allow & BI_LOCK_WAITERS)
+    if (allow & BI_LOCK_WAITERS) {
         for (uint32_t i = 0; i < MP_CONF_MAX_LOCKS; i++)
             bi_allow_bits(&mpi_world.locks[i].word, MPI_LOCK_WAITERS);
+        for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_DICTS); i++)
+            bi_allow_bits(&mpi_world.dicts[i].rec.guard, MPI_LOCK_WAITERS);
+        for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_LISTS); i++)
+            bi_allow_bits(&mpi_world.lists[i].rec.guard, MPI_LOCK_WAITERS);
+    }
     if (allow & BI_EVENT_SLEEPING)
         for (uint32_t i = 0; i < MP_CONF_MAX_EVENTS; i++)
             bi_allow_bits(&mpi_world.events[i].flag, 2u);
@@ -313,6 +351,7 @@ static bool bi_check(const char *what, const char *detail, mp_err_t expect,
     assert_int_equal(MP_OK, mp_usage(&u0));
     size_t kids = bi_children();
     memset(&out, BI_CANARY, sizeof out);
+    bi_kept_at = NULL;
     memcpy(bi_before, &mpi_world, sizeof bi_before);
 
     mp_err_t got = call();
@@ -329,6 +368,10 @@ static bool bi_check(const char *what, const char *detail, mp_err_t expect,
     }
     if (!bi_out_same(allow)) {
         print_message("FAIL %s%s: wrote an output it must leave alone\n", what, detail);
+        ok = false;
+    }
+    if (bi_kept_at != NULL && memcmp(bi_kept, bi_kept_at, bi_kept_size) != 0) {
+        print_message("FAIL %s%s: wrote an input it must leave alone\n", what, detail);
         ok = false;
     }
     if (got == MP_OK && expect != MP_OK && undo != NULL)

@@ -6,8 +6,13 @@
  *
  * The holder sleeps on the gate, a Lock the main process holds, with no deadline: the
  * rows start only once it is asleep there (its lock word says someone sleeps), so no
- * other process writes the world while a row runs. It also creates a child it never
- * starts (the grandchild): a process the main process did not create.
+ * other process writes the world while a row runs. It sleeps inside the comparison of a
+ * sort of fx.list_busy, so that List stays locked by a live process. It also creates a
+ * child it never starts (the grandchild): a process the main process did not create.
+ *
+ * The live Pool's one worker sleeps the same way, in a task, on a second gate: an idle
+ * worker would not do, as on POSIX it looks for work every liveness slice and each time
+ * writes its word in the pool (pool.c, WORKER_*), between any two rows.
  *
  * Bad handles, for a handle of kind K (see mp/types.h: kind 31..28, generation 27..12,
  * index + 1 11..0), and what the runtime must answer:
@@ -15,6 +20,8 @@
  *   a live object's handle of every other kind                    MP_EHANDLE
  *   a live object's index with another generation (next, 0)      MP_ESTALE
  *   an index never used since mp_init (generation 1)             MP_ESTALE
+ *     (where the table has a third entry: the Pool table's two, MP_CONF_MAX_POOLS,
+ *     hold the live pool and the destroyed one)
  *   a destroyed object (its entry free, or reused by a live one)  MP_ESTALE
  *   Lock/RLock and Value/Array share a table: kind K with the index and generation of
  *   the live object of the other kind in that table               MP_ESTALE
@@ -27,7 +34,8 @@
 
 #include "badinput.h"
 
-#define BI_KINDS (MPI_KIND_BARRIER + 1)
+#define BI_KINDS (MPI_KIND_LIST + 1)
+_Static_assert(BI_KINDS == MPI_KIND_END, "a new kind: the fixture makes one of each");
 
 typedef struct {
     uint32_t live[BI_KINDS];  /* by MPI_KIND_*: an object in its plainest state */
@@ -40,13 +48,16 @@ typedef struct {
     mp_value_t value_busy;    /* its RLock held by the holder */
     mp_array_t array_busy;    /* its RLock held by the holder */
     mp_condition_t cond_busy; /* its own RLock held by the holder */
+    mp_list_t list_busy;      /* locked by the holder: it sleeps inside a sort of it */
+    mp_lock_t pool_gate;      /* held by the main process; the live pool's worker sleeps on it */
+    mp_result_t pool_task;    /* the task that worker sleeps in */
     int holder_status;        /* where the holder got to, for the report */
 } bi_fixture_t;
 static MP_SHARED bi_fixture_t fx; /* shared: the holder writes grandchild and its status */
 
 static const char *const bi_kind_names[BI_KINDS] = {
     "", "process", "lock", "rlock", "queue", "pipe end", "value", "array",
-    "semaphore", "event", "condition", "barrier",
+    "semaphore", "event", "condition", "barrier", "pool", "result", "dict", "list",
 };
 
 /* Entries of the table behind each kind (a pipe has two ends, so two handles). */
@@ -61,8 +72,18 @@ static uint32_t bi_table_size(uint32_t kind)
     case MPI_KIND_SEMAPHORE: return MP_CONF_MAX_SEMAPHORES;
     case MPI_KIND_EVENT: return MP_CONF_MAX_EVENTS;
     case MPI_KIND_CONDITION: return MP_CONF_MAX_CONDITIONS;
-    default: return MP_CONF_MAX_BARRIERS;
+    case MPI_KIND_BARRIER: return MP_CONF_MAX_BARRIERS;
+    case MPI_KIND_POOL: return MP_CONF_MAX_POOLS;
+    case MPI_KIND_RESULT: return MP_CONF_MAX_RESULTS;
+    case MPI_KIND_DICT: return MP_CONF_MAX_DICTS;
+    default: return MP_CONF_MAX_LISTS;
     }
+}
+
+/* Whether the kind's table has an entry left that the fixture never uses (its last). */
+static bool bi_has_unused(uint32_t kind)
+{
+    return bi_table_size(kind) >= 3u;
 }
 
 static uint32_t bi_handle(uint32_t kind, uint32_t gen, uint32_t index_plus_1)
@@ -88,7 +109,7 @@ typedef struct {
     char what[48];
 } bi_handle_t;
 
-#define BI_MAX_BAD 24
+#define BI_MAX_BAD 32
 
 /* Every bad handle of a kind; returns how many. */
 static size_t bi_bad_handles(uint32_t kind, bi_handle_t *h)
@@ -111,7 +132,8 @@ static size_t bi_bad_handles(uint32_t kind, bi_handle_t *h)
         BAD(bi_handle(kind, gen, MPI_INDEX_MASK), MP_EHANDLE, "forged: largest index");
     BAD(bi_handle(kind, gen + 1u, live), MP_ESTALE, "live index, next generation");
     BAD(bi_handle(kind, 0, live), MP_ESTALE, "live index, generation 0");
-    BAD(bi_handle(kind, 1, size), MP_ESTALE, "forged: index never used");
+    if (bi_has_unused(kind))
+        BAD(bi_handle(kind, 1, size), MP_ESTALE, "forged: index never used");
     BAD(fx.stale[kind], MP_ESTALE, "destroyed %s", bi_kind_names[kind]);
     BAD(fx.reused[kind], MP_ESTALE, "destroyed %s, entry reused", bi_kind_names[kind]);
     uint32_t sibling = kind == MPI_KIND_LOCK    ? MPI_KIND_RLOCK
@@ -199,7 +221,53 @@ static int bi_returns(void *arg)
     return 0;
 }
 
-/* The holder: holds its locks, then sleeps on the gate until the main process lets it go.
+/* A task with a result of 8 bytes (the results the fixture makes). */
+static int bi_task(mp_pool_task_t *t)
+{
+    memcpy(t->result, bi_in, 8);
+    t->result_len = 8;
+    return 0;
+}
+
+/* What a pool's worker runs while the rows run (see the top): it sleeps on the Lock its
+ * argument names until the main process releases it. */
+static int bi_sleeps_on(mp_pool_task_t *t)
+{
+    mp_lock_t gate;
+    memcpy(&gate, t->arg, sizeof gate);
+    if (mp_lock_acquire(gate, MP_FOREVER) != MP_OK)
+        return 1;
+    return mp_lock_release(gate) == MP_OK ? 0 : 2;
+}
+
+/* Puts a pool's one worker to sleep on gate, a Lock the caller holds, in a task whose
+ * result is *task; returns once it sleeps there (its lock word says someone sleeps). */
+static mp_err_t bi_pool_sleep(mp_pool_t pool, mp_lock_t gate, mp_result_t *task)
+{
+    const mpi_lock_t *word = &mpi_world.locks[(gate.id & MPI_INDEX_MASK) - 1u];
+    mp_err_t err = mp_pool_apply_async(pool, bi_sleeps_on, &gate, sizeof gate, NULL, task);
+    while (err == MP_OK && !(atomic_load(&word->word) & MPI_LOCK_WAITERS)) {
+        bool ready = false;
+        err = mp_result_ready(*task, &ready);
+        if (err == MP_OK)
+            err = ready ? MP_ETASK : mp_process_yield(); /* MP_ETASK: it did not sleep */
+    }
+    return err;
+}
+
+/* The holder's sort of two items compares once: in there it sleeps on the gate. */
+static int bi_sleep_in_sort(const void *a, const void *b, void *ctx)
+{
+    (void)a;
+    (void)b;
+    (void)ctx;
+    if (fx.holder_status == 3 && mp_lock_acquire(fx.gate, MP_FOREVER) == MP_OK)
+        fx.holder_status = 4;
+    return 0;
+}
+
+/* The holder: holds its locks, then sleeps on the gate (in a sort: list_busy stays locked)
+ * until the main process lets it go.
  * Reports through its exitcode and fx.holder_status (children never call CMocka). */
 static int bi_holder(void *arg)
 {
@@ -217,9 +285,9 @@ static int bi_holder(void *arg)
         mp_condition_acquire(c, MP_NOWAIT) != MP_OK)
         return 2;
     fx.holder_status = 3;
-    if (mp_lock_acquire(fx.gate, MP_FOREVER) != MP_OK)
+    if (mp_list_sort(fx.list_busy, bi_sleep_in_sort, NULL, false, MP_NOWAIT) != MP_OK ||
+        fx.holder_status != 4)
         return 3;
-    fx.holder_status = 4;
     if (mp_condition_release(c) != MP_OK || mp_rlock_release(al) != MP_OK ||
         mp_rlock_release(vl) != MP_OK || mp_rlock_release(fx.rlock_busy) != MP_OK ||
         mp_lock_release(fx.lock_busy) != MP_OK || mp_lock_release(fx.gate) != MP_OK)
@@ -267,7 +335,19 @@ static mp_err_t bi_make(uint32_t kind, uint32_t *id)
     case MPI_KIND_SEMAPHORE: MAKE(mp_semaphore_t, mp_semaphore_create(&h_, 1, false)); break;
     case MPI_KIND_EVENT: MAKE(mp_event_t, mp_event_create(&h_)); break;
     case MPI_KIND_CONDITION: MAKE(mp_condition_t, mp_condition_create(&h_, NULL)); break;
-    default: MAKE(mp_barrier_t, mp_barrier_create(&h_, 2, NULL)); break;
+    case MPI_KIND_BARRIER: MAKE(mp_barrier_t, mp_barrier_create(&h_, 2, NULL)); break;
+    case MPI_KIND_POOL: MAKE(mp_pool_t, mp_pool_create(&h_, &(mp_pool_attr_t){.workers = 1})); break;
+    case MPI_KIND_RESULT: /* on the live pool, made just before (kinds in order) */
+        MAKE(mp_result_t, mp_pool_apply_async((mp_pool_t){fx.live[MPI_KIND_POOL]}, bi_task,
+                                              NULL, 0, NULL, &h_));
+        break;
+    case MPI_KIND_DICT:
+        MAKE(mp_dict_t, mp_dict_create(&h_, &(mp_dict_attr_t){.capacity = 2, .key_size = 8,
+                                                               .value_size = 8}));
+        break;
+    default:
+        MAKE(mp_list_t, mp_list_create(&h_, &(mp_list_attr_t){.capacity = 2, .item_size = 8}));
+        break;
 #undef MAKE
     }
     return err;
@@ -289,7 +369,14 @@ static mp_err_t bi_unmake(uint32_t kind, uint32_t id)
     case MPI_KIND_SEMAPHORE: return mp_semaphore_destroy((mp_semaphore_t){id});
     case MPI_KIND_EVENT: return mp_event_destroy((mp_event_t){id});
     case MPI_KIND_CONDITION: return mp_condition_destroy((mp_condition_t){id});
-    default: return mp_barrier_destroy((mp_barrier_t){id});
+    case MPI_KIND_BARRIER: return mp_barrier_destroy((mp_barrier_t){id});
+    case MPI_KIND_POOL: /* its workers end by themselves: no SIGTERM, no wait for one */
+        err = mp_pool_close((mp_pool_t){id});
+        err = err == MP_OK ? mp_pool_join((mp_pool_t){id}, MP_FOREVER) : err;
+        return err == MP_OK ? mp_pool_destroy((mp_pool_t){id}) : err;
+    case MPI_KIND_RESULT: return mp_result_destroy((mp_result_t){id});
+    case MPI_KIND_DICT: return mp_dict_destroy((mp_dict_t){id});
+    default: return mp_list_destroy((mp_list_t){id});
     }
 }
 
@@ -331,6 +418,8 @@ static int bi_fixture_up(void)
     BI_UP(mp_value_create(&fx.value_busy, MP_I64, NULL, false));
     BI_UP(mp_array_create(&fx.array_busy, MP_I64, 2, NULL, false));
     BI_UP(mp_condition_create(&fx.cond_busy, NULL));
+    BI_UP(mp_list_create(&fx.list_busy, &(mp_list_attr_t){.capacity = 2, .item_size = 8}));
+    BI_UP(mp_list_extend(fx.list_busy, bi_in, 2, MP_NOWAIT));
     BI_UP(mp_process_create(&fx.holder, &(mp_process_attr_t){.target = bi_holder}));
     BI_UP(mp_process_start(fx.holder));
     const mpi_lock_t *gate = &mpi_world.locks[(fx.gate.id & MPI_INDEX_MASK) - 1u];
@@ -343,13 +432,19 @@ static int bi_fixture_up(void)
         }
         BI_UP(mp_process_yield());
     }
+    /* The live pool: its jobs so far collected (its one worker ran them in order, the live
+     * result's last), then that worker asleep in a task. */
+    BI_UP(mp_result_wait((mp_result_t){fx.live[MPI_KIND_RESULT]}, MP_FOREVER));
+    BI_UP(mp_lock_create(&fx.pool_gate));
+    BI_UP(mp_lock_acquire(fx.pool_gate, MP_NOWAIT));
+    BI_UP(bi_pool_sleep((mp_pool_t){fx.live[MPI_KIND_POOL]}, fx.pool_gate, &fx.pool_task));
     /* A wait records the deaths the caller has seen (task port): let it see the joined
      * child's now, not inside the first row that waits. */
     BI_UP(mp_process_yield());
 
     /* The entries called "never used" must be: nothing above reached the tables' ends. */
     for (uint32_t k = MPI_KIND_PROCESS; k < BI_KINDS; k++)
-        if (bi_entry_gen(k, bi_table_size(k) - 1u) != 1u) {
+        if (bi_has_unused(k) && bi_entry_gen(k, bi_table_size(k) - 1u) != 1u) {
             print_message("fixture: the last %s entry was used\n", bi_kind_names[k]);
             return -1;
         }
@@ -363,6 +458,12 @@ static void bi_fixture_down(void)
     OK(mp_lock_release(fx.gate));
     assert_int_equal(0, reap(fx.holder)); /* reaping it frees the grandchild it never started */
     assert_int_equal(4, fx.holder_status);
+    size_t len;
+    OK(mp_lock_release(fx.pool_gate));
+    OK(mp_result_get(fx.pool_task, NULL, 0, &len, MP_FOREVER)); /* the task returned 0 */
+    OK(mp_result_destroy(fx.pool_task));
+    OK(mp_lock_destroy(fx.pool_gate));
+    OK(mp_list_destroy(fx.list_busy));
     OK(mp_process_close(fx.unstarted));
     OK(mp_process_close(fx.joined));
     OK(mp_lock_destroy(fx.gate));

@@ -18,15 +18,16 @@ typedef struct {
     mp_dict_t dict;
 } mp_namespace_t;
 
-/* Names up to MP_CONF_DICT_KEY_SIZE bytes; values up to value_size bytes (at least 8). */
+/* Names up to MP_CONF_DICT_KEY_SIZE bytes; values up to value_size bytes (at least 8).
+ * Bad arguments here and below are handed to the Dict call as ones it refuses, so that
+ * they are reported in the one order of checks (README, "Errors"): after the Dict's own. */
 static inline mp_err_t mp_namespace_create(mp_namespace_t *ns, uint32_t fields,
                                            uint32_t value_size)
 {
-    if (ns == NULL || value_size < 8u)
-        return MP_EINVAL;
-    return mp_dict_create(&ns->dict, &(mp_dict_attr_t){.capacity = fields,
-                                                       .key_size = MP_CONF_DICT_KEY_SIZE,
-                                                       .value_size = value_size});
+    return mp_dict_create(ns != NULL ? &ns->dict : NULL,
+                          &(mp_dict_attr_t){.capacity = fields,
+                                            .key_size = MP_CONF_DICT_KEY_SIZE,
+                                            .value_size = value_size >= 8u ? value_size : 0u});
 }
 static inline mp_err_t mp_namespace_destroy(mp_namespace_t ns)
 {
@@ -63,10 +64,10 @@ static inline mp_err_t mp_namespace_read_exact(mp_namespace_t ns, const char *na
 {
     uint8_t tmp[16];
     size_t len = 0;
-    if (out == NULL || size == 0 || size > sizeof tmp)
-        return MP_EINVAL;
-    mp_err_t err = mp_dict_get(ns.dict, name, tmp, sizeof tmp, &len, timeout);
-    if (err == MP_ETOOSMALL || (err == MP_OK && len != size))
+    bool bad = out == NULL || size == 0 || size > sizeof tmp;
+    /* bad: a NULL name, which the dict refuses (MP_EINVAL) once the handle passed */
+    mp_err_t err = mp_dict_get(ns.dict, bad ? NULL : name, tmp, sizeof tmp, &len, timeout);
+    if (err == MP_ETOOSMALL || (err == MP_OK && (bad || len != size)))
         return MP_EINVAL;
     for (size_t i = 0; err == MP_OK && i < size; i++)
         ((uint8_t *)out)[i] = tmp[i];
@@ -104,11 +105,9 @@ static inline mp_err_t mp_namespace_set_str(mp_namespace_t ns, const char *name,
                                             mp_timeout_t timeout)
 {
     size_t n = 0;
-    if (s == NULL)
-        return MP_EINVAL;
-    while (s[n] != '\0')
+    while (s != NULL && s[n] != '\0')
         n++;
-    return mp_dict_set(ns.dict, name, s, n + 1u, timeout);
+    return mp_dict_set(ns.dict, name, s, n + 1u, timeout); /* s NULL: MP_EINVAL */
 }
 static inline mp_err_t mp_namespace_get_str(mp_namespace_t ns, const char *name, char *buf,
                                             size_t size, mp_timeout_t timeout)
