@@ -16,6 +16,7 @@ static mp_err_t op_destroy(void) { return mp_lock_destroy(LH); }
 static mp_err_t op_racquire(void) { return mp_rlock_acquire(RH, bi_timeout); }
 static mp_err_t op_rrelease(void) { return mp_rlock_release(RH); }
 static mp_err_t op_rdepth(void) { return mp_rlock_depth(RH, &out.u32); }
+static mp_err_t op_rlocked(void) { return mp_rlock_locked(RH, &out.flag, &out.made.process); }
 static mp_err_t op_rdestroy(void) { return mp_rlock_destroy(RH); }
 
 static const bi_op_t ops[] = {
@@ -26,6 +27,7 @@ static const bi_op_t ops[] = {
     {"mp_rlock_acquire", MPI_KIND_RLOCK, true, op_racquire},
     {"mp_rlock_release", MPI_KIND_RLOCK, false, op_rrelease},
     {"mp_rlock_depth", MPI_KIND_RLOCK, false, op_rdepth},
+    {"mp_rlock_locked", MPI_KIND_RLOCK, false, op_rlocked},
     {"mp_rlock_destroy", MPI_KIND_RLOCK, false, op_rdestroy},
 };
 
@@ -72,6 +74,7 @@ static void undo_rlock(void)
     X(r4, MP_ETIMEDOUT, BI_WAITS | BI_LOCK_WAITERS, NULL, mp_rlock_acquire(fx.rlock_busy, 1)) \
     X(r5, MP_EBUSY, 0, NULL, mp_rlock_destroy(fx.rlock_busy))                                 \
     X(r6, MP_EINVAL, 0, NULL, mp_rlock_depth(fx.rlock_busy, NULL))                            \
+    X(r6b, MP_EINVAL, 0, NULL, mp_rlock_locked(fx.rlock_busy, NULL, &out.made.process))        \
     X(r7, MP_EOVERFLOW, 0, NULL, mp_rlock_acquire(st.deep, MP_NOWAIT))                        \
     X(r8, MP_EOVERFLOW, 0, NULL, mp_rlock_acquire(st.deep, MP_FOREVER))                       \
     /* the RLock of a Value/Array held by a live process */                                   \
