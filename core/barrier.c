@@ -62,11 +62,18 @@ static bool a_waiter_died(const mpi_barrier_t *o)
 
 mp_err_t mp_barrier_create(mp_barrier_t *b, uint32_t parties, void (*action)(void))
 {
+    return mp_barrier_create_timeout(b, parties, action, MP_FOREVER);
+}
+
+mp_err_t mp_barrier_create_timeout(mp_barrier_t *b, uint32_t parties, void (*action)(void),
+                                   mp_timeout_t timeout)
+{
     mpi_call_t c;
     mp_err_t err = mpi_process_caller(&c);
     if (err != MP_OK)
         return err;
-    if (b == NULL || parties == 0 || parties > MP_CONF_MAX_PROCESSES)
+    if (b == NULL || parties == 0 || parties > MP_CONF_MAX_PROCESSES ||
+        timeout == MP_BARRIER_DEFAULT)
         return MP_EINVAL;
     mpi_barrier_t *o;
     uint32_t index;
@@ -79,6 +86,7 @@ mp_err_t mp_barrier_create(mp_barrier_t *b, uint32_t parties, void (*action)(voi
     o->arrived = 0;
     atomic_store(&o->broken, 0);
     o->action = action;
+    o->timeout = timeout;
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
         o->waiting[i] = 0;
         o->result[i] = 0;
@@ -148,7 +156,7 @@ mp_err_t mp_barrier_wait(mp_barrier_t b, mp_timeout_t timeout, uint32_t *index)
     if (err != MP_OK)
         return err;
     mpi_barrier_t *o = c.obj;
-    mpi_until_t until = mpi_until(timeout);
+    mpi_until_t until = mpi_until(timeout == MP_BARRIER_DEFAULT ? o->timeout : timeout);
     err = lock_state(&c, o, &until);
     if (err != MP_OK) /* never arrived (its state held by a stopped process): unchanged */
         return mpi_leave(&c, err);

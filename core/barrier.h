@@ -13,6 +13,7 @@ typedef struct {
     uint32_t parties, arrived;
     _Atomic uint32_t broken; /* also read without the guard: a wait that cannot get it */
     void (*action)(void);
+    mp_timeout_t timeout; /* for waits given MP_BARRIER_DEFAULT */
     mpi_token_t waiting[MP_CONF_MAX_PROCESSES]; /* who waits in this cycle, by slot */
     int8_t result[MP_CONF_MAX_PROCESSES];       /* what each released waiter returns */
 } mpi_barrier_t;

@@ -145,6 +145,8 @@ static void undo_barrier(void) { (void)mp_barrier_destroy(out.made.barrier); }
     X(b1, MP_EINVAL, 0, undo_barrier, mp_barrier_create(NULL, 2, NULL))                       \
     X(b2, MP_EINVAL, 0, undo_barrier, mp_barrier_create(&out.made.barrier, 0, NULL))          \
     X(b3, MP_EINVAL, 0, undo_barrier, mp_barrier_create(&out.made.barrier, MP_CONF_MAX_PROCESSES + 1, NULL)) \
+    X(b3t, MP_EINVAL, 0, undo_barrier,                                                        \
+      mp_barrier_create_timeout(&out.made.barrier, 2, NULL, MP_BARRIER_DEFAULT))              \
     X(b4, MP_EINVAL, 0, undo_barrier, mp_barrier_create(&out.made.barrier, UINT32_MAX, NULL)) \
     X(b5, MP_EBROKEN, 0, NULL, mp_barrier_wait(st.broken, MP_NOWAIT, &out.u32))               \
     X(b6, MP_EBROKEN, 0, NULL, mp_barrier_wait(st.broken, MP_FOREVER, &out.u32))              \

@@ -369,6 +369,34 @@ static void test_a_wait_that_times_out_breaks_the_barrier_for_everyone(void **st
     OK(mp_barrier_destroy(b));
 }
 
+/* CPython's Barrier(parties, action, timeout): a wait that names no timeout of its own
+ * (MP_BARRIER_DEFAULT) waits the barrier's, and times out (breaking it) as a timed wait
+ * does; an explicit timeout still wins, and a barrier made without one waits for ever. */
+static void test_a_barrier_timeout_is_used_by_waits_that_give_none(void **state)
+{
+    (void)state;
+    mp_barrier_t b;
+    assert_int_equal(MP_EINVAL, mp_barrier_create_timeout(&b, 2, NULL, MP_BARRIER_DEFAULT));
+    OK(mp_barrier_create_timeout(&b, 2, NULL, 20));
+    mp_process_t p = spawn_party(b, MP_BARRIER_DEFAULT, 0, 1);
+    assert_int_equal(CODE(MP_EBROKEN), reap_soon(p)); /* nobody came within its 20 ms */
+    expect_broken(b);
+    OK(mp_barrier_reset(b));
+    p = spawn_party(b, LONG, 0, 1); /* its own timeout, not the barrier's */
+    wait_until_waiting(b, 1);
+    OK(mp_sleep(40));
+    OK(mp_barrier_wait(b, MP_BARRIER_DEFAULT, NULL)); /* still waiting after 40 ms: met */
+    assert_int_equal(0, reap_soon(p));
+    OK(mp_barrier_destroy(b));
+    OK(mp_barrier_create(&b, 2, NULL));
+    p = spawn_party(b, MP_BARRIER_DEFAULT, 0, 1);
+    wait_until_waiting(b, 1);
+    OK(mp_sleep(40));
+    OK(mp_barrier_wait(b, 1, NULL)); /* the child, MP_FOREVER by default, still waited */
+    assert_int_equal(0, reap_soon(p));
+    OK(mp_barrier_destroy(b));
+}
+
 static void test_a_child_wait_that_times_out_breaks_the_barrier_for_the_others(void **state)
 {
     (void)state;
@@ -474,6 +502,7 @@ int main(void)
         TEST(test_reset_releases_the_waiters_broken),
         TEST(test_a_barrier_reset_with_waiters_is_left_usable),
         TEST(test_a_wait_that_times_out_breaks_the_barrier_for_everyone),
+        TEST(test_a_barrier_timeout_is_used_by_waits_that_give_none),
         TEST(test_a_child_wait_that_times_out_breaks_the_barrier_for_the_others),
         TEST(test_a_waiting_party_that_is_killed_breaks_the_barrier),
         TEST(test_destroyed_barrier_is_stale_even_after_its_slot_is_reused),

@@ -88,6 +88,12 @@ mp_err_t mp_condition_notify_all(mp_condition_t c);
 /* action (may be NULL) runs once per cycle, in the last process to arrive, before any
  * party is released. A function pointer works in every process: they run one image. */
 mp_err_t mp_barrier_create(mp_barrier_t *b, uint32_t parties, void (*action)(void));
+/* CPython's Barrier(parties, action, timeout): a wait given MP_BARRIER_DEFAULT waits this
+ * long (mp_barrier_create's barriers: MP_FOREVER). */
+mp_err_t mp_barrier_create_timeout(mp_barrier_t *b, uint32_t parties, void (*action)(void),
+                                   mp_timeout_t timeout);
+/* A wait's timeout meaning "the barrier's own" (CPython's wait(timeout=None)). */
+#define MP_BARRIER_DEFAULT ((mp_timeout_t)UINT32_MAX - 1u)
 mp_err_t mp_barrier_destroy(mp_barrier_t b);
 /* *index (may be NULL): 0..parties-1, the order of arrival in this cycle.
  * @retval MP_EBROKEN the barrier was or became broken: aborted, reset while waiting, a
