@@ -28,7 +28,9 @@ static const mpi_table_t *table_of(uint32_t kind)
 static void release_value(void *obj, uint32_t flags)
 {
     mpi_value_t *o = obj;
-    if (flags & MPI_VALUE_LOCKED)
+    if (flags & MPI_VALUE_LENT)
+        mpi_lock_unuse(o->rlock, o->lock_kind);
+    else if (flags & MPI_VALUE_LOCKED)
         mpi_lock_destroy_owned(o->rlock, MPI_KIND_RLOCK);
     if (o->offset != 0)
         mpi_arena_free(o->offset);
@@ -51,10 +53,11 @@ static uint8_t *data_of(mpi_value_t *o)
 }
 
 static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t length,
-                       const void *init, bool raw)
+                       const void *init, bool raw, const mp_with_lock_t *with)
 {
     size_t elem = mp_type_size(type);
-    if (id == NULL || elem == 0 || length == 0)
+    if (id == NULL || elem == 0 || length == 0 ||
+        (with != NULL && (with->lock.id == 0) == (with->rlock.id == 0)))
         return MP_EINVAL;
     if (length > MP_CONF_ARENA_SIZE / elem)
         return MP_ENOMEM;
@@ -67,12 +70,21 @@ static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t lengt
     err = mpi_obj_alloc(table_of(kind), (void **)&o, &index);
     if (err != MP_OK)
         return err;
-    if (!raw)
+    uint32_t lock_kind = with != NULL && with->lock.id != 0 ? MPI_KIND_LOCK : MPI_KIND_RLOCK;
+    if (with != NULL) {
+        lock = lock_kind == MPI_KIND_LOCK ? with->lock.id : with->rlock.id;
+        err = mpi_lock_use(lock, lock_kind); /* a bad, stale or foreign handle stops here */
+        if (err != MP_OK)
+            lock = 0;
+    } else if (!raw) {
         err = mpi_lock_create_owned(MPI_KIND_RLOCK, &lock);
+    }
     if (err == MP_OK && kind == MPI_KIND_ARRAY)
         err = mpi_arena_alloc(&c, (uint64_t)elem * length, &offset);
     if (err != MP_OK) {
-        if (lock != 0)
+        if (lock != 0 && with != NULL)
+            mpi_lock_unuse(lock, lock_kind);
+        else if (lock != 0)
             mpi_lock_destroy_owned(lock, MPI_KIND_RLOCK);
         mpi_obj_unalloc(table_of(kind), o);
         return err;
@@ -82,10 +94,14 @@ static mp_err_t create(uint32_t kind, uint32_t *id, mp_type_t type, size_t lengt
     o->length = (uint32_t)length;
     o->offset = offset;
     o->rlock = lock;
+    o->lock_kind = (uint8_t)lock_kind;
     memset(o->inline_data, 0, sizeof o->inline_data);
     if (init != NULL)
         memcpy(data_of(o), init, elem * length);
-    *id = mpi_obj_publish(table_of(kind), o, raw ? 0u : MPI_VALUE_LOCKED);
+    uint32_t flags = with != NULL ? MPI_VALUE_LOCKED | MPI_VALUE_LENT
+                     : raw        ? 0u
+                                  : MPI_VALUE_LOCKED;
+    *id = mpi_obj_publish(table_of(kind), o, flags);
     return MP_OK;
 }
 
@@ -98,7 +114,7 @@ static mp_err_t destroy(uint32_t id, uint32_t kind)
     mpi_value_t *o = c.obj;
     mpi_lock_t *l = NULL;
     if (mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED) {
-        l = mpi_lock_at(o->rlock, MPI_KIND_RLOCK);
+        l = mpi_lock_at(o->rlock, o->lock_kind);
         uint32_t w = atomic_load(&l->word);
         if (w != 0 && mpi_token_alive(w & MPI_LOCK_OWNER))
             return mpi_leave(&c, MP_EBUSY); /* someone holds get_lock() */
@@ -113,12 +129,19 @@ static mp_err_t destroy(uint32_t id, uint32_t kind)
 /* Takes the object's lock when it has one: MP_OK or MP_EOWNERDEAD (the data may be
  * half-written by a process that died holding the lock; the access still happens), or a
  * failure (MP_EISR in a handler, MP_ESTALE), after which the caller touches nothing. */
-static mp_err_t lock(const mpi_call_t *c, const mpi_value_t *o)
+static mp_err_t lock(const mpi_call_t *c, const mpi_value_t *o, bool *taken)
 {
+    *taken = false;
     if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
         return MP_OK;
+    mpi_lock_t *l = mpi_lock_at(o->rlock, o->lock_kind);
+    /* A lent plain Lock the caller holds already: it updates several objects under it. */
+    if (o->lock_kind == MPI_KIND_LOCK && mpi_guard_mine(&l->word, c->self))
+        return MP_OK;
     mpi_until_t forever = mpi_until(MP_FOREVER);
-    return mpi_lock_take(c, mpi_lock_at(o->rlock, MPI_KIND_RLOCK), &forever);
+    mp_err_t err = mpi_lock_take(c, l, &forever);
+    *taken = err == MP_OK || err == MP_EOWNERDEAD;
+    return err;
 }
 
 static bool locked(mp_err_t err)
@@ -126,10 +149,10 @@ static bool locked(mp_err_t err)
     return err == MP_OK || err == MP_EOWNERDEAD;
 }
 
-static void unlock(const mpi_call_t *c, const mpi_value_t *o)
+static void unlock(const mpi_call_t *c, const mpi_value_t *o, bool taken)
 {
-    if (mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED)
-        (void)mpi_lock_give(c, mpi_lock_at(o->rlock, MPI_KIND_RLOCK));
+    if (taken)
+        (void)mpi_lock_give(c, mpi_lock_at(o->rlock, o->lock_kind));
 }
 
 static mp_err_t copy(uint32_t id, uint32_t kind, size_t start, size_t count, void *out,
@@ -144,7 +167,8 @@ static mp_err_t copy(uint32_t id, uint32_t kind, size_t start, size_t count, voi
     mpi_value_t *o = c.obj;
     if (start >= o->length || count > o->length - start)
         return mpi_leave(&c, MP_EINVAL);
-    err = lock(&c, o);
+    bool taken;
+    err = lock(&c, o, &taken);
     if (!locked(err))
         return mpi_leave(&c, err);
     uint8_t *p = data_of(o) + start * o->elem;
@@ -152,7 +176,7 @@ static mp_err_t copy(uint32_t id, uint32_t kind, size_t start, size_t count, voi
         memcpy(out, p, count * o->elem);
     else
         memcpy(p, in, count * o->elem);
-    unlock(&c, o);
+    unlock(&c, o, taken);
     return mpi_leave(&c, err);
 }
 
@@ -195,12 +219,13 @@ static mp_err_t add(uint32_t id, uint32_t kind, size_t index, int64_t delta, int
     }
     if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
         return mpi_leave(&c, MP_ENOTSUP);
-    err = lock(&c, o);
+    bool taken;
+    err = lock(&c, o, &taken);
     if (!locked(err))
         return mpi_leave(&c, err); /* without the lock, the data is not ours to change */
     int64_t old = load_int(type, p);
     store_int(type, p, (int64_t)((uint64_t)old + (uint64_t)delta));
-    unlock(&c, o);
+    unlock(&c, o, taken);
     if (previous != NULL)
         *previous = old;
     return mpi_leave(&c, err);
@@ -229,7 +254,8 @@ static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
     }
     if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
         return mpi_leave(&c, MP_ENOTSUP);
-    err = lock(&c, o);
+    bool taken;
+    err = lock(&c, o, &taken);
     if (!locked(err))
         return mpi_leave(&c, err);
     *swapped = memcmp(p, expected, o->elem) == 0;
@@ -237,7 +263,7 @@ static mp_err_t cas(uint32_t id, uint32_t kind, size_t index, void *expected,
         memcpy(p, desired, o->elem);
     else
         memcpy(expected, p, o->elem);
-    unlock(&c, o);
+    unlock(&c, o, taken);
     return mpi_leave(&c, err);
 }
 
@@ -250,7 +276,7 @@ static mp_err_t get_lock(uint32_t id, uint32_t kind, mp_rlock_t *out)
     if (out == NULL)
         return mpi_leave(&c, MP_EINVAL);
     mpi_value_t *o = c.obj;
-    if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED))
+    if (!(mpi_obj_flags(&o->hdr) & MPI_VALUE_LOCKED) || o->lock_kind != MPI_KIND_RLOCK)
         return mpi_leave(&c, MP_ENOENT);
     out->id = o->rlock;
     return mpi_leave(&c, MP_OK);
@@ -259,7 +285,13 @@ static mp_err_t get_lock(uint32_t id, uint32_t kind, mp_rlock_t *out)
 /* ---- Value --------------------------------------------------------------------------- */
 mp_err_t mp_value_create(mp_value_t *v, mp_type_t type, const void *init, bool raw)
 {
-    return create(MPI_KIND_VALUE, v ? &v->id : NULL, type, 1, init, raw);
+    return create(MPI_KIND_VALUE, v ? &v->id : NULL, type, 1, init, raw, NULL);
+}
+mp_err_t mp_value_create_with(mp_value_t *v, mp_type_t type, const void *init,
+                              const mp_with_lock_t *with)
+{
+    return create(MPI_KIND_VALUE, v ? &v->id : NULL, type, 1, init, false,
+                  with != NULL ? with : &(mp_with_lock_t){{0}, {0}});
 }
 mp_err_t mp_value_destroy(mp_value_t v) { return destroy(v.id, MPI_KIND_VALUE); }
 mp_err_t mp_value_get(mp_value_t v, void *out)
@@ -287,7 +319,13 @@ mp_err_t mp_value_get_lock(mp_value_t v, mp_rlock_t *lock_out)
 mp_err_t mp_array_create(mp_array_t *a, mp_type_t type, size_t length, const void *init,
                          bool raw)
 {
-    return create(MPI_KIND_ARRAY, a ? &a->id : NULL, type, length, init, raw);
+    return create(MPI_KIND_ARRAY, a ? &a->id : NULL, type, length, init, raw, NULL);
+}
+mp_err_t mp_array_create_with(mp_array_t *a, mp_type_t type, size_t length, const void *init,
+                              const mp_with_lock_t *with)
+{
+    return create(MPI_KIND_ARRAY, a ? &a->id : NULL, type, length, init, false,
+                  with != NULL ? with : &(mp_with_lock_t){{0}, {0}});
 }
 mp_err_t mp_array_destroy(mp_array_t a) { return destroy(a.id, MPI_KIND_ARRAY); }
 mp_err_t mp_array_length(mp_array_t a, size_t *length)

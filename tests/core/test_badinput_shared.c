@@ -76,6 +76,11 @@ static void undo_array(void)
     X(c4, MP_EINVAL, 0, undo_value, mp_value_create(&out.made.value, (mp_type_t)-1, NULL, false)) \
     X(c5, MP_EINVAL, 0, undo_value, mp_value_create(&out.made.value, (mp_type_t)255, NULL, true)) \
     /* array create */                                                                        \
+    X(lw1, MP_EINVAL, 0, undo_value, mp_value_create_with(&out.made.value, MP_I32, NULL, NULL)) \
+    X(lw2, MP_ESTALE, BI_GAVE_BACK, undo_value, mp_value_create_with(&out.made.value, MP_I32,  \
+      NULL, &(mp_with_lock_t){.lock = {fx.stale[MPI_KIND_LOCK]}}))                            \
+    X(lw3, MP_EHANDLE, BI_GAVE_BACK, undo_array, mp_array_create_with(&out.made.array, MP_I32, \
+      4, NULL, &(mp_with_lock_t){.rlock = {fx.live[MPI_KIND_LOCK]}}))                         \
     X(c6, MP_EINVAL, 0, undo_array, mp_array_create(NULL, MP_I32, 4, NULL, false))            \
     X(c7, MP_EINVAL, 0, undo_array, mp_array_create(&out.made.array, (mp_type_t)0, 4, NULL, false)) \
     X(c8, MP_EINVAL, 0, undo_array, mp_array_create(&out.made.array, (mp_type_t)(MP_BYTES + 1), 4, NULL, true)) \

@@ -619,6 +619,100 @@ static void test_accesses_wait_while_another_process_holds_the_lock(void **state
     OK(mp_array_destroy(s.a));
 }
 
+/* CPython's Value(t, v, lock=existing_lock): objects on one lent plain Lock. Its holder
+ * updates them all under it (their calls do not take it again, so no deadlock on a
+ * non-recursive lock); any other process waits for it. */
+static void test_objects_on_a_lent_lock_are_updated_together_under_it(void **state)
+{
+    (void)state;
+    mp_lock_t l;
+    access_arg_t s;
+    mp_rlock_t none = {12345};
+    OK(mp_lock_create(&l));
+    mp_with_lock_t with = {.lock = l};
+    OK(mp_value_create_with(&s.v, MP_I32, NULL, &with));
+    OK(mp_array_create_with(&s.a, MP_I32, 2, NULL, &with));
+    assert_int_equal(MP_ENOENT, mp_value_get_lock(s.v, &none)); /* its creator has the Lock */
+    assert_int_equal(12345, none.id);
+    OK(mp_lock_acquire(l, MP_NOWAIT));
+    int32_t seven = 7, pair[2] = {7, 7};
+    OK(mp_value_set(s.v, &seven));
+    OK(mp_array_write(s.a, 0, 2, pair));
+    int64_t previous = 0;
+    assert_int_equal(MP_OK, mp_value_add(s.v, 1, &previous));
+    s.what = 0;
+    mp_process_t p = spawn(access_it, &s, sizeof s, MP_DAEMON_YES);
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(p, 20)); /* waits for the Lock */
+    bool held = false;
+    OK(mp_lock_locked(l, &held));
+    assert_true(held); /* and the calls above did not let it go */
+    OK(mp_lock_release(l));
+    assert_int_equal(0, reap_soon(p));
+    int32_t x = 0;
+    OK(mp_value_get(s.v, &x)); /* takes and gives the Lock itself when not held */
+    assert_int_equal(8, x);
+    OK(mp_lock_locked(l, &held));
+    assert_false(held);
+    assert_int_equal(MP_EBUSY, mp_lock_destroy(l)); /* two objects use it */
+    OK(mp_value_destroy(s.v));
+    assert_int_equal(MP_EBUSY, mp_lock_destroy(l));
+    OK(mp_array_destroy(s.a));
+    OK(mp_lock_destroy(l));
+}
+
+static void test_an_object_on_a_lent_rlock_gives_it_back_as_its_lock(void **state)
+{
+    (void)state;
+    mp_rlock_t r, got = {0};
+    mp_value_t a, b;
+    OK(mp_rlock_create(&r));
+    OK(mp_value_create_with(&a, MP_I64, NULL, &(mp_with_lock_t){.rlock = r}));
+    OK(mp_value_create_with(&b, MP_I64, NULL, &(mp_with_lock_t){.rlock = r}));
+    OK(mp_value_get_lock(b, &got));
+    assert_int_equal(r.id, got.id);
+    OK(mp_rlock_acquire(r, MP_NOWAIT));
+    int64_t one = 1;
+    OK(mp_value_set(a, &one));
+    OK(mp_value_add(b, 5, NULL)); /* a wide integer: under the RLock, nested */
+    uint32_t depth = 0;
+    OK(mp_rlock_depth(r, &depth));
+    assert_int_equal(1, depth);
+    OK(mp_rlock_release(r));
+    int64_t v = 0;
+    OK(mp_value_get(b, &v));
+    assert_int_equal(5, v);
+    OK(mp_value_destroy(a));
+    OK(mp_value_destroy(b));
+    OK(mp_rlock_destroy(r));
+}
+
+static void test_a_lent_lock_must_be_one_good_lock(void **state)
+{
+    (void)state;
+    mp_usage_t before, after;
+    mp_lock_t l, gone;
+    mp_rlock_t r;
+    mp_value_t v;
+    mp_array_t a;
+    OK(mp_lock_create(&l));
+    OK(mp_rlock_create(&r));
+    OK(mp_lock_create(&gone));
+    OK(mp_lock_destroy(gone));
+    OK(mp_usage(&before));
+    assert_int_equal(MP_EINVAL, mp_value_create_with(&v, MP_I32, NULL, NULL));
+    assert_int_equal(MP_EINVAL, mp_value_create_with(&v, MP_I32, NULL, &(mp_with_lock_t){0}));
+    mp_with_lock_t both = {.lock = l, .rlock = r};
+    assert_int_equal(MP_EINVAL, mp_value_create_with(&v, MP_I32, NULL, &both));
+    assert_int_equal(MP_ESTALE,
+                     mp_array_create_with(&a, MP_I32, 4, NULL, &(mp_with_lock_t){.lock = gone}));
+    assert_int_equal(MP_EHANDLE, mp_value_create_with(&v, MP_I32, NULL,
+                                                      &(mp_with_lock_t){.rlock = {l.id}}));
+    OK(mp_usage(&after));
+    assert_memory_equal(&before, &after, sizeof before); /* nothing kept, the arena included */
+    OK(mp_lock_destroy(l)); /* and nobody counted as its user */
+    OK(mp_rlock_destroy(r));
+}
+
 static void test_raw_objects_have_no_lock(void **state)
 {
     (void)state;
@@ -1066,6 +1160,9 @@ int main(void)
         TEST(test_stale_handles_never_reach_the_objects_that_reuse_their_slots),
         TEST(test_the_lock_of_a_killed_holder_is_reported_with_the_data),
         TEST(test_the_lock_of_a_holder_that_returned_is_reported_with_the_data),
+        TEST(test_objects_on_a_lent_lock_are_updated_together_under_it),
+        TEST(test_an_object_on_a_lent_rlock_gives_it_back_as_its_lock),
+        TEST(test_a_lent_lock_must_be_one_good_lock),
     };
     return cmocka_run_group_tests_name("shared", tests, NULL, NULL);
 }

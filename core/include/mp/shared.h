@@ -43,6 +43,19 @@ mp_err_t mp_value_add(mp_value_t v, int64_t delta, int64_t *previous);
 mp_err_t mp_value_cas(mp_value_t v, void *expected, const void *desired, bool *swapped);
 mp_err_t mp_value_get_lock(mp_value_t v, mp_rlock_t *lock);
 
+/* CPython's lock=existing_lock: an object guarded by a Lock or RLock of the caller's,
+ * which several objects may share, so they are updated together under it. Exactly one of
+ * the two handles is set. The caller holding that lock may use the objects (their calls
+ * then do not take it again, a plain Lock included); any other process waits for it. The
+ * lock cannot be destroyed while an object uses it (MP_EBUSY). get_lock gives the RLock
+ * back; an object on a plain Lock answers MP_ENOENT (its creator has the Lock). */
+typedef struct {
+    mp_lock_t lock;
+    mp_rlock_t rlock;
+} mp_with_lock_t;
+mp_err_t mp_value_create_with(mp_value_t *v, mp_type_t type, const void *init,
+                              const mp_with_lock_t *with);
+
 /* length elements; init: length elements to copy (NULL: zeros). */
 mp_err_t mp_array_create(mp_array_t *a, mp_type_t type, size_t length, const void *init,
                          bool raw);
@@ -57,6 +70,8 @@ mp_err_t mp_array_add(mp_array_t a, size_t index, int64_t delta, int64_t *previo
 mp_err_t mp_array_cas(mp_array_t a, size_t index, void *expected, const void *desired,
                       bool *swapped);
 mp_err_t mp_array_get_lock(mp_array_t a, mp_rlock_t *lock);
+mp_err_t mp_array_create_with(mp_array_t *a, mp_type_t type, size_t length, const void *init,
+                              const mp_with_lock_t *with);
 
 /* Size in bytes of one element of a type (0 for an unknown type). */
 size_t mp_type_size(mp_type_t type);
