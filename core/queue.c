@@ -152,7 +152,10 @@ mp_err_t mp_queue_qsize(mp_queue_t q, size_t *count)
         return err;
     if (count == NULL)
         return mpi_leave(&c, MP_EINVAL);
-    *count = mpi_ring_count(&((mpi_queue_t *)c.obj)->ring);
+    const mpi_ring_t *r = &((mpi_queue_t *)c.obj)->ring;
+    if (atomic_load(&r->closed))
+        return mpi_leave(&c, MP_ECLOSED); /* CPython raises: the count means nothing now */
+    *count = mpi_ring_count(r);
     return mpi_leave(&c, MP_OK);
 }
 
@@ -176,17 +179,51 @@ mp_err_t mp_queue_full(mp_queue_t q, bool *full)
     if (full == NULL)
         return mpi_leave(&c, MP_EINVAL);
     const mpi_ring_t *r = &((mpi_queue_t *)c.obj)->ring;
+    if (atomic_load(&r->closed))
+        return mpi_leave(&c, MP_ECLOSED);
     *full = mpi_ring_count(r) >= r->depth;
     return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_queue_close(mp_queue_t q)
 {
+    return mp_queue_shutdown(q, false);
+}
+
+/* Counts one more task of a JoinableQueue done (a dropped message): as task_done. */
+static void one_done(mpi_queue_t *o)
+{
+    const mpi_ring_t *r = &o->ring;
+    uint32_t d = atomic_load(&o->done);
+    while (mpi_ring_diff(r, atomic_load(&r->tail), d) != 0 &&
+           !atomic_compare_exchange_weak(&o->done, &d, mpi_ring_next(r, d)))
+        ;
+}
+
+mp_err_t mp_queue_shutdown(mp_queue_t q, bool immediate)
+{
+    if (immediate && mp_port_in_isr())
+        return MP_EISR; /* dropping is a get per message: a process's work */
     mpi_call_t c;
     mp_err_t err = mpi_enter(&c, &mpi_queue_table, q.id);
     if (err != MP_OK)
         return err;
-    mpi_ring_close(&((mpi_queue_t *)c.obj)->ring);
+    mpi_queue_t *o = c.obj;
+    mpi_ring_close(&o->ring);
+    if (immediate) {
+        /* Dropped through the consumers' own path, so a get running meanwhile takes a
+         * message or finds none, never half of one. A side held by a stopped process
+         * stops the drop there: what is left stays for the gets, which still end
+         * MP_ECLOSED once it is gone. */
+        mpi_until_t now = mpi_until(MP_NOWAIT);
+        size_t len;
+        bool joinable = mpi_obj_flags(c.obj) & MPI_QUEUE_JOINABLE;
+        while (mpi_ring_get(&c, &o->ring, NULL, SIZE_MAX, &len, &now, NULL, NULL) == MP_OK)
+            if (joinable)
+                one_done(o);
+        if (joinable && mpi_slots_any(&o->join_sleepers))
+            mp_port_wake(&o->done, UINT32_MAX); /* join looks again: it may be released */
+    }
     return mpi_leave(&c, MP_OK);
 }
 

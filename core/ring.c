@@ -323,7 +323,7 @@ static mp_err_t get(const mpi_call_t *c, mpi_ring_t *r, bool take, void *buf, si
             } else if (n > size) {
                 err = MP_ETOOSMALL;
             } else {
-                if (n > 0)
+                if (n > 0 && buf != NULL) /* NULL: dropped (a queue shut down at once) */
                     __builtin_memcpy(buf, slot + sizeof n, n);
                 atomic_store_explicit(&r->head, mpi_ring_next(r, h), memory_order_release);
             }

@@ -13,6 +13,7 @@ static mp_err_t op_qsize(void) { return mp_queue_qsize(QH, &out.len); }
 static mp_err_t op_empty(void) { return mp_queue_empty(QH, &out.flag); }
 static mp_err_t op_full(void) { return mp_queue_full(QH, &out.flag); }
 static mp_err_t op_close(void) { return mp_queue_close(QH); }
+static mp_err_t op_shutdown(void) { return mp_queue_shutdown(QH, true); }
 static mp_err_t op_task_done(void) { return mp_queue_task_done(QH); }
 static mp_err_t op_join(void) { return mp_queue_join(QH, bi_timeout); }
 static mp_err_t op_unfinished(void) { return mp_queue_unfinished(QH, &out.len); }
@@ -25,6 +26,7 @@ static const bi_op_t ops[] = {
     {"mp_queue_empty", MPI_KIND_QUEUE, false, op_empty},
     {"mp_queue_full", MPI_KIND_QUEUE, false, op_full},
     {"mp_queue_close", MPI_KIND_QUEUE, false, op_close},
+    {"mp_queue_shutdown", MPI_KIND_QUEUE, false, op_shutdown},
     {"mp_queue_task_done", MPI_KIND_QUEUE, false, op_task_done},
     {"mp_queue_join", MPI_KIND_QUEUE, true, op_join},
     {"mp_queue_unfinished", MPI_KIND_QUEUE, false, op_unfinished},
@@ -116,6 +118,9 @@ static void undo_queue(void)
     X(n1, MP_EINVAL, 0, NULL, mp_queue_qsize(st.full, NULL))                                  \
     X(n2, MP_EINVAL, 0, NULL, mp_queue_empty(st.full, NULL))                                  \
     X(n3, MP_EINVAL, 0, NULL, mp_queue_full(st.full, NULL))                                   \
+    X(nc1, MP_ECLOSED, 0, NULL, mp_queue_qsize(st.closed, &out.len))                           \
+    X(nc2, MP_ECLOSED, 0, NULL, mp_queue_empty(st.closed, &out.flag))                          \
+    X(nc3, MP_ECLOSED, 0, NULL, mp_queue_full(st.closed, &out.flag))                           \
     X(n4, MP_EINVAL, 0, NULL, mp_queue_unfinished(st.pending, NULL))                          \
     /* JoinableQueue calls on a plain queue, and its wrong states */                          \
     X(j1, MP_ENOTSUP, 0, NULL, mp_queue_task_done(st.full))                                   \

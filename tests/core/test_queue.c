@@ -420,7 +420,91 @@ static void test_a_closed_queue_refuses_puts(void **state)
     mp_queue_t q = closed_with_one_left();
     uint32_t v = 2;
     assert_int_equal(MP_ECLOSED, mp_queue_put(q, &v, sizeof v, MP_NOWAIT));
-    expect_counts(q, 1, 1);
+    OK(mp_queue_get(q, &v, sizeof v, &(size_t){0}, MP_NOWAIT)); /* the one left is there */
+    assert_int_equal(1, v);
+    OK(mp_queue_destroy(q));
+}
+
+/* qsize, empty and full of a closed queue: the closed code (CPython raises), not a count. */
+static void test_counts_of_a_closed_queue_say_closed(void **state)
+{
+    (void)state;
+    mp_queue_t q = closed_with_one_left();
+    size_t n = 99;
+    bool flag = true;
+    assert_int_equal(MP_ECLOSED, mp_queue_qsize(q, &n));
+    assert_int_equal(MP_ECLOSED, mp_queue_empty(q, &flag));
+    assert_int_equal(MP_ECLOSED, mp_queue_full(q, &flag));
+    assert_int_equal(99, n);
+    assert_true(flag);
+    assert_int_equal(MP_EINVAL, mp_queue_qsize(q, NULL)); /* arguments first, as always */
+    OK(mp_queue_shutdown(q, false)); /* again: nothing more to do */
+    OK(mp_queue_destroy(q));
+}
+
+/* Python 3.13's shutdown(immediate=True): what is queued is dropped, gets end at once. */
+static void test_shutdown_immediate_drops_the_queued_messages(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(4, 4, false);
+    for (uint32_t i = 0; i < 3; i++)
+        OK(mp_queue_put(q, &i, sizeof i, MP_NOWAIT));
+    OK(mp_queue_shutdown(q, true));
+    uint32_t v = 99;
+    size_t len;
+    assert_int_equal(MP_ECLOSED, mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT));
+    assert_int_equal(MP_ECLOSED, mp_queue_get(q, &v, sizeof v, &len, MP_FOREVER));
+    assert_int_equal(99, v);
+    assert_int_equal(MP_ECLOSED, mp_queue_put(q, &v, sizeof v, MP_NOWAIT));
+    assert_int_equal(MP_ECLOSED, mp_queue_qsize(q, &len));
+    OK(mp_queue_shutdown(q, true));
+    OK(mp_queue_destroy(q));
+}
+
+static void test_shutdown_immediate_wakes_blocked_getters_and_putters(void **state)
+{
+    (void)state;
+    mp_queue_t empty = make(4, 1, false), full = make(4, 1, false);
+    uint32_t v = 1;
+    OK(mp_queue_put(full, &v, sizeof v, MP_NOWAIT));
+    mp_process_t getter = spawn(get_one, &empty, sizeof empty, MP_DAEMON_NO);
+    mp_process_t putter = spawn(put_one, &full, sizeof full, MP_DAEMON_NO);
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(getter, 20)); /* blocked in get */
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(putter, 20)); /* blocked in put */
+    OK(mp_queue_shutdown(empty, true));
+    OK(mp_queue_shutdown(full, true));
+    assert_int_equal(CODE(MP_ECLOSED), reap(getter));
+    assert_int_equal(CODE(MP_ECLOSED), reap(putter));
+    assert_int_equal(MP_ECLOSED, mp_queue_get(full, &v, sizeof v, &(size_t){0}, MP_NOWAIT));
+    OK(mp_queue_destroy(empty));
+    OK(mp_queue_destroy(full));
+}
+
+static int join_it(void *arg)
+{
+    return CODE(mp_queue_join(*(mp_queue_t *)arg, LONG));
+}
+
+/* The dropped messages count as done: join waits only for the tasks already taken. */
+static void test_shutdown_immediate_releases_join_once_taken_tasks_are_done(void **state)
+{
+    (void)state;
+    mp_queue_t q = make(4, 8, true);
+    for (uint32_t i = 0; i < 4; i++)
+        OK(mp_queue_put(q, &i, sizeof i, MP_NOWAIT));
+    uint32_t v;
+    size_t len, unfinished = 0;
+    OK(mp_queue_get(q, &v, sizeof v, &len, MP_NOWAIT)); /* taken, not done yet */
+    mp_process_t j = spawn(join_it, &q, sizeof q, MP_DAEMON_NO);
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(j, 20)); /* 4 unfinished */
+    OK(mp_queue_shutdown(q, true));
+    OK(mp_queue_unfinished(q, &unfinished));
+    assert_int_equal(1, unfinished); /* the 3 dropped are done */
+    assert_int_equal(MP_ETIMEDOUT, mp_process_join(j, 20)); /* the taken one is not */
+    OK(mp_queue_task_done(q));
+    assert_int_equal(0, reap_soon(j));
+    assert_int_equal(MP_ETOOMANY, mp_queue_task_done(q)); /* beyond the count */
+    OK(mp_queue_join(q, MP_NOWAIT));
     OK(mp_queue_destroy(q));
 }
 
@@ -809,6 +893,10 @@ int main(void)
         TEST(test_close_wakes_blocked_getters_and_putters),
         TEST(test_a_closed_queue_refuses_puts),
         TEST(test_a_closed_queue_gives_what_is_left_then_says_closed),
+        TEST(test_counts_of_a_closed_queue_say_closed),
+        TEST(test_shutdown_immediate_drops_the_queued_messages),
+        TEST(test_shutdown_immediate_wakes_blocked_getters_and_putters),
+        TEST(test_shutdown_immediate_releases_join_once_taken_tasks_are_done),
         TEST(test_task_done_with_no_task_unfinished_is_one_too_many),
         TEST(test_join_with_no_task_put_returns_at_once),
         TEST(test_every_put_counts_a_task_and_task_done_ends_one),

@@ -385,6 +385,8 @@ static void q_counts(in_t *in)
     m_queue_t *q = lookup(id, &slot, &want);
     if (no_out && want == MP_OK)
         want = MP_EINVAL; /* after the handle, as every call */
+    if (want == MP_OK && q->closed)
+        want = MP_ECLOSED; /* a closed queue has no count to give */
     switch (f % 3u) {
     case 0: {
         size_t n = 777;

@@ -107,6 +107,12 @@ mp_err_t mp_queue_qsize(mp_queue_t q, size_t *count);
 mp_err_t mp_queue_empty(mp_queue_t q, bool *empty);
 mp_err_t mp_queue_full(mp_queue_t q, bool *full);
 mp_err_t mp_queue_close(mp_queue_t q);
+/* Python 3.13's shutdown: immediate false is close. Immediate: the messages queued are
+ * dropped too (counted done, so a JoinableQueue's join returns once the tasks already
+ * taken are done), and every get ends MP_ECLOSED at once. Either way qsize, empty and full
+ * answer MP_ECLOSED from then on (CPython raises), and task_done beyond the count is
+ * MP_ETOOMANY. @retval MP_EISR immediate, in a handler */
+mp_err_t mp_queue_shutdown(mp_queue_t q, bool immediate);
 
 /* JoinableQueue. @retval MP_ENOTSUP the queue was not created joinable */
 mp_err_t mp_queue_task_done(mp_queue_t q);
