@@ -329,6 +329,11 @@ mp_err_t mp_process_kill(mp_process_t p)
     return send_signal(p, MP_SIGKILL);
 }
 
+mp_err_t mp_process_interrupt(mp_process_t p)
+{
+    return send_signal(p, MP_SIGINT);
+}
+
 mp_err_t mp_process_exitcode(mp_process_t p, int *code)
 {
     uint32_t index;

@@ -74,7 +74,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid);
 _Noreturn void mp_port_exit(int code);
 
 /*
- * mp_port_signal: asks a process to end: sig is MP_SIGTERM or MP_SIGKILL. Called by
+ * mp_port_signal: asks a process to end: sig is MP_SIGINT, MP_SIGTERM or MP_SIGKILL. Called by
  * the parent (or by a process about itself). The parent may be an adopter: a process
  * that reaped the slot's first parent while the slot's process still ran (as init, or a
  * Linux subreaper, adopts orphans); the port then finds the process by its id

@@ -18,6 +18,7 @@ static mp_err_t op_join(void) { return mp_process_join(PH, bi_timeout); }
 static mp_err_t op_is_alive(void) { return mp_process_is_alive(PH, &out.flag); }
 static mp_err_t op_terminate(void) { return mp_process_terminate(PH); }
 static mp_err_t op_kill(void) { return mp_process_kill(PH); }
+static mp_err_t op_interrupt(void) { return mp_process_interrupt(PH); }
 static mp_err_t op_exitcode(void) { return mp_process_exitcode(PH, &out.code); }
 static mp_err_t op_close(void) { return mp_process_close(PH); }
 static mp_err_t op_name(void) { return mp_process_name(PH, out.name, sizeof out.name); }
@@ -30,6 +31,7 @@ static const bi_op_t ops[] = {
     {"mp_process_is_alive", MPI_KIND_PROCESS, false, op_is_alive},
     {"mp_process_terminate", MPI_KIND_PROCESS, false, op_terminate},
     {"mp_process_kill", MPI_KIND_PROCESS, false, op_kill},
+    {"mp_process_interrupt", MPI_KIND_PROCESS, false, op_interrupt},
     {"mp_process_exitcode", MPI_KIND_PROCESS, false, op_exitcode},
     {"mp_process_close", MPI_KIND_PROCESS, false, op_close},
     {"mp_process_name", MPI_KIND_PROCESS, false, op_name},
@@ -81,6 +83,8 @@ static void undo_process(void)
     X(t2, MP_ENOTCHILD, 0, NULL, mp_process_terminate(fx.grandchild))                         \
     X(k1, MP_ENOTSTARTED, 0, NULL, mp_process_kill(fx.unstarted))                             \
     X(k2, MP_ENOTCHILD, 0, NULL, mp_process_kill(fx.grandchild))                              \
+    X(k3, MP_ENOTSTARTED, 0, NULL, mp_process_interrupt(fx.unstarted))                        \
+    X(k4, MP_ENOTCHILD, 0, NULL, mp_process_interrupt(fx.grandchild))                         \
     /* exitcode: CPython's None until the end */                                              \
     X(e1, MP_EINVAL, 0, NULL, mp_process_exitcode(fx.joined, NULL))                           \
     X(e2, MP_ERUNNING, 0, NULL, mp_process_exitcode(fx.unstarted, &out.code))                 \

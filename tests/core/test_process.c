@@ -107,6 +107,12 @@ static void test_kill_gives_minus_9(void **state)
     assert_int_equal(-MP_SIGKILL, end_a_blocker_with(mp_process_kill));
 }
 
+static void test_interrupt_gives_minus_2(void **state)
+{
+    (void)state;
+    assert_int_equal(-MP_SIGINT, end_a_blocker_with(mp_process_interrupt));
+}
+
 static int crash(void *arg)
 {
     (void)arg;
@@ -227,6 +233,7 @@ static void test_unstarted_process_cannot_be_joined_or_signalled(void **state)
     assert_int_equal(MP_ENOTSTARTED, mp_process_join(p, MP_NOWAIT));
     assert_int_equal(MP_ENOTSTARTED, mp_process_terminate(p));
     assert_int_equal(MP_ENOTSTARTED, mp_process_kill(p));
+    assert_int_equal(MP_ENOTSTARTED, mp_process_interrupt(p));
     OK(mp_process_close(p)); /* an unstarted slot can be given back */
 }
 
@@ -780,6 +787,7 @@ int main(void)
         TEST(test_exitcode_is_running_until_joined),
         TEST(test_terminate_gives_minus_15),
         TEST(test_kill_gives_minus_9),
+        TEST(test_interrupt_gives_minus_2),
         TEST(test_crash_gives_minus_11),
         TEST(test_terminate_after_the_end_keeps_the_exitcode),
         TEST(test_argument_is_a_private_copy),

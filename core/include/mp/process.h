@@ -60,6 +60,7 @@ typedef struct {
 } mp_process_attr_t;
 
 /* Signals that end a process show in its exitcode as -N; the numbers are Linux's on every port. */
+#define MP_SIGINT 2
 #define MP_SIGKILL 9
 #define MP_SIGSEGV 11
 #define MP_SIGTERM 15
@@ -86,6 +87,9 @@ mp_err_t mp_process_is_alive(mp_process_t p, bool *alive);
  * oneself ends the caller at once with exitcode -15 (or -9). */
 mp_err_t mp_process_terminate(mp_process_t p);
 mp_err_t mp_process_kill(mp_process_t p);
+/* CPython 3.14's interrupt() (SIGINT): the process ends with exitcode -2 on every port
+ * (it installs no handler of its own: children start with the default ones). */
+mp_err_t mp_process_interrupt(mp_process_t p);
 
 /* @retval MP_ERUNNING not started, or not ended yet (CPython's None) */
 mp_err_t mp_process_exitcode(mp_process_t p, int *code);
