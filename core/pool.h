@@ -26,6 +26,7 @@ typedef struct {
     uint16_t in_size;   /* bytes per item argument */
     uint16_t out_size;  /* bytes of result room per item */
     uint16_t apply_len; /* apply: the result length the task gave (if it fit) */
+    uint8_t apply;      /* apply_async's job (a task's result_len starts at 0, not result_size) */
     int32_t died;       /* set by the owner: the worker died running it; exit code below */
     int32_t exitcode;
     int32_t code;       /* the first failed item's return value */
