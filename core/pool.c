@@ -104,7 +104,7 @@ static void run_job(mpi_job_t *j)
     for (uint32_t i = 0; i < j->items; i++) {
         char msg[MP_CONF_POOL_MSG_LEN];
         msg[0] = '\0';
-        bool apply = j->collector != MPI_JOB_IMAP && j->items == 1 && j->out_size == MP_CONF_POOL_RESULT_SIZE;
+        bool apply = j->apply; /* a map's one item of that size is no apply */
         mp_pool_task_t t = {
             .arg = j->in_size ? arg + (size_t)i * j->in_size : NULL,
             .arg_size = j->in_size,
@@ -371,9 +371,20 @@ static mpi_job_t *free_job(mpi_pool_t *o)
     return NULL;
 }
 
+/* Workers for the positions that have none while there is work: always while running; once
+ * closed, only for jobs still queued (the workers of a closed pool end when they find none). */
+static void staff(mpi_pool_t *o)
+{
+    uint32_t st = atomic_load(&o->state);
+    if (st == POOL_RUNNING || (st == POOL_CLOSED && any_job(o, JOB_QUEUED)))
+        for (uint32_t w = 0; w < o->nworkers; w++)
+            if (o->workers[w] == 0)
+                (void)start_worker(o, w); /* table full: tried again next time */
+}
+
 static void queue_job(mpi_pool_t *o, mpi_job_t *j, mp_pool_fn fn, uint32_t collector,
                       const uint8_t *in, size_t first, size_t items, size_t in_size,
-                      size_t out_size)
+                      size_t out_size, bool apply)
 {
     j->seq = o->seq++;
     j->collector = collector;
@@ -382,6 +393,7 @@ static void queue_job(mpi_pool_t *o, mpi_job_t *j, mp_pool_fn fn, uint32_t colle
     j->in_size = (uint16_t)in_size;
     j->out_size = (uint16_t)out_size;
     j->apply_len = 0;
+    j->apply = apply;
     j->died = 0;
     j->failed = 0;
     j->exitcode = 0;
@@ -391,6 +403,15 @@ static void queue_job(mpi_pool_t *o, mpi_job_t *j, mp_pool_fn fn, uint32_t colle
     atomic_store_explicit(&j->state, JOB_QUEUED, memory_order_release);
     atomic_fetch_add(&o->bell, 1u);
     wake_worker(o, false);
+    /* A closed pool's workers may all have ended before a map or imap fed this job: without
+     * new ones nothing would run it and the owner would wait for ever. */
+    staff(o);
+}
+
+/* Item i of an input array; in may be NULL when items have no bytes (no arithmetic on it). */
+static const uint8_t *item_at(const uint8_t *in, size_t i, size_t size)
+{
+    return size > 0 ? in + i * size : NULL;
 }
 
 /* Items per chunk that fit one job. */
@@ -412,8 +433,8 @@ static void feed_map(mpi_pool_t *o, mpi_result_t *r, uint32_t id)
         if (j == NULL)
             return;
         size_t k = r->n - r->submitted < r->chunk ? r->n - r->submitted : r->chunk;
-        queue_job(o, j, r->fn, id, r->in + r->submitted * r->in_size, r->submitted, k,
-                  r->in_size, r->out_size);
+        queue_job(o, j, r->fn, id, item_at(r->in, r->submitted, r->in_size), r->submitted, k,
+                  r->in_size, r->out_size, false);
         r->submitted += k;
     }
 }
@@ -449,11 +470,7 @@ static void pump(mpi_pool_t *o, uint32_t pool_id)
         o->workers[w] = 0;
         atomic_store(&o->looks[w], WORKER_BUSY); /* a dead one neither looks nor sleeps */
     }
-    uint32_t st = atomic_load(&o->state);
-    if (st == POOL_RUNNING || (st == POOL_CLOSED && any_job(o, JOB_QUEUED)))
-        for (uint32_t w = 0; w < o->nworkers; w++)
-            if (o->workers[w] == 0)
-                (void)start_worker(o, w); /* table full: tried again next time */
+    staff(o);
     /* Finished jobs to their results. */
     for (uint32_t i = 0; i < MP_CONF_POOL_QUEUE; i++) {
         mpi_job_t *j = &o->jobs[i];
@@ -638,7 +655,7 @@ mp_err_t mp_pool_apply_async(mp_pool_t pool, mp_pool_fn fn, const void *arg, siz
     if (cb != NULL)
         r->cb = *cb;
     r->autofree = rh == NULL;
-    queue_job(o, j, fn, id, arg, 0, 1, arg_size, MP_CONF_POOL_RESULT_SIZE);
+    queue_job(o, j, fn, id, arg, 0, 1, arg_size, MP_CONF_POOL_RESULT_SIZE, true);
     if (rh != NULL)
         rh->id = id;
     return mpi_leave(&c, MP_OK);
@@ -970,8 +987,8 @@ static bool imap_found(void *arg)
             break;
         size_t k = it->n - it->submitted < it->chunk ? it->n - it->submitted : it->chunk;
         uint32_t s = (uint32_t)(j - l->o->jobs);
-        queue_job(l->o, j, it->fn, MPI_JOB_IMAP, it->in + it->submitted * it->in_size,
-                  it->submitted, k, it->in_size, it->out_size);
+        queue_job(l->o, j, it->fn, MPI_JOB_IMAP, item_at(it->in, it->submitted, it->in_size),
+                  it->submitted, k, it->in_size, it->out_size, false);
         it->jobs[s] = (uint32_t)it->submitted + 1u;
         it->taken[s] = 0;
         it->submitted += k;

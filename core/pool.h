@@ -30,6 +30,7 @@ typedef struct {
     int32_t code;       /* the first failed item's return value */
     uint8_t died;       /* set by the owner: 1 the worker died running it, 2 discarded */
     uint8_t failed;     /* an item did not end MPI_ITEM_OK: the status bytes say which */
+    uint8_t apply;      /* apply_async's job (a task's result_len starts at 0, not result_size) */
     mp_pool_fn fn;
     /* The arguments, then the results (from the next 8-byte boundary), then a status byte
      * per item, packed: a small job's header, argument and result share one cache line,

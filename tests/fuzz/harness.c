@@ -161,6 +161,10 @@ void fz_check_usage(void)
         {"usage.events", offsetof(mp_usage_t, events), T_EVENT},
         {"usage.conditions", offsetof(mp_usage_t, conditions), T_COND},
         {"usage.barriers", offsetof(mp_usage_t, barriers), T_BARRIER},
+        {"usage.pools", offsetof(mp_usage_t, pools), T_POOL},
+        {"usage.results", offsetof(mp_usage_t, results), T_RESULT},
+        {"usage.dicts", offsetof(mp_usage_t, dicts), T_DICT},
+        {"usage.lists", offsetof(mp_usage_t, lists), T_LIST},
     };
     fz_expect_u("usage.processes", procs, u.processes);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -345,7 +349,7 @@ void fz_poll_end(void)
 
 /* ---- handles ------------------------------------------------------------------------------ */
 #define POOL_N 16
-#define KINDS 12
+#define KINDS 16 /* every handle kind, MPI_KIND_PROCESS .. MPI_KIND_LIST */
 static uint32_t pool[KINDS][POOL_N];
 static uint32_t pool_n[KINDS], pool_next[KINDS];
 
@@ -464,7 +468,7 @@ mp_timeout_t fz_timeout(in_t *in)
 
 /* A size from one byte: mostly one of the edges, else a small value from the next byte,
  * else any 32-bit value. */
-static uint32_t edge_or_any(in_t *in, const uint32_t *edges, size_t n)
+uint32_t fz_edge_or_any(in_t *in, const uint32_t *edges, size_t n)
 {
     uint8_t b = in_u8(in);
     if (b < n * 8u)
@@ -479,7 +483,7 @@ uint32_t fz_msg_size(in_t *in)
     static const uint32_t edges[] = {0, 1, 2, 3, 4, 7, 8, 12, 27, 28, 29, 59, 60, 61, 64, 100,
                                      124, 128, 256, 1000, 4096, 65535, 65536, 65537,
                                      UINT32_MAX, 1u << 24, 0x80000000u, 16};
-    return edge_or_any(in, edges, sizeof edges / sizeof edges[0]);
+    return fz_edge_or_any(in, edges, sizeof edges / sizeof edges[0]);
 }
 
 uint32_t fz_depth(in_t *in)
@@ -487,7 +491,7 @@ uint32_t fz_depth(in_t *in)
     static const uint32_t edges[] = {0, 1, 2, 3, 4, 5, 7, 8, 16, 17, 31, 32, 100, 1000, 4096,
                                      32768, 65536, 1u << 26, 1u << 30, UINT32_MAX,
                                      0x80000000u, 6, 1, 2};
-    return edge_or_any(in, edges, sizeof edges / sizeof edges[0]);
+    return fz_edge_or_any(in, edges, sizeof edges / sizeof edges[0]);
 }
 
 size_t fz_len(in_t *in, uint32_t max)
@@ -529,6 +533,9 @@ void fz_run(in_t *in)
         add_ops(fz_process_ops, fz_process_nops);
         add_ops(fz_isr_ops, fz_isr_nops);
         add_ops(fz_runtime_ops, fz_runtime_nops);
+        add_ops(fz_dict_ops, fz_dict_nops);
+        add_ops(fz_list_ops, fz_list_nops);
+        add_ops(fz_pool_ops, fz_pool_nops);
     }
     uint32_t self = m.self;
     while (!in_done(in)) {

@@ -149,6 +149,8 @@ uint32_t fz_pick(in_t *in, uint32_t kind);
 mp_timeout_t fz_timeout(in_t *in);
 uint32_t fz_msg_size(in_t *in);
 uint32_t fz_depth(in_t *in);
+/* A size from one byte: mostly one of the edges, else a small value, else any 32 bits. */
+uint32_t fz_edge_or_any(in_t *in, const uint32_t *edges, size_t n);
 /* A length near the edges of max (0, max - 1, max, max + 1, huge). */
 size_t fz_len(in_t *in, uint32_t max);
 
@@ -171,9 +173,10 @@ typedef struct {
 } fz_op_t;
 
 extern const fz_op_t fz_queue_ops[], fz_pipe_ops[], fz_lock_ops[], fz_shared_ops[],
-    fz_sync_ops[], fz_process_ops[], fz_isr_ops[], fz_runtime_ops[];
+    fz_sync_ops[], fz_process_ops[], fz_isr_ops[], fz_runtime_ops[], fz_dict_ops[],
+    fz_list_ops[], fz_pool_ops[];
 extern const size_t fz_queue_nops, fz_pipe_nops, fz_lock_nops, fz_shared_nops, fz_sync_nops,
-    fz_process_nops, fz_isr_nops, fz_runtime_nops;
+    fz_process_nops, fz_isr_nops, fz_runtime_nops, fz_dict_nops, fz_list_nops, fz_pool_nops;
 
 /* Runs ops from in until it is exhausted (or a child's script ends). */
 void fz_run(in_t *in);
@@ -185,5 +188,13 @@ void fz_lock_cleanup(void);
 void fz_shared_cleanup(void);
 void fz_sync_cleanup(void);
 void fz_process_cleanup(void);
+void fz_dict_cleanup(void);
+void fz_list_cleanup(void);
+
+/* ---- Dict and List (op_dict.c) ------------------------------------------------------------ */
+/* A change published by one store (core/records.c): whether the running child dies at the
+ * hook before it (1: nothing changed) or after it (2: the change stands, its bookkeeping
+ * not), or goes on (0). A death leaves the lock to a dead holder. */
+int fz_records_death(void);
 
 #endif

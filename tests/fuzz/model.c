@@ -18,8 +18,12 @@ static const struct {
     [T_PIPE] = {MP_CONF_MAX_PIPES},         [T_VALUE] = {MP_CONF_MAX_VALUES},
     [T_SEM] = {MP_CONF_MAX_SEMAPHORES},     [T_EVENT] = {MP_CONF_MAX_EVENTS},
     [T_COND] = {MP_CONF_MAX_CONDITIONS},    [T_BARRIER] = {MP_CONF_MAX_BARRIERS},
+    [T_DICT] = {MP_CONF_MAX_DICTS},         [T_LIST] = {MP_CONF_MAX_LISTS},
+    [T_POOL] = {MP_CONF_MAX_POOLS},         [T_RESULT] = {MP_CONF_MAX_RESULTS},
 };
-_Static_assert(MP_CONF_MAX_LOCKS <= 64 && MP_CONF_MAX_VALUES <= 64 && MP_CONF_MAX_QUEUES <= 64,
+_Static_assert(MP_CONF_MAX_LOCKS <= 64 && MP_CONF_MAX_VALUES <= 64 && MP_CONF_MAX_QUEUES <= 64 &&
+                   MP_CONF_MAX_DICTS <= 64 && MP_CONF_MAX_LISTS <= 64 &&
+                   MP_CONF_MAX_RESULTS <= 64 && MP_CONF_MAX_POOLS <= 64,
                "model tables hold 64 entries");
 
 /* ---- message records: one pool, linked per FIFO ------------------------------------- */
@@ -122,6 +126,10 @@ int m_table_of_kind(uint32_t kind)
     case MPI_KIND_EVENT: return T_EVENT;
     case MPI_KIND_CONDITION: return T_COND;
     case MPI_KIND_BARRIER: return T_BARRIER;
+    case MPI_KIND_DICT: return T_DICT;
+    case MPI_KIND_LIST: return T_LIST;
+    case MPI_KIND_POOL: return T_POOL;
+    case MPI_KIND_RESULT: return T_RESULT;
     }
     return -1;
 }
@@ -309,6 +317,39 @@ uint32_t m_self_token(void)
     return m.isr ? M_ISR_TOKEN : m_token(m.self);
 }
 
+uint32_t m_proc_take(void)
+{
+    for (uint32_t i = 0; i < M_PROCS; i++)
+        if (m.procs[i].state == P_FREE)
+            return i;
+    uint32_t slot = M_PROCS, best_age = 0;
+    for (uint32_t i = 0; i < M_PROCS; i++) {
+        uint32_t age = (uint16_t)((uint16_t)m.join_seq - m.procs[i].joined_seq);
+        if (m.procs[i].state == P_JOINED && (slot == M_PROCS || age > best_age)) {
+            slot = i;
+            best_age = age;
+        }
+    }
+    if (slot < M_PROCS)
+        m_proc_free(slot);
+    return slot;
+}
+
+void m_proc_reaped(uint32_t slot)
+{
+    m.procs[slot].state = P_JOINED;
+    m.procs[slot].joined_seq = (uint16_t)m.join_seq++;
+}
+
+void m_proc_free(uint32_t slot)
+{
+    m_proc_t *p = &m.procs[slot];
+    uint16_t gen = (uint16_t)gen_next(p->gen);
+    memset(p, 0, sizeof *p);
+    p->gen = gen;
+    p->state = P_FREE;
+}
+
 bool m_pending_children(void)
 {
     for (uint32_t i = 1; i < M_PROCS; i++)
@@ -373,6 +414,22 @@ bool m_lock_owned(int slot)
 {
     const m_lock_t *l = &m.locks[slot];
     return l->owner_value >= 0 || l->owner_cond >= 0 || l->cond_users > 0;
+}
+
+/* ---- Dict and List storage -------------------------------------------------------------- */
+void m_rec_lock(m_rec_t *r)
+{
+    if (r->dead_holder)
+        r->version++; /* records.c repair() */
+    r->dead_holder = false;
+}
+
+/* records.c mpi_records_bytes: two maps, the live flags (8-byte aligned), capacity + 1
+ * records. */
+uint64_t m_rec_bytes(uint32_t capacity, uint32_t record_size)
+{
+    return (uint64_t)capacity * 8u + (((uint64_t)capacity + 1u + 7u) & ~(uint64_t)7u) +
+           ((uint64_t)capacity + 1u) * record_size;
 }
 
 /* ---- the main process inside a call while children run ----------------------------------- */

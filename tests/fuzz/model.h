@@ -24,7 +24,8 @@
 #define M_ISR_TOKEN 0x0ffff000u /* what an interrupt handler is called in owner fields */
 
 /* The tables a handle can name (processes are kept apart: their slots have states). */
-enum { T_LOCK, T_QUEUE, T_PIPE, T_VALUE, T_SEM, T_EVENT, T_COND, T_BARRIER, T_COUNT };
+enum { T_LOCK, T_QUEUE, T_PIPE, T_VALUE, T_SEM, T_EVENT, T_COND, T_BARRIER, T_DICT, T_LIST,
+       T_POOL, T_RESULT, T_COUNT };
 
 typedef struct {
     uint16_t gen;
@@ -136,6 +137,37 @@ typedef struct {
     bool main_released;
 } m_barrier_t;
 
+/* ---- Manager containers (core/records.h): what every Dict and List shares ------------- */
+typedef struct {
+    uint32_t capacity, count;
+    uint32_t version;  /* mirrors records.version: bumped by every change of size */
+    int block;         /* arena record of the storage */
+    bool dead_holder;  /* a process died holding the lock: the next taker repairs */
+} m_rec_t;
+
+/* A dict entry: the key is a function of (key_id, key_len) (op_dict.c), the value a
+ * message pattern or an int64_t that mp_dict_add wrote. */
+typedef struct {
+    uint8_t key_id;
+    bool num;
+    uint16_t key_len;
+    uint32_t len, seed;
+    int64_t n;
+} m_entry_t;
+
+typedef struct {
+    m_rec_t rec;
+    uint32_t key_size, value_size;
+    m_entry_t e[MP_CONF_CONTAINER_CAPACITY];
+} m_dict_t;
+
+/* A list item is m_pattern(v, i) over item_size bytes: equal items have equal v. */
+typedef struct {
+    m_rec_t rec;
+    uint32_t item_size;
+    uint8_t v[MP_CONF_CONTAINER_CAPACITY];
+} m_list_t;
+
 /* ---- processes ------------------------------------------------------------------------ */
 enum { P_FREE, P_CREATED, P_RUNNING, P_JOINED };
 
@@ -154,6 +186,7 @@ typedef struct {
     uint32_t pid;   /* as first seen; 0 = not seen yet */
     char name[MP_CONF_NAME_LEN];
     int code;       /* what its script returns */
+    bool worker;    /* a Pool's worker (pool_model.c): runs no script */
 } m_proc_t;
 
 /* What the main process is blocked in while its pending children run. */
@@ -177,6 +210,8 @@ typedef struct {
     m_event_t events[MP_CONF_MAX_EVENTS];
     m_cond_t conds[MP_CONF_MAX_CONDITIONS];
     m_barrier_t barriers[MP_CONF_MAX_BARRIERS];
+    m_dict_t dicts[MP_CONF_MAX_DICTS];
+    m_list_t lists[MP_CONF_MAX_LISTS];
     m_proc_t procs[M_PROCS];
     uint32_t main_children; /* for default names */
     uint32_t join_seq, start_seq;
@@ -241,6 +276,12 @@ extern uint8_t m_shadow[MP_CONF_ARENA_SIZE]; /* Array data, at the same offsets 
 uint32_t m_token(uint32_t slot);
 bool m_alive(uint32_t token);
 uint32_t m_self_token(void);
+/* A slot for a new process as core/process.c picks it: the lowest free one, else the one
+ * joined longest ago (freed first: its generation moves on); M_PROCS when none. */
+uint32_t m_proc_take(void);
+/* Reaped (P_JOINED, in join order), and closed (free, next generation). */
+void m_proc_reaped(uint32_t slot);
+void m_proc_free(uint32_t slot);
 /* Started children that have not run yet: they run (in start order) as soon as the main
  * process blocks or polls with others ready. */
 bool m_pending_children(void);
@@ -260,6 +301,12 @@ void m_lock_drop_user(int slot);
  * release follows the Lock or RLock rule. */
 int m_lock_take(int slot);
 mp_err_t m_lock_release(int slot, uint32_t kind);
+
+/* ---- Dict and List storage (core/records.c) ---------------------------------------------- */
+/* The lock is taken: a dead holder's is taken over and the bookkeeping repaired, which
+ * tells iterators the size may have changed (version). */
+void m_rec_lock(m_rec_t *r);
+uint64_t m_rec_bytes(uint32_t capacity, uint32_t record_size);
 
 /* ---- the main process blocked while children run ---------------------------------------- */
 void m_inside_begin(int table, int slot);

@@ -80,8 +80,7 @@ static mp_err_t lookup_child(uint32_t id, uint32_t *slot)
 
 static void reaped(uint32_t slot)
 {
-    m.procs[slot].state = P_JOINED;
-    m.procs[slot].joined_seq = (uint16_t)m.join_seq++;
+    m_proc_reaped(slot);
 }
 
 /* A poll of a running child that has not ended lets every pending child run first. */
@@ -92,11 +91,7 @@ static bool needs_run(uint32_t slot)
 
 static void slot_free(uint32_t slot)
 {
-    m_proc_t *p = &m.procs[slot];
-    uint16_t gen = (uint16_t)((p->gen + 1u) & 0xffffu ? (p->gen + 1u) & 0xffffu : 1u);
-    memset(p, 0, sizeof *p);
-    p->gen = gen;
-    p->state = P_FREE;
+    m_proc_free(slot);
 }
 
 static void p_spawn(in_t *in)
@@ -134,25 +129,8 @@ static void p_spawn(in_t *in)
         (attr.arg == NULL && attr.arg_size > 0) || attr.daemon > MP_DAEMON_YES ||
         attr.priority >= MP_CONF_PRIORITIES)
         want = MP_EINVAL;
-    else {
-        for (uint32_t i = 0; i < M_PROCS && slot == M_PROCS; i++)
-            if (m.procs[i].state == P_FREE)
-                slot = i;
-        if (slot == M_PROCS) { /* recycle the slot joined longest ago */
-            uint32_t best_age = 0;
-            for (uint32_t i = 0; i < M_PROCS; i++) {
-                uint32_t age = (uint16_t)((uint16_t)m.join_seq - m.procs[i].joined_seq);
-                if (m.procs[i].state == P_JOINED && (slot == M_PROCS || age > best_age)) {
-                    slot = i;
-                    best_age = age;
-                }
-            }
-            if (slot < M_PROCS)
-                slot_free(slot);
-        }
-        if (slot == M_PROCS)
-            want = MP_ENOSLOT;
-    }
+    else if ((slot = m_proc_take()) == M_PROCS)
+        want = MP_ENOSLOT;
     mp_process_t p = {0};
     fz_expect(want, mp_process_create(no_out ? NULL : &p, no_attr ? NULL : &attr));
     if (want != MP_OK)

@@ -13,7 +13,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUPS = ["op_queue.c", "op_pipe.c", "op_lock.c", "op_shared.c", "op_sync.c", "op_process.c",
-          "op_isr.c", "op_runtime.c"]
+          "op_isr.c", "op_runtime.c", "op_dict.c", "op_list.c", "op_pool.c"]
 
 
 def op_names():
@@ -26,6 +26,16 @@ def op_names():
 
 
 OPS = op_names()
+
+
+def session_op_names():
+    """The calls of a pool session, in the order of op_pool.c's session_ops table."""
+    src = open(os.path.join(HERE, "op_pool.c")).read()
+    table = src[src.index("static const fz_op_fn session_ops[] = {"):]
+    return re.findall(r"\b(s_[a-z_]+)\b", table[:table.index("};")])
+
+
+SESSION_OPS = session_op_names()
 
 
 def op(name):
@@ -376,6 +386,254 @@ def interrupt(script):
     return op("interrupt") + bytes([len(script)]) + script
 
 
+# ---- Dict and List (op_dict.c, op_list.c) ----------------------------------------------
+def edge(v, edges):
+    """fz_edge_or_any: an edge by index, else a small value, else any 32 bits."""
+    if v in edges:
+        return bytes([edges.index(v)])
+    if 1 <= v <= 256:
+        return bytes([232, v - 1])
+    return bytes([245]) + struct.pack("<I", v & 0xFFFFFFFF)
+
+
+CAPS = [0, 1, 2, 3, 4, 5, 8, 16, 100, 4096, 4097, 0xFFFFFFFF, 2, 3]
+KEYS = [0, 1, 2, 3, 8, 63, 64, 65, 0xFFFFFFFF, 4, 16, 2]
+VALUES = [0, 1, 7, 8, 9, 64, 1023, 1024, 1025, 0xFFFFFFFF, 16, 8]
+ITEMS = [0, 1, 2, 3, 4, 7, 8, 9, 64, 1023, 1024, 1025, 0xFFFFFFFF, 1]
+
+
+def key(kid, n=1):
+    """A key: kid 0-7 picks it, n its length (1-3; "size": the dict's key_size, "over":
+    one more, None: NULL, 0: empty)."""
+    sel = {None: 0, 0: 1, "size": 2, "over": 4}.get(n, 5 + n if isinstance(n, int) else 0)
+    return bytes([kid | sel << 3])
+
+
+def d_create(cap, ksize=8, vsize=16, f=0):
+    return op("dict_create") + bytes([f]) + edge(cap, CAPS) + edge(ksize, KEYS) + edge(vsize, VALUES)
+
+
+def d_destroy(i):
+    return op("dict_destroy") + h(i)
+
+
+def d_set(i, k, n=None, num=None, timeout=NOW):
+    """d[k] = a pattern of n bytes, or the int64 num."""
+    if num is not None:
+        return op("dict_set") + h(i) + k + bytes([0, num & 0xFF]) + t(timeout)
+    return op("dict_set") + h(i) + k + b"\x01" + length(n) + t(timeout)
+
+
+def d_get(i, k, sel=2, pop=False, timeout=NOW):
+    return op("dict_get") + bytes([pop]) + h(i) + k + bytes([sel]) + t(timeout)
+
+
+def d_delete(i, k, timeout=NOW):
+    return op("dict_delete") + h(i) + k + t(timeout)
+
+
+def d_query(i, k=None):
+    return op("dict_query") + bytes([k is not None]) + h(i) + (k or b"") + t(NOW)
+
+
+def d_clear(i):
+    return op("dict_clear") + h(i) + t(NOW)
+
+
+def d_setdefault(i, k, n, sel=2, f=0):
+    return op("dict_setdefault") + bytes([f]) + h(i) + k + length(n) + bytes([sel]) + t(NOW)
+
+
+def d_add(i, k, delta):
+    return op("dict_add") + b"\x00" + h(i) + k + bytes([delta & 0xFF]) + t(NOW)
+
+
+def d_update(i, j=None):
+    return op("dict_update") + bytes([j is None]) + h(i) + (h(j) if j is not None else b"") + t(NOW)
+
+
+def d_iter(it, i):
+    return op("dict_iter") + bytes([it]) + h(i) + t(NOW)
+
+
+def d_next(it, ks=2, vs=2, timeout=NOW):
+    return op("dict_next") + bytes([it, ks, vs]) + t(timeout)
+
+
+def d_forge(it, what, *extra):
+    return op("dict_iter_forge") + bytes([it | what << 2, *extra])
+
+
+def records_die_at(published=False, n=1):
+    return op("records_die_at") + bytes([published | (n - 1) << 1])
+
+
+def li_create(cap, item=4, f=0):
+    return op("list_create") + bytes([f]) + edge(cap, CAPS) + edge(item, ITEMS)
+
+
+def li_destroy(i):
+    return op("list_destroy") + h(i)
+
+
+def idx(sel, extra=None):
+    """pick_index: 0 -> 0, 1 -> 1, 2 -> -1, 3 -> n-1, 4 -> n, 5 -> -n, 6 -> -n-1, 7 MAX,
+    8 MIN, 9 + a signed byte, 10 + a byte modulo n + 1."""
+    return bytes([sel] + ([extra & 0xFF] if sel in (9, 10) else []))
+
+
+def li_append(i, v, timeout=NOW):
+    return op("list_insert") + bytes([v << 1]) + h(i) + t(timeout)
+
+
+def li_insert(i, v, index):
+    return op("list_insert") + bytes([1 | v << 1]) + h(i) + index + t(NOW)
+
+
+def li_extend(i, n_sel, start=0, step=1):
+    return op("list_extend") + bytes([n_sel, start, step]) + h(i) + t(NOW)
+
+
+def flag(which, v, vmask, null_mask):
+    """The flag byte of list_at and list_search: which = f % 3, v = (f >> 2) & vmask, and no
+    NULL argument."""
+    return next(f for f in range(256) if f % 3 == which and (f >> 2) & vmask == v
+                and f & null_mask != null_mask and f & 0x30 != 0x30)
+
+
+def li_at(i, which, index, v=0, timeout=NOW):
+    """which: 0 get, 1 set (to v), 2 pop."""
+    return op("list_at") + bytes([flag(which, v, 15, 0xf0)]) + h(i) + index + t(timeout)
+
+
+def li_search(i, which, v):
+    """which: 0 remove, 1 index, 2 count; v 0-3."""
+    return op("list_search") + bytes([flag(which, v, 3, 0xc0)]) + h(i) + t(NOW)
+
+
+def li_len(i, clear=False):
+    return op("list_len_clear") + bytes([clear]) + h(i) + t(NOW)
+
+
+def li_sort(i, by_class=False, reverse=False):
+    return op("list_sort") + bytes([by_class | reverse << 1]) + h(i) + t(NOW)
+
+
+def li_iter(it, i):
+    return op("list_iter") + bytes([it]) + h(i) + t(NOW)
+
+
+def li_next(it, timeout=NOW):
+    return op("list_next") + bytes([it]) + t(timeout)
+
+
+def li_forge(it, what, *extra):
+    return op("list_iter_forge") + bytes([it | what << 2, *extra])
+
+
+# ---- Pool sessions (op_pool.c) -----------------------------------------------------------
+def so(name):
+    return bytes([SESSION_OPS.index(name)])
+
+
+OK_TASK, FAIL, FAIL_LONG, BIG, EXIT, INIT = 0, 10, 11, 12, 13, 14
+
+
+def session(script, workers=1, maxtasks=0, init=False, initarg_sel=0, f=0):
+    """A pool: workers 1, 2, 3, 4 (the default) or 5 (too many); then its calls."""
+    nw = {1: 0, 2: 3, 3: 4, 4: 5, 5: 7}[workers]
+    return (op("pool_session") + bytes([f | init, nw, maxtasks, initarg_sel, len(script)])
+            + script)
+
+
+def arg(kind=OK_TASK, size_sel=2):
+    """A task's argument: its task (kind, plus a code in the high bits) and size (0, 1, 4,
+    63, 64, 65, SIZE_MAX)."""
+    return bytes([kind, size_sel])
+
+
+def ps_apply_async(kind=OK_TASK, size_sel=2, cb=0, autofree=False, pool=0):
+    return so("s_apply_async") + bytes([cb | autofree << 2]) + h(pool) + arg(kind, size_sel)
+
+
+def ps_apply(kind=OK_TASK, size_sel=2, rsel=0, timeout=FOREVER, pool=0):
+    return so("s_apply") + b"\x00" + h(pool) + arg(kind, size_sel) + bytes([rsel]) + t(timeout)
+
+
+def ps_get(res, rsel=0, timeout=FOREVER):
+    return so("s_get") + h(res) + bytes([rsel]) + t(timeout)
+
+
+def ps_query(res, which, timeout=FOREVER):
+    """which: 0 wait, 1 ready, 2 successful, 3 failure."""
+    return so("s_query") + bytes([which]) + h(res) + (t(timeout) if which == 0 else b"")
+
+
+def ps_result_destroy(res):
+    return so("s_result_destroy") + h(res)
+
+
+SIZES = [0, 1, 4, 8, 64, 65, 2, 16]
+COUNTS = [0, 1, 2, 3, 5, 8, 9, 17, 33, 64, 1 << 31, 4]
+CHUNKS = [0, 1, 2, 3, 8, 100, "max", 0]
+
+
+def items(in_size=4, out_size=4, n=5, mix=0x80, chunk=0):
+    """pick_map's bytes: mix 0x80 + successes only, else item i's task is mix + 7 i."""
+    return bytes([SIZES.index(in_size), SIZES.index(out_size), COUNTS.index(n), mix,
+                  CHUNKS.index(chunk)])
+
+
+def ps_map(n=5, in_size=4, out_size=4, mix=0x80, chunk=0, timeout=FOREVER, f=0, pool=0):
+    return so("s_map") + bytes([f]) + h(pool) + items(in_size, out_size, n, mix, chunk) + t(timeout)
+
+
+def ps_map_async(n=5, in_size=4, out_size=4, mix=0x80, chunk=0, cb=0, autofree=False, f=0, pool=0):
+    return (so("s_map_async") + bytes([f, cb | autofree << 2]) + h(pool)
+            + items(in_size, out_size, n, mix, chunk))
+
+
+def ps_imap(it=0, n=5, in_size=4, out_size=4, mix=0x80, chunk=0, ordered=True, pool=0):
+    return (so("s_imap") + bytes([it | ordered << 1]) + h(pool)
+            + items(in_size, out_size, n, mix, chunk))
+
+
+def ps_imap_next(it=0, timeout=FOREVER):
+    return so("s_imap_next") + bytes([it]) + t(timeout)
+
+
+def ps_imap_abandon(it=0):
+    return so("s_imap_abandon") + bytes([it])
+
+
+def ps_workers(max_sel=3, pool=0):
+    return so("s_workers") + bytes([max_sel]) + h(pool)
+
+
+def ps_close(pool=0):
+    return so("s_close") + h(pool)
+
+
+def ps_terminate(pool=0):
+    return so("s_terminate") + h(pool)
+
+
+def ps_join(timeout=FOREVER, pool=0):
+    return so("s_join") + h(pool) + t(timeout)
+
+
+def ps_destroy(pool=0):
+    return so("s_destroy") + h(pool)
+
+
+def ps_more_pools():
+    return so("s_more_pools")
+
+
+def pool_in_handler(which, result=False):
+    return op("pool_in_handler") + bytes([result | which << 1, 0])
+
+
 # ---- scenarios ------------------------------------------------------------------------
 SEEDS = {
     "queue-fifo-counts": q_create(16, 4) + q_put(0, 5) + q_put(0, 0) + q_put(0, 16)
@@ -538,6 +796,94 @@ SEEDS = {
     + e_wait(0, T100) + pr_join(1),
 }
 
+SEEDS.update({
+    "dict-basics": d_create(4) + d_set(0, key(0), 5) + d_set(0, key(1, 2), num=7)
+    + d_set(0, key(2, 3), 16) + d_set(0, key(3), 17) + d_set(0, key(3), 0) + d_set(0, key(4), 1)
+    + d_get(0, key(0)) + d_get(0, key(0), sel=1) + d_get(0, key(5)) + d_query(0, key(1, 2))
+    + d_query(0) + d_add(0, key(1, 2), 5) + d_add(0, key(0), 1) + d_get(0, key(1, 2), pop=True)
+    + d_delete(0, key(2, 3)) + d_delete(0, key(2, 3)) + d_setdefault(0, key(6), 3)
+    + d_setdefault(0, key(6), 9) + d_setdefault(0, key(7), 2, sel=1) + d_set(0, key(0, None), 1)
+    + d_set(0, key(0, 0), 1) + d_set(0, key(0, "size"), 1) + d_set(0, key(0, "over"), 1)
+    + d_clear(0) + d_query(0) + d_destroy(0) + d_get(0, key(0)),
+    "dict-iterate": d_create(8) + d_set(0, key(0), 3) + d_set(0, key(1), 4)
+    + d_set(0, key(2), num=1) + d_iter(0, 0) + d_next(0) + d_next(0, ks=4) + d_next(0, vs=4)
+    + d_next(0) + d_set(0, key(0), 8) + d_next(0) + d_next(0) + d_next(0) + d_iter(1, 0)
+    + d_set(0, key(3), 1) + d_next(1) + d_forge(1, 1, 0, 1) + d_forge(1, 2) + d_next(1)
+    + d_forge(2, 0, 0) + d_next(2) + d_forge(3, 3) + d_next(3) + d_next(0, ks=0, vs=0),
+    "dict-update": d_create(4) + d_create(4, 2, 4) + d_set(0, key(0), 3) + d_set(0, key(1, 3), 2)
+    + d_set(1, key(0), 4) + d_update(1, 0) + d_update(0, 1) + d_update(0) + d_create(2)
+    + d_set(2, key(5), 1) + d_set(2, key(6), 1) + d_update(2, 0) + d_delete(0, key(1, 3))
+    + d_update(1, 0) + d_query(1),
+    "dict-sizes": d_create(0) + d_create(4097) + d_create(4, 0) + d_create(4, 65)
+    + d_create(4, 8, 0) + d_create(4, 8, 1025) + d_create(4096, 64, 1024)
+    + d_create(100, 64, 1024) * 3 + d_create(1, 1, 1) * 8,
+    "dict-dead-holder": d_create(4) + d_set(0, key(0), 3) + d_iter(0, 0)
+    + spawn(records_die_at(False) + d_set(0, key(1), 2)) + pr_join(1) + d_next(0)
+    + d_get(0, key(1)) + spawn(records_die_at(True) + d_set(0, key(1), 2)) + pr_join(2)
+    + d_get(0, key(1)) + d_create(4) + d_set(1, key(5), 1) + d_set(1, key(6), 2)
+    + spawn(records_die_at(True, 2) + d_update(0, 1)) + pr_join(3) + d_query(0)
+    + spawn(records_die_at(False) + d_clear(0)) + pr_join(4) + d_query(0),
+    "dict-in-handler": d_create(4) + d_set(0, key(0), 3) + d_iter(0, 0)
+    + interrupt(d_get(0, key(0)) + d_set(0, key(1), 2) + d_set(0, key(2), 2, timeout=T1)
+                + d_get(0, key(0), timeout=T1) + d_next(0, timeout=T1) + d_next(0)
+                + d_add(0, key(0), 1) + d_clear(0))
+    + d_query(0),
+    "dict-taken-over-in-handler": d_create(4)
+    + spawn(records_die_at(True) + d_set(0, key(0), 3)) + pr_join(1)
+    + interrupt(d_get(0, key(0)) + d_query(0)),
+    "list-basics": li_create(4) + li_append(0, 1) + li_append(0, 2) + li_insert(0, 3, idx(0))
+    + li_insert(0, 4, idx(6)) + li_append(0, 5) + li_at(0, 0, idx(2)) + li_at(0, 0, idx(4))
+    + li_at(0, 1, idx(1), v=7) + li_at(0, 2, idx(0)) + li_at(0, 2, idx(5))
+    + li_search(0, 1, 1) + li_search(0, 2, 2) + li_search(0, 0, 3) + li_search(0, 0, 3)
+    + li_len(0) + li_extend(0, 1) + li_extend(0, 2) + li_len(0, True) + li_len(0)
+    + li_insert(0, 2, idx(7)) + li_insert(0, 3, idx(8)) + li_destroy(0) + li_len(0),
+    "list-sort": li_create(16, 2) + li_extend(0, 5, 3, 5) + li_extend(0, 6, 1, 6) + li_sort(0)
+    + li_iter(0, 0) + li_next(0) + li_next(0) + li_sort(0, True) + li_sort(0, True, True)
+    + li_sort(0, False, True) + li_next(0) + li_at(0, 2, idx(0)) + li_next(0),
+    "list-iterate": li_create(3, 1) + li_extend(0, 1, 2, 3) + li_iter(1, 0) + li_next(1)
+    + li_next(1) + li_next(1) + li_next(1) + li_forge(1, 1, 0, 1) + li_next(1) + li_forge(1, 2)
+    + li_next(1) + li_forge(2, 0, 0) + li_next(2) + li_forge(3, 3) + li_next(3),
+    "list-sizes": li_create(0) + li_create(4097) + li_create(4, 0) + li_create(4, 1025)
+    + li_create(4096, 1024) + li_create(200, 1024) + li_create(4096, 1) + li_create(1, 1) * 8,
+    "list-dead-holder": li_create(8) + li_append(0, 1) + li_iter(0, 0)
+    + spawn(records_die_at(True) + li_insert(0, 2, idx(0))) + pr_join(1) + li_next(0)
+    + li_len(0) + spawn(records_die_at(False) + li_sort(0)) + pr_join(2) + li_at(0, 0, idx(0))
+    + spawn(records_die_at(True) + li_extend(0, 7, 0, 2)) + pr_join(3) + li_len(0),
+    "list-in-handler": li_create(8) + li_append(0, 1)
+    + interrupt(li_append(0, 2) + li_append(0, 3, T1) + li_sort(0, True) + li_at(0, 0, idx(0))
+                + li_at(0, 0, idx(0), timeout=T1) + li_iter(0, 0) + li_next(0) + li_next(0, T1))
+    + li_len(0),
+    "pool-apply": session(ps_apply_async() + ps_apply_async(FAIL) + ps_apply_async(BIG)
+                          + ps_get(0) + ps_get(1) + ps_get(2) + ps_query(1, 3) + ps_query(0, 2)
+                          + ps_query(2, 1) + ps_apply(size_sel=3, rsel=2) + ps_apply(FAIL_LONG)
+                          + ps_result_destroy(0) + ps_get(0) + ps_apply(size_sel=5)),
+    "pool-map": session(ps_map(n=17, mix=3) + ps_map(n=8, in_size=64, out_size=64, chunk=1)
+                        + ps_map(n=0) + ps_map(n=64, chunk=100) + ps_map_async(n=33, mix=5, cb=3)
+                        + ps_get(0) + ps_map_async(n=9, cb=1, autofree=True) + ps_query(0, 0),
+                        workers=3),
+    "pool-imap": session(ps_imap(0, n=9, mix=2, chunk=2) + ps_imap_next(0) * 4
+                         + ps_imap(1, n=5, ordered=False) + ps_imap_next(1) * 6
+                         + ps_imap_abandon(0) + ps_imap_next(0), workers=2),
+    "pool-one-worker-dies": session(ps_apply_async(EXIT | 0x30) + ps_apply_async() + ps_get(0)
+                                    + ps_get(1) + ps_query(0, 3) + ps_workers()
+                                    + ps_map(n=5, mix=13, chunk=2) + ps_workers()),
+    "pool-maxtasks": session(ps_apply_async(INIT) + ps_apply_async() * 3 + ps_get(3) + ps_workers()
+                             + ps_apply_async(INIT) + ps_get(4) + ps_get(0) + ps_workers(),
+                             maxtasks=2, init=True, initarg_sel=2),
+    "pool-close-join": session(ps_apply_async() + ps_close() + ps_apply_async() + ps_join(NOW)
+                               + ps_join() + ps_get(0) + ps_workers() + ps_destroy() + ps_get(0)
+                               + ps_close(), workers=2),
+    "pool-terminate": session(ps_apply_async(cb=3) * 3 + ps_map_async(n=33, chunk=1, cb=2)
+                              + ps_terminate() + ps_get(0) + ps_get(3) + ps_query(1, 3) + ps_join()
+                              + ps_imap()),
+    "pool-join-running": session(ps_join() + ps_more_pools() + ps_destroy()),
+    "pool-create-args": session(b"", workers=5) + session(b"", initarg_sel=5)
+    + session(b"", f=6, initarg_sel=1) + session(b"", init=True, initarg_sel=4, workers=4)
+    + session(b"", f=0xe0) + session(b"", f=0x18),
+    "pool-in-handler": interrupt(b"".join(pool_in_handler(w, w >= 13) for w in range(19))),
+    "pool-process-table": spawn(start=False) * 14 + session(ps_workers(), workers=2)
+    + session(ps_workers()),
+})
 
 # Minimal reproducers of the runtime defects the fuzzer found (tests/fuzz/regressions/),
 # named for the defect of issue 7 they show; each fails on today's main in the default
@@ -569,6 +915,9 @@ REGRESSIONS = {
     + c_acquire(1) + l_query(0, True),
     "yield-after-a-death-does-not-switch": spawn(l_create()) + spawn(l_create()) + pr_signal(0 + 1)
     + pr_yield(),
+    "pool-map-of-one-item-is-no-apply": session(ps_map(n=1, in_size=4, out_size=64)),
+    "pool-map-without-arguments": session(ps_map(n=3, in_size=0, f=0x0c)),
+    "pool-map-async-after-close": session(ps_map_async(n=33, chunk=1) + ps_close() + ps_get(0)),
 }
 
 

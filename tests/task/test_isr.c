@@ -2,10 +2,12 @@
  * Interrupt handlers and the runtime, on the task port (host simulation and Cortex-M3):
  * the calls that do not wait work from a handler and wake processes; the ones that would
  * wait are refused with MP_EISR; a process of higher priority woken by a handler runs
- * before the interrupted one goes on.
+ * before the interrupted one goes on. Dict and List calls with MP_NOWAIT work in a
+ * handler, or say MP_EAGAIN while a task holds the container's lock; Pool calls never do.
  */
 #include "mp_board.h"
 #include "mp_test.h"
+#include "test_hooks.h"
 
 typedef struct {
     mp_queue_t q;
@@ -158,6 +160,403 @@ static void test_a_refused_read_modify_write_in_a_handler_changes_nothing(void *
     OK(mp_value_destroy(wide));
 }
 
+/* ---- Dict and List in a handler ---------------------------------------------------------- */
+#define CODES 32
+static MP_SHARED volatile int codes[CODES], ncodes;
+static mp_dict_t dict;
+static mp_list_t list;
+static mp_dict_iter_t dict_it;
+static mp_list_iter_t list_it;
+static mp_event_t never;
+static MP_SHARED volatile int wait_result;
+
+static void note(mp_err_t err)
+{
+    if (ncodes < CODES)
+        codes[ncodes++] = err;
+}
+
+static void assert_codes(const mp_err_t *want, int n)
+{
+    assert_int_equal(n, ncodes);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(want[i], codes[i]);
+}
+
+/* dict {"k": "v0"}, list [2, 1], an iterator over each, and an Event nobody sets. */
+static void make_containers(void)
+{
+    OK(mp_dict_create(&dict, &(mp_dict_attr_t){.capacity = 4, .key_size = 8, .value_size = 8}));
+    OK(mp_dict_set(dict, "k", "v0", 3, MP_NOWAIT));
+    OK(mp_list_create(&list, &(mp_list_attr_t){.capacity = 4, .item_size = sizeof(int32_t)}));
+    OK(mp_list_extend(list, (int32_t[]){2, 1}, 2, MP_NOWAIT));
+    OK(mp_dict_iter(dict, &dict_it, MP_NOWAIT));
+    OK(mp_list_iter(list, &list_it, MP_NOWAIT));
+    OK(mp_event_create(&never));
+    ncodes = 0;
+    fired = 0;
+}
+
+static void destroy_containers(void)
+{
+    OK(mp_dict_destroy(dict));
+    OK(mp_list_destroy(list));
+    OK(mp_event_destroy(never));
+}
+
+static void assert_value(const char *key, const char *want)
+{
+    char buf[8];
+    size_t len;
+    OK(mp_dict_get(dict, key, buf, sizeof buf, &len, MP_NOWAIT));
+    assert_int_equal(strlen(want) + 1, len);
+    assert_string_equal(want, buf);
+}
+
+static void assert_items(const int32_t *want, size_t n)
+{
+    size_t len;
+    OK(mp_list_len(list, &len, MP_NOWAIT));
+    assert_int_equal(n, len);
+    for (size_t i = 0; i < n; i++) {
+        int32_t x;
+        OK(mp_list_get(list, (int32_t)i, &x, MP_NOWAIT));
+        assert_int_equal(want[i], x);
+    }
+}
+
+/* Fires fn in 1 ms, while the main process waits on an Event nobody sets. */
+static void run_handler(void (*fn)(void *))
+{
+    OK(mp_board_after(1000000, fn, NULL));
+    assert_int_equal(MP_ETIMEDOUT, mp_event_wait(never, 5));
+    assert_int_equal(1, fired);
+}
+
+static void waiting_calls_handler(void *arg)
+{
+    (void)arg;
+    char buf[8], key[9];
+    size_t len, n;
+    bool found;
+    int64_t prev;
+    int32_t x = 7;
+    mp_dict_iter_t dit;
+    mp_list_iter_t lit;
+    note(mp_dict_set(dict, "k", "isr", 4, 100));
+    note(mp_dict_get(dict, "k", buf, sizeof buf, &len, MP_FOREVER));
+    note(mp_dict_delete(dict, "k", 1));
+    note(mp_dict_pop(dict, "k", buf, sizeof buf, &len, 100));
+    note(mp_dict_contains(dict, "k", &found, 100));
+    note(mp_dict_len(dict, &n, 100));
+    note(mp_dict_clear(dict, 100));
+    note(mp_dict_setdefault(dict, "j", "d", 2, NULL, 0, NULL, 100));
+    note(mp_dict_add(dict, "k", 1, &prev, 100));
+    note(mp_dict_update(dict, dict, 100));
+    note(mp_dict_iter(dict, &dit, 100));
+    note(mp_dict_next(&dict_it, key, sizeof key, buf, sizeof buf, &len, 100));
+    note(mp_list_append(list, &x, 100));
+    note(mp_list_extend(list, &x, 1, 100));
+    note(mp_list_insert(list, 0, &x, MP_FOREVER));
+    note(mp_list_get(list, 0, &x, 100));
+    note(mp_list_set(list, 0, &x, 100));
+    note(mp_list_pop(list, 0, NULL, 100));
+    note(mp_list_remove(list, &x, 100));
+    note(mp_list_index(list, &x, &n, 100));
+    note(mp_list_count(list, &x, &n, 100));
+    note(mp_list_len(list, &n, 100));
+    note(mp_list_clear(list, 100));
+    note(mp_list_sort(list, NULL, NULL, false, 100));
+    note(mp_list_iter(list, &lit, 100));
+    note(mp_list_next(&list_it, &x, 100));
+    fired = 1;
+}
+
+static void test_dict_and_list_calls_that_would_wait_are_refused_and_change_nothing(void **state)
+{
+    (void)state;
+    make_containers();
+    run_handler(waiting_calls_handler);
+    assert_int_equal(26, ncodes);
+    for (int i = 0; i < ncodes; i++)
+        assert_int_equal(MP_EISR, codes[i]);
+    assert_value("k", "v0");
+    assert_items((int32_t[]){2, 1}, 2);
+    char key[9], buf[8];
+    size_t len;
+    int32_t x;
+    OK(mp_dict_next(&dict_it, key, sizeof key, buf, sizeof buf, &len, MP_NOWAIT)); /* still at 0 */
+    assert_string_equal("k", key);
+    OK(mp_list_next(&list_it, &x, MP_NOWAIT));
+    assert_int_equal(2, x);
+    destroy_containers();
+}
+
+static int by_value(const void *a, const void *b, void *ctx)
+{
+    (void)ctx;
+    int32_t x, y;
+    memcpy(&x, a, sizeof x);
+    memcpy(&y, b, sizeof y);
+    return (x > y) - (x < y);
+}
+
+static MP_SHARED volatile int32_t popped, next_item;
+static MP_SHARED char got_value[8];
+
+static void nowait_handler(void *arg)
+{
+    (void)arg;
+    char buf[8];
+    size_t len, n;
+    int32_t x = 3;
+    mp_list_iter_t lit;
+    note(mp_dict_set(dict, "h", "isr", 4, MP_NOWAIT));
+    note(mp_dict_get(dict, "k", buf, sizeof buf, &len, MP_NOWAIT));
+    memcpy(got_value, buf, sizeof buf);
+    note(mp_dict_len(dict, &n, MP_NOWAIT));
+    note(n == 2 ? MP_OK : MP_ERANGE);
+    note(mp_list_append(list, &x, MP_NOWAIT));                  /* [2, 1, 3] */
+    note(mp_list_sort(list, by_value, NULL, false, MP_NOWAIT)); /* its cmp runs here */
+    note(mp_list_pop(list, 0, &x, MP_NOWAIT));                  /* 1: [2, 3] */
+    popped = x;
+    note(mp_list_iter(list, &lit, MP_NOWAIT));
+    note(mp_list_next(&lit, &x, MP_NOWAIT));
+    next_item = x;
+    fired = 1;
+}
+
+static void test_a_handler_may_use_a_dict_and_a_list_with_nowait(void **state)
+{
+    (void)state;
+    make_containers();
+    run_handler(nowait_handler);
+    assert_int_equal(9, ncodes);
+    for (int i = 0; i < ncodes; i++)
+        assert_int_equal(MP_OK, codes[i]);
+    assert_string_equal("v0", got_value);
+    assert_int_equal(1, popped);
+    assert_int_equal(2, next_item);
+    assert_value("h", "isr");
+    assert_value("k", "v0");
+    assert_items((int32_t[]){2, 3}, 2);
+    destroy_containers();
+}
+
+/* The main process is inside mp_list_sort, holding the list's lock, when the handler
+ * fires: its cmp waits on the first comparison. */
+static void held_list_handler(void *arg)
+{
+    (void)arg;
+    int32_t x = 9;
+    size_t n;
+    note(mp_list_append(list, &x, MP_NOWAIT));
+    note(mp_list_len(list, &n, MP_NOWAIT));
+    note(mp_list_pop(list, -1, &x, MP_NOWAIT));
+    note(mp_list_append(list, &x, 100));
+    note(mp_dict_set(dict, "i", "x", 2, MP_NOWAIT)); /* another container: its lock is free */
+    fired = 1;
+}
+
+static int waiting_cmp(const void *a, const void *b, void *ctx)
+{
+    volatile bool *armed = ctx;
+    if (!*armed) {
+        *armed = true;
+        if (mp_board_after(1000000, held_list_handler, NULL) == MP_OK)
+            wait_result = mp_event_wait(never, 5);
+    }
+    return by_value(a, b, NULL);
+}
+
+static void test_a_handler_gets_eagain_while_a_task_holds_the_list(void **state)
+{
+    (void)state;
+    make_containers();
+    OK(mp_list_append(list, &(int32_t){3}, MP_NOWAIT));
+    volatile bool armed = false;
+    OK(mp_list_sort(list, waiting_cmp, (void *)&armed, false, MP_FOREVER));
+    assert_int_equal(MP_ETIMEDOUT, wait_result);
+    assert_int_equal(1, fired);
+    assert_codes((mp_err_t[]){MP_EAGAIN, MP_EAGAIN, MP_EAGAIN, MP_EISR, MP_OK}, 5);
+    assert_items((int32_t[]){1, 2, 3}, 3); /* sorted, and nothing of the handler's */
+    assert_value("i", "x");
+    destroy_containers();
+}
+
+static void held_dict_handler(void *arg)
+{
+    (void)arg;
+    char buf[8];
+    size_t len;
+    note(mp_dict_get(dict, "k", buf, sizeof buf, &len, MP_NOWAIT));
+    note(mp_dict_set(dict, "k", "isr", 4, MP_NOWAIT));
+    note(mp_dict_len(dict, &len, MP_NOWAIT));
+    note(mp_dict_set(dict, "k", "isr", 4, 100));
+    note(mp_list_len(list, &len, MP_NOWAIT));
+    fired = 1;
+}
+
+static MP_SHARED volatile int hook_armed;
+
+/* Inside the main process's mp_dict_set, its change written and not yet published. */
+static void wait_in_hook(mpi_hook_point_t point)
+{
+    if (point != MPI_HOOK_RECORDS_WRITTEN || mp_port_in_isr() || hook_armed)
+        return;
+    hook_armed = 1;
+    if (mp_board_after(1000000, held_dict_handler, NULL) == MP_OK)
+        wait_result = mp_event_wait(never, 5);
+}
+
+static void test_a_handler_gets_eagain_while_a_task_holds_the_dict(void **state)
+{
+    (void)state;
+    NEEDS_TEST_HOOKS();
+    make_containers();
+    hook_armed = 0;
+    mpi_test_hook = wait_in_hook;
+    mp_err_t set = mp_dict_set(dict, "k", "new", 4, MP_FOREVER);
+    mpi_test_hook = NULL;
+    OK(set);
+    assert_int_equal(MP_ETIMEDOUT, wait_result);
+    assert_int_equal(1, fired);
+    assert_codes((mp_err_t[]){MP_EAGAIN, MP_EAGAIN, MP_EAGAIN, MP_EISR, MP_OK}, 5);
+    assert_value("k", "new");
+    size_t len;
+    OK(mp_dict_len(dict, &len, MP_NOWAIT));
+    assert_int_equal(1, len);
+    destroy_containers();
+}
+
+static MP_SHARED uint32_t main_id;
+
+/* A child killed inside its mp_dict_set, holding the lock, before it published. */
+static void kill_in_hook(mpi_hook_point_t point)
+{
+    mp_process_t me;
+    if (point != MPI_HOOK_RECORDS_WRITTEN || mp_port_in_isr() || mp_process_self(&me) != MP_OK ||
+        me.id == main_id)
+        return;
+    (void)mp_process_kill(me);
+}
+
+static int set_and_die(void *arg)
+{
+    (void)arg;
+    return CODE(mp_dict_set(dict, "k", "dead", 5, MP_FOREVER));
+}
+
+static void takeover_handler(void *arg)
+{
+    (void)arg;
+    char buf[8];
+    size_t len;
+    note(mp_dict_get(dict, "k", buf, sizeof buf, &len, MP_NOWAIT));
+    memcpy(got_value, buf, sizeof buf);
+    note(mp_dict_set(dict, "k", "isr", 4, MP_NOWAIT));
+    fired = 1;
+}
+
+static void test_a_handler_takes_over_a_dict_whose_holder_died(void **state)
+{
+    (void)state;
+    NEEDS_TEST_HOOKS();
+    make_containers();
+    mp_process_t me;
+    OK(mp_process_self(&me));
+    main_id = me.id;
+    mpi_test_hook = kill_in_hook;
+    int code = reap(spawn(set_and_die, NULL, 0, MP_DAEMON_NO));
+    mpi_test_hook = NULL;
+    assert_int_equal(-MP_SIGKILL, code);
+    run_handler(takeover_handler);
+    assert_codes((mp_err_t[]){MP_OK, MP_OK}, 2);
+    assert_string_equal("v0", got_value); /* the dead one's change was never published */
+    assert_value("k", "isr");
+    char key[9], buf[8];
+    size_t len;
+    /* the handler repaired what the dead left: iterators are told the size may have changed */
+    assert_int_equal(MP_ECHANGED,
+                     mp_dict_next(&dict_it, key, sizeof key, buf, sizeof buf, &len, MP_NOWAIT));
+    OK(mp_dict_len(dict, &len, MP_NOWAIT));
+    assert_int_equal(1, len);
+    destroy_containers();
+}
+
+/* ---- Pool in a handler --------------------------------------------------------------------- */
+static mp_pool_t pool;
+static mp_result_t result;
+
+static int triple(mp_pool_task_t *t)
+{
+    int32_t x;
+    memcpy(&x, t->arg, sizeof x);
+    x *= 3;
+    memcpy(t->result, &x, sizeof x);
+    t->result_len = sizeof x;
+    return 0;
+}
+
+static void pool_handler(void *arg)
+{
+    (void)arg;
+    int32_t x = 5, out[2];
+    size_t len;
+    bool b;
+    mp_pool_failure_t f;
+    mp_result_t r;
+    mp_pool_t other;
+    mp_process_t w;
+    mp_pool_imap_t it = {.pool = pool.id};
+    note(mp_pool_create(&other, NULL));
+    note(mp_pool_apply_async(pool, triple, &x, sizeof x, NULL, &r));
+    note(mp_pool_apply(pool, triple, &x, sizeof x, out, sizeof out, &len, &f, MP_NOWAIT));
+    note(mp_pool_map(pool, triple, &x, 1, sizeof x, out, sizeof x, NULL, 0, NULL, MP_NOWAIT));
+    note(mp_pool_map_async(pool, triple, &x, 1, sizeof x, out, sizeof x, NULL, 0, NULL, &r));
+    note(mp_pool_imap(pool, &it, triple, &x, 1, sizeof x, sizeof x, 0, true));
+    note(mp_pool_imap_next(&it, out, &len, &f, MP_NOWAIT));
+    note(mp_pool_imap_abandon(&it));
+    note(mp_pool_workers(pool, &w, 1, &len));
+    note(mp_pool_close(pool));
+    note(mp_pool_terminate(pool));
+    note(mp_pool_join(pool, MP_NOWAIT));
+    note(mp_pool_destroy(pool));
+    note(mp_result_get(result, out, sizeof out, &len, MP_NOWAIT));
+    note(mp_result_wait(result, MP_NOWAIT));
+    note(mp_result_ready(result, &b));
+    note(mp_result_successful(result, &b));
+    note(mp_result_failure(result, &f));
+    note(mp_result_destroy(result));
+    fired = 1;
+}
+
+static void test_pool_and_result_calls_are_refused_in_a_handler(void **state)
+{
+    (void)state;
+    OK(mp_event_create(&never));
+    ncodes = 0;
+    fired = 0;
+    OK(mp_pool_create(&pool, &(mp_pool_attr_t){.workers = 1}));
+    OK(mp_pool_apply_async(pool, triple, &(int32_t){7}, sizeof(int32_t), NULL, &result));
+    run_handler(pool_handler);
+    assert_int_equal(19, ncodes);
+    for (int i = 0; i < ncodes; i++)
+        assert_int_equal(MP_EISR, codes[i]);
+    /* nothing changed: the result is there, the pool still runs */
+    int32_t y = 0;
+    size_t len;
+    OK(mp_result_get(result, &y, sizeof y, &len, LONG));
+    assert_int_equal(21, y);
+    OK(mp_pool_apply(pool, triple, &(int32_t){2}, sizeof(int32_t), &y, sizeof y, &len, NULL, LONG));
+    assert_int_equal(6, y);
+    OK(mp_result_destroy(result));
+    OK(mp_pool_close(pool));
+    OK(mp_pool_join(pool, LONG));
+    OK(mp_pool_destroy(pool));
+    OK(mp_event_destroy(never));
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
@@ -169,6 +568,12 @@ int main(void)
         TEST(test_a_handler_is_no_process),
         TEST(test_a_handler_may_release_a_semaphore_and_set_an_event),
         TEST(test_a_woken_process_of_higher_priority_runs),
+        TEST(test_dict_and_list_calls_that_would_wait_are_refused_and_change_nothing),
+        TEST(test_a_handler_may_use_a_dict_and_a_list_with_nowait),
+        TEST(test_a_handler_gets_eagain_while_a_task_holds_the_list),
+        TEST(test_a_handler_gets_eagain_while_a_task_holds_the_dict),
+        TEST(test_a_handler_takes_over_a_dict_whose_holder_died),
+        TEST(test_pool_and_result_calls_are_refused_in_a_handler),
     };
     return cmocka_run_group_tests_name("isr", tests, NULL, NULL);
 }
