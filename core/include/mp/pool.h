@@ -147,8 +147,9 @@ mp_err_t mp_result_destroy(mp_result_t r);
 
 /* map: out[i] = fn(in[i]) for i < n, items of in_size and out_size bytes (C has no
  * iterables: arrays of fixed-size items). chunksize items go to a worker together as one
- * task (0: CPython's default, ceil(n / (4 * workers)); capped at what fits the argument and
- * result sizes and at 32). Results are in input order. Every item runs, failures or not:
+ * task (0: CPython's default, ceil(n / (4 * workers))), in jobs of at most
+ * MP_CONF_POOL_CHUNK_BYTES of arguments and of results and an eighth as many items (at
+ * least 8). Results are in input order. Every item runs, failures or not:
  * errs (may be NULL) gets each item's outcome (MP_OK, MP_ETASK, MP_EWORKER, MP_EMSGSIZE),
  * and the return value is MP_OK or the first failed item's code, with its record in
  * failure (may be NULL). A worker that dies fails every item of its chunk. n = 0 returns
