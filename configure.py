@@ -140,6 +140,7 @@ class Variant(NamedTuple):
     whole: bool = False      # programs link every runtime object instead
     tested: bool = False     # `ninja test` builds the programs (linking them is the check)
     out: str = ""            # programs and suites go to build/<out>/ (default: name)
+    only: tuple = ()         # these suites instead of the port's (a build of one option)
 
 
 NATIVE = ""
@@ -195,6 +196,16 @@ VARIANTS = [
     Variant("fuzz", CLANG, HOST_SIM, "-O1 %s %s -fsanitize=fuzzer-no-link" % (HOOKS, SAN),
             ldflags=SAN + " -fsanitize=fuzzer", programs=[("fuzz_api", FUZZ)],
             checks=("tools/check_fuzz.sh",), archive=False, whole=True),
+]
+# MP_CONF_TIME_SLICING 0: its one suite, on the simulation (seeded) and on the board.
+NOSLICE = ("-DMP_CONF_TIME_SLICING=0", ("tests/task/noslice_run_to_completion.c",))
+VARIANTS += [
+    next(v for v in VARIANTS if v.name == "host-sim-asan")._replace(
+        name="host-sim-noslice", vflags="-O1 %s %s" % (SAN, NOSLICE[0]), programs=(),
+        only=NOSLICE[1]),
+    next(v for v in VARIANTS if v.name == "mps2-an385-test")._replace(
+        name="mps2-an385-noslice", vflags="-O2 " + NOSLICE[0], only=NOSLICE[1],
+        out="mps2-an385-noslice"),
 ]
 # The Cortex-M3 alone is measured against FreeRTOS on the same board: benchmarks at -O2 and
 # -Os (emulated instructions, bench/target.c) and the footprint image of `ninja size`
@@ -389,6 +400,8 @@ def suites(n, v, linked, totals):
     tests = CORE_TESTS + sources("tests/%s/test_*.c" % v.port.name)
     if v.port.board:
         tests += sources("tests/%s/test_*.c" % v.port.board)
+    if v.only:
+        tests = list(v.only)
     for src, o in zip(tests, compile_all(n, v, out, tests, *flags)):
         exe = "$builddir/%s/%s%s" % (out, os.path.splitext(src)[0], v.tc.exe)
         link(n, v, exe, [o] + support + linked, libs=v.tc.suite_libs)

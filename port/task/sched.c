@@ -229,12 +229,20 @@ static void yield_to_higher(void)
     }
 }
 
+/* Whether someone ready may take the CPU from the running task at a switch it did not
+ * ask for: a higher priority always, an equal one only with time slicing. */
+static bool others_due(void)
+{
+    int top = top_level();
+    return MP_CONF_TIME_SLICING ? top >= (int)prio(current) : top > (int)prio(current);
+}
+
 static void preempt_point(void)
 {
     if (!mp_board_preempts || mp_arch_in_isr() || !mp_board_preempt())
         return;
     uint32_t irq = mp_arch_lock();
-    if (ready_levels) {
+    if (ready_levels && others_due()) {
         ready_push(current);
         reschedule();
     }
@@ -474,8 +482,8 @@ mp_err_t mp_port_fence(void)
 
 bool task_tick_due(void)
 {
-    if (top_level() >= (int)prio(current))
-        return true; /* someone of the same or higher priority waits for a turn */
+    if (others_due())
+        return true; /* someone waits for a turn: higher, or equal with time slicing */
     return timed != 0 && mp_board_now() >= next_due;
 }
 
@@ -483,7 +491,7 @@ mp_port_slot_t *task_rotate(mp_port_slot_t **from)
 {
     (void)expire();
     uint32_t old = current;
-    if (task(old)->state != TASK_RUNNING || top_level() < (int)prio(old))
+    if (task(old)->state != TASK_RUNNING || !others_due())
         return NULL;
     ready_push(old); /* to the back of its level */
     uint32_t next = ready_pop();

@@ -35,6 +35,14 @@
 #define MP_CONF_IDENT_DEPTH 4
 #endif
 
+/* Task port: 1 lets processes of equal priority share the CPU in turns (the tick, and the
+ * host simulation's seeded preemption points); 0 runs each to its next block or yield
+ * (FreeRTOS's configUSE_TIME_SLICING 0). A higher priority preempts either way. POSIX
+ * leaves scheduling to Linux and ignores it. */
+#ifndef MP_CONF_TIME_SLICING
+#define MP_CONF_TIME_SLICING 1
+#endif
+
 /* Task port: priority levels, 0 (every process's default) .. MP_CONF_PRIORITIES - 1. */
 #ifndef MP_CONF_PRIORITIES
 #define MP_CONF_PRIORITIES 8
@@ -231,6 +239,8 @@ _Static_assert(MP_CONF_MAX_BARRIERS >= 0 && MP_CONF_MAX_BARRIERS <= 4095,
                "MP_CONF_MAX_BARRIERS must be 0..4095");
 _Static_assert(MP_CONF_MAX_POOLS >= 0 && MP_CONF_MAX_POOLS <= 4095,
                "MP_CONF_MAX_POOLS must be 0..4095");
+_Static_assert(MP_CONF_TIME_SLICING == 0 || MP_CONF_TIME_SLICING == 1,
+               "MP_CONF_TIME_SLICING must be 0 or 1");
 _Static_assert(MP_CONF_POOL_WORKERS >= 1 && MP_CONF_POOL_WORKERS < MP_CONF_MAX_PROCESSES,
                "MP_CONF_POOL_WORKERS must be 1..MP_CONF_MAX_PROCESSES - 1");
 _Static_assert(MP_CONF_POOL_QUEUE >= 1 && MP_CONF_POOL_QUEUE <= 255,
