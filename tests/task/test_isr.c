@@ -18,7 +18,7 @@ typedef struct {
 
 static objects_t objs;
 static MP_SHARED volatile int in_isr, put_result, blocking_put, lock_result, acquire_result,
-    self_result, join_result, fired;
+    self_result, join_result, sleep_result, fired;
 
 static void handler(void *arg)
 {
@@ -29,6 +29,7 @@ static void handler(void *arg)
     blocking_put = mp_queue_put(objs.q, &v, sizeof v, 100);     /* would wait: refused */
     lock_result = mp_lock_acquire(objs.lock, MP_NOWAIT);       /* locks belong to processes */
     acquire_result = mp_semaphore_acquire(objs.sem, MP_FOREVER); /* would wait: refused */
+    sleep_result = mp_sleep(0);                                   /* even a yield: refused */
     mp_process_t self = {0};
     self_result = mp_process_self(&self);      /* a handler is no process */
     join_result = mp_process_join(self, MP_NOWAIT);
@@ -83,6 +84,7 @@ static void test_calls_that_could_wait_are_refused_in_a_handler(void **state)
     assert_int_equal(MP_EISR, blocking_put);
     assert_int_equal(MP_EISR, lock_result);
     assert_int_equal(MP_EISR, acquire_result);
+    assert_int_equal(MP_EISR, sleep_result);
     destroy_objects();
 }
 
