@@ -25,10 +25,16 @@
  * A claimed one is RUNNING under the dead worker's position until the owner has reaped
  * that worker, and only then is the position given to a replacement: so "RUNNING under a
  * reaped worker" means "the worker died in it".
+ *
+ * An owner that dies (killed, or ending without destroy) leaves its pools and results to
+ * nobody: only it may destroy them. So whoever reaps it destroys them (forget_owner), as
+ * its own destroy would; its workers, daemonic children, die with it.
  */
 #include <string.h>
 
 #include "pool.h"
+
+static void forget_owner(uint32_t slot);
 
 static const mpi_wait_word_t words[] = {
     {offsetof(mpi_pool_t, bell), 1, 0, "work in Pool #"},
@@ -36,7 +42,7 @@ static const mpi_wait_word_t words[] = {
 };
 
 const mpi_table_t mpi_pool_table = {MPI_TABLE_STORE(pools), .kind = MPI_KIND_POOL,
-                                    MPI_TABLE_WORDS(words)};
+                                    .forget = forget_owner, MPI_TABLE_WORDS(words)};
 /* owned: a result is the owner's alone, so its destroy (once per apply) needs no fence */
 const mpi_table_t mpi_result_table = {MPI_TABLE_STORE(results), .kind = MPI_KIND_RESULT,
                                       .owned = true};
@@ -567,6 +573,7 @@ mp_err_t mp_pool_create(mp_pool_t *pool, const mp_pool_attr_t *attr)
         return MP_EINVAL;
     if (a.initarg_size > MP_CONF_POOL_ARG_SIZE)
         return MP_EMSGSIZE;
+    mpi_proc_uses(&c, MPI_KIND_POOL); /* before the pool exists: a death from here is covered */
     mpi_pool_t *o;
     uint32_t index;
     err = mpi_obj_alloc(&mpi_pool_table, (void **)&o, &index);
@@ -1107,6 +1114,15 @@ mp_err_t mp_pool_close(mp_pool_t pool)
     return mpi_leave(&c, MP_OK);
 }
 
+/* Everyone asleep on the pool looks again (and finds it gone, after a retire). */
+static void wake_all(mpi_pool_t *o)
+{
+    atomic_fetch_add(&o->bell, 1u);
+    mp_port_wake(&o->bell, UINT32_MAX);
+    atomic_fetch_add(&o->done, 1u);
+    mp_port_wake(&o->done, UINT32_MAX);
+}
+
 static void terminate(mpi_pool_t *o, uint32_t id)
 {
     if (atomic_load(&o->state) < POOL_TERMINATED)
@@ -1204,11 +1220,36 @@ mp_err_t mp_pool_destroy(mp_pool_t pool)
     }
     if (mpi_retire(&c) != MP_OK)
         return mpi_leave(&c, MP_ESTALE);
-    atomic_fetch_add(&o->bell, 1u);
-    mp_port_wake(&o->bell, UINT32_MAX);
-    atomic_fetch_add(&o->done, 1u);
-    mp_port_wake(&o->done, UINT32_MAX);
+    wake_all(o);
     return mpi_leave_retired(&c);
+}
+
+/* A dead owner's pools and results (the table's forget: its reaper runs this). A worker
+ * still alive finds its pool retired (MP_ESTALE from its wait) and leaves; the entry is
+ * freed once none is inside. */
+static void forget_owner(uint32_t slot)
+{
+    mpi_token_t dead = mpi_token_of(slot);
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_POOLS); i++) {
+        mpi_pool_t *o = mpi_obj_at(&mpi_pool_table, i);
+        uint32_t tag = atomic_load(&o->hdr.tag);
+        mpi_call_t c;
+        if (mpi_tag_kind(tag) != MPI_KIND_POOL || (tag & MPI_OBJ_RETIRED) || o->owner != dead ||
+            mpi_enter_at(&c, &mpi_pool_table, i, mpi_tag_gen(tag)) != MP_OK)
+            continue;
+        if (mpi_retire(&c) == MP_OK) {
+            wake_all(o);
+            (void)mpi_leave_retired(&c);
+        } else {
+            (void)mpi_leave(&c, MP_OK);
+        }
+    }
+    for (uint32_t i = 0; i < mpi_count(MP_CONF_MAX_RESULTS); i++) {
+        mpi_result_t *r = mpi_obj_at(&mpi_result_table, i);
+        uint32_t tag = atomic_load(&r->hdr.tag);
+        if (mpi_tag_kind(tag) == MPI_KIND_RESULT && !(tag & MPI_OBJ_RETIRED) && r->owner == dead)
+            free_result(r, mpi_handle_make(MPI_KIND_RESULT, mpi_tag_gen(tag), i));
+    }
 }
 
 mp_err_t mp_pool_workers(mp_pool_t pool, mp_process_t *out, size_t max, size_t *count)

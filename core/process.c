@@ -244,22 +244,31 @@ static void adopt_orphans(uint32_t dead, mpi_token_t me)
         uint32_t st = state_of(c);
         if (st == MPI_SLOT_CREATED) {
             slot_free(i);
-        } else if (st == MPI_SLOT_RUNNING || st == MPI_SLOT_JOINED) {
+        } else if (st == MPI_SLOT_RUNNING || st == MPI_SLOT_REAPED || st == MPI_SLOT_JOINED) {
             c->parent = me; /* the port signals and reaps an adoptee as its own child */
         }
     }
 }
 
+/* Once the port has reaped a process it cannot do so again, so the exit code is kept
+ * (REAPED) before the rest: a reaper that dies from there on (a pool's owner is killed
+ * inside its pool's bookkeeping) leaves a slot its adopter finishes here, not one stuck
+ * RUNNING that nobody can ever join. Who I am is asked first: it is a preemption point
+ * on the task port, where a kill between the port's reap and REAPED would land. */
 static mp_err_t reap(uint32_t index, mp_time_t deadline)
 {
     mpi_slot_t *s = slot_at(index);
-    int code;
-    mp_err_t err = mp_port_reap(index, deadline, &code);
-    if (err != MP_OK)
-        return err;
+    mpi_token_t me = mpi_token_of(mp_port_self());
+    if (state_of(s) != MPI_SLOT_REAPED) {
+        int code;
+        mp_err_t err = mp_port_reap(index, deadline, &code);
+        if (err != MP_OK)
+            return err;
+        s->exitcode = code;
+        set_state(s, MPI_SLOT_REAPED);
+    }
     mpi_proc_forget(index); /* what it was doing when it ended: sleeping, inside objects */
-    adopt_orphans(index, mpi_token_of(mp_port_self()));
-    s->exitcode = code;
+    adopt_orphans(index, me);
     s->joined_seq = (uint16_t)atomic_fetch_add(&mpi_world.join_seq, 1u);
     atomic_fetch_or(&s->life, MP_LIFE_DEAD);
     set_state(s, MPI_SLOT_JOINED);
@@ -272,9 +281,10 @@ static mp_err_t reap(uint32_t index, mp_time_t deadline)
  * so is_alive never disagrees with what the locks already know. */
 static void reap_if_ended(uint32_t index)
 {
-    if (state_of(slot_at(index)) != MPI_SLOT_RUNNING)
+    uint32_t st = state_of(slot_at(index));
+    if (st != MPI_SLOT_RUNNING && st != MPI_SLOT_REAPED)
         return;
-    bool dead = atomic_load(&slot_at(index)->life) & MP_LIFE_DEAD;
+    bool dead = st == MPI_SLOT_REAPED || (atomic_load(&slot_at(index)->life) & MP_LIFE_DEAD);
     (void)reap(index, dead ? MP_TIME_NEVER : 0);
 }
 
@@ -472,7 +482,8 @@ static void end_children(mpi_token_t me)
             slot_at(i)->daemon)
             (void)mp_port_signal(i, MP_SIGTERM);
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
-        if (slot_at(i)->parent == me && state_of(slot_at(i)) == MPI_SLOT_RUNNING)
+        if (slot_at(i)->parent == me && (state_of(slot_at(i)) == MPI_SLOT_RUNNING ||
+                                         state_of(slot_at(i)) == MPI_SLOT_REAPED))
             (void)reap(i, MP_TIME_NEVER);
 }
 

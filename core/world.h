@@ -38,6 +38,7 @@ typedef enum {
     MPI_SLOT_CREATED, /* claimed, attributes copied, not started */
     MPI_SLOT_RUNNING, /* started; may have ended, not reaped yet */
     MPI_SLOT_JOINED,  /* reaped; exitcode valid; recyclable */
+    MPI_SLOT_REAPED,  /* reaped by the port, exitcode kept; JOINED next (its reaper may die) */
 } mpi_slot_state_t;
 
 /* Packed by size, largest first: a slot's RAM is a published figure (ninja size). */

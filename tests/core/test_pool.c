@@ -565,6 +565,44 @@ static void test_a_worker_killed_while_idle_is_replaced_and_fails_nothing(void *
     finish(p);
 }
 
+/* An owner that is killed while a task runs and a result waits: the owner's own, which
+ * nobody else may destroy. */
+static int owner_killed_with_work(void *arg)
+{
+    mp_pool_t p;
+    mp_result_t r;
+    if (mp_pool_create(&p, &(mp_pool_attr_t){.workers = 2}) != MP_OK ||
+        mp_pool_apply_async(p, gated, arg, sizeof(gate_t), NULL, &r) != MP_OK)
+        return 1;
+    (void)mp_result_wait(r, LONG);
+    return 2;
+}
+
+static void test_a_killed_owners_pool_and_results_are_freed_when_it_is_joined(void **state)
+{
+    (void)state;
+    mp_usage_t before, after;
+    OK(mp_usage(&before));
+    gate_t g = {.value = 1};
+    signal_init(&g.started);
+    OK(mp_event_create(&g.go));
+    mp_process_t owner = spawn(owner_killed_with_work, &g, sizeof g, MP_DAEMON_NO);
+    OK(signal_wait(g.started, LONG)); /* its workers run, one in a task */
+    OK(mp_process_kill(owner));
+    assert_int_equal(-MP_SIGKILL, reap(owner));
+    /* its workers, daemonic children, died with it and were adopted: each ends */
+    mp_process_t w[MP_CONF_POOL_WORKERS];
+    size_t n = 0;
+    OK(mp_process_active_children(w, MP_CONF_POOL_WORKERS, &n));
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(-MP_SIGKILL, reap_soon(w[i]));
+    OK(mp_usage(&after));
+    assert_int_equal(before.pools, after.pools);
+    assert_int_equal(before.results, after.results);
+    OK(mp_event_destroy(g.go));
+    signal_destroy(&g.started);
+}
+
 static int wait_event(mp_pool_task_t *t)
 {
     mp_event_t e;
@@ -1090,6 +1128,7 @@ int main(void)
         TEST(test_a_crashing_task_fails_with_eworker_and_minus_11),
         TEST(test_a_map_whose_worker_dies_reports_that_item_and_finishes),
         TEST(test_a_worker_killed_while_idle_is_replaced_and_fails_nothing),
+        TEST(test_a_killed_owners_pool_and_results_are_freed_when_it_is_joined),
         TEST(test_terminate_with_thousands_of_items_pending_discards_them_at_once),
         TEST(test_join_of_a_running_pool_is_ebusy),
         TEST(test_submitting_after_close_or_terminate_is_eclosed),

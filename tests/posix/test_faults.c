@@ -1,16 +1,24 @@
 /*
- * Fault injection on real processes: in each round a cast of 15 processes works on every
- * kind of object at once (two producers and two consumers on a queue, two senders sharing
- * a pipe's sending end and its receiver, three lockers on a Lock, an RLock and a
- * semaphore, a notifier and two condition waiters, two barrier parties: see cast.h), and
- * one of them, chosen by the round's seed, is SIGKILLed, or SIGSTOPped and later
- * continued, at a moment chosen by the seed: after its k-th operation (or the cast's
- * K-th, for one that only reacts to others), then a spin of a random length; real
- * parallelism does the rest. In a third of the rounds whose victim uses the queue or the
- * pipe, the moment is instead its n-th pass at one of the core's test hooks
- * (core/test_hooks.h: inside a side, between a copy and its publication, registered as a
- * sleeper, inside a biased operation), where the victim signals itself: those moments
- * are short, and a random signal from outside lands there by luck only.
+ * Fault injection on real processes: in each round a cast of up to 15 processes works on
+ * many kinds of object at once (cast.h), and one of them, chosen by the round's seed, is
+ * SIGKILLed, or SIGSTOPped and later continued, at a moment chosen by the seed: after its
+ * k-th operation (or the cast's K-th, for one that only reacts to others), then a spin of
+ * a random length; real parallelism does the rest. In a third of the rounds whose victim
+ * uses the queue, the pipe, the Dict or the List, the moment is instead its n-th pass at
+ * one of the core's test hooks (core/test_hooks.h: inside a side, between a copy and its
+ * publication, registered as a sleeper, inside a biased operation, a Dict or List change
+ * written and not yet published, or published and not yet tidied), where the victim
+ * signals itself: those moments are short, and a random signal from outside lands there
+ * by luck only. A round whose victim is a Pool's owner aims, two times in three, at one
+ * of its workers instead: the signal goes to the worker inside a task.
+ *
+ * The cast of a round, by its seed: in half the rounds every kind of object of the core
+ * (two producers and two consumers on a queue, two senders sharing a pipe's sending end
+ * and its receiver, three lockers on a Lock, an RLock and a semaphore, a notifier and two
+ * condition waiters, two barrier parties); in a quarter the Manager objects in the
+ * condition's and the barrier's places (two adders on a Dict, two appenders and two
+ * poppers on a List); in a quarter a Pool's owner among a smaller cast (its workers take
+ * slots of the process table too), the victim in half of those.
  *
  * After the fault, the main process repairs what only a death leaves waiting, then
  * probes every object with MP_NOWAIT and short timed calls (while a stopped victim is
@@ -50,16 +58,33 @@
 #define WATCHDOG_S 60u      /* s: the main process itself is stuck */
 #define MOMENTS 300u        /* a looping victim's moment: one of its first MOMENTS ops */
 
-static const uint8_t roles[] = {PRODUCER, PRODUCER, CONSUMER, CONSUMER, SENDER,
-                                SENDER,   RECEIVER, LOCKER,   LOCKER,   LOCKER,
-                                NOTIFIER, WAITER,   WAITER,   PARTY,    PARTY};
-#define MEMBERS (sizeof roles / sizeof roles[0])
+static const uint8_t every_object[] = {PRODUCER, PRODUCER, CONSUMER, CONSUMER, SENDER,
+                                       SENDER,   RECEIVER, LOCKER,   LOCKER,   LOCKER,
+                                       NOTIFIER, WAITER,   WAITER,   PARTY,    PARTY};
+static const uint8_t managers[] = {PRODUCER, PRODUCER, CONSUMER, CONSUMER, SENDER,
+                                   SENDER,   RECEIVER, LOCKER,   LOCKER,   ADDER,
+                                   ADDER,    APPENDER, APPENDER, POPPER,   POPPER};
+static const uint8_t with_pool[] = {POOLER, ADDER,    ADDER,    APPENDER, POPPER, LOCKER,
+                                    LOCKER, PRODUCER, CONSUMER, CONSUMER, SENDER, RECEIVER};
+static const struct {
+    const char *name;
+    const uint8_t *roles;
+    uint32_t members;
+} casts[] = {{"every object", every_object, sizeof every_object},
+             {"managers", managers, sizeof managers},
+             {"pool", with_pool, sizeof with_pool}};
+#define MEMBERS CAST_MAX
+_Static_assert(sizeof every_object == MEMBERS && sizeof managers == MEMBERS,
+               "the casts fill cast.h's table");
 _Static_assert(MEMBERS < MP_CONF_MAX_PROCESSES, "the cast and the main process fit the table");
+_Static_assert(sizeof with_pool + CAST_POOL_WORKERS < MP_CONF_MAX_PROCESSES,
+               "the pool's cast, its workers and the main process fit the table");
 
 static struct {
     uint32_t rounds, kills, missed, stops, messages, lost, unpublished, owner_dead, probes,
         failed;
-    uint32_t at_hook[MPI_HOOK_BIASED + 1]; /* faults that landed at each hook point */
+    uint32_t by_cast[3], owner_kills, worker_kills, worker_stops, eworker;
+    uint32_t at_hook[MPI_HOOK_RECORDS_PUBLISHED + 1]; /* faults landed at each hook point */
     mp_time_t nowait_ns, late_ns;
 } totals;
 
@@ -115,29 +140,68 @@ static void watchdog(int sig)
     _exit(3);
 }
 
+/* The cast of the round: its seed decides, apart from the round's other choices (a round
+ * of every object keeps the choices a seed gave it before there were other casts). */
+static uint32_t cast_of(uint64_t seed)
+{
+    uint32_t quarter = (uint32_t)(mix(seed ^ 0xca57ca57u) % 4u);
+    return quarter < 2u ? 0u : quarter - 1u;
+}
+
+/* A fault aimed at the pool: the signal goes to the worker inside a task, the first
+ * found within a second (none: no fault this round). Returns its pid, or 0; a stopped
+ * one is stopped when this returns. */
+static pid_t strike_worker(cast_run_t *run, int sig, uint32_t spin)
+{
+    mp_time_t now, until;
+    OK(mp_clock_ns(&now));
+    until = now + 1000000000u;
+    uint32_t id = 0;
+    while ((id = __atomic_load_n(&R.pool_task_worker, __ATOMIC_SEQ_CST)) == 0 && now < until)
+        OK(mp_clock_ns(&now));
+    for (volatile uint32_t i = 0; i < spin % 20000u; i++) /* a task is about that long */
+        ;
+    uint32_t pid = 0;
+    if (id == 0 || mp_process_pid((mp_process_t){id}, &pid) != MP_OK || pid == 0 ||
+        kill((pid_t)pid, sig) != 0)
+        return 0;
+    run->worker_killed = sig == SIGKILL;
+    if (sig == SIGSTOP) /* not a child of this process: waitid cannot tell */
+        wait_stopped((mp_process_t){id});
+    return (pid_t)pid;
+}
+
 static bool run_round(uint32_t round, uint64_t seed)
 {
+    uint32_t which = cast_of(seed);
+    const uint8_t *roles = casts[which].roles;
+    uint32_t members = casts[which].members;
     uint64_t rng = seed;
     bool kill_it = pick(&rng, 3) != 0; /* two kills for each stop */
-    uint32_t victim = pick(&rng, MEMBERS);
+    uint32_t victim = pick(&rng, members);
     uint32_t spin = pick(&rng, 4) == 0 ? 0 : pick(&rng, 200000);
     static const uint32_t qd[] = {1, 2, 8, 64}, pd[] = {1, 4, 16};
     uint32_t queue_depth = qd[pick(&rng, 4)], pipe_depth = pd[pick(&rng, 3)];
     bool early = pick(&rng, 16) == 0; /* at once, before its first operation */
     uint32_t moment = pick(&rng, 1u << 30);
+    if (roles == with_pool && pick(&rng, 2) == 0)
+        victim = 0; /* the pool's owner, or its workers */
     uint8_t role = roles[victim];
-    bool at_hook = role <= RECEIVER && pick(&rng, 3) == 0;
+    bool hooked = role <= RECEIVER || role == ADDER || role == APPENDER || role == POPPER;
+    bool at_hook = hooked && pick(&rng, 3) == 0;
+    bool at_worker = role == POOLER && pick(&rng, 3) != 0;
 
-    char label[160];
+    char label[200];
     cast_run_t run = {.label = label, .kill = kill_it, .stop = !kill_it,
                       .join_timeout = JOIN_TIMEOUT};
     mp_usage_t before;
     OK(mp_usage(&before));
-    cast_plan(&run, roles, MEMBERS, victim);
-    snprintf(label, sizeof label, "round %u (replay: MP_FAULT_SEED=%#llx): %s %s %u, queue "
-             "depth %u, pipe depth %u", round, (unsigned long long)seed,
+    cast_plan(&run, roles, members, victim);
+    snprintf(label, sizeof label, "round %u (replay: MP_FAULT_SEED=%#llx): cast %s, %s %s %u%s, "
+             "queue depth %u, pipe depth %u", round, (unsigned long long)seed, casts[which].name,
              kill_it ? "SIGKILL to" : "SIGSTOP to", cast_role_names[roles[victim]],
-             (unsigned)R.id[victim], queue_depth, pipe_depth);
+             (unsigned)R.id[victim], at_worker ? "'s worker in a task" : "", queue_depth,
+             pipe_depth);
     if (at_hook)
         snprintf(label + strlen(label), sizeof label - strlen(label), ", at a test hook");
     snprintf(watchdog_text, sizeof watchdog_text,
@@ -146,17 +210,26 @@ static bool run_round(uint32_t round, uint64_t seed)
 
     R.queue_msgs = CAST_STREAM_MAX;
     R.pipe_msgs = 300;
-    R.sections = R.items = R.cycle_quota = CAST_UNTIL_STOP;
+    R.sections = R.items = R.cycle_quota = R.pool_batches = CAST_UNTIL_STOP;
+    R.dict_ops = 300;
+    R.list_items = 200;
     R.work_timeout = WORK_TIMEOUT;
     R.probe_pipe = !kill_it; /* after a kill the pipe keeps its users: EOF by death is checked */
     /* The moment: the victim's own k-th operation, or for a member that only reacts to
-     * others (consumer, receiver, waiter), the cast's K-th. */
+     * others (consumer, receiver, waiter, popper), the cast's K-th. */
     static const uint32_t own_ops[] = {[PRODUCER] = CAST_STREAM_MAX / 3u, [SENDER] = 100,
                                        [LOCKER] = MOMENTS, [NOTIFIER] = MOMENTS,
-                                       [PARTY] = MOMENTS};
+                                       [PARTY] = MOMENTS, [ADDER] = 200, [APPENDER] = 150,
+                                       [POOLER] = 20, [PROBER] = 0};
     uint32_t hook_at = 0;
-    if (at_hook) /* producers and senders pass one to three hooks a message */
-        R.hook_at = hook_at = 1u + moment % (role == PRODUCER || role == SENDER ? 150u : 40u);
+    /* producers, senders and appenders pass one to three hooks an operation, adders seven;
+     * a popper two a pop, of the items the other popper leaves it */
+    uint32_t passes = role == PRODUCER || role == SENDER || role == APPENDER ? 150u
+                      : role == ADDER                                          ? 800u
+                      : role == POPPER                                         ? 20u
+                                                                               : 40u;
+    if (at_hook)
+        R.hook_at = hook_at = 1u + moment % passes;
     else if (!early && own_ops[role] != 0)
         R.arm_op = 1u + moment % own_ops[role];
     else if (!early)
@@ -165,7 +238,7 @@ static bool run_round(uint32_t round, uint64_t seed)
 
     cast_spawn(&run);
     pid_t pid[MEMBERS];
-    for (uint32_t w = 0; w < MEMBERS; w++) {
+    for (uint32_t w = 0; w < members; w++) {
         uint32_t id;
         OK(mp_process_pid(run.p[w], &id));
         watched[w] = (sig_atomic_t)(pid[w] = (pid_t)id);
@@ -180,11 +253,13 @@ static bool run_round(uint32_t round, uint64_t seed)
         run.probed_pipe = true;
     }
     OK(mp_event_set(R.go));
+    OK(mp_event_set(R.pool_go));
     bool strike = true;
     if (at_hook) {
         /* a victim that never makes its n-th pass (a consumer the other one starves) is
-         * not a failure: the round goes on without a fault */
-        (void)mp_event_wait(R.armed, JOIN_TIMEOUT);
+         * not a failure: the round goes on without a fault, before the others' calls reach
+         * their deadlines waiting for the end of the round */
+        (void)mp_event_wait(R.armed, WORK_TIMEOUT / 2u);
         uint32_t n = hook_at;
         strike = false; /* the victim signals itself */
         if (__atomic_compare_exchange_n(&R.hook_at, &n, 0u, false, __ATOMIC_SEQ_CST,
@@ -193,9 +268,12 @@ static bool run_round(uint32_t round, uint64_t seed)
     } else if (!early && mp_event_wait(R.armed, JOIN_TIMEOUT) != MP_OK) {
         cast_bad(&run, "no progress: the moment to strike never came");
     }
-    for (volatile uint32_t i = 0; i < spin && strike; i++)
+    pid_t worker = 0;
+    for (volatile uint32_t i = 0; i < spin && strike && !at_worker; i++)
         ;
-    if (kill_it) {
+    if (at_worker) { /* its owner, not this process, reaps it */
+        worker = strike_worker(&run, kill_it ? SIGKILL : SIGSTOP, spin);
+    } else if (kill_it) {
         if (strike)
             OK(mp_process_kill(run.p[victim]));
         cast_join_victim(&run); /* landed, or had ended: the repairs depend on which */
@@ -209,7 +287,7 @@ static bool run_round(uint32_t round, uint64_t seed)
     cast_probe_once(run.last_q, cast_killed(&run, RECEIVER));
     run.probed_pipe = R.probe_pipe;
     if (!run.kill)
-        kill(pid[victim], SIGCONT);
+        kill(at_worker ? worker : pid[victim], SIGCONT);
     cast_end(&run);
     cast_check(&run);
     cast_destroy(&run, &before);
@@ -217,10 +295,15 @@ static bool run_round(uint32_t round, uint64_t seed)
     memset((void *)watched, 0, sizeof watched);
 
     totals.rounds++;
-    totals.kills += run.landed;
-    totals.missed += run.kill && !run.landed;
-    totals.stops += run.stop && (!at_hook || R.hook_point != 0);
-    if (R.hook_point <= MPI_HOOK_BIASED && (run.landed || run.stop))
+    totals.by_cast[which]++;
+    totals.kills += run.landed || run.worker_killed;
+    totals.missed += run.kill && !run.landed && !run.worker_killed;
+    totals.stops += run.stop && (at_worker ? worker != 0 : !at_hook || R.hook_point != 0);
+    totals.owner_kills += cast_killed(&run, POOLER);
+    totals.worker_kills += run.worker_killed;
+    totals.worker_stops += at_worker && run.stop && worker != 0;
+    totals.eworker += R.pool_eworker;
+    if (R.hook_point <= MPI_HOOK_RECORDS_PUBLISHED && (run.landed || run.stop))
         totals.at_hook[R.hook_point]++;
     totals.messages += run.delivered;
     totals.lost += run.lost;
@@ -261,17 +344,24 @@ static void test_random_kills_and_stops(void **state)
     /* Probe times are wall-clock here, so they are reported, not judged (the simulation
      * judges them on its virtual clock); a probe that waits for a stopped process for
      * good trips the watchdog. */
-    print_message("%u rounds: %u kills (and %u signals that found the victim already done), "
-                  "%u stops; %u messages checked, %u lost with a killed consumer, %u not "
-                  "published by a killed producer; %u owner-dead recoveries; faults at a "
-                  "test hook: inside a queue side %u, before a publication %u, as a "
-                  "registered sleeper %u, inside a biased operation %u; %u probes (slowest "
-                  "MP_NOWAIT %.1f ms, latest timed %.1f ms past its deadline); %.1f s\n",
-                  totals.rounds, totals.kills, totals.missed, totals.stops, totals.messages,
-                  totals.lost, totals.unpublished, totals.owner_dead,
+    print_message("%u rounds (casts: every object %u, managers %u, pool %u): %u kills (and "
+                  "%u signals that found the victim already done), %u stops; %u messages "
+                  "and items checked, %u lost with a killed consumer or popper, %u not "
+                  "published by a killed producer or appender; %u owner-dead recoveries; "
+                  "pool: %u owners killed, %u workers killed and %u stopped in a task, %u "
+                  "tasks failed MP_EWORKER; faults at a test hook: inside a queue side %u, "
+                  "before a publication %u, as a registered sleeper %u, inside a biased "
+                  "operation %u, a Dict or List change written and not published %u, "
+                  "published and not yet tidied %u; %u probes (slowest MP_NOWAIT %.1f ms, "
+                  "latest timed %.1f ms past its deadline); %.1f s\n",
+                  totals.rounds, totals.by_cast[0], totals.by_cast[1], totals.by_cast[2],
+                  totals.kills, totals.missed, totals.stops, totals.messages, totals.lost,
+                  totals.unpublished, totals.owner_dead, totals.owner_kills,
+                  totals.worker_kills, totals.worker_stops, totals.eworker,
                   totals.at_hook[MPI_HOOK_PUT_INSIDE] + totals.at_hook[MPI_HOOK_GET_INSIDE],
                   totals.at_hook[MPI_HOOK_PUT_PUBLISH], totals.at_hook[MPI_HOOK_SLEEPER],
-                  totals.at_hook[MPI_HOOK_BIASED], totals.probes,
+                  totals.at_hook[MPI_HOOK_BIASED], totals.at_hook[MPI_HOOK_RECORDS_WRITTEN],
+                  totals.at_hook[MPI_HOOK_RECORDS_PUBLISHED], totals.probes,
                   (double)totals.nowait_ns / 1e6, (double)totals.late_ns / 1e6,
                   (double)(t1 - t0) / 1e9);
     assert_int_equal(0, totals.failed);

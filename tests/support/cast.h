@@ -7,9 +7,10 @@
  * Roles. Producers and consumers on a queue; senders sharing the sending end of a one-way
  * pipe, and its receiver; lockers, each running a Lock section, a nested RLock section and
  * a semaphore section in turn; a notifier feeding items to condition waiters; barrier
- * parties; and a prober (probe.h). Every call a member makes has a deadline, and a
- * member accepts only the codes of its role: anything else it records (its call and the
- * code) and ends with exit code 1. What they record, round.h checks.
+ * parties; adders on a Dict, appenders and poppers on a List (cast_manager.h); a Pool's
+ * owner (cast_pool.h); and a prober (probe.h). Every call a member makes has a deadline,
+ * and a member accepts only the codes of its role: anything else it records (its call and
+ * the code) and ends with exit code 1. What they record, round.h checks.
  */
 #ifndef MP_TEST_CAST_H
 #define MP_TEST_CAST_H
@@ -32,10 +33,16 @@
 #define CAST_SEM_UNITS 2u
 #define CAST_UNTIL_STOP UINT32_MAX /* a quota: loop until the main process says stop */
 
-enum { PRODUCER, CONSUMER, SENDER, RECEIVER, LOCKER, NOTIFIER, WAITER, PARTY, PROBER };
+#define CAST_POOL_WORKERS 2u
+#define CAST_TICKETS (CAST_STREAMS * CAST_STREAM_MAX) /* "total" values an adder may see */
 
-static const char *const cast_role_names[] = {"producer", "consumer", "sender", "receiver",
-                                              "locker",   "notifier", "waiter", "party",
+/* The prober last: round.h counts ids per role up to it. */
+enum { PRODUCER, CONSUMER, SENDER, RECEIVER, LOCKER, NOTIFIER, WAITER, PARTY, ADDER, APPENDER,
+       POPPER, POOLER, PROBER };
+
+static const char *const cast_role_names[] = {"producer", "consumer", "sender",   "receiver",
+                                              "locker",   "notifier", "waiter",   "party",
+                                              "adder",    "appender", "popper",   "pooler",
                                               "prober"};
 
 typedef struct {
@@ -82,6 +89,23 @@ typedef struct {
     uint32_t items_left, produced, taken[CAST_MAX], cond_done;
     uint32_t cycles, last_cycle, broken;
     uint8_t arrivals[CAST_CYCLES];
+    /* Dict: "total" and a counter per adder ("a<id>") take +1 each round; the previous
+     * values of "total" are tickets, each handed out once. List: appenders' items in
+     * streams, as messages are. (cast_manager.h) */
+    mp_dict_t dict;
+    mp_list_t list;
+    uint32_t dict_ops, list_items, list_closed;
+    uint32_t total_done[CAST_MAX], own_done[CAST_MAX]; /* adds that returned MP_OK */
+    uint32_t adding[CAST_MAX]; /* inside the add of "total" (1) or of its own counter (2) */
+    uint8_t tickets[CAST_TICKETS];
+    uint32_t bad_tickets, bad_values, items_twice;
+    cast_stream_t list_streams[CAST_STREAMS];
+    /* Pool (cast_pool.h): its first workers, for a fault aimed at one; the tasks' outcomes */
+    uint32_t pool_batches;
+    mp_event_t pool_up, pool_go;
+    mp_process_t pool_workers[CAST_POOL_WORKERS];
+    uint32_t pool_task_worker; /* the handle of a worker inside a task, 0 when none */
+    uint32_t pool_tasks, pool_eworker, pool_wrong;
     /* Pipe EOF. A sender is a user of the sending end once it has sent (the runtime cannot
      * know who merely holds the handle): the receiver's EOF is right once every sender
      * that had sent has ended, and a sender that had not sent by then may be told EOF. */
@@ -418,5 +442,8 @@ static inline int cast_party(uint32_t w)
     }
     return 0;
 }
+
+#include "cast_manager.h"
+#include "cast_pool.h"
 
 #endif

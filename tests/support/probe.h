@@ -131,6 +131,24 @@ static inline void cast_probe_pipe(mp_timeout_t t, bool receiver_killed)
     s->started = s->done;
 }
 
+/* The Dict and the List, read only: the lock of a holder that died is taken over (MP_OK),
+ * one that is stopped holding it makes the others wait (MP_EAGAIN, MP_ETIMEDOUT). */
+static inline void cast_probe_containers(mp_timeout_t t)
+{
+    mp_err_t err, busy = t == MP_NOWAIT ? MP_EAGAIN : MP_ETIMEDOUT;
+    int64_t total;
+    size_t len;
+    cast_item_t it;
+    CAST_PROBE("mp_dict_get", t, mp_dict_get(R.dict, "total", &total, sizeof total, &len, t),
+               MP_OK, busy);
+    CAST_PROBE("mp_dict_len", t, mp_dict_len(R.dict, &len, t), MP_OK, busy);
+    CAST_PROBE("mp_list_get", t, mp_list_get(R.list, -1, &it, t), MP_OK, MP_ERANGE, busy);
+    uint32_t id, seq;
+    if (err == MP_OK && !cast_item_read(&it, &id, &seq))
+        cast_add(&R.bad_values);
+    CAST_PROBE("mp_list_len", t, mp_list_len(R.list, &len, t), MP_OK, busy);
+}
+
 /* One pass over every object; last: the prober's view of each queue stream's order. */
 static inline void cast_probe_once(uint32_t *last, bool receiver_killed)
 {
@@ -139,6 +157,8 @@ static inline void cast_probe_once(uint32_t *last, bool receiver_killed)
     cast_probe_locks(MP_NOWAIT);
     cast_probe_locks(R.probe_timeout);
     cast_probe_condition(R.probe_timeout);
+    cast_probe_containers(MP_NOWAIT);
+    cast_probe_containers(R.probe_timeout);
     if (R.probe_pipe) {
         cast_probe_pipe(MP_NOWAIT, receiver_killed);
         cast_probe_pipe(R.probe_timeout, receiver_killed);

@@ -20,6 +20,7 @@
  *   MP_EBROKEN only when a party was killed); no process is still running at the join
  *   deadline (a hang).
  * - probes: each code one of those allowed (probe.h).
+ * - the Dict, the List and the Pool: see round_manager.h.
  * - once every member is joined, no sleeper still counted on the queue, the pipe or the
  *   semaphore (a sleeper killed while registered costs nothing once joined); once the
  *   objects are destroyed and the processes closed, every table and the arena as they
@@ -53,6 +54,10 @@ static inline int cast_member(void *arg)
         case NOTIFIER: code = cast_notifier(w); break;
         case WAITER: code = cast_waiter(w); break;
         case PARTY: code = cast_party(w); break;
+        case ADDER: code = cast_adder(w, R.id[w]); break;
+        case APPENDER: code = cast_appender(w, R.id[w]); break;
+        case POPPER: code = cast_popper(w); break;
+        case POOLER: code = cast_pooler(w); break;
         default: code = cast_prober(w); break;
         }
     }
@@ -74,6 +79,7 @@ typedef struct {
     mp_process_t p[CAST_MAX];
     bool joined[CAST_MAX];
     bool failed, probed_pipe;
+    bool worker_killed;      /* a fault killed one of the pool's workers */
     uint32_t delivered, lost, unpublished;
     uint32_t last_q[CAST_STREAMS], last_p[CAST_STREAMS]; /* the main process's receipts */
 } cast_run_t;
@@ -93,6 +99,11 @@ static inline void cast_bad(cast_run_t *run, const char *fmt, ...)
     va_end(ap);
 }
 
+/* From round_manager.h, included further down: its checks use the message checks. */
+static inline void cast_create_managers(void);
+static inline void cast_destroy_managers(void);
+static inline void cast_reap_orphans(cast_run_t *run);
+
 static inline const char *cast_name(uint32_t w, char *buf, size_t size)
 {
     snprintf(buf, size, "%s %u", cast_role_names[R.role[w]], (unsigned)R.id[w]);
@@ -111,7 +122,7 @@ static inline void cast_plan(cast_run_t *run, const uint8_t *roles, uint32_t mem
 {
     memset(&R, 0, sizeof R);
     memset(run->joined, 0, sizeof run->joined);
-    run->failed = run->probed_pipe = run->landed = false;
+    run->failed = run->probed_pipe = run->landed = run->worker_killed = false;
     run->delivered = run->lost = run->unpublished = 0;
     cast_no_order(run->last_q);
     cast_no_order(run->last_p);
@@ -138,6 +149,7 @@ static inline void cast_create(uint32_t queue_depth, uint32_t pipe_depth, uint32
     OK(mp_event_create(&R.go));
     OK(mp_event_create(&R.armed));
     OK(mp_event_create(&R.never));
+    cast_create_managers();
 }
 
 static inline void cast_spawn(cast_run_t *run)
@@ -183,6 +195,8 @@ static inline void cast_join_victim(cast_run_t *run)
  * party, a condition whose notifier is gone. */
 static inline void cast_repair(cast_run_t *run)
 {
+    if (cast_killed(run, POOLER))
+        cast_reap_orphans(run);
     if (cast_killed(run, PARTY))
         OK(mp_barrier_abort(R.barrier));
     if (cast_killed(run, NOTIFIER)) {
@@ -263,6 +277,11 @@ static inline void cast_end(cast_run_t *run)
         cast_bad(run, "the main process could not take the condition: %s", mp_strerror(err));
     }
     cast_finish_role(run, WAITER);
+    cast_finish_role(run, ADDER);
+    cast_finish_role(run, APPENDER);
+    __atomic_store_n(&R.list_closed, 1u, __ATOMIC_SEQ_CST);
+    cast_finish_role(run, POPPER);
+    cast_finish_role(run, POOLER);
     __atomic_store_n(&R.probe_stop, 1u, __ATOMIC_SEQ_CST);
     cast_finish_role(run, PROBER);
     /* with no consumer in the cast, what the prober put and did not take back is there */
@@ -452,12 +471,17 @@ static inline void cast_check_sleepers(cast_run_t *run)
                       "was joined");
 }
 
+#include "round_manager.h"
+
 static inline void cast_check(cast_run_t *run)
 {
     cast_check_members(run);
     cast_check_messages(run);
     cast_check_sync(run);
     cast_check_sleepers(run);
+    cast_check_dict(run);
+    cast_check_list(run);
+    cast_check_pool(run);
 }
 
 /* Destroys the round's objects and closes its processes; the tables and the arena must
@@ -479,6 +503,7 @@ static inline void cast_destroy(cast_run_t *run, const mp_usage_t *before)
     OK(mp_event_destroy(R.go));
     OK(mp_event_destroy(R.armed));
     OK(mp_event_destroy(R.never));
+    cast_destroy_managers();
     for (uint32_t w = 0; w < R.members; w++)
         OK(mp_process_close(run->p[w]));
     mp_usage_t after;
@@ -486,7 +511,8 @@ static inline void cast_destroy(cast_run_t *run, const mp_usage_t *before)
     if (memcmp(before, &after, sizeof after) != 0)
         cast_bad(run, "mp_usage differs after the round: processes %u->%u locks %u->%u "
                       "queues %u->%u pipes %u->%u semaphores %u->%u events %u->%u "
-                      "conditions %u->%u barriers %u->%u arena %u->%u bytes",
+                      "conditions %u->%u barriers %u->%u pools %u->%u results %u->%u "
+                      "dicts %u->%u lists %u->%u arena %u->%u bytes, failed checks %u->%u",
                  (unsigned)before->processes, (unsigned)after.processes,
                  (unsigned)before->locks, (unsigned)after.locks, (unsigned)before->queues,
                  (unsigned)after.queues, (unsigned)before->pipes, (unsigned)after.pipes,
@@ -494,7 +520,11 @@ static inline void cast_destroy(cast_run_t *run, const mp_usage_t *before)
                  (unsigned)before->events, (unsigned)after.events,
                  (unsigned)before->conditions, (unsigned)after.conditions,
                  (unsigned)before->barriers, (unsigned)after.barriers,
-                 (unsigned)before->arena_bytes, (unsigned)after.arena_bytes);
+                 (unsigned)before->pools, (unsigned)after.pools, (unsigned)before->results,
+                 (unsigned)after.results, (unsigned)before->dicts, (unsigned)after.dicts,
+                 (unsigned)before->lists, (unsigned)after.lists,
+                 (unsigned)before->arena_bytes, (unsigned)after.arena_bytes,
+                 (unsigned)before->checks_failed, (unsigned)after.checks_failed);
 }
 
 #endif
