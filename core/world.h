@@ -141,10 +141,11 @@ typedef struct mpi_table {
     /* For deadlock reports: the words of an entry of this kind processes sleep on. */
     const struct mpi_wait_word *words;
     uint32_t n_words;
-    /* Entries are used only by the process that created them, which alone destroys them,
-     * and every other caller is turned away reading no more than the entry's owner (a Pool's
-     * results). That process's destroy then frees the entry without mp_port_fence: the
-     * only caller that can be inside is itself, nested, and its own records need none. */
+    /* Entries are used only by the process that created them, which alone destroys them
+     * (or, once it died, whoever reaps it: its records are cleared by then), and every other
+     * caller is turned away reading no more than the entry's owner (a Pool's results). A
+     * destroy then frees the entry without mp_port_fence: the only caller that can be inside
+     * is the destroyer itself, nested, and its own records need none. */
     bool owned;
 } mpi_table_t;
 
