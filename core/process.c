@@ -177,6 +177,7 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
     s->gen = gen;
     memset(&mpi_world.procs[index], 0, sizeof mpi_world.procs[index]);
     s->parent = token_of(self);
+    s->creator = s->parent;
     s->target = attr->target;
     s->daemon = attr->daemon == MP_DAEMON_YES ||
                 (attr->daemon == MP_DAEMON_INHERIT && me->daemon);
@@ -288,10 +289,63 @@ static void reap_if_ended(uint32_t index)
     (void)reap(index, dead ? MP_TIME_NEVER : 0);
 }
 
+/* ---- a child's view of its parent (CPython's parent_process()) ---------------------- *
+ * A child may ask whether its parent still runs and wait for its end, with the handle
+ * mp_process_parent gave it: the one of its creator, or, once an adopter took it over,
+ * of the adopter. Nothing else: a parent is no child to signal or reap. */
+
+static mp_process_t handle_of_token(mpi_token_t t)
+{
+    return (mp_process_t){mpi_handle_make(MPI_KIND_PROCESS, t >> 12, (t & MPI_INDEX_MASK) - 1u)};
+}
+
+/* The token p names if it is the caller's creator or current parent, else 0. */
+static mpi_token_t parent_named(mp_process_t p)
+{
+    mpi_call_t c;
+    if (p.id == 0 || mpi_process_caller(&c) != MP_OK)
+        return 0;
+    const mpi_slot_t *me = slot_at(c.slot);
+    if (me->creator != 0 && handle_of_token(me->creator).id == p.id)
+        return me->creator;
+    if (me->parent != 0 && handle_of_token(me->parent).id == p.id)
+        return me->parent;
+    return 0;
+}
+
+/* Whether the process of token t still runs: its slot still holds it, and it has not
+ * ended (the life word is marked at any end, a kill included). */
+static bool token_runs(mpi_token_t t)
+{
+    uint32_t index = (t & MPI_INDEX_MASK) - 1u;
+    return mpi_token_of(index) == t && mpi_slot_alive(index);
+}
+
+/* join(parent): its end, seen on its life word (woken, or within a liveness slice). */
+static mp_err_t join_parent(mpi_token_t t, mp_timeout_t timeout)
+{
+    mp_time_t deadline = mpi_deadline(timeout);
+    _Atomic uint32_t *life = &slot_at((t & MPI_INDEX_MASK) - 1u)->life;
+    for (;;) {
+        uint32_t w = atomic_load(life);
+        if (!token_runs(t))
+            return MP_OK;
+        if (timeout == MP_NOWAIT)
+            return MP_EAGAIN;
+        if (mpi_wait(NULL, life, w, deadline) == MP_ETIMEDOUT && token_runs(t))
+            return MP_ETIMEDOUT;
+    }
+}
+
 mp_err_t mp_process_join(mp_process_t p, mp_timeout_t timeout)
 {
     uint32_t index;
     mp_err_t err = lookup_child(p, &index);
+    if (err == MP_ENOTCHILD || err == MP_ESTALE) {
+        mpi_token_t parent = parent_named(p);
+        if (parent != 0)
+            return join_parent(parent, timeout);
+    }
     if (err != MP_OK)
         return err;
     if (state_of(slot_at(index)) == MPI_SLOT_JOINED)
@@ -303,6 +357,15 @@ mp_err_t mp_process_is_alive(mp_process_t p, bool *alive)
 {
     uint32_t index;
     mp_err_t err = lookup_child(p, &index);
+    if (err == MP_ENOTCHILD || err == MP_ESTALE) {
+        mpi_token_t parent = parent_named(p);
+        if (parent != 0 && alive == NULL)
+            return MP_EINVAL;
+        if (parent != 0) {
+            *alive = token_runs(parent); /* CPython's orphan check */
+            return MP_OK;
+        }
+    }
     if (alive == NULL && (err == MP_OK || err == MP_ESELF || err == MP_ENOTSTARTED))
         return MP_EINVAL;
     if (err == MP_ESELF || err == MP_ENOTSTARTED) {

@@ -162,12 +162,10 @@ mp_err_t mp_queue_qsize(mp_queue_t q, size_t *count)
 mp_err_t mp_queue_empty(mp_queue_t q, bool *empty)
 {
     size_t n = 0;
-    mp_err_t err = mp_queue_qsize(q, &n);
-    if (err == MP_OK && empty == NULL)
-        return MP_EINVAL; /* the handle first, as every call */
+    mp_err_t err = mp_queue_qsize(q, empty != NULL ? &n : NULL);
     if (err == MP_OK)
         *empty = n == 0;
-    return err;
+    return err; /* a NULL empty: qsize's own MP_EINVAL, after the handle and before closed */
 }
 
 mp_err_t mp_queue_full(mp_queue_t q, bool *full)

@@ -44,7 +44,8 @@ typedef enum {
 /* Packed by size, largest first: a slot's RAM is a published figure (ninja size). */
 typedef struct {
     _Atomic uint32_t life;     /* port-kept: process id | MP_LIFE_DEAD when ended */
-    mpi_token_t parent;        /* the creator's token; 0 for the main process */
+    mpi_token_t parent;        /* who reaps it: the creator, or its adopter; 0 for main */
+    mpi_token_t creator;       /* the creator for good (parent_process()); 0 for main */
     _Atomic uint32_t pid;      /* port id: set by the child itself and by its parent */
     int32_t exitcode;          /* valid in JOINED */
     mp_process_fn target;

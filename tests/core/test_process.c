@@ -512,6 +512,90 @@ static int parent_check(void *arg)
     return 0;
 }
 
+/* parent_process(): a child may ask whether its parent runs, and wait for its end; the
+ * parent is still no child of its to signal or read the exit code of. */
+static int parent_watch_check(void *arg)
+{
+    (void)arg;
+    mp_process_t parent;
+    bool alive = false;
+    int code;
+    if (mp_process_parent(&parent) != MP_OK)
+        return 1;
+    if (mp_process_is_alive(parent, &alive) != MP_OK || !alive)
+        return 2;
+    if (mp_process_join(parent, MP_NOWAIT) != MP_EAGAIN)
+        return 3;
+    if (mp_process_join(parent, 5) != MP_ETIMEDOUT)
+        return 4;
+    if (mp_process_is_alive(parent, NULL) != MP_EINVAL)
+        return 5;
+    if (mp_process_exitcode(parent, &code) != MP_ERUNNING) /* CPython's None */
+        return 6;
+    if (mp_process_terminate(parent) != MP_ENOTCHILD || mp_process_close(parent) != MP_ENOTCHILD)
+        return 7;
+    return 0;
+}
+
+typedef struct {
+    mp_queue_t q;   /* the grandchild reports here */
+    mp_event_t never;
+} orphan_arg_t;
+
+/* The grandchild: sees its parent run, then (once the test killed it) end. */
+static int orphan(void *arg)
+{
+    orphan_arg_t *a = arg;
+    mp_process_t parent, me;
+    bool alive = false;
+    int32_t report[2] = {0, 0};
+    if (mp_process_parent(&parent) != MP_OK || mp_process_self(&me) != MP_OK)
+        return 1;
+    report[0] = mp_process_is_alive(parent, &alive) == MP_OK && alive ? 1 : -1;
+    if (mp_queue_put(a->q, &me, sizeof me, LONG) != MP_OK ||
+        mp_queue_put(a->q, &report[0], sizeof report[0], LONG) != MP_OK)
+        return 2;
+    mp_err_t joined = mp_process_join(parent, LONG); /* returns when the parent is killed */
+    report[1] = joined == MP_OK && mp_process_is_alive(parent, &alive) == MP_OK && !alive ? 1 : -2;
+    return mp_queue_put(a->q, &report[1], sizeof report[1], LONG) == MP_OK ? 0 : 3;
+}
+
+static int orphans_parent(void *arg)
+{
+    orphan_arg_t *a = arg;
+    mp_process_t g;
+    if (mp_process_create(&g, &(mp_process_attr_t){.target = orphan, .arg = a,
+                                                   .arg_size = sizeof *a,
+                                                   .daemon = MP_DAEMON_NO}) != MP_OK ||
+        mp_process_start(g) != MP_OK)
+        return 1;
+    (void)mp_event_wait(a->never, MP_FOREVER); /* until killed */
+    return 2;
+}
+
+static void test_a_child_sees_its_parent_run_and_end(void **state)
+{
+    (void)state;
+    assert_int_equal(0, run(parent_watch_check, NULL, 0));
+    orphan_arg_t a;
+    OK(mp_queue_create(&a.q, &(mp_queue_attr_t){.msg_size = sizeof(mp_process_t), .depth = 4}));
+    OK(mp_event_create(&a.never));
+    mp_process_t c = spawn(orphans_parent, &a, sizeof a, MP_DAEMON_NO);
+    mp_process_t g;
+    int32_t seen = 0;
+    size_t len;
+    OK(mp_queue_get(a.q, &g, sizeof g, &len, LONG));
+    OK(mp_queue_get(a.q, &seen, sizeof seen, &len, LONG));
+    assert_int_equal(1, seen); /* alive while it runs */
+    OK(mp_process_kill(c));
+    assert_int_equal(-MP_SIGKILL, reap(c));
+    OK(mp_queue_get(a.q, &seen, sizeof seen, &len, LONG));
+    assert_int_equal(1, seen); /* its join returned, and it is not alive */
+    assert_int_equal(0, reap_soon(g)); /* the orphan is ours now (adopted) */
+    OK(mp_event_destroy(a.never));
+    OK(mp_queue_destroy(a.q));
+}
+
 static int not_daemonic_check(void *arg)
 {
     (void)arg;
@@ -814,6 +898,7 @@ int main(void)
         TEST(test_the_first_child_of_process_n_is_process_n_1),
         TEST(test_the_main_process_has_no_parent),
         TEST(test_a_childs_parent_is_the_process_that_created_it),
+        TEST(test_a_child_sees_its_parent_run_and_end),
         TEST(test_a_started_child_has_a_pid),
         TEST(test_a_child_inherits_daemon_false_from_the_main_process),
         TEST(test_active_children_lists_running_children),
