@@ -463,6 +463,27 @@ static void test_the_main_process_is_named_mainprocess(void **state)
     assert_string_equal("MainProcess", main_name);
 }
 
+/* CPython: close() twice is fine. So here, also once the slot serves another process;
+ * a handle of a generation the slot never had is still refused. */
+static void test_closing_twice_is_fine(void **state)
+{
+    (void)state;
+    mp_process_t p, q;
+    int v = 0;
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                  .arg_size = sizeof v}));
+    OK(mp_process_close(p));
+    OK(mp_process_close(p));
+    bool alive = true;
+    assert_int_equal(MP_ESTALE, mp_process_is_alive(p, &alive)); /* only close is idempotent */
+    OK(mp_process_create(&q, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                  .arg_size = sizeof v}));
+    OK(mp_process_close(p)); /* q may have p's slot now: p is still closed */
+    mp_process_t later = {q.id + (1u << 12)};
+    assert_int_equal(MP_ESTALE, mp_process_close(later));
+    OK(mp_process_close(q));
+}
+
 static void test_a_given_name_is_kept(void **state)
 {
     (void)state;
@@ -894,6 +915,7 @@ int main(void)
         TEST(test_joined_slots_are_recycled_oldest_first),
         TEST(test_the_main_process_is_named_mainprocess),
         TEST(test_a_given_name_is_kept),
+        TEST(test_closing_twice_is_fine),
         TEST(test_default_names_are_process_n_counting_every_child_created),
         TEST(test_the_first_child_of_process_n_is_process_n_1),
         TEST(test_the_main_process_has_no_parent),

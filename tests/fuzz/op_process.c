@@ -204,13 +204,25 @@ static void reap_if_ended(uint32_t slot)
     reaped(slot);
 }
 
+/* A child's own parent (the main process, which runs as long as any child does). */
+static bool my_parent(uint32_t id)
+{
+    return m.self != 0 && id == proc_handle(0);
+}
+
 static void p_join(in_t *in)
 {
     uint32_t id = fz_pick(in, MPI_KIND_PROCESS);
     mp_timeout_t t = fz_timeout(in);
+    if (my_parent(id))
+        t = MP_NOWAIT; /* a child's join of its parent would wait out its whole timeout */
     fz_call("mp_process_join", 2, (uint64_t)id, (uint64_t)t);
     uint32_t slot;
     mp_err_t want = lookup_child(id, &slot);
+    if (my_parent(id)) {
+        fz_expect(MP_EAGAIN, mp_process_join((mp_process_t){id}, t)); /* it still runs */
+        return;
+    }
     if (want != MP_OK || m.procs[slot].state == P_JOINED) {
         fz_expect(want, mp_process_join((mp_process_t){id}, t));
         return;
@@ -257,8 +269,8 @@ static void p_query(in_t *in)
         bool alive = false, want_alive = false;
         want = lookup_child(id, &slot);
         bool child = want == MP_OK; /* a started child of the caller: polled and reaped */
-        if (want == MP_ESELF || want == MP_ENOTSTARTED) {
-            want_alive = want == MP_ESELF;
+        if (want == MP_ESELF || want == MP_ENOTSTARTED || my_parent(id)) {
+            want_alive = want == MP_ESELF || my_parent(id); /* a parent runs while we do */
             want = MP_OK;
         }
         if (no_out && want == MP_OK) {
@@ -428,17 +440,23 @@ static void p_close(in_t *in)
     fz_call("mp_process_close", 1, (uint64_t)id);
     uint32_t slot;
     mp_err_t want = lookup(id, &slot);
-    if (want == MP_OK && slot == m.self)
+    bool live = want == MP_OK;
+    uint32_t gen = id >> 12 & 0xffffu;
+    uint16_t behind = want == MP_ESTALE ? (uint16_t)(m.procs[slot].gen - gen) : 0u;
+    if (gen != 0 && behind != 0 && behind < 0x8000u)
+        want = MP_OK; /* a process already closed: closing is idempotent, as in CPython */
+    else if (want == MP_OK && slot == m.self)
         want = MP_EBUSY;
     else if (want == MP_OK && m.procs[slot].parent != m_self_token())
         want = MP_ENOTCHILD;
-    bool run = want == MP_OK && needs_run(slot);
+    bool frees = live && want == MP_OK;
+    bool run = frees && needs_run(slot);
     if (run)
         fz_poll_begin();
     mp_err_t got = mp_process_close((mp_process_t){id});
     if (run)
         fz_poll_end();
-    if (want == MP_OK) {
+    if (frees) {
         reap_if_ended(slot);
         slot_free(slot);
     }

@@ -94,7 +94,9 @@ mp_err_t mp_process_interrupt(mp_process_t p);
 /* @retval MP_ERUNNING not started, or not ended yet (CPython's None) */
 mp_err_t mp_process_exitcode(mp_process_t p, int *code);
 
-/* Frees a slot that was never started or has been joined. @retval MP_EBUSY still running */
+/* Frees a slot that was never started or has been joined. Closing again is MP_OK, as in
+ * CPython (a handle of an earlier generation of its slot: that process is gone).
+ * @retval MP_EBUSY still running */
 mp_err_t mp_process_close(mp_process_t p);
 
 /* Copies the name, always NUL-terminated (truncated to size - 1). */
