@@ -386,9 +386,10 @@ static int put_one(void *arg)
     return CODE(mp_queue_put(q, &v, sizeof v, MP_FOREVER));
 }
 
-static void test_close_wakes_blocked_getters_and_putters(void **state)
+/* A getter blocked on an empty queue and a putter on a full one; the queues are then shut
+ * down (immediate: drop what is queued too), which wakes both with MP_ECLOSED. */
+static void shutdown_wakes_blocked_getters_and_putters(bool immediate)
 {
-    (void)state;
     mp_queue_t empty = make(4, 1, false), full = make(4, 1, false);
     uint32_t v = 1;
     OK(mp_queue_put(full, &v, sizeof v, MP_NOWAIT));
@@ -396,12 +397,21 @@ static void test_close_wakes_blocked_getters_and_putters(void **state)
     mp_process_t putter = spawn(put_one, &full, sizeof full, MP_DAEMON_NO);
     assert_int_equal(MP_ETIMEDOUT, mp_process_join(getter, 20)); /* blocked in get */
     assert_int_equal(MP_ETIMEDOUT, mp_process_join(putter, 20)); /* blocked in put */
-    OK(mp_queue_close(empty));
-    OK(mp_queue_close(full));
+    OK(mp_queue_shutdown(empty, immediate));
+    OK(mp_queue_shutdown(full, immediate));
     assert_int_equal(CODE(MP_ECLOSED), reap(getter));
     assert_int_equal(CODE(MP_ECLOSED), reap(putter));
+    /* what was queued: still there after a close, dropped by an immediate shutdown */
+    assert_int_equal(immediate ? MP_ECLOSED : MP_OK,
+                     mp_queue_get(full, &v, sizeof v, &(size_t){0}, MP_NOWAIT));
     OK(mp_queue_destroy(empty));
     OK(mp_queue_destroy(full));
+}
+
+static void test_close_wakes_blocked_getters_and_putters(void **state)
+{
+    (void)state;
+    shutdown_wakes_blocked_getters_and_putters(false);
 }
 
 /* A queue of depth 1 holding the message 1, closed. */
@@ -464,20 +474,7 @@ static void test_shutdown_immediate_drops_the_queued_messages(void **state)
 static void test_shutdown_immediate_wakes_blocked_getters_and_putters(void **state)
 {
     (void)state;
-    mp_queue_t empty = make(4, 1, false), full = make(4, 1, false);
-    uint32_t v = 1;
-    OK(mp_queue_put(full, &v, sizeof v, MP_NOWAIT));
-    mp_process_t getter = spawn(get_one, &empty, sizeof empty, MP_DAEMON_NO);
-    mp_process_t putter = spawn(put_one, &full, sizeof full, MP_DAEMON_NO);
-    assert_int_equal(MP_ETIMEDOUT, mp_process_join(getter, 20)); /* blocked in get */
-    assert_int_equal(MP_ETIMEDOUT, mp_process_join(putter, 20)); /* blocked in put */
-    OK(mp_queue_shutdown(empty, true));
-    OK(mp_queue_shutdown(full, true));
-    assert_int_equal(CODE(MP_ECLOSED), reap(getter));
-    assert_int_equal(CODE(MP_ECLOSED), reap(putter));
-    assert_int_equal(MP_ECLOSED, mp_queue_get(full, &v, sizeof v, &(size_t){0}, MP_NOWAIT));
-    OK(mp_queue_destroy(empty));
-    OK(mp_queue_destroy(full));
+    shutdown_wakes_blocked_getters_and_putters(true);
 }
 
 static int join_it(void *arg)
