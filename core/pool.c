@@ -752,66 +752,54 @@ mp_err_t mp_result_get(mp_result_t rh, void *buf, size_t size, size_t *len, mp_t
     return leave_both(&c, &pc, pe, err);
 }
 
-mp_err_t mp_result_ready(mp_result_t rh, bool *ready)
-{
-    mpi_call_t c, pc;
-    bool pe;
-    mp_err_t err = enter_result(&c, &pc, rh.id, &pe);
-    if (err != MP_OK)
-        return err;
-    if (ready == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    err = result_owner_enter(&c, &pc, &pe);
-    if (err == MP_OK && pe)
-        pump(pc.obj, pc.id);
-    if (err == MP_OK)
-        *ready = ((mpi_result_t *)c.obj)->ready != 0;
-    return leave_both(&c, &pc, pe, err);
-}
+/* ready, successful and failure: one preamble (enter, the output, the owner, a pump),
+ * then what each answers. A result not ready yet has no outcome (MP_ERUNNING), and a
+ * successful one no failure record (MP_ENOENT). */
+enum { QUERY_READY, QUERY_SUCCESSFUL, QUERY_FAILURE };
 
-mp_err_t mp_result_successful(mp_result_t rh, bool *successful)
+static mp_err_t query(mp_result_t rh, int what, void *out)
 {
     mpi_call_t c, pc;
     bool pe;
     mp_err_t err = enter_result(&c, &pc, rh.id, &pe);
     if (err != MP_OK)
         return err;
-    if (successful == NULL)
+    if (out == NULL)
         return mpi_leave(&c, MP_EINVAL);
     err = result_owner_enter(&c, &pc, &pe);
     if (err == MP_OK && pe)
         pump(pc.obj, pc.id);
-    mpi_result_t *r = c.obj;
-    if (err == MP_OK && !r->ready)
+    const mpi_result_t *r = c.obj;
+    if (err == MP_OK && what != QUERY_READY && !r->ready)
         err = MP_ERUNNING;
-    if (err == MP_OK)
-        *successful = r->err == MP_OK;
-    return leave_both(&c, &pc, pe, err);
-}
-
-mp_err_t mp_result_failure(mp_result_t rh, mp_pool_failure_t *f)
-{
-    mpi_call_t c, pc;
-    bool pe;
-    mp_err_t err = enter_result(&c, &pc, rh.id, &pe);
-    if (err != MP_OK)
-        return err;
-    if (f == NULL)
-        return mpi_leave(&c, MP_EINVAL);
-    err = result_owner_enter(&c, &pc, &pe);
-    if (err == MP_OK && pe)
-        pump(pc.obj, pc.id);
-    mpi_result_t *r = c.obj;
-    if (err == MP_OK && !r->ready)
-        err = MP_ERUNNING;
-    if (err == MP_OK && r->err == MP_OK)
+    if (err == MP_OK && what == QUERY_FAILURE && r->err == MP_OK)
         err = MP_ENOENT;
-    if (err == MP_OK) {
+    if (err == MP_OK && what == QUERY_READY)
+        *(bool *)out = r->ready != 0;
+    else if (err == MP_OK && what == QUERY_SUCCESSFUL)
+        *(bool *)out = r->err == MP_OK;
+    else if (err == MP_OK) {
+        mp_pool_failure_t *f = out;
         f->err = r->err;
         f->code = r->code;
         mpi_strlcpy(f->message, r->message, sizeof f->message);
     }
     return leave_both(&c, &pc, pe, err);
+}
+
+mp_err_t mp_result_ready(mp_result_t rh, bool *ready)
+{
+    return query(rh, QUERY_READY, ready);
+}
+
+mp_err_t mp_result_successful(mp_result_t rh, bool *successful)
+{
+    return query(rh, QUERY_SUCCESSFUL, successful);
+}
+
+mp_err_t mp_result_failure(mp_result_t rh, mp_pool_failure_t *f)
+{
+    return query(rh, QUERY_FAILURE, f);
 }
 
 /* Drops a result's claim on its jobs (queued ones are withdrawn). */
