@@ -186,6 +186,62 @@ static double queue_roundtrip(void)
     return median3(ns);
 }
 
+/* The same round trip with the echo woken through mp_wait on four queues, the ping among
+ * them: the wake-up latency of waiting on several objects against a plain get. */
+typedef struct {
+    mp_queue_t ping, pong, idle[3];
+    long n;
+} wait_echo_t;
+
+static int wait_echo(void *arg)
+{
+    wait_echo_t *e = arg;
+    pin(1);
+    uint8_t msg[MSG];
+    size_t len, ready;
+    mp_wait_item_t items[] = {MP_WAIT_ON(e->idle[0]), MP_WAIT_ON(e->idle[1]),
+                              MP_WAIT_ON(e->idle[2]), MP_WAIT_ON(e->ping)};
+    for (long i = 0; i < e->n; i++) {
+        if (mp_wait(items, 4, MP_FOREVER, &ready) != MP_OK || !items[3].ready ||
+            mp_queue_get(e->ping, msg, sizeof msg, &len, MP_NOWAIT) != MP_OK ||
+            mp_queue_put(e->pong, msg, len, MP_FOREVER) != MP_OK)
+            return 1;
+    }
+    return 0;
+}
+
+static double wait_roundtrip(void)
+{
+    wait_echo_t e;
+    const mp_queue_attr_t one = {.msg_size = MSG, .depth = 1};
+    CHECK("queue", mp_queue_create(&e.ping, &one));
+    CHECK("queue", mp_queue_create(&e.pong, &one));
+    for (int i = 0; i < 3; i++)
+        CHECK("queue", mp_queue_create(&e.idle[i], &one));
+    double ns[REPS];
+    long n = scaled_by(200000);
+    for (int r = 0; r < REPS; r++) {
+        e.n = n + 1000;
+        mp_process_t p = start(wait_echo, &e, sizeof e);
+        uint8_t msg[MSG] = {2};
+        size_t len;
+        uint64_t t0 = 0;
+        for (long i = 0; i < n + 1000; i++) {
+            if (i == 1000)
+                t0 = now_ns();
+            CHECK("put", mp_queue_put(e.ping, msg, MSG, MP_FOREVER));
+            CHECK("get", mp_queue_get(e.pong, msg, sizeof msg, &len, MP_FOREVER));
+        }
+        ns[r] = ns_per_op(t0, now_ns(), n);
+        finish(p);
+    }
+    CHECK("destroy", mp_queue_destroy(e.ping));
+    CHECK("destroy", mp_queue_destroy(e.pong));
+    for (int i = 0; i < 3; i++)
+        CHECK("destroy", mp_queue_destroy(e.idle[i]));
+    return median3(ns);
+}
+
 typedef struct {
     mp_conn_t end;
     long n;
@@ -574,8 +630,11 @@ int main(int argc, char **argv)
             pool_figures();
         else if (strcmp(only, "dict") == 0)
             dict_figures();
+        else if (strcmp(only, "wait") == 0)
+            figure("mpstatic.wait.roundtrip", 0, wait_roundtrip(), "ns"),
+                figure("mpstatic.queue.roundtrip", 0, queue_roundtrip(), "ns");
         else
-            die("groups: pool, dict");
+            die("groups: pool, dict, wait");
         return 0;
     }
     pin(0);
@@ -585,6 +644,7 @@ int main(int argc, char **argv)
     figure("mpstatic.pipe.throughput", 0, pipe_throughput(), "msg/s");
     figure("mpstatic.queue.roundtrip", 0, queue_roundtrip(), "ns");
     figure("mpstatic.pipe.roundtrip", 0, pipe_roundtrip(), "ns");
+    figure("mpstatic.wait.roundtrip", 0, wait_roundtrip(), "ns");
     figure("mpstatic.process.start_join", 0, start_join(), "ns");
     figure("mpstatic.lock.uncontended", 2, lock_uncontended(), "ns");
     unpin();

@@ -57,6 +57,7 @@ rows = [
     ("round trip, pipe, ns", "mpstatic.pipe.roundtrip", "cacheline.roundtrip", False, 3.0),
     ("", "mpstatic.pipe.roundtrip", "python.pipe.roundtrip", False, None),
     ("", "mpstatic.pipe.roundtrip", "spsc.roundtrip", False, None),
+    ("round trip woken by mp_wait on 4 queues, ns", "mpstatic.wait.roundtrip", "mpstatic.queue.roundtrip", False, 1.5),
     ("process start + join, ns", "mpstatic.process.start_join", "fork.start_join", False, 1.2),
     ("", "mpstatic.process.start_join", "python.process.start_join", False, None),
     ("lock uncontended, ns", "mpstatic.lock.uncontended", "pthread_mutex.uncontended", False, 2.0),

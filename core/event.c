@@ -10,8 +10,10 @@ static const mpi_wait_word_t words[] = {
     {offsetof(mpi_event_t, flag), 1, 0, "Event #"},
 };
 
+static mp_err_t watch(uint32_t id, bool arm, bool *ready);
+
 const mpi_table_t mpi_event_table = {MPI_TABLE_STORE(events), .kind = MPI_KIND_EVENT,
-                                     MPI_TABLE_WORDS(words)};
+                                     .watch = watch, MPI_TABLE_WORDS(words)};
 
 #define EVENT_CLEAR 0u
 #define EVENT_SET 1u
@@ -39,7 +41,7 @@ mp_err_t mp_event_create(mp_event_t *e)
 static void set(mpi_event_t *o)
 {
     if (atomic_exchange(&o->flag, EVENT_SET) == EVENT_SLEEPING)
-        mp_port_wake(&o->flag, UINT32_MAX);
+        mpi_wake(&o->flag, UINT32_MAX);
 }
 
 mp_err_t mp_event_destroy(mp_event_t e)
@@ -111,4 +113,21 @@ mp_err_t mp_event_wait(mp_event_t e, mp_timeout_t timeout)
         if (err != MP_OK)
             return mpi_leave(&c, err);
     }
+}
+
+/* mp_wait: set. A waiter marks the flag as slept on, so that set wakes. */
+static mp_err_t watch(uint32_t id, bool arm, bool *ready)
+{
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_event_table, id);
+    if (err != MP_OK)
+        return err;
+    mpi_event_t *o = c.obj;
+    uint32_t f = EVENT_CLEAR;
+    if (arm) {
+        mpi_watch_add(c.slot, &o->flag, NULL);
+        atomic_compare_exchange_strong(&o->flag, &f, EVENT_SLEEPING);
+    }
+    *ready = atomic_load(&o->flag) == EVENT_SET;
+    return mpi_leave(&c, MP_OK);
 }

@@ -17,6 +17,7 @@
 
 static void release_pipe(void *obj, uint32_t flags);
 static void forget_user(uint32_t slot);
+static mp_err_t watch(uint32_t id, bool arm, bool *ready);
 
 static const mpi_wait_word_t words[] = {
     {offsetof(mpi_pipe_t, ring[0].get_bell), 1, 0, "a message on Pipe #"},
@@ -27,7 +28,7 @@ static const mpi_wait_word_t words[] = {
 
 const mpi_table_t mpi_pipe_table = {MPI_TABLE_STORE(pipes), .kind = MPI_KIND_CONN,
                                     .release = release_pipe, .forget = forget_user,
-                                    MPI_TABLE_WORDS(words)};
+                                    .watch = watch, MPI_TABLE_WORDS(words)};
 
 static uint32_t rings_of(uint32_t flags)
 {
@@ -245,6 +246,20 @@ mp_err_t mp_pipe_poll(mp_conn_t end, mp_timeout_t timeout, bool *ready)
     err = mpi_leave(&c, err);
     *ready = err == MP_OK || err == MP_EOF;
     return err == MP_EAGAIN || err == MP_ETIMEDOUT || err == MP_EOF ? MP_OK : err;
+}
+
+/* mp_wait: a recv would not block (a message, or EOF). Waiting uses the end, as poll does. */
+static mp_err_t watch(uint32_t id, bool arm, bool *ready)
+{
+    mpi_call_t c;
+    end_t e;
+    mpi_ring_t *r;
+    mp_err_t err = use(&c, (mp_conn_t){id}, false, &e, &r);
+    if (err != MP_OK)
+        return err;
+    bool ended = join_users(&c, e);
+    *ready = mpi_ring_watch(r, c.slot, arm) || ended || peer_gone(&e) != MP_OK;
+    return mpi_leave(&c, MP_OK);
 }
 
 mp_err_t mp_pipe_close(mp_conn_t end)

@@ -379,6 +379,38 @@ mp_err_t mp_process_is_alive(mp_process_t p, bool *alive)
     return MP_OK;
 }
 
+/* mp_wait on a process: ended (its sentinel). A child: started, not yet joined or joined;
+ * the caller's parent, as for is_alive. Deaths wake every wait on the task port; on POSIX
+ * mp_core_ended announces an exit, and a kill is seen within a liveness slice. */
+mp_err_t mpi_process_watch(uint32_t id, bool arm, bool *ready)
+{
+    mp_process_t p = {id};
+    uint32_t index;
+    mp_err_t err = lookup_child(p, &index);
+    if (err == MP_ENOTCHILD || err == MP_ESTALE) {
+        mpi_token_t parent = parent_named(p);
+        if (parent != 0) {
+            if (arm)
+                mpi_watch_add(mp_port_self(), &slot_at((parent & MPI_INDEX_MASK) - 1u)->life, NULL);
+            *ready = !token_runs(parent);
+            return MP_OK;
+        }
+    }
+    if (err != MP_OK)
+        return err;
+    mpi_slot_t *s = slot_at(index);
+    if (arm)
+        mpi_watch_add(mp_port_self(), &s->life, NULL);
+    *ready = state_of(s) != MPI_SLOT_RUNNING || (atomic_load(&s->life) & MP_LIFE_DEAD);
+    return MP_OK;
+}
+
+void mp_core_ended(uint32_t slot)
+{
+    if (slot < MP_CONF_MAX_PROCESSES)
+        mpi_wake(&slot_at(slot)->life, UINT32_MAX);
+}
+
 static mp_err_t send_signal(mp_process_t p, int sig)
 {
     uint32_t index;

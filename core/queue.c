@@ -9,6 +9,8 @@
  */
 #include "queue.h"
 
+static mp_err_t watch(uint32_t id, bool arm, bool *ready);
+
 static void release_queue(void *obj, uint32_t flags);
 
 static const mpi_wait_word_t words[] = {
@@ -20,7 +22,8 @@ static const mpi_wait_word_t words[] = {
 };
 
 const mpi_table_t mpi_queue_table = {MPI_TABLE_STORE(queues), .kind = MPI_KIND_QUEUE,
-                                     .release = release_queue, MPI_TABLE_WORDS(words)};
+                                     .release = release_queue, .watch = watch,
+                                     MPI_TABLE_WORDS(words)};
 
 static void release_queue(void *obj, uint32_t flags)
 {
@@ -291,4 +294,15 @@ mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout)
         if (err != MP_OK)
             return mpi_leave(&c, err);
     }
+}
+
+/* mp_wait: a get would not block (a message, or closed). */
+static mp_err_t watch(uint32_t id, bool arm, bool *ready)
+{
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_queue_table, id);
+    if (err != MP_OK)
+        return err;
+    *ready = mpi_ring_watch(&((mpi_queue_t *)c.obj)->ring, c.slot, arm);
+    return mpi_leave(&c, MP_OK);
 }

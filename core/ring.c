@@ -92,10 +92,17 @@ uint32_t mpi_ring_count(const mpi_ring_t *r)
     }
 }
 
+bool mpi_ring_watch(mpi_ring_t *r, uint32_t slot, bool arm)
+{
+    if (arm)
+        mpi_watch_add(slot, &r->get_bell, &r->get_sleepers);
+    return atomic_load(&r->closed) || mpi_ring_count(r) > 0;
+}
+
 static void ring_bell(_Atomic uint32_t *bell, uint32_t n)
 {
     atomic_fetch_add(bell, 1u);
-    mp_port_wake(bell, n);
+    mpi_wake(bell, n);
 }
 
 void mpi_ring_kick(mpi_ring_t *r)

@@ -77,6 +77,9 @@ mp_err_t mpi_ring_get(const mpi_call_t *c, mpi_ring_t *r, void *buf, size_t size
 mp_err_t mpi_ring_poll(const mpi_call_t *c, mpi_ring_t *r, mpi_until_t *until,
                        mpi_ring_stop_fn stop, const void *ctx);
 
+/* mp_wait: whether a get would not block (a message, or closed); with arm, a put or a close
+ * wakes the caller (slot) from then on. */
+bool mpi_ring_watch(mpi_ring_t *r, uint32_t slot, bool arm);
 /* Messages in the ring now (0..depth). */
 uint32_t mpi_ring_count(const mpi_ring_t *r);
 

@@ -10,8 +10,11 @@ static const mpi_wait_word_t words[] = {
     {offsetof(mpi_semaphore_t, count), 1, 0, "Semaphore #"},
 };
 
+static mp_err_t watch(uint32_t id, bool arm, bool *ready);
+
 const mpi_table_t mpi_semaphore_table = {MPI_TABLE_STORE(semaphores),
-                                         .kind = MPI_KIND_SEMAPHORE, MPI_TABLE_WORDS(words)};
+                                         .kind = MPI_KIND_SEMAPHORE, .watch = watch,
+                                         MPI_TABLE_WORDS(words)};
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)
 {
@@ -43,7 +46,7 @@ mp_err_t mp_semaphore_destroy(mp_semaphore_t s)
         return mpi_leave(&c, MP_ESTALE);
     mpi_semaphore_t *o = c.obj;
     atomic_fetch_add(&o->count, 1u); /* sleepers sleep while it is 0: make them look */
-    mp_port_wake(&o->count, UINT32_MAX);
+    mpi_wake(&o->count, UINT32_MAX);
     return mpi_leave_retired(&c);
 }
 
@@ -91,7 +94,7 @@ mp_err_t mp_semaphore_release(mp_semaphore_t s)
             return mpi_leave(&c, MP_EOVERFLOW);
     } while (!atomic_compare_exchange_weak(&o->count, &n, n + 1u));
     if (mpi_slots_any(&o->sleepers))
-        mp_port_wake(&o->count, 1);
+        mpi_wake(&o->count, 1);
     return mpi_leave(&c, MP_OK);
 }
 
@@ -104,5 +107,19 @@ mp_err_t mp_semaphore_value(mp_semaphore_t s, uint32_t *value)
     if (value == NULL)
         return mpi_leave(&c, MP_EINVAL);
     *value = atomic_load(&((mpi_semaphore_t *)c.obj)->count);
+    return mpi_leave(&c, MP_OK);
+}
+
+/* mp_wait: an acquire would not block. A waiter joins the sleepers, so release wakes. */
+static mp_err_t watch(uint32_t id, bool arm, bool *ready)
+{
+    mpi_call_t c;
+    mp_err_t err = mpi_enter(&c, &mpi_semaphore_table, id);
+    if (err != MP_OK)
+        return err;
+    mpi_semaphore_t *o = c.obj;
+    if (arm)
+        mpi_watch_add(c.slot, &o->count, &o->sleepers);
+    *ready = atomic_load(&o->count) > 0;
     return mpi_leave(&c, MP_OK);
 }

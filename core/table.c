@@ -256,4 +256,5 @@ void mpi_proc_forget(uint32_t slot)
         if (kinds[kind] != NULL && kinds[kind]->forget != NULL && (p->used & 1u << kind))
             kinds[kind]->forget(slot);
     p->used = 0;
+    mpi_watch_forget(slot);
 }

@@ -185,6 +185,9 @@ static size_t describe_in(const mpi_table_t *t, const void *addr, char *buf, siz
 /* For deadlock reports: which object of which table a sleeper's word belongs to. */
 size_t mp_core_describe_wait(const void *addr, char *buf, size_t size)
 {
+    size_t any = mpi_watch_describe(addr, buf, size);
+    if (any != 0)
+        return any;
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
         if (addr != (const void *)mp_core_life_word(i))
             continue;

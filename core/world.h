@@ -124,6 +124,12 @@ typedef struct {
     uint32_t depth;
     _Atomic uint32_t asleep;
     uint32_t used; /* bit 1 << kind: kinds whose tables keep something of it by slot */
+    /* mp_wait (wait.c): the words it watches as world offsets (0: none), the sleeper sets
+     * it joined so that their wakers wake those words, and the word it sleeps on, which a
+     * wake of any watched word moves. Written by others only through wait_seq. */
+    _Atomic uint32_t watch[MP_CONF_WAIT_OBJECTS];
+    _Atomic uint32_t watch_set[MP_CONF_WAIT_OBJECTS];
+    _Atomic uint32_t wait_seq;
 } mpi_proc_t;
 
 /* ---- tables of objects (table.c) ----------------------------------------------------- */
@@ -142,6 +148,10 @@ typedef struct mpi_table {
     /* For deadlock reports: the words of an entry of this kind processes sleep on. */
     const struct mpi_wait_word *words;
     uint32_t n_words;
+    /* mp_wait: whether entry `id` is ready (a get, acquire or wait would not block; nothing
+     * is consumed), and with arm, first registers the caller through mpi_watch_add so that
+     * any change that could make it ready wakes the caller. NULL: not a kind to wait on. */
+    mp_err_t (*watch)(uint32_t id, bool arm, bool *ready);
     /* Entries are used only by the process that created them, which alone destroys them
      * (or, once it died, whoever reaps it: its records are cleared by then), and every other
      * caller is turned away reading no more than the entry's owner (a Pool's results). A
@@ -231,6 +241,7 @@ typedef struct {
     _Atomic uint32_t slot_free[MPI_BITWORDS(MP_CONF_MAX_PROCESSES)];
     mpi_slot_t slots[MP_CONF_MAX_PROCESSES];
     mpi_proc_t procs[MP_CONF_MAX_PROCESSES];
+    mpi_slots_t watching; /* processes inside mp_wait with words registered */
 #define MPI_STORE(type, store, count, blocks) MPI_TABLE(type, store, count);
 #include "objects.def"
     _Atomic uint32_t arena_guard;
@@ -424,6 +435,25 @@ static inline void mpi_slots_clear(mpi_slots_t *set)
 void mpi_sleeper_add(const mpi_call_t *c, mpi_slots_t *set);
 void mpi_sleeper_remove(const mpi_call_t *c, mpi_slots_t *set);
 
+/* ---- waiting on several objects (wait.c) ------------------------------------------------ */
+/* Wakes up to n sleepers on word, and every process in mp_wait that watches it. Every
+ * wake of a word that a watch hook registers goes through here. */
+void mpi_watch_notify(const _Atomic uint32_t *word);
+static inline void mpi_wake(_Atomic uint32_t *word, uint32_t n)
+{
+    mp_port_wake(word, n);
+    if (mpi_slots_any(&mpi_world.watching))
+        mpi_watch_notify(word);
+}
+/* For a watch hook arming: the caller (slot) is to be woken by any wake of word, and joins
+ * set (NULL: none; the object's wakers wake only when someone is in it). Both are undone
+ * when mp_wait returns, or when the caller is reaped. */
+void mpi_watch_add(uint32_t slot, _Atomic uint32_t *word, mpi_slots_t *set);
+/* A reaped process's registrations (mpi_proc_forget). */
+void mpi_watch_forget(uint32_t slot);
+/* Writes "any of: ..." for a word mp_wait sleeps on; 0 if addr is none. */
+size_t mpi_watch_describe(const void *addr, char *buf, size_t size);
+
 /* ---- the arena ------------------------------------------------------------------------ */
 /* size bytes (computed by the caller in 64 bits: no size from user input can wrap),
  * aligned to MP_PORT_CACHE_LINE, zero-filled. MP_ENOMEM when no gap is large enough,
@@ -465,6 +495,8 @@ mpi_token_t mpi_token_of(uint32_t slot);
 bool mpi_token_alive(mpi_token_t token);
 bool mpi_slot_alive(uint32_t slot);
 void mpi_token_name(mpi_token_t token, char *buf, size_t size);
+/* mp_wait on a process (process.c): the table-less kind's watch hook. */
+mp_err_t mpi_process_watch(uint32_t id, bool arm, bool *ready);
 
 /* A call that could wait, made from an interrupt handler: refused with MP_EISR. */
 static inline bool mpi_isr_would_block(mp_timeout_t timeout)

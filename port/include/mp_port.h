@@ -159,6 +159,13 @@ mp_time_t mp_port_now(void);
  * already returning slot. */
 _Noreturn void mp_core_process_main(uint32_t slot);
 
+/* Called by a port right after it set MP_LIFE_DEAD in a slot's life word itself (in
+ * mp_port_exit, in a reap): wakes whoever waits for that end on the word, mp_wait's
+ * waiters included. Deaths the port does not see itself (a kill on POSIX: Linux marks the
+ * word) are found by the waits' liveness slices; a port whose every wait returns at a
+ * death (MP_PORT_LIVENESS_NS == 0) need not call it. */
+void mp_core_ended(uint32_t slot);
+
 /* Called by a task port after a process ended without running the exit sequence
  * (signal, fault): kills its daemonic children, as PR_SET_PDEATHSIG does on Linux. */
 void mp_core_process_orphan(uint32_t slot);

@@ -197,8 +197,10 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
 _Noreturn void mp_port_exit(int code)
 {
     fflush(NULL);
-    if (self_slot < MP_CONF_MAX_PROCESSES) /* a raw fork() copy owns no life word */
+    if (self_slot < MP_CONF_MAX_PROCESSES) { /* a raw fork() copy owns no life word */
         atomic_fetch_or(mp_core_life_word(self_slot), MP_LIFE_DEAD);
+        mp_core_ended(self_slot);
+    }
     _exit(code & 0xff);
 }
 
@@ -262,5 +264,6 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
     forget_kid(slot);
     *exitcode = si.si_code == CLD_EXITED ? si.si_status : -si.si_status;
     atomic_fetch_or(mp_core_life_word(slot), MP_LIFE_DEAD);
+    mp_core_ended(slot);
     return MP_OK;
 }

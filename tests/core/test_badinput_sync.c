@@ -79,7 +79,12 @@ static struct {
     mp_condition_t cond_lock; /* a Lock of its own, free */
     mp_lock_t lock;
     mp_barrier_t broken;
+    mp_wait_item_t many[MP_CONF_WAIT_OBJECTS + 1];
+    size_t n;
 } st;
+
+/* Two items, by id. */
+#define WAIT_ON(a, b) ((mp_wait_item_t[]){{.id = (a)}, {.id = (b)}})
 
 static void undo_semaphore(void) { (void)mp_semaphore_destroy(out.made.semaphore); }
 static void undo_event(void) { (void)mp_event_destroy(out.made.event); }
@@ -153,7 +158,20 @@ static void undo_barrier(void) { (void)mp_barrier_destroy(out.made.barrier); }
     X(b7, MP_EBROKEN, 0, NULL, mp_barrier_wait(st.broken, (mp_timeout_t)-5, NULL))            \
     X(b8, MP_EINVAL, 0, NULL, mp_barrier_parties(st.broken, NULL))                            \
     X(b9, MP_EINVAL, 0, NULL, mp_barrier_n_waiting(st.broken, NULL))                          \
-    X(b10, MP_EINVAL, 0, NULL, mp_barrier_broken(st.broken, NULL))
+    X(b10, MP_EINVAL, 0, NULL, mp_barrier_broken(st.broken, NULL))                          \
+    /* mp_wait: *count names the refused item (documented), so it is not in `out` */         \
+    X(m1, MP_EINVAL, 0, NULL, mp_wait(NULL, 1, MP_NOWAIT, &out.len))                          \
+    X(m2, MP_EINVAL, 0, NULL, mp_wait(WAIT_ON(st.zero.id, st.clear.id), 2, MP_NOWAIT, NULL))  \
+    X(m3, MP_EINVAL, 0, NULL, mp_wait(WAIT_ON(st.zero.id, st.clear.id), 0, MP_FOREVER, &out.len)) \
+    X(m4, MP_EINVAL, 0, NULL, mp_wait(st.many, MP_CONF_WAIT_OBJECTS + 1, MP_FOREVER, &out.len)) \
+    X(m5, MP_EAGAIN, 0, NULL, mp_wait(WAIT_ON(st.zero.id, st.clear.id), 2, MP_NOWAIT, &st.n)) \
+    X(m6, MP_ETIMEDOUT, BI_WAITS | BI_EVENT_SLEEPING, NULL,                                   \
+      mp_wait(WAIT_ON(st.zero.id, st.clear.id), 2, 1, &st.n))                                 \
+    X(m7, MP_EHANDLE, 0, NULL, mp_wait(WAIT_ON(st.clear.id, st.lock.id), 2, MP_FOREVER, &st.n)) \
+    X(m8, MP_ESTALE, 0, NULL,                                                                 \
+      mp_wait(WAIT_ON(st.clear.id, fx.stale[MPI_KIND_EVENT]), 2, MP_FOREVER, &st.n))          \
+    X(m9, MP_EHANDLE, 0, NULL, mp_wait(WAIT_ON(st.zero.id, 0), 2, MP_FOREVER, &st.n))         \
+    X(m10, MP_EHANDLE, 0, NULL, mp_wait(WAIT_ON(st.zero.id, UINT32_MAX), 2, MP_FOREVER, &st.n))
 
 SYNC_ROWS(BI_FN)
 static const bi_row_t rows[] = {SYNC_ROWS(BI_ENTRY)};

@@ -181,6 +181,42 @@ static void test_deadlock_report_names_a_queue(void **state)
     OK(mp_queue_destroy(q));
 }
 
+typedef struct {
+    mp_queue_t q;
+    mp_event_t e;
+} several_t;
+
+static int wait_several_forever(void *arg)
+{
+    several_t *a = arg;
+    mp_wait_item_t items[] = {MP_WAIT_ON(a->q), MP_WAIT_ON(a->e)};
+    size_t n;
+    return CODE(mp_wait(items, 2, MP_FOREVER, &n));
+}
+
+static void test_deadlock_report_names_every_object_of_a_wait_on_several(void **state)
+{
+    (void)state;
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_RETURN));
+    several_t a;
+    OK(mp_queue_create(&a.q, &(mp_queue_attr_t){.msg_size = 8, .depth = 2}));
+    OK(mp_event_create(&a.e));
+    mp_process_t p;
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = wait_several_forever, .arg = &a,
+                                                  .arg_size = sizeof a, .name = "poller"}));
+    OK(mp_process_start(p));
+    assert_int_equal(MP_EDEADLK, mp_process_join(p, MP_FOREVER));
+    char report[1024];
+    OK(mp_sim_deadlock_report(report, sizeof report));
+    assert_non_null(strstr(report, "poller: blocked, waits for any of: a message in Queue #"));
+    assert_non_null(strstr(report, ", Event #"));
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_EXIT));
+    OK(mp_event_set(a.e));
+    assert_int_equal(0, reap(p));
+    OK(mp_queue_destroy(a.q));
+    OK(mp_event_destroy(a.e));
+}
+
 static void test_deadlock_stops_the_simulation_by_default(void **state)
 {
     (void)state;
@@ -211,6 +247,7 @@ int main(void)
         TEST(test_deadlock_is_reported_and_can_return_to_main),
         TEST(test_deadlock_settings_refuse_bad_arguments),
         TEST(test_deadlock_report_names_a_queue),
+        TEST(test_deadlock_report_names_every_object_of_a_wait_on_several),
         TEST(test_deadlock_stops_the_simulation_by_default),
     };
     return cmocka_run_group_tests_name("host-sim", tests, NULL, NULL);

@@ -112,6 +112,36 @@ static int wait_for_event(void *arg)
     return CODE(mp_event_wait(objs.ev, MP_FOREVER));
 }
 
+static MP_SHARED volatile int wait_nowait_result, wait_timeout_result;
+
+/* mp_wait in a handler: a look (MP_NOWAIT) is allowed, a wait is not; then it sets ev. */
+static void wait_handler(void *arg)
+{
+    (void)arg;
+    mp_wait_item_t items[] = {MP_WAIT_ON(objs.q)};
+    size_t n;
+    wait_nowait_result = mp_wait(items, 1, MP_NOWAIT, &n);
+    wait_timeout_result = mp_wait(items, 1, 100, &n);
+    mp_event_set(objs.ev);
+    fired++;
+}
+
+static void test_a_handler_wakes_a_process_waiting_on_several_objects(void **state)
+{
+    (void)state;
+    setup_objects();
+    OK(mp_board_after(1000000, wait_handler, NULL)); /* in 1 ms */
+    mp_wait_item_t items[] = {MP_WAIT_ON(objs.q), MP_WAIT_ON(objs.ev)};
+    size_t n = 0;
+    OK(mp_wait(items, 2, MP_FOREVER, &n)); /* woken by the handler's set */
+    assert_int_equal(1, fired);
+    assert_int_equal(1, n);
+    assert_true(items[1].ready);
+    assert_int_equal(MP_EAGAIN, wait_nowait_result);
+    assert_int_equal(MP_EISR, wait_timeout_result);
+    destroy_objects();
+}
+
 static void test_a_woken_process_of_higher_priority_runs(void **state)
 {
     (void)state;
@@ -569,6 +599,7 @@ int main(void)
         TEST(test_calls_that_could_wait_are_refused_in_a_handler),
         TEST(test_a_handler_is_no_process),
         TEST(test_a_handler_may_release_a_semaphore_and_set_an_event),
+        TEST(test_a_handler_wakes_a_process_waiting_on_several_objects),
         TEST(test_a_woken_process_of_higher_priority_runs),
         TEST(test_dict_and_list_calls_that_would_wait_are_refused_and_change_nothing),
         TEST(test_a_handler_may_use_a_dict_and_a_list_with_nowait),

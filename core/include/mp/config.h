@@ -35,6 +35,11 @@
 #define MP_CONF_IDENT_DEPTH 4
 #endif
 
+/* Most objects one mp_wait call waits on (each costs a process 8 bytes of its record). */
+#ifndef MP_CONF_WAIT_OBJECTS
+#define MP_CONF_WAIT_OBJECTS 8
+#endif
+
 /* Task port: 1 lets processes of equal priority share the CPU in turns (the tick, and the
  * host simulation's seeded preemption points); 0 runs each to its next block or yield
  * (FreeRTOS's configUSE_TIME_SLICING 0). A higher priority preempts either way. POSIX
@@ -206,6 +211,8 @@
 #endif
 
 /* ---- checks: one per option ------------------------------------------------------ */
+_Static_assert(MP_CONF_WAIT_OBJECTS >= 1 && MP_CONF_WAIT_OBJECTS <= 64,
+               "MP_CONF_WAIT_OBJECTS must be 1..64");
 _Static_assert(MP_CONF_MAX_PROCESSES >= 2 && MP_CONF_MAX_PROCESSES <= 4095,
                "MP_CONF_MAX_PROCESSES must be 2..4095 (slot 0 is the main process)");
 _Static_assert(MP_CONF_ARG_SIZE >= 0 && MP_CONF_ARG_SIZE <= 65535,

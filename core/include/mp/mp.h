@@ -21,6 +21,7 @@
 #include "mp/sync.h"
 #include "mp/types.h"
 #include "mp/usage.h"
+#include "mp/wait.h"
 
 /* @retval MP_EALREADY called before  @retval MP_ESYS the port could not share the state */
 mp_err_t mp_init(void);
