@@ -7,10 +7,12 @@
 #include "test_hooks.h"
 #include "world.h"
 
-/* In the mp_world section, so a port (POSIX) can map exactly that section shared; the
- * linker fragment in linker/ gathers it page-aligned. */
-/* aligned() only ever raises the alignment: a page on POSIX, the natural one elsewhere */
-MP_SHARED __attribute__((aligned(MP_PORT_WORLD_ALIGN))) mpi_world_t mpi_world;
+/* All zeros until mp_init, so in a section of its own that takes no room in an image: a
+ * name under .bss makes it no-load (NOBITS) on every toolchain we use. The linker fragment
+ * of a port that maps the world shared (linker/posix-world.ld) gathers it with the
+ * MP_SHARED globals, page-aligned; a firmware image zeroes it with the rest of .bss.
+ * aligned() only ever raises the alignment: a page on POSIX, the natural one elsewhere. */
+__attribute__((section(".bss.mp_world"), aligned(MP_PORT_WORLD_ALIGN))) mpi_world_t mpi_world;
 
 void (*mpi_test_hook)(mpi_hook_point_t point);
 
