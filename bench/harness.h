@@ -45,6 +45,18 @@ static inline void pin(int cpu)
         die("sched_setaffinity");
 }
 
+/* Both CPUs: for figures whose processes would be serialised on one (several producers
+ * and consumers, a pool's workers). */
+static inline void unpin(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    CPU_SET(1, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
+}
+
 static inline double median3(double v[REPS])
 {
     for (int i = 0; i < REPS; i++)

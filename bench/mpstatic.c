@@ -57,11 +57,14 @@ typedef struct {
     int cpu;
 } stream_t;
 
+/* cpu: the CPU to pin to, or -1 for both (a child inherits its parent's pinning) */
 static int producer(void *arg)
 {
     stream_t *s = arg;
     if (s->cpu >= 0)
         pin(s->cpu);
+    else
+        unpin();
     uint8_t msg[MSG] = {1};
     for (long i = 0; i < s->n; i++)
         if (mp_queue_put(s->q, msg, MSG, MP_FOREVER) != MP_OK)
@@ -74,6 +77,8 @@ static int consumer(void *arg)
     stream_t *s = arg;
     if (s->cpu >= 0)
         pin(s->cpu);
+    else
+        unpin();
     uint8_t msg[MSG];
     size_t len;
     for (long i = 0; i < s->n; i++)
@@ -373,15 +378,6 @@ static double lock_uncontended(void)
 #define POOL_WORKERS 2
 #define MAP_ITEMS 100000
 
-static void unpin(void)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(0, &set);
-    CPU_SET(1, &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0)
-        die("sched_setaffinity");
-}
 
 static int square(mp_pool_task_t *t)
 {
@@ -620,7 +616,7 @@ static void dict_figures(void)
 
 int main(int argc, char **argv)
 {
-    /* A second argument runs one group alone (pool, dict), to look at it by hand. */
+    /* A second argument runs one group alone (pool, dict, wait, 4p4c), to look at it by hand. */
     const char *only = argc > 2 ? argv[2] : NULL;
     scale = bench_scale(argc > 2 ? 2 : argc, argv);
     CHECK("init", mp_init());
@@ -630,11 +626,13 @@ int main(int argc, char **argv)
             pool_figures();
         else if (strcmp(only, "dict") == 0)
             dict_figures();
+        else if (strcmp(only, "4p4c") == 0)
+            figure("mpstatic.queue.throughput_4p4c", 0, queue_4p4c(), "msg/s");
         else if (strcmp(only, "wait") == 0)
             figure("mpstatic.wait.roundtrip", 0, wait_roundtrip(), "ns"),
                 figure("mpstatic.queue.roundtrip", 0, queue_roundtrip(), "ns");
         else
-            die("groups: pool, dict, wait");
+            die("groups: pool, dict, wait, 4p4c");
         return 0;
     }
     pin(0);

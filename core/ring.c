@@ -105,6 +105,21 @@ static void ring_bell(_Atomic uint32_t *bell, uint32_t n)
     mpi_wake(bell, n);
 }
 
+/* Wakes every sleeper of a side and takes their bits at once. Waking one and leaving the
+ * bits cost a wake call on every later operation until the woken process ran and took its
+ * own bit (4 P + 4 C: two calls per message, nearly all waking nobody); with the bits
+ * gone, the side's wakers make no call until someone is about to sleep again. A woken
+ * process that finds nothing for it puts its bit back before it sleeps (sleep_on, and
+ * mp_wait's waiters). Of two wakers racing, the one that takes the bits wakes. */
+static void wake_side(_Atomic uint32_t *bell, mpi_slots_t *sleepers)
+{
+    bool any = false;
+    for (uint32_t w = 0; w < MPI_BITWORDS(MP_CONF_MAX_PROCESSES); w++)
+        any |= atomic_exchange(&sleepers->bits[w], 0) != 0;
+    if (any)
+        ring_bell(bell, UINT32_MAX);
+}
+
 void mpi_ring_kick(mpi_ring_t *r)
 {
     ring_bell(&r->get_bell, UINT32_MAX);
@@ -294,7 +309,7 @@ mp_err_t mpi_ring_put(const mpi_call_t *c, mpi_ring_t *r, const void *msg, size_
             leave(&r->put, via);
             mpi_light_fence();
             if (mpi_slots_any(&r->get_sleepers))
-                ring_bell(&r->get_bell, 1);
+                wake_side(&r->get_bell, &r->get_sleepers);
             return MP_OK;
         }
         uint32_t h = r->head_seen;
@@ -340,7 +355,7 @@ static mp_err_t get(const mpi_call_t *c, mpi_ring_t *r, bool take, void *buf, si
             if (take && err == MP_OK) {
                 mpi_light_fence();
                 if (mpi_slots_any(&r->put_sleepers))
-                    ring_bell(&r->put_bell, 1);
+                    wake_side(&r->put_bell, &r->put_sleepers);
             }
             return err;
         }

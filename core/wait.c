@@ -98,6 +98,18 @@ static mp_err_t look(mp_wait_item_t *items, size_t n, bool arm, size_t *count)
     return MP_OK;
 }
 
+/* After a wake-up: back into every sleeper set, since a ring's waker takes the bits of
+ * all it wakes (ring.c). Before the next look, so a change after it still reaches us. */
+static void rejoin(uint32_t slot)
+{
+    const mpi_proc_t *me = &mpi_world.procs[slot];
+    for (uint32_t k = 0; k < MP_CONF_WAIT_OBJECTS; k++) {
+        uint32_t set = atomic_load(&me->watch_set[k]);
+        if (set != 0)
+            mpi_slots_add(mpi_at(set), slot);
+    }
+}
+
 /* Sleeps on wait_seq, registered with every item, until one is ready or the deadline. */
 static mp_err_t sleep_on_all(const mpi_call_t *c, mp_wait_item_t *items, size_t n,
                              mp_time_t deadline, size_t *count)
@@ -105,9 +117,9 @@ static mp_err_t sleep_on_all(const mpi_call_t *c, mp_wait_item_t *items, size_t 
     mpi_proc_t *me = &mpi_world.procs[c->slot];
     mpi_slots_add(&mpi_world.watching, c->slot);
     mp_err_t err = look(items, n, true, count);
-    (void)mp_port_fence(); /* pairs with the light fence of the side that would wake us */
     while (err == MP_OK) {
         uint32_t seen = atomic_load(&me->wait_seq);
+        (void)mp_port_fence(); /* pairs with the light fence of the side that would wake us */
         err = look(items, n, false, count);
         if (err != MP_OK || *count > 0)
             break;
@@ -118,6 +130,7 @@ static mp_err_t sleep_on_all(const mpi_call_t *c, mp_wait_item_t *items, size_t 
                 err = MP_ETIMEDOUT;
             break;
         }
+        rejoin(c->slot);
     }
     mpi_watch_forget(c->slot);
     return err;

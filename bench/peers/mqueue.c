@@ -7,6 +7,7 @@
  * Figures (64-byte messages; parent pinned to CPU 0, forked child to CPU 1):
  *   mq.throughput  msg/s  child mq_sends, parent mq_receives and times the receive side.
  *   mq.roundtrip   ns     ping-pong through two queues, one message in flight.
+ *   mq.throughput_4p4c msg/s  4 senders and 4 receivers on one queue, on both CPUs.
  *
  * Each figure: warm-up, then N timed operations, repeated 3 times; the median is printed.
  * Usage: mqueue [scale]   (scale multiplies the iteration counts, default 1.0)
@@ -104,6 +105,42 @@ static double bench_throughput(long warm, long n)
     return median3(rate);
 }
 
+/* 4 senders and 4 receivers on one queue, every process on either CPU; timed from the
+ * first fork to the last reap, as mpstatic's 4P4C figure is. */
+static double bench_4p4c(long per)
+{
+    double rate[REPS];
+    for (int r = 0; r < REPS; r++) {
+        mqd_t q = open_queue("4p4c");
+        pid_t pid[8];
+        uint64_t t0 = now_ns();
+        for (int i = 0; i < 8; i++) {
+            pid[i] = fork();
+            if (pid[i] < 0)
+                die("fork");
+            if (pid[i] == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                alarm(60);
+                unpin();
+                char msg[MSG];
+                memset(msg, 0xab, sizeof msg);
+                for (long k = 0; k < per; k++) {
+                    if (i < 4)
+                        recv_msg(q, msg);
+                    else
+                        send_msg(q, msg);
+                }
+                _exit(0);
+            }
+        }
+        for (int i = 0; i < 8; i++)
+            reap(pid[i]);
+        rate[r] = ops_per_s(t0, now_ns(), 4 * per);
+        mq_close(q);
+    }
+    return median3(rate);
+}
+
 static double bench_roundtrip(long warm, long n)
 {
     mqd_t ping = open_queue("ping");
@@ -148,5 +185,7 @@ int main(int argc, char **argv)
 
     double rt = bench_roundtrip(scaled(2000, scale), scaled(15000, scale));
     figure("mq.roundtrip", 0, rt, "ns");
+
+    figure("mq.throughput_4p4c", 0, bench_4p4c(scaled(50000, scale)), "msg/s");
     return 0;
 }

@@ -7,6 +7,7 @@
  *   pipe.roundtrip   ns     ping-pong through two pipes, 64-byte messages both ways
  *                           (64 bytes, not 4, to match the throughput figure), one
  *                           message in flight; ns per complete round trip.
+ *   pipe.throughput_4p4c msg/s  4 writers and 4 readers on one pipe, on both CPUs.
  *
  * Each figure: warm-up, then N timed operations, repeated 3 times; the median is printed.
  * Usage: pipe [scale]   (scale multiplies the iteration counts, default 1.0)
@@ -100,6 +101,46 @@ static double bench_throughput(long warm, long n)
     return median3(rate);
 }
 
+/* 4 writers and 4 readers on one pipe, every process on either CPU: a write of 64 bytes is
+ * atomic (under PIPE_BUF), so every read of 64 gets one whole message. Timed from the
+ * first fork to the last reap, as mpstatic's 4P4C figure is. */
+static double bench_4p4c(long per)
+{
+    double rate[REPS];
+    for (int r = 0; r < REPS; r++) {
+        int fd[2];
+        if (pipe(fd) != 0)
+            die("pipe");
+        pid_t pid[8];
+        uint64_t t0 = now_ns();
+        for (int i = 0; i < 8; i++) {
+            pid[i] = fork();
+            if (pid[i] < 0)
+                die("fork");
+            if (pid[i] == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                alarm(60);
+                unpin();
+                char msg[MSG];
+                memset(msg, 0xab, sizeof msg);
+                for (long k = 0; k < per; k++) {
+                    if (i < 4)
+                        read_all(fd[0], msg, MSG);
+                    else
+                        write_all(fd[1], msg, MSG);
+                }
+                _exit(0);
+            }
+        }
+        close(fd[0]);
+        close(fd[1]);
+        for (int i = 0; i < 8; i++)
+            reap(pid[i]);
+        rate[r] = ops_per_s(t0, now_ns(), 4 * per);
+    }
+    return median3(rate);
+}
+
 static double bench_roundtrip(long warm, long n)
 {
     int ping[2], pong[2];
@@ -149,5 +190,7 @@ int main(int argc, char **argv)
 
     double rt = bench_roundtrip(scaled(2000, scale), scaled(15000, scale));
     figure("pipe.roundtrip", 0, rt, "ns");
+
+    figure("pipe.throughput_4p4c", 0, bench_4p4c(scaled(50000, scale)), "msg/s");
     return 0;
 }
