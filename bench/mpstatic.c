@@ -616,7 +616,7 @@ static void dict_figures(void)
 
 int main(int argc, char **argv)
 {
-    /* A second argument runs one group alone (pool, dict, wait, 4p4c), to look at it by hand. */
+    /* A second argument runs one group alone (pool, dict, wait, 4p4c, start), to look at it by hand. */
     const char *only = argc > 2 ? argv[2] : NULL;
     scale = bench_scale(argc > 2 ? 2 : argc, argv);
     CHECK("init", mp_init());
@@ -626,13 +626,15 @@ int main(int argc, char **argv)
             pool_figures();
         else if (strcmp(only, "dict") == 0)
             dict_figures();
+        else if (strcmp(only, "start") == 0)
+            figure("mpstatic.process.start_join", 0, start_join(), "ns");
         else if (strcmp(only, "4p4c") == 0)
             figure("mpstatic.queue.throughput_4p4c", 0, queue_4p4c(), "msg/s");
         else if (strcmp(only, "wait") == 0)
             figure("mpstatic.wait.roundtrip", 0, wait_roundtrip(), "ns"),
                 figure("mpstatic.queue.roundtrip", 0, queue_roundtrip(), "ns");
         else
-            die("groups: pool, dict, wait, 4p4c");
+            die("groups: pool, dict, wait, 4p4c, start");
         return 0;
     }
     pin(0);

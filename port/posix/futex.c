@@ -45,8 +45,11 @@ static int fence_ok = -1;
 
 void posix_fence_register(void)
 {
-    int cmds = (int)syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
-    fence_ok = cmds >= 0 && (cmds & MEMBARRIER_CMD_GLOBAL_EXPEDITED) &&
+    if (fence_ok < 0) { /* the main process asks; a child knows the answer from its copy */
+        int cmds = (int)syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+        fence_ok = cmds >= 0 && (cmds & MEMBARRIER_CMD_GLOBAL_EXPEDITED);
+    }
+    fence_ok = fence_ok &&
                syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0, 0) == 0;
 }
 

@@ -14,7 +14,4 @@ mp_err_t posix_process_init(void);
  * of the world must when it starts. */
 void posix_fence_register(void);
 
-/* world.c: the pages of the mp_world section, shared by every process. */
-void posix_world_range(void **start, size_t *size);
-
 #endif

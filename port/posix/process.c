@@ -15,7 +15,8 @@
  * - The child resets every signal to its default action (a test runner or sanitizer may
  *   have installed handlers that would turn a crash into something else than -SIGSEGV),
  *   asks for SIGKILL when its parent dies if it is daemonic, and registers its slot's
- *   robust list so Linux marks its life word on any death.
+ *   robust list so Linux marks its life word on any death. It becomes a subreaper (for
+ *   its orphaned grandchildren) only when it first spawns.
  * - reap waits on the pidfd (poll with the deadline) and collects the status with
  *   waitid(P_PIDFD): a join leaves no zombie, and SIGCHLD handlers are not needed.
  */
@@ -25,7 +26,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -56,6 +56,7 @@ static struct {
     int fd;    /* its pidfd, or -1 where the kernel has none */
 } kids[MP_CONF_MAX_PROCESSES];
 static bool spawning; /* inside spawn's own fork(): the child is a runtime process */
+static bool subreaper; /* PR_SET_CHILD_SUBREAPER done: orphans of our children come to us */
 
 static void forget_kid(uint32_t slot)
 {
@@ -108,8 +109,6 @@ mp_err_t posix_process_init(void)
         return MP_ESYS;
     robust_register(0);
     posix_fence_register();
-    /* Orphaned grandchildren come to us, not to init, so we can adopt and reap them. */
-    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* every argument: prctl reads five */
     return MP_OK;
 }
 
@@ -159,18 +158,21 @@ static void child_setup(uint32_t slot, pid_t parent)
     }
     robust_register(slot);
     posix_fence_register();
-    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* every argument: prctl reads five */
-    /* Shared pages are not copied by fork; touching each would fault once per page. */
-    void *start;
-    size_t size;
-    posix_world_range(&start, &size);
-    madvise(start, size, MADV_POPULATE_WRITE);
+    /* Not a subreaper yet: only once it spawns (it has no orphans to adopt before). And the
+     * world's pages are left to fault in as the child touches them: pre-faulting all of
+     * them (MADV_POPULATE_WRITE) cost about 60 us per start, and a short child touches a
+     * few of the tables and none of the arena. */
+    subreaper = false;
 }
 
 mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
 {
     if (slot >= MP_CONF_MAX_PROCESSES)
         return MP_EINVAL;
+    /* Orphaned grandchildren come to us, not to init, so we can adopt and reap them: set
+     * before our first child exists, so before any can be orphaned. */
+    if (!subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0) /* prctl reads five */
+        subreaper = true;
     fflush(NULL); /* else the child would print the parent's buffered output again */
     pid_t parent = self_pid;
     spawning = true;

@@ -19,12 +19,6 @@
 
 extern char __mp_world_start[], __mp_world_end[];
 
-void posix_world_range(void **start, size_t *size)
-{
-    *start = __mp_world_start;
-    *size = (size_t)(__mp_world_end - __mp_world_start);
-}
-
 bool mp_port_shared(const void *p, size_t size)
 {
     const char *c = p;
