@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # core/ must stay freestanding and heap-free: together, its objects may need nothing from
 # libc but memcpy/memset/memcmp/memmove/strlen, and nothing from the port but the
-# mp_port_* functions of the contract. Any other undefined symbol (malloc, printf, an OS
+# mp_port_* functions of the contract (and what a port's inline ones read, named mp_port_*
+# too: mp_port_inline.h). Any other undefined symbol (malloc, printf, an OS
 # call...) fails the check.   usage: check_core.sh DIR_OF_CORE_OBJECTS
 set -u
 objs=("$1"/*.o)

@@ -102,13 +102,16 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode);
  * semaphore release, event set and clear, the queries); a wake-up they cause switches
  * tasks on return from the interrupt. Cheap: the queue fast path calls it.
  */
-bool mp_port_in_isr(void);
 
 /* mp_port_self: the slot index of the calling process or task. Cheap: the lock fast
  * path calls it. MP_PORT_NO_SLOT in a process the runtime did not start (POSIX: a copy
  * made by a raw fork()), whose calls the core refuses with MP_EFORKED. */
-uint32_t mp_port_self(void);
 #define MP_PORT_NO_SLOT UINT32_MAX
+
+/* Both are declared by the port's mp_port_inline.h, as functions or, where they are a load
+ * or a constant, as static inline ones: every call on an object makes them (POSIX has no
+ * handlers, and keeps its slot in a variable, named mp_port_* as the contract's calls). */
+#include "mp_port_inline.h"
 
 /*
  * mp_port_wait: if *addr still equals expected, sleeps until woken by mp_port_wake on

@@ -49,7 +49,7 @@ _Static_assert(offsetof(mp_port_slot_t, pending) ==
                "robust_list_head layout");
 
 /* Private to each process (not in the world): what it knows about its own children. */
-static uint32_t self_slot;
+uint32_t mp_port_self_slot; /* mp_port_self (mp_port_inline.h) */
 static pid_t self_pid;
 static struct {
     pid_t pid; /* 0: not a child of ours (or reaped) */
@@ -84,7 +84,7 @@ static bool track(uint32_t slot, pid_t pid)
 static void after_raw_fork(void)
 {
     if (!spawning)
-        self_slot = MP_PORT_NO_SLOT;
+        mp_port_self_slot = MP_PORT_NO_SLOT;
 }
 
 static void robust_register(uint32_t slot)
@@ -101,7 +101,7 @@ static void robust_register(uint32_t slot)
 
 mp_err_t posix_process_init(void)
 {
-    self_slot = 0;
+    mp_port_self_slot = 0;
     self_pid = getpid();
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
         kids[i].fd = -1;
@@ -124,19 +124,9 @@ static bool ours(uint32_t slot)
     return pid != 0 && track(slot, (pid_t)pid);
 }
 
-uint32_t mp_port_self(void)
-{
-    return self_slot;
-}
-
-bool mp_port_in_isr(void)
-{
-    return false; /* a process has no interrupt handlers that may call the runtime */
-}
-
 static void child_setup(uint32_t slot, pid_t parent)
 {
-    self_slot = slot;
+    mp_port_self_slot = slot;
     self_pid = getpid();
     spawning = false;
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
@@ -199,16 +189,16 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
 _Noreturn void mp_port_exit(int code)
 {
     fflush(NULL);
-    if (self_slot < MP_CONF_MAX_PROCESSES) { /* a raw fork() copy owns no life word */
-        atomic_fetch_or(mp_core_life_word(self_slot), MP_LIFE_DEAD);
-        mp_core_ended(self_slot);
+    if (mp_port_self_slot < MP_CONF_MAX_PROCESSES) { /* a raw fork() copy owns no life word */
+        atomic_fetch_or(mp_core_life_word(mp_port_self_slot), MP_LIFE_DEAD);
+        mp_core_ended(mp_port_self_slot);
     }
     _exit(code & 0xff);
 }
 
 mp_err_t mp_port_signal(uint32_t slot, int sig)
 {
-    if (slot == self_slot) {
+    if (slot == mp_port_self_slot) {
         kill(self_pid, sig);
         return MP_OK;
     }
