@@ -41,6 +41,10 @@ void mpi_watch_add(uint32_t slot, _Atomic uint32_t *word, mpi_slots_t *set)
 
 void mpi_watch_forget(uint32_t slot)
 {
+    /* The bit goes last, after every registration: without it there is none (a join pays
+     * one load for a process that never waited on several objects). */
+    if (!mpi_slots_has(&mpi_world.watching, slot))
+        return;
     mpi_proc_t *me = &mpi_world.procs[slot];
     for (uint32_t k = 0; k < MP_CONF_WAIT_OBJECTS; k++) {
         uint32_t set = atomic_exchange(&me->watch_set[k], 0);

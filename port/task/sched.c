@@ -37,9 +37,18 @@ static uint32_t current;
 static uint32_t ready_head[MP_CONF_PRIORITIES], ready_tail[MP_CONF_PRIORITIES]; /* slot + 1 */
 static uint32_t ready_levels; /* bit p: ready_head[p] is not empty */
 
+/* Each slot's control block, looked up once (mp_core_port_slot is a call into the core,
+ * and a switch asks for blocks about ten times). */
+static mp_port_slot_t *tasks[MP_CONF_MAX_PROCESSES];
+
+static mp_port_slot_t *task(uint32_t slot)
+{
+    return tasks[slot];
+}
+
 static uint32_t prio(uint32_t slot)
 {
-    return mp_core_port_slot(slot)->priority;
+    return task(slot)->priority;
 }
 
 static mp_time_t deadline_of(const mp_port_slot_t *t)
@@ -74,11 +83,6 @@ static bool overflowed(uint32_t slot)
     uint32_t guard;
     memcpy(&guard, stacks[slot - 1], sizeof guard);
     return guard != STACK_GUARD;
-}
-
-static mp_port_slot_t *task(uint32_t slot)
-{
-    return mp_core_port_slot(slot);
 }
 
 static void ready_push(uint32_t slot)
@@ -275,6 +279,8 @@ mp_err_t mp_port_init(void *world, size_t size)
 {
     (void)world;
     (void)size;
+    for (uint32_t slot = 0; slot < MP_CONF_MAX_PROCESSES; slot++)
+        tasks[slot] = mp_core_port_slot(slot);
     mp_arch_init();
     mp_board_init();
     current = 0;
@@ -418,7 +424,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
     mp_port_slot_t *me = task(current);
     if (atomic_load(addr) != expected) {
         /* changed already: the caller re-checks */
-    } else if (deadline == 0 || deadline <= mp_board_now()) {
+    } else if (deadline != MP_TIME_NEVER && (deadline == 0 || deadline <= mp_board_now())) {
         /* A poll lets the others run first: a loop of polls must not starve the task it
          * waits for, with or without preemption (a poll never sleeps, so it needs no
          * news of deaths first). */
