@@ -17,6 +17,7 @@
  *   int mp_arch_in_isr(void)  static inline: nonzero inside an interrupt handler (the
  *                           one priority level that may call the runtime). Cheap: every
  *                           queue operation asks it, through mp_port_in_isr().
+ *   mp_arch_lock, mp_arch_unlock  static inline (below).
  */
 #ifndef MP_ARCH_H
 #define MP_ARCH_H
@@ -53,12 +54,12 @@ void mp_arch_switch(mp_port_slot_t *from, mp_port_slot_t *to);
  * simulation) has nothing to do: the scheduler looks at its lists right after them. */
 void mp_arch_request_switch(void);
 
-/* mp_arch_lock / mp_arch_unlock: mask and restore whatever may preempt the scheduler
- * (Cortex-M: PRIMASK). Called in thread and handler context, and nested: unlock restores
- * the state its lock returned; mp_arch_unlock(0) unmasks everything. Nothing preempts the
- * host simulation between its own calls, so there they do nothing. */
-uint32_t mp_arch_lock(void);
-void mp_arch_unlock(uint32_t state);
+/* mp_arch_lock / mp_arch_unlock (static inline, in mp_arch_context.h: every scheduler call
+ * takes them, so a call would cost more than the two instructions): mask and restore
+ * whatever may preempt the scheduler (Cortex-M: PRIMASK). Called in thread and handler
+ * context, and nested: unlock restores the state its lock returned; mp_arch_unlock(0)
+ * unmasks everything. Nothing preempts the host simulation between its own calls, so
+ * there they do nothing. */
 
 /* ---- implemented by the scheduler, called by the arch (prefix task_) ------------- */
 

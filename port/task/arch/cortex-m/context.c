@@ -23,15 +23,12 @@
 mp_port_slot_t *cm_from, *cm_to;
 mp_port_slot_t *cm_pick(void);
 
-/* Called by PendSV: where to switch, or NULL to stay. */
+/* Called by PendSV when no switch was asked for (a tick asked for a turn): where to
+ * switch, or NULL to stay. */
 mp_port_slot_t *cm_pick(void)
 {
     uint32_t irq = mp_arch_lock();
-    mp_port_slot_t *to = cm_to;
-    if (to != NULL)
-        cm_to = NULL; /* the switch mp_arch_switch asked for; from is set */
-    else
-        to = task_rotate(&cm_from); /* a tick asked for a turn */
+    mp_port_slot_t *to = task_rotate(&cm_from);
     mp_arch_unlock(irq);
     return to;
 }
@@ -65,18 +62,6 @@ void mp_arch_switch(mp_port_slot_t *from, mp_port_slot_t *to)
     cm_to = to;
     ICSR = ICSR_PENDSVSET;
     __asm__ volatile("dsb\n isb\n cpsie i\n isb\n cpsid i" ::: "memory");
-}
-
-uint32_t mp_arch_lock(void)
-{
-    uint32_t primask;
-    __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(primask)::"memory");
-    return primask;
-}
-
-void mp_arch_unlock(uint32_t state)
-{
-    __asm__ volatile("msr primask, %0" ::"r"(state) : "memory");
 }
 
 void mp_arch_init(void)

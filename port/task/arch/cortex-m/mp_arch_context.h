@@ -4,6 +4,8 @@
 #ifndef MP_ARCH_CONTEXT_H
 #define MP_ARCH_CONTEXT_H
 
+#include <stdint.h>
+
 typedef struct {
     void *sp;
 } mp_arch_context_t;
@@ -14,6 +16,19 @@ static inline int mp_arch_in_isr(void)
     unsigned ipsr;
     __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
     return ipsr != 0;
+}
+
+/* PRIMASK: what mp_arch_lock returns is the mask as it was, so locks nest. */
+static inline uint32_t mp_arch_lock(void)
+{
+    uint32_t primask;
+    __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(primask)::"memory");
+    return primask;
+}
+
+static inline void mp_arch_unlock(uint32_t state)
+{
+    __asm__ volatile("msr primask, %0" ::"r"(state) : "memory");
 }
 
 #endif

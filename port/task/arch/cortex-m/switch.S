@@ -1,7 +1,7 @@
 /*
- * PendSV, the only place a task's registers are saved and restored. cm_pick (C)
- * says where to go: the task a synchronous mp_arch_switch() asked for, or, when a tick
- * pended PendSV, the next task of the running one's priority (time slice) or a more
+ * PendSV, the only place a task's registers are saved and restored. It goes to the task
+ * a synchronous mp_arch_switch() asked for (cm_to), or, when a tick pended PendSV, where
+ * cm_pick (C) says: the next task of the running one's priority (time slice) or a more
  * urgent one whose deadline passed; NULL keeps the current task. r4-r11 of the task
  * left (unless it ended: cm_from NULL) go on its process stack; exception entry and
  * return move r0-r3, r12, lr, pc and xpsr themselves.
@@ -13,11 +13,17 @@
     .type PendSV_Handler, %function
     .thumb_func
 PendSV_Handler:
-    push {r0, lr}             /* keep EXC_RETURN; r0 only for 8-byte alignment */
-    bl cm_pick                /* AAPCS: r4-r11 come back untouched */
+    ldr r2, =cm_to            /* a switch mp_arch_switch asked for: no call into C */
+    ldr r0, [r2]
+    cbz r0, 3f
+    movs r1, #0
+    str r1, [r2]              /* handlers never set cm_to or cm_from: no lock needed */
+    b 4f
+3:  push {r0, lr}             /* keep EXC_RETURN; r0 only for 8-byte alignment */
+    bl cm_pick                /* a tick: AAPCS, r4-r11 come back untouched */
     pop {r2, lr}
     cbz r0, 2f
-    ldr r2, =cm_from
+4:  ldr r2, =cm_from
     ldr r1, [r2]
     cbz r1, 1f
     mrs r3, psp

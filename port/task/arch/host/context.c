@@ -102,12 +102,3 @@ void mp_arch_request_switch(void)
      * passes: the scheduler looks at the ready lists right after it, nothing to pend. */
 }
 
-uint32_t mp_arch_lock(void)
-{
-    return 0; /* nothing preempts the simulation between its own calls */
-}
-
-void mp_arch_unlock(uint32_t state)
-{
-    (void)state;
-}

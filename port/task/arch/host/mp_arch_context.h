@@ -4,6 +4,7 @@
 #define MP_ARCH_CONTEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     void *sp;
@@ -17,6 +18,16 @@ extern _Bool host_in_isr;
 static inline int mp_arch_in_isr(void)
 {
     return host_in_isr;
+}
+
+/* Nothing preempts the simulation between its own calls. */
+static inline uint32_t mp_arch_lock(void)
+{
+    return 0;
+}
+static inline void mp_arch_unlock(uint32_t state)
+{
+    (void)state;
 }
 
 /* For the host simulation board: runs fn(arg) as an interrupt handler, between two
