@@ -536,6 +536,7 @@ void fz_run(in_t *in)
         add_ops(fz_dict_ops, fz_dict_nops);
         add_ops(fz_list_ops, fz_list_nops);
         add_ops(fz_pool_ops, fz_pool_nops);
+        add_ops(fz_wait_ops, fz_wait_nops);
     }
     uint32_t self = m.self;
     while (!in_done(in)) {

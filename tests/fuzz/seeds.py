@@ -13,7 +13,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUPS = ["op_queue.c", "op_pipe.c", "op_lock.c", "op_shared.c", "op_sync.c", "op_process.c",
-          "op_isr.c", "op_runtime.c", "op_dict.c", "op_list.c", "op_pool.c"]
+          "op_isr.c", "op_runtime.c", "op_dict.c", "op_list.c", "op_pool.c", "op_wait.c"]
 
 
 def op_names():
