@@ -918,6 +918,10 @@ REGRESSIONS = {
     "pool-map-of-one-item-is-no-apply": session(ps_map(n=1, in_size=4, out_size=64)),
     "pool-map-without-arguments": session(ps_map(n=3, in_size=0, f=0x0c)),
     "pool-map-async-after-close": session(ps_map_async(n=33, chunk=1) + ps_close() + ps_get(0)),
+    # found by the fuzzer as raw bytes; written out here so that it survives new ops
+    # (flag 28, 30, 29: empty, qsize, full, each with a NULL output)
+    "queue-empty-without-output-on-closed": q_create(8, 4) + q_close(0) + q_counts(0, 28)
+    + q_counts(0, 30) + q_counts(0, 29),
 }
 
 
