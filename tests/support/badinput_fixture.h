@@ -14,7 +14,7 @@
  * worker would not do, as on POSIX it looks for work every liveness slice and each time
  * writes its word in the pool (pool.c, WORKER_*), between any two rows.
  *
- * Bad handles, for a handle of kind K (see mp/types.h: kind 31..28, generation 27..12,
+ * Bad handles, for a handle of kind K (see mp/types.h: kind 31..27, generation 26..12,
  * index + 1 11..0), and what the runtime must answer:
  *   zero, all ones, index part 0, index past the table's end     MP_EHANDLE
  *   a live object's handle of every other kind                    MP_EHANDLE
@@ -88,7 +88,8 @@ static bool bi_has_unused(uint32_t kind)
 
 static uint32_t bi_handle(uint32_t kind, uint32_t gen, uint32_t index_plus_1)
 {
-    return kind << 28 | (gen & MPI_GEN_MASK) << 12 | (index_plus_1 & MPI_INDEX_MASK);
+    return kind << MPI_KIND_SHIFT | (gen & MPI_GEN_MASK) << MPI_GEN_SHIFT |
+           (index_plus_1 & MPI_INDEX_MASK);
 }
 
 /* The header generation of the entry a handle names, read from the table itself: used to
@@ -114,7 +115,7 @@ typedef struct {
 /* Every bad handle of a kind; returns how many. */
 static size_t bi_bad_handles(uint32_t kind, bi_handle_t *h)
 {
-    uint32_t live = fx.live[kind], gen = live >> 12 & MPI_GEN_MASK;
+    uint32_t live = fx.live[kind], gen = mpi_id_gen(live);
     uint32_t size = bi_table_size(kind);
     size_t n = 0;
 #define BAD(value, code, ...)                                                                 \
@@ -142,7 +143,7 @@ static size_t bi_bad_handles(uint32_t kind, bi_handle_t *h)
                        : kind == MPI_KIND_ARRAY ? MPI_KIND_VALUE
                                                 : 0;
     if (sibling != 0)
-        BAD(kind << 28 | (fx.live[sibling] & 0x0fffffffu), MP_ESTALE,
+        BAD(bi_handle(kind, mpi_id_gen(fx.live[sibling]), fx.live[sibling]), MP_ESTALE,
             "forged: the live %s's entry", bi_kind_names[sibling]);
     for (uint32_t k = MPI_KIND_PROCESS; k < BI_KINDS; k++)
         if (k != kind)
