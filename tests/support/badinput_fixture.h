@@ -34,7 +34,7 @@
 
 #include "badinput.h"
 
-#define BI_KINDS (MPI_KIND_LIST + 1)
+#define BI_KINDS (MPI_KIND_SLAB + 1)
 _Static_assert(BI_KINDS == MPI_KIND_END, "a new kind: the fixture makes one of each");
 
 typedef struct {
@@ -58,6 +58,7 @@ static MP_SHARED bi_fixture_t fx; /* shared: the holder writes grandchild and it
 static const char *const bi_kind_names[BI_KINDS] = {
     "", "process", "lock", "rlock", "queue", "pipe end", "value", "array",
     "semaphore", "event", "condition", "barrier", "pool", "result", "dict", "list",
+    "slab",
 };
 
 /* Entries of the table behind each kind (a pipe has two ends, so two handles). */
@@ -76,7 +77,8 @@ static uint32_t bi_table_size(uint32_t kind)
     case MPI_KIND_POOL: return MP_CONF_MAX_POOLS;
     case MPI_KIND_RESULT: return MP_CONF_MAX_RESULTS;
     case MPI_KIND_DICT: return MP_CONF_MAX_DICTS;
-    default: return MP_CONF_MAX_LISTS;
+    case MPI_KIND_LIST: return MP_CONF_MAX_LISTS;
+    default: return MP_CONF_MAX_SLABS;
     }
 }
 
@@ -355,9 +357,10 @@ static mp_err_t bi_make(uint32_t kind, uint32_t *id)
         MAKE(mp_dict_t, mp_dict_create(&h_, &(mp_dict_attr_t){.capacity = 2, .key_size = 8,
                                                                .value_size = 8}));
         break;
-    default:
+    case MPI_KIND_LIST:
         MAKE(mp_list_t, mp_list_create(&h_, &(mp_list_attr_t){.capacity = 2, .item_size = 8}));
         break;
+    default: MAKE(mp_slab_t, mp_slab_create(&h_, 8, 2)); break;
 #undef MAKE
     }
     return err;
@@ -386,7 +389,8 @@ static mp_err_t bi_unmake(uint32_t kind, uint32_t id)
         return err == MP_OK ? mp_pool_destroy((mp_pool_t){id}) : err;
     case MPI_KIND_RESULT: return mp_result_destroy((mp_result_t){id});
     case MPI_KIND_DICT: return mp_dict_destroy((mp_dict_t){id});
-    default: return mp_list_destroy((mp_list_t){id});
+    case MPI_KIND_LIST: return mp_list_destroy((mp_list_t){id});
+    default: return mp_slab_destroy((mp_slab_t){id});
     }
 }
 
