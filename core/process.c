@@ -31,9 +31,10 @@ static void set_state(mpi_slot_t *s, uint32_t state)
     atomic_store_explicit(&s->state, (uint8_t)state, memory_order_release);
 }
 
+/* No mask: mpi_gen_next keeps a slot's generation within MPI_GEN_MASK. */
 mpi_token_t mpi_token_of(uint32_t index)
 {
-    return (index + 1u) | (slot_at(index)->gen & MPI_GEN_MASK) << MPI_GEN_SHIFT;
+    return (index + 1u) | (uint32_t)slot_at(index)->gen << MPI_GEN_SHIFT;
 }
 #define token_of mpi_token_of
 
