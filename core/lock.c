@@ -263,8 +263,9 @@ mp_err_t mp_rlock_locked(mp_rlock_t lock, bool *locked, mp_process_t *holder)
     mpi_token_t t = atomic_load(&((mpi_lock_t *)c.obj)->word) & MPI_LOCK_OWNER;
     *locked = t != 0;
     if (holder != NULL)
-        holder->id =
-            t == 0 ? 0 : mpi_handle_make(MPI_KIND_PROCESS, t >> 12, (t & MPI_INDEX_MASK) - 1u);
+        holder->id = t == 0 ? 0
+                            : mpi_handle_make(MPI_KIND_PROCESS, mpi_id_gen(t),
+                                              (t & MPI_INDEX_MASK) - 1u);
     return mpi_leave(&c, MP_OK);
 }
 

@@ -161,7 +161,7 @@ mp_err_t mp_pipe_create(mp_conn_t *a, mp_conn_t *b, const mp_pipe_attr_t *attr)
             mpi_ring_init(&p->ring[i], mpi_at(offset[i]), msg_size, depth);
     }
     uint32_t id = mpi_obj_publish(&mpi_pipe_table, p, attr->duplex ? MPI_PIPE_DUPLEX : 0u);
-    uint32_t gen = id >> 12 & MPI_GEN_MASK;
+    uint32_t gen = mpi_id_gen(id);
     a->id = mpi_handle_make(MPI_KIND_CONN, gen, 2u * index);
     b->id = mpi_handle_make(MPI_KIND_CONN, gen, 2u * index + 1u);
     return MP_OK;

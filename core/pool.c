@@ -281,7 +281,7 @@ static mp_err_t item_outcome(mpi_job_t *j, uint32_t i, int *code)
 static void free_result(mpi_result_t *r, uint32_t id)
 {
     mpi_call_t c;
-    if (mpi_enter_at(&c, &mpi_result_table, (id & MPI_INDEX_MASK) - 1u, id >> 12 & MPI_GEN_MASK) !=
+    if (mpi_enter_at(&c, &mpi_result_table, (id & MPI_INDEX_MASK) - 1u, mpi_id_gen(id)) !=
         MP_OK)
         return;
     (void)r;
@@ -318,11 +318,11 @@ static void result_finish(mpi_pool_t *o, mpi_result_t *r, uint32_t id)
 static mpi_result_t *result_of(uint32_t id)
 {
     uint32_t index = (id & MPI_INDEX_MASK) - 1u;
-    if (id >> 28 != MPI_KIND_RESULT || index >= mpi_count(MP_CONF_MAX_RESULTS))
+    if (mpi_id_kind(id) != MPI_KIND_RESULT || index >= mpi_count(MP_CONF_MAX_RESULTS))
         return NULL;
     mpi_result_t *r = mpi_obj_at(&mpi_result_table, index);
     uint32_t tag = atomic_load(&r->hdr.tag);
-    if (mpi_tag_gen(tag) != (id >> 12 & MPI_GEN_MASK) || mpi_tag_kind(tag) != MPI_KIND_RESULT ||
+    if (mpi_tag_gen(tag) != mpi_id_gen(id) || mpi_tag_kind(tag) != MPI_KIND_RESULT ||
         (tag & MPI_OBJ_RETIRED))
         return NULL;
     return r;

@@ -31,9 +31,10 @@ static void set_state(mpi_slot_t *s, uint32_t state)
     atomic_store_explicit(&s->state, (uint8_t)state, memory_order_release);
 }
 
+/* No mask: mpi_gen_next keeps a slot's generation within MPI_GEN_MASK. */
 mpi_token_t mpi_token_of(uint32_t index)
 {
-    return (index + 1u) | (slot_at(index)->gen & MPI_GEN_MASK) << 12;
+    return (index + 1u) | (uint32_t)slot_at(index)->gen << MPI_GEN_SHIFT;
 }
 #define token_of mpi_token_of
 
@@ -55,13 +56,13 @@ bool mpi_token_alive(mpi_token_t token)
     uint32_t index = (token & MPI_INDEX_MASK) - 1u;
     if (index >= MP_CONF_MAX_PROCESSES)
         return false;
-    return slot_at(index)->gen == (token >> 12 & MPI_GEN_MASK) && mpi_slot_alive(index);
+    return slot_at(index)->gen == mpi_id_gen(token) && mpi_slot_alive(index);
 }
 
 void mpi_token_name(mpi_token_t token, char *buf, size_t size)
 {
     uint32_t index = (token & MPI_INDEX_MASK) - 1u;
-    if (index < MP_CONF_MAX_PROCESSES && slot_at(index)->gen == (token >> 12 & MPI_GEN_MASK))
+    if (index < MP_CONF_MAX_PROCESSES && slot_at(index)->gen == mpi_id_gen(token))
         mpi_strlcpy(buf, slot_at(index)->name, size);
     else
         mpi_strlcpy(buf, "a process that is gone", size);
@@ -296,7 +297,8 @@ static void reap_if_ended(uint32_t index)
 
 static mp_process_t handle_of_token(mpi_token_t t)
 {
-    return (mp_process_t){mpi_handle_make(MPI_KIND_PROCESS, t >> 12, (t & MPI_INDEX_MASK) - 1u)};
+    return (mp_process_t){
+        mpi_handle_make(MPI_KIND_PROCESS, mpi_id_gen(t), (t & MPI_INDEX_MASK) - 1u)};
 }
 
 /* The token p names if it is the caller's creator or current parent, else 0. */
@@ -465,8 +467,8 @@ static bool closed_before(mp_process_t p)
     if (mpi_handle_split(p.id, MPI_KIND_PROCESS, MP_CONF_MAX_PROCESSES, &index, &gen) != MP_OK ||
         gen == 0)
         return false;
-    uint16_t behind = (uint16_t)(slot_at(index)->gen - gen);
-    return behind != 0 && behind < 0x8000u;
+    uint32_t behind = (slot_at(index)->gen - gen) & MPI_GEN_MASK;
+    return behind != 0 && behind <= MPI_GEN_MASK / 2u;
 }
 
 mp_err_t mp_process_close(mp_process_t p)
@@ -556,7 +558,7 @@ mp_err_t mp_process_parent(mp_process_t *parent)
     mpi_token_t t = slot_at(c.slot)->parent;
     if (t == 0)
         return MP_ENOENT;
-    parent->id = mpi_handle_make(MPI_KIND_PROCESS, t >> 12, (t & MPI_INDEX_MASK) - 1u);
+    parent->id = mpi_handle_make(MPI_KIND_PROCESS, mpi_id_gen(t), (t & MPI_INDEX_MASK) - 1u);
     return MP_OK;
 }
 

@@ -50,11 +50,6 @@ const mpi_table_t *mpi_table_of(uint32_t kind)
     return kind < sizeof kinds / sizeof kinds[0] ? kinds[kind] : NULL;
 }
 
-static uint32_t id_gen(uint32_t id)
-{
-    return id >> 12 & MPI_GEN_MASK;
-}
-
 static uint32_t id_index(uint32_t id)
 {
     return (id & MPI_INDEX_MASK) - 1u;
@@ -109,7 +104,7 @@ static void reclaim(const mpi_table_t *t, uint32_t id, uint32_t except, bool fen
 {
     mpi_obj_t *h = mpi_obj_at(t, id_index(id));
     uint32_t tag = atomic_load(&h->tag);
-    if (mpi_tag_gen(tag) != mpi_gen_next(id_gen(id)) || mpi_tag_kind(tag) != t->kind ||
+    if (mpi_tag_gen(tag) != mpi_gen_next(mpi_id_gen(id)) || mpi_tag_kind(tag) != t->kind ||
         !(tag & MPI_OBJ_RETIRED))
         return;
     /* Every scanner, not only the destroyer: a caller that announced itself before the
@@ -157,7 +152,7 @@ mp_err_t mpi_process_caller(mpi_call_t *c)
 
 static bool live(const mpi_call_t *c, uint32_t tag)
 {
-    return mpi_tag_gen(tag) == id_gen(c->id) && mpi_tag_kind(tag) == c->table->kind &&
+    return mpi_tag_gen(tag) == mpi_id_gen(c->id) && mpi_tag_kind(tag) == c->table->kind &&
            !(tag & MPI_OBJ_RETIRED);
 }
 
@@ -188,7 +183,7 @@ mp_err_t mpi_enter_id_slow(mpi_call_t *c, const mpi_table_t *t, uint32_t id)
 bool mpi_retired(const mpi_call_t *c)
 {
     const mpi_obj_t *h = c->obj;
-    return h != NULL && mpi_tag_gen(atomic_load(&h->tag)) != id_gen(c->id);
+    return h != NULL && mpi_tag_gen(atomic_load(&h->tag)) != mpi_id_gen(c->id);
 }
 
 /* mpi_leave found the object destroyed (the caller has left it already). */
@@ -209,7 +204,7 @@ mp_err_t mpi_retire(mpi_call_t *c)
         if (!live(c, tag))
             return MP_ESTALE; /* destroyed by someone else meanwhile */
     } while (!atomic_compare_exchange_weak(
-        &h->tag, &tag, mpi_tag(mpi_gen_next(id_gen(c->id)), c->table->kind,
+        &h->tag, &tag, mpi_tag(mpi_gen_next(mpi_id_gen(c->id)), c->table->kind,
                                (tag & MPI_OBJ_FLAGS) | MPI_OBJ_RETIRED)));
     return MP_OK;
 }
@@ -247,7 +242,7 @@ void mpi_proc_forget(uint32_t slot)
         mpi_slots_remove(mpi_at(asleep), slot);
     for (uint32_t k = 0; k < MPI_NEST; k++) {
         uint32_t id = atomic_exchange(&p->inside[k], 0);
-        const mpi_table_t *t = id != 0 ? mpi_table_of(id >> 28) : NULL;
+        const mpi_table_t *t = id != 0 ? mpi_table_of(mpi_id_kind(id)) : NULL;
         if (t != NULL)
             reclaim(t, id, slot, true); /* it may have been the last one inside */
     }

@@ -24,6 +24,8 @@ typedef enum {
     MPI_HOOK_BIASED,         /* put/get: inside a side through its bias (busy marked) */
     MPI_HOOK_RECORDS_WRITTEN,   /* dict/list: a change fully written, not yet published */
     MPI_HOOK_RECORDS_PUBLISHED, /* dict/list: published, its bookkeeping not yet done */
+    MPI_HOOK_SLAB_TAKEN,     /* slab alloc: a block taken (owner recorded), not yet returned */
+    MPI_HOOK_SLAB_FREED,     /* slab free: the block free, its allocators not yet woken */
 } mpi_hook_point_t;
 
 extern void (*mpi_test_hook)(mpi_hook_point_t point);

@@ -75,7 +75,7 @@ void mpi_watch_notify(const _Atomic uint32_t *word)
 /* One item: its kind's hook says whether it is ready (and arms it). */
 static mp_err_t watch_one(uint32_t id, bool arm, bool *ready)
 {
-    uint32_t kind = id >> 28;
+    uint32_t kind = mpi_id_kind(id);
     if (kind == MPI_KIND_PROCESS)
         return mpi_process_watch(id, arm, ready);
     const mpi_table_t *t = kind < MPI_KIND_END ? mpi_table_of(kind) : NULL;

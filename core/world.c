@@ -57,10 +57,10 @@ mp_err_t mpi_handle_split(uint32_t id, uint32_t kind, uint32_t count, uint32_t *
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
     uint32_t i = id & MPI_INDEX_MASK;
-    if (id >> 28 != kind || i == 0 || i > count)
+    if (mpi_id_kind(id) != kind || i == 0 || i > count)
         return MP_EHANDLE;
     *index = i - 1u;
-    *gen = id >> 12 & MPI_GEN_MASK;
+    *gen = mpi_id_gen(id);
     return MP_OK;
 }
 

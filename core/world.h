@@ -19,19 +19,32 @@
 
 #define MPI_BITWORDS(n) (((n) + 31u) / 32u)
 
-/* Handle layout (see mp/types.h): kind 31..28, generation 27..12, index+1 11..0.
- * The kinds are numbered from objects.def, below. */
-#define MPI_GEN_MASK 0xffffu
+/* Handle layout (see mp/types.h): kind 31..27, generation 26..12, index+1 11..0.
+ * The kinds are numbered from objects.def, below. Every generation (a table entry's tag, a
+ * process slot's) wraps within MPI_GEN_MASK, so it compares equal to a handle's. The
+ * layout is these constants (from mp/types.h) and helpers: nothing else spells it out. */
+#define MPI_KIND_SHIFT MP_HANDLE_KIND_SHIFT
+#define MPI_GEN_SHIFT MP_HANDLE_GEN_SHIFT
+#define MPI_GEN_MASK ((1u << (MPI_KIND_SHIFT - MPI_GEN_SHIFT)) - 1u)
 #define MPI_INDEX_MASK 0xfffu
 
-/* A process as the lock words name it: index+1 | generation << 12 (28 bits), so a lock
+static inline uint32_t mpi_id_kind(uint32_t id)
+{
+    return id >> MPI_KIND_SHIFT;
+}
+static inline uint32_t mpi_id_gen(uint32_t id)
+{
+    return id >> MPI_GEN_SHIFT & MPI_GEN_MASK;
+}
+
+/* A process as the lock words name it: index+1 | generation << 12 (27 bits), so a lock
  * held by a process whose slot was since reused is seen as held by a dead owner. */
 typedef uint32_t mpi_token_t;
 
 /* What an interrupt handler is called in guard words and owner fields: index part 0, which
  * no process token has. Always "alive": a handler never dies holding anything, because it
  * never waits. */
-#define MPI_ISR_TOKEN 0x0ffff000u
+#define MPI_ISR_TOKEN (MPI_GEN_MASK << MPI_GEN_SHIFT)
 
 typedef enum {
     MPI_SLOT_FREE = 0,
@@ -104,7 +117,7 @@ typedef struct {
  * token, plus MPI_LOCK_WAITERS when someone sleeps (or may sleep) on it, so that release
  * makes a wake call only then. Bit 30 is left clear, matching the robust-futex layout. */
 #define MPI_LOCK_WAITERS 0x80000000u
-#define MPI_LOCK_OWNER 0x0fffffffu
+#define MPI_LOCK_OWNER (MPI_GEN_MASK << MPI_GEN_SHIFT | MPI_INDEX_MASK)
 
 /* An arena allocation: size 0 = free record. */
 typedef struct {
@@ -209,14 +222,16 @@ static inline mpi_until_t mpi_until(mp_timeout_t timeout)
 /* Each kind's private types and internal calls, from its own header. */
 #include "objects.def"
 
-/* Handle kinds, in objects.def order (a handle has 4 bits for its kind). */
+/* Handle kinds, in objects.def order (a handle has 5 bits for its kind). */
 enum {
     MPI_KIND_PROCESS = 1,
 #define MPI_KIND(K, name) MPI_KIND_##K,
 #include "objects.def"
     MPI_KIND_END
 };
-_Static_assert(MPI_KIND_END <= 16, "a handle has 4 bits for its kind");
+_Static_assert(MPI_KIND_END <= 1u << (32u - MPI_KIND_SHIFT), "a handle has 5 bits for its kind");
+_Static_assert(MPI_KIND_END <= 32, "mpi_proc_t.used has a bit per kind");
+_Static_assert(MPI_GEN_MASK <= 0xffffu, "a tag and a process slot keep 16 bits of generation");
 
 /* Each table's entry count, and its arena blocks at most (MPI_STORE's last argument:
  * storage the entry may take from the arena, e.g. a pipe's two rings). */
@@ -269,7 +284,7 @@ extern mpi_world_t mpi_world;
 /* ---- handles ---------------------------------------------------------------------- */
 static inline uint32_t mpi_handle_make(uint32_t kind, uint32_t gen, uint32_t index)
 {
-    return kind << 28 | (gen & MPI_GEN_MASK) << 12 | (index + 1u);
+    return kind << MPI_KIND_SHIFT | (gen & MPI_GEN_MASK) << MPI_GEN_SHIFT | (index + 1u);
 }
 
 /* Splits a handle of the given kind over a table of count entries. MP_EHANDLE for a zero,
@@ -343,7 +358,7 @@ static inline mp_err_t mpi_enter_at(mpi_call_t *c, const mpi_table_t *t, uint32_
     c->table = t;
     c->id = mpi_handle_make(t->kind, gen, index);
     c->slot = slot;
-    c->self = (slot + 1u) | (uint32_t)mpi_world.slots[slot].gen << 12;
+    c->self = (slot + 1u) | (uint32_t)mpi_world.slots[slot].gen << MPI_GEN_SHIFT;
     atomic_store_explicit(&me->inside[d], c->id, memory_order_relaxed);
     me->depth = d + 1u;
     mpi_light_fence(); /* announced before the tag is read: pairs with mpi_retire */
@@ -357,9 +372,9 @@ static inline mp_err_t mpi_enter_at(mpi_call_t *c, const mpi_table_t *t, uint32_
 static inline mp_err_t mpi_enter(mpi_call_t *c, const mpi_table_t *t, uint32_t id)
 {
     uint32_t index = (id & MPI_INDEX_MASK) - 1u;
-    if (id >> 28 != t->kind || index >= t->count || mpi_world.ready != MPI_WORLD_READY)
+    if (mpi_id_kind(id) != t->kind || index >= t->count || mpi_world.ready != MPI_WORLD_READY)
         return mpi_enter_id_slow(c, t, id); /* sorts out which code applies */
-    return mpi_enter_at(c, t, index, id >> 12 & MPI_GEN_MASK);
+    return mpi_enter_at(c, t, index, mpi_id_gen(id));
 }
 
 /* Leaves; returns result, or MP_ESTALE instead of a failure if the object was destroyed
@@ -375,7 +390,7 @@ static inline mp_err_t mpi_leave(mpi_call_t *c, mp_err_t result)
     me->depth = d;
     mpi_light_fence(); /* gone before the tag is read: pairs with mpi_leave_retired */
     const mpi_obj_t *h = c->obj;
-    if (atomic_load_explicit(&h->tag, memory_order_relaxed) >> 16 == (c->id >> 12 & MPI_GEN_MASK))
+    if (mpi_tag_gen(atomic_load_explicit(&h->tag, memory_order_relaxed)) == mpi_id_gen(c->id))
         return result;
     return mpi_leave_slow(c, result);
 }

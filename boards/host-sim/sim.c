@@ -178,7 +178,7 @@ _Noreturn void mp_board_exit(int code)
 mp_err_t mp_sim_fault(mp_process_t p, mp_sim_fault_t kind, uint32_t k, uint64_t hold_ns)
 {
     uint32_t slot = (p.id & 0xfffu) - 1u; /* the index part of a handle (mp/types.h) */
-    if (p.id >> 28 != 1u || slot == 0 || slot >= MP_CONF_MAX_PROCESSES || kind > MP_SIM_STOP ||
+    if (p.id >> MP_HANDLE_KIND_SHIFT != 1u || slot == 0 || slot >= MP_CONF_MAX_PROCESSES || kind > MP_SIM_STOP ||
         (kind != MP_SIM_COUNT && k == 0))
         return MP_EINVAL;
     fault.armed = true;

@@ -26,6 +26,7 @@ static void undo_process(void) { (void)mp_process_close(out.made.process); }
 static void undo_pool(void) { (void)mp_pool_destroy(out.made.pool); }
 static void undo_dict(void) { (void)mp_dict_destroy(out.made.dict); }
 static void undo_list(void) { (void)mp_list_destroy(out.made.list); }
+static void undo_slab(void) { (void)mp_slab_destroy(out.made.slab); }
 static void undo_pipe(void)
 {
     (void)mp_pipe_close(out.made.conn);
@@ -49,6 +50,7 @@ static mp_err_t quiet_pool(mp_pool_t *p)
 }
 
 MP_QUEUE_DEFINE(static_q, 8, 2);
+MP_SLAB_DEFINE(static_slab, 8, 2);
 static mp_lock_t spare_lock; /* for conditions given a lock */
 
 #define Q_ATTR (&(mp_queue_attr_t){.msg_size = 8, .depth = 2})
@@ -89,6 +91,9 @@ static mp_lock_t spare_lock; /* for conditions given a lock */
     X(d1, MP_ENOSLOT, 0, undo_dict, mp_dict_create(&out.made.dict, D_ATTR))                   \
     X(d2, MP_ENOSLOT, 0, undo_dict, mp_namespace_create(&out.made.ns, 2, 8))                  \
     X(d3, MP_ENOSLOT, 0, undo_list, mp_list_create(&out.made.list, L_ATTR))
+#define SLABS_FULL(X)                                                                         \
+    X(k1, MP_ENOSLOT, 0, undo_slab, mp_slab_create(&out.made.slab, 8, 2))                     \
+    X(k2, MP_ENOSLOT, 0, undo_slab, mp_slab_create_static(&out.made.slab, &static_slab))
 /* a pool whose worker finds no process slot is given back whole (its entry) */
 #define PROCESSES_FULL(X)                                                                     \
     X(x1, MP_ENOSLOT, 0, undo_process, mp_process_create(&out.made.process, &(mp_process_attr_t){.target = child})) \
@@ -102,7 +107,8 @@ static mp_lock_t spare_lock; /* for conditions given a lock */
     X(a4, MP_ENOMEM, BI_GAVE_BACK, undo_array, mp_array_create(&out.made.array, MP_I32, 1, NULL, false)) \
     X(a5, MP_ENOMEM, BI_GAVE_BACK, undo_dict, mp_dict_create(&out.made.dict, D_ATTR))         \
     X(a6, MP_ENOMEM, BI_GAVE_BACK, undo_dict, mp_namespace_create(&out.made.ns, 1, 8))        \
-    X(a7, MP_ENOMEM, BI_GAVE_BACK, undo_list, mp_list_create(&out.made.list, L_ATTR))
+    X(a7, MP_ENOMEM, BI_GAVE_BACK, undo_list, mp_list_create(&out.made.list, L_ATTR))   \
+    X(a8, MP_ENOMEM, 0, undo_slab, mp_slab_create(&out.made.slab, 8, 2))
 
 /* the arena with room for one ring of a duplex pipe, not two; nor for an array one byte
  * larger than the room left (which the array's own lock is made before) */
@@ -121,6 +127,7 @@ TABLE(OTHERS_FULL)
 TABLE(CONDITIONS_FULL)
 TABLE(POOLS_FULL)
 TABLE(MANAGER_FULL)
+TABLE(SLABS_FULL)
 TABLE(PROCESSES_FULL)
 TABLE(ARENA_FULL)
 TABLE(ARENA_ONE_RING)
@@ -152,8 +159,9 @@ static void test_each_table_full(void **state)
     static mp_pool_t pools[MP_CONF_MAX_POOLS + 1];
     static mp_dict_t dicts[MP_CONF_MAX_DICTS + 1];
     static mp_list_t lists[MP_CONF_MAX_LISTS + 1];
+    static mp_slab_t slabs[MP_CONF_MAX_SLABS + 1];
     size_t n_locks, n_queues, n_ends, n_values, n_sems, n_events, n_barriers, n_conds, n_procs;
-    size_t n_pools, n_dicts, n_lists;
+    size_t n_pools, n_dicts, n_lists, n_slabs;
 
     FILL(locks, mp_lock_create(&locks[n_locks]));
     assert_int_equal(MP_CONF_MAX_LOCKS, n_locks);
@@ -209,6 +217,12 @@ static void test_each_table_full(void **state)
         OK(mp_dict_destroy(dicts[i]));
     for (size_t i = 0; i < n_lists; i++)
         OK(mp_list_destroy(lists[i]));
+
+    FILL(slabs, mp_slab_create(&slabs[n_slabs], 8, 1));
+    assert_int_equal(MP_CONF_MAX_SLABS, n_slabs);
+    RUN(SLABS_FULL);
+    for (size_t i = 0; i < n_slabs; i++)
+        OK(mp_slab_destroy(slabs[i]));
 
     FILL(procs, mp_process_create(&procs[n_procs], &(mp_process_attr_t){.target = child}));
     assert_int_equal(MP_CONF_MAX_PROCESSES - 1, n_procs);

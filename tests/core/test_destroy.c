@@ -24,6 +24,7 @@ typedef enum {
     PIPE_RECV,
     PIPE_SEND,
     PIPE_POLL,
+    SLAB_ALLOC,
 } op_t;
 
 typedef struct {
@@ -32,11 +33,12 @@ typedef struct {
     test_signal_t ready; /* posted just before the blocking call */
 } blocker_t;
 
-/* What the blocked call returned, and the message it got, if any. */
+/* What the blocked call returned, and the message (or block) it got, if any. */
 static MP_SHARED struct {
     mp_err_t err;
     size_t len;
     char msg[8];
+    void *block;
 } seen;
 
 static int blocker(void *arg)
@@ -87,6 +89,9 @@ static int blocker(void *arg)
     case PIPE_POLL:
         err = mp_pipe_poll((mp_conn_t){b->id}, LONG, &ready);
         break;
+    case SLAB_ALLOC:
+        err = mp_slab_alloc((mp_slab_t){b->id}, &seen.block, LONG);
+        break;
     }
     seen.err = err;
     return 0;
@@ -108,6 +113,7 @@ static mp_process_t start_blocked(op_t op, uint32_t id)
     seen.err = MP_EINVAL;
     seen.len = 0;
     memset(seen.msg, 0, sizeof seen.msg);
+    seen.block = NULL;
     mp_process_t p = spawn_until(b.ready, blocker, &b, sizeof b, MP_DAEMON_NO);
     wait_blocked(p);
     signal_destroy(&b.ready);
@@ -549,6 +555,59 @@ static void test_blocked_poll_on_a_freed_pipe_returns(void **state)
     expect_pipe_bait(a2, b2);
 }
 
+/* ---- slab ------------------------------------------------------------------------- */
+
+/* A slab of one block, held by the main process: an alloc waits. */
+static mp_slab_t full_slab(void **held)
+{
+    mp_slab_t s;
+    OK(mp_slab_create(&s, 8, 1));
+    OK(mp_slab_alloc(s, held, MP_NOWAIT));
+    return s;
+}
+
+/* The new slab's one block, free: no stale alloc took it. */
+static void expect_free_block(mp_slab_t s2)
+{
+    mp_slab_stat_t st;
+    OK(mp_slab_stat(s2, &st));
+    assert_int_equal(0, st.used);
+    OK(mp_slab_destroy(s2));
+}
+
+static void test_blocked_slab_alloc_returns_stale_and_never_takes_the_next_block(void **state)
+{
+    (void)state;
+    void *held;
+    mp_slab_t s1 = full_slab(&held);
+    mp_process_t p = start_blocked(SLAB_ALLOC, s1.id);
+    OK(mp_slab_destroy(s1));
+    mp_slab_t s2;
+    OK(mp_slab_create(&s2, 8, 1));
+    finish(p);
+    assert_int_equal(MP_ESTALE, seen.err);
+    assert_null(seen.block);
+    expect_free_block(s2);
+}
+
+static void test_just_woken_slab_alloc_never_takes_the_next_block(void **state)
+{
+    (void)state;
+    void *held;
+    mp_slab_t s1 = full_slab(&held);
+    mp_process_t p = start_blocked(SLAB_ALLOC, s1.id);
+    OK(mp_slab_free(s1, held));
+    OK(mp_slab_destroy(s1));
+    mp_slab_t s2;
+    OK(mp_slab_create(&s2, 8, 1));
+    finish(p);
+    if (seen.err == MP_OK)
+        assert_ptr_equal(held, seen.block); /* the first slab's, taken before the destroy */
+    else
+        assert_int_equal(MP_ESTALE, seen.err);
+    expect_free_block(s2);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, record_baseline, settled)
 
 int main(void)
@@ -577,6 +636,8 @@ int main(void)
         T(test_just_woken_recv_never_takes_the_next_message),
         T(test_blocked_send_on_a_freed_pipe_never_fills_the_next),
         T(test_blocked_poll_on_a_freed_pipe_returns),
+        T(test_blocked_slab_alloc_returns_stale_and_never_takes_the_next_block),
+        T(test_just_woken_slab_alloc_never_takes_the_next_block),
     };
     return cmocka_run_group_tests_name("destroy", tests, NULL, NULL);
 }

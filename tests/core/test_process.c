@@ -341,7 +341,7 @@ static void test_create_refuses_bad_attributes(void **state)
 static void test_handles_that_name_no_process_are_refused(void **state)
 {
     (void)state;
-    mp_process_t zero = {0}, forged = {0x10000001u | 0x20000000u};
+    mp_process_t zero = {0}, forged = {3u << MP_HANDLE_KIND_SHIFT | 1u};
     mp_lock_t lock;
     OK(mp_lock_create(&lock));
     mp_process_t lock_as_process = {lock.id};
@@ -479,7 +479,7 @@ static void test_closing_twice_is_fine(void **state)
     OK(mp_process_create(&q, &(mp_process_attr_t){.target = return_arg, .arg = &v,
                                                   .arg_size = sizeof v}));
     OK(mp_process_close(p)); /* q may have p's slot now: p is still closed */
-    mp_process_t later = {q.id + (1u << 12)};
+    mp_process_t later = {q.id + (1u << MP_HANDLE_GEN_SHIFT)};
     assert_int_equal(MP_ESTALE, mp_process_close(later));
     OK(mp_process_close(q));
 }

@@ -394,7 +394,8 @@ static uint32_t slot_gen(uint32_t kind, uint32_t index)
 
 static uint32_t forge(uint32_t kind, uint32_t index, uint32_t gen)
 {
-    return kind << 28 | (gen & 0xffffu) << 12 | ((index + 1u) & 0xfffu);
+    return kind << MPI_KIND_SHIFT | (gen & MPI_GEN_MASK) << MPI_GEN_SHIFT |
+           ((index + 1u) & MPI_INDEX_MASK);
 }
 
 static uint32_t pick(in_t *in, uint32_t kind);
@@ -404,10 +405,11 @@ uint32_t fz_pick(in_t *in, uint32_t kind)
     uint32_t id = pick(in, kind);
     int slot, end;
     mp_err_t err = kind == MPI_KIND_CONN ? m_lookup_conn(id, &slot, &end)
-                                         : m_lookup(id, id >> 28, &slot);
-    if (fz_private_table >= 0 && err == MP_OK && m_table_of_kind(id >> 28) == fz_private_table &&
+                                         : m_lookup(id, mpi_id_kind(id), &slot);
+    if (fz_private_table >= 0 && err == MP_OK &&
+        m_table_of_kind(mpi_id_kind(id)) == fz_private_table &&
         slot == fz_private_slot)
-        id ^= 1u << 12; /* another generation: stale */
+        id ^= 1u << MPI_GEN_SHIFT; /* another generation: stale */
     return id;
 }
 
@@ -436,7 +438,7 @@ static uint32_t pick(in_t *in, uint32_t kind)
     if (b < 248)
         return in_u32(in);
     if (b < 252) /* right kind, index field 0 or beyond any table */
-        return kind << 28 | (uint32_t)slot_gen(kind, 0) << 12 | (b & 1u ? 0u : 0xfffu);
+        return forge(kind, (b & 1u ? 0u : MPI_INDEX_MASK) - 1u, slot_gen(kind, 0));
     /* a live handle's slot under another kind */
     uint32_t other = 1u + in_u8(in) % (KINDS - 1u);
     return forge(other, index, slot_gen(kind, index));

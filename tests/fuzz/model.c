@@ -136,12 +136,12 @@ int m_table_of_kind(uint32_t kind)
 
 static uint32_t handle_make(uint32_t kind, uint32_t gen, uint32_t index)
 {
-    return kind << 28 | (gen & 0xffffu) << 12 | (index + 1u);
+    return mpi_handle_make(kind, gen, index);
 }
 
 static uint32_t gen_next(uint32_t gen)
 {
-    gen = (gen + 1u) & 0xffffu;
+    gen = (gen + 1u) & MPI_GEN_MASK;
     return gen ? gen : 1u;
 }
 
@@ -149,10 +149,10 @@ mp_err_t m_lookup(uint32_t id, uint32_t kind, int *slot)
 {
     int t = m_table_of_kind(kind);
     uint32_t i = id & 0xfffu;
-    if (t < 0 || id >> 28 != kind || i == 0 || i > tables[t].count)
+    if (t < 0 || mpi_id_kind(id) != kind || i == 0 || i > tables[t].count)
         return MP_EHANDLE;
     const m_hdr_t *h = &m.hdr[t][i - 1u];
-    if (h->zombie || h->kind != kind || h->gen != (id >> 12 & 0xffffu))
+    if (h->zombie || h->kind != kind || h->gen != mpi_id_gen(id))
         return MP_ESTALE;
     *slot = (int)(i - 1u);
     return MP_OK;
@@ -161,10 +161,10 @@ mp_err_t m_lookup(uint32_t id, uint32_t kind, int *slot)
 mp_err_t m_lookup_conn(uint32_t id, int *slot, int *end)
 {
     uint32_t i = id & 0xfffu;
-    if (id >> 28 != MPI_KIND_CONN || i == 0 || i > 2u * MP_CONF_MAX_PIPES)
+    if (mpi_id_kind(id) != MPI_KIND_CONN || i == 0 || i > 2u * MP_CONF_MAX_PIPES)
         return MP_EHANDLE;
     const m_hdr_t *h = &m.hdr[T_PIPE][(i - 1u) / 2u];
-    if (h->zombie || h->kind != MPI_KIND_CONN || h->gen != (id >> 12 & 0xffffu))
+    if (h->zombie || h->kind != MPI_KIND_CONN || h->gen != mpi_id_gen(id))
         return MP_ESTALE;
     *slot = (int)((i - 1u) / 2u);
     *end = (int)((i - 1u) % 2u);
@@ -298,7 +298,7 @@ uint32_t m_arena_blocks(void)
 /* ---- processes -------------------------------------------------------------------------- */
 uint32_t m_token(uint32_t slot)
 {
-    return (slot + 1u) | (uint32_t)m.procs[slot].gen << 12;
+    return (slot + 1u) | (uint32_t)m.procs[slot].gen << MPI_GEN_SHIFT;
 }
 
 bool m_alive(uint32_t token)
@@ -309,7 +309,7 @@ bool m_alive(uint32_t token)
     if (token == 0 || slot >= M_PROCS)
         return false;
     const m_proc_t *p = &m.procs[slot];
-    return p->gen == (token >> 12 & 0xffffu) && p->state == P_RUNNING && !p->ended;
+    return p->gen == mpi_id_gen(token) && p->state == P_RUNNING && !p->ended;
 }
 
 uint32_t m_self_token(void)

@@ -21,7 +21,7 @@
 #include "world.h" /* MPI_KIND_*: the handle's kind bits, not any internal structure */
 
 #define M_PROCS MP_CONF_MAX_PROCESSES
-#define M_ISR_TOKEN 0x0ffff000u /* what an interrupt handler is called in owner fields */
+#define M_ISR_TOKEN (MPI_GEN_MASK << MPI_GEN_SHIFT) /* an interrupt handler, in owner fields */
 
 /* The tables a handle can name (processes are kept apart: their slots have states). */
 enum { T_LOCK, T_QUEUE, T_PIPE, T_VALUE, T_SEM, T_EVENT, T_COND, T_BARRIER, T_DICT, T_LIST,

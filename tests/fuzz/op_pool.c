@@ -325,8 +325,8 @@ static void s_workers(in_t *in)
     fz_expect_u("count", n, count);
     for (uint32_t k = 0; k < n && k < max && !no_out; k++) {
         const m_proc_t *p = &m.procs[slots[k]];
-        fz_expect_u("worker handle", (uint32_t)MPI_KIND_PROCESS << 28 | (uint32_t)p->gen << 12 |
-                                         (slots[k] + 1u), out[k].id);
+        fz_expect_u("worker handle", mpi_handle_make(MPI_KIND_PROCESS, p->gen, slots[k]),
+                    out[k].id);
         char name[MP_CONF_NAME_LEN];
         fz_expect(MP_OK, mp_process_name(out[k], name, sizeof name));
         if (strcmp(name, p->name) != 0)

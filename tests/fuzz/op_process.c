@@ -47,18 +47,18 @@ static int child_main(void *arg)
 
 static uint32_t proc_handle(uint32_t slot)
 {
-    return (uint32_t)MPI_KIND_PROCESS << 28 | (uint32_t)m.procs[slot].gen << 12 | (slot + 1u);
+    return mpi_handle_make(MPI_KIND_PROCESS, m.procs[slot].gen, slot);
 }
 
 /* core/process.c lookup(): MP_EHANDLE, MP_ESTALE (other generation, or a free slot). */
 static mp_err_t lookup(uint32_t id, uint32_t *slot)
 {
     uint32_t i = id & 0xfffu;
-    if (id >> 28 != MPI_KIND_PROCESS || i == 0 || i > M_PROCS)
+    if (mpi_id_kind(id) != MPI_KIND_PROCESS || i == 0 || i > M_PROCS)
         return MP_EHANDLE;
     *slot = i - 1u;
     const m_proc_t *p = &m.procs[*slot];
-    if (p->gen != (id >> 12 & 0xffffu) || p->state == P_FREE)
+    if (p->gen != mpi_id_gen(id) || p->state == P_FREE)
         return MP_ESTALE;
     return MP_OK;
 }
@@ -441,9 +441,9 @@ static void p_close(in_t *in)
     uint32_t slot;
     mp_err_t want = lookup(id, &slot);
     bool live = want == MP_OK;
-    uint32_t gen = id >> 12 & 0xffffu;
-    uint16_t behind = want == MP_ESTALE ? (uint16_t)(m.procs[slot].gen - gen) : 0u;
-    if (gen != 0 && behind != 0 && behind < 0x8000u)
+    uint32_t gen = mpi_id_gen(id);
+    uint32_t behind = want == MP_ESTALE ? (m.procs[slot].gen - gen) & MPI_GEN_MASK : 0u;
+    if (gen != 0 && behind != 0 && behind <= MPI_GEN_MASK / 2u)
         want = MP_OK; /* a process already closed: closing is idempotent, as in CPython */
     else if (want == MP_OK && slot == m.self)
         want = MP_EBUSY;

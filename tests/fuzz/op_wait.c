@@ -19,7 +19,7 @@ static void w_look(in_t *in)
     size_t count = 0, bad = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t id = fz_pick(in, kinds[in_u8(in) % 4u]);
-        uint32_t k = id >> 28;
+        uint32_t k = mpi_id_kind(id);
         if (k == MPI_KIND_PROCESS || k == MPI_KIND_CONN)
             id = 0;
         items[i] = (mp_wait_item_t){.id = id, .ready = true};

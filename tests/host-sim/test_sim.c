@@ -217,6 +217,35 @@ static void test_deadlock_report_names_every_object_of_a_wait_on_several(void **
     OK(mp_event_destroy(a.e));
 }
 
+static int alloc_forever(void *arg)
+{
+    mp_slab_t s = *(mp_slab_t *)arg;
+    void *b;
+    return CODE(mp_slab_alloc(s, &b, MP_FOREVER));
+}
+
+static void test_deadlock_report_names_a_slab(void **state)
+{
+    (void)state;
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_RETURN));
+    mp_slab_t s;
+    void *held;
+    OK(mp_slab_create(&s, 8, 1));
+    OK(mp_slab_alloc(s, &held, MP_NOWAIT));
+    mp_process_t p;
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = alloc_forever, .arg = &s,
+                                                  .arg_size = sizeof s, .name = "allocator"}));
+    OK(mp_process_start(p));
+    assert_int_equal(MP_EDEADLK, mp_process_join(p, MP_FOREVER));
+    char report[1024];
+    OK(mp_sim_deadlock_report(report, sizeof report));
+    assert_non_null(strstr(report, "allocator: blocked, waits for a free block in Slab #"));
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_EXIT));
+    OK(mp_slab_free(s, held)); /* the allocator gets it */
+    assert_int_equal(0, reap(p));
+    OK(mp_slab_destroy(s));
+}
+
 static void test_deadlock_stops_the_simulation_by_default(void **state)
 {
     (void)state;
@@ -248,6 +277,7 @@ int main(void)
         TEST(test_deadlock_settings_refuse_bad_arguments),
         TEST(test_deadlock_report_names_a_queue),
         TEST(test_deadlock_report_names_every_object_of_a_wait_on_several),
+        TEST(test_deadlock_report_names_a_slab),
         TEST(test_deadlock_stops_the_simulation_by_default),
     };
     return cmocka_run_group_tests_name("host-sim", tests, NULL, NULL);

@@ -88,7 +88,10 @@ struct bi_out {
         mp_dict_t dict;
         mp_namespace_t ns;
         mp_list_t list;
+        mp_slab_t slab;
     } made, made2; /* what a create writes (a pipe: two ends) */
+    void *block;          /* what a slab's alloc writes */
+    mp_slab_stat_t slab_stat;
     mp_pool_failure_t failure;
     mp_err_t errs[4];
     mp_pool_imap_t imap;
@@ -152,7 +155,8 @@ static const struct {
     BI_ARRAY(events), BI_ARRAY(conditions_free), BI_ARRAY(conditions), BI_ARRAY(barriers_free),
     BI_ARRAY(barriers), BI_ARRAY(pools_free), BI_ARRAY(pools), BI_ARRAY(results_free),
     BI_ARRAY(results), BI_ARRAY(dicts_free), BI_ARRAY(dicts), BI_ARRAY(lists_free),
-    BI_ARRAY(lists), BI_FIELD(arena_guard), BI_ARRAY(blocks), BI_ARRAY(arena),
+    BI_ARRAY(lists), BI_ARRAY(slabs_free), BI_ARRAY(slabs), BI_FIELD(arena_guard),
+    BI_ARRAY(blocks), BI_ARRAY(arena),
 };
 
 static void bi_where(size_t off, char *buf, size_t size)
@@ -218,6 +222,7 @@ static void bi_allow_given_back(void)
     BI_ALLOW_FREE(results, MP_CONF_MAX_RESULTS)
     BI_ALLOW_FREE(dicts, MP_CONF_MAX_DICTS)
     BI_ALLOW_FREE(lists, MP_CONF_MAX_LISTS)
+    BI_ALLOW_FREE(slabs, MP_CONF_MAX_SLABS)
     /* the arena free after the call: all of it, less every live block */
     bi_allow_bytes(mpi_world.arena, sizeof mpi_world.arena);
     for (uint32_t b = 0; b < MPI_ARENA_BLOCKS; b++) {

@@ -14,7 +14,7 @@
  * worker would not do, as on POSIX it looks for work every liveness slice and each time
  * writes its word in the pool (pool.c, WORKER_*), between any two rows.
  *
- * Bad handles, for a handle of kind K (see mp/types.h: kind 31..28, generation 27..12,
+ * Bad handles, for a handle of kind K (see mp/types.h: kind 31..27, generation 26..12,
  * index + 1 11..0), and what the runtime must answer:
  *   zero, all ones, index part 0, index past the table's end     MP_EHANDLE
  *   a live object's handle of every other kind                    MP_EHANDLE
@@ -34,7 +34,7 @@
 
 #include "badinput.h"
 
-#define BI_KINDS (MPI_KIND_LIST + 1)
+#define BI_KINDS (MPI_KIND_SLAB + 1)
 _Static_assert(BI_KINDS == MPI_KIND_END, "a new kind: the fixture makes one of each");
 
 typedef struct {
@@ -58,6 +58,7 @@ static MP_SHARED bi_fixture_t fx; /* shared: the holder writes grandchild and it
 static const char *const bi_kind_names[BI_KINDS] = {
     "", "process", "lock", "rlock", "queue", "pipe end", "value", "array",
     "semaphore", "event", "condition", "barrier", "pool", "result", "dict", "list",
+    "slab",
 };
 
 /* Entries of the table behind each kind (a pipe has two ends, so two handles). */
@@ -76,7 +77,8 @@ static uint32_t bi_table_size(uint32_t kind)
     case MPI_KIND_POOL: return MP_CONF_MAX_POOLS;
     case MPI_KIND_RESULT: return MP_CONF_MAX_RESULTS;
     case MPI_KIND_DICT: return MP_CONF_MAX_DICTS;
-    default: return MP_CONF_MAX_LISTS;
+    case MPI_KIND_LIST: return MP_CONF_MAX_LISTS;
+    default: return MP_CONF_MAX_SLABS;
     }
 }
 
@@ -88,7 +90,8 @@ static bool bi_has_unused(uint32_t kind)
 
 static uint32_t bi_handle(uint32_t kind, uint32_t gen, uint32_t index_plus_1)
 {
-    return kind << 28 | (gen & MPI_GEN_MASK) << 12 | (index_plus_1 & MPI_INDEX_MASK);
+    return kind << MPI_KIND_SHIFT | (gen & MPI_GEN_MASK) << MPI_GEN_SHIFT |
+           (index_plus_1 & MPI_INDEX_MASK);
 }
 
 /* The header generation of the entry a handle names, read from the table itself: used to
@@ -114,7 +117,7 @@ typedef struct {
 /* Every bad handle of a kind; returns how many. */
 static size_t bi_bad_handles(uint32_t kind, bi_handle_t *h)
 {
-    uint32_t live = fx.live[kind], gen = live >> 12 & MPI_GEN_MASK;
+    uint32_t live = fx.live[kind], gen = mpi_id_gen(live);
     uint32_t size = bi_table_size(kind);
     size_t n = 0;
 #define BAD(value, code, ...)                                                                 \
@@ -142,7 +145,7 @@ static size_t bi_bad_handles(uint32_t kind, bi_handle_t *h)
                        : kind == MPI_KIND_ARRAY ? MPI_KIND_VALUE
                                                 : 0;
     if (sibling != 0)
-        BAD(kind << 28 | (fx.live[sibling] & 0x0fffffffu), MP_ESTALE,
+        BAD(bi_handle(kind, mpi_id_gen(fx.live[sibling]), fx.live[sibling]), MP_ESTALE,
             "forged: the live %s's entry", bi_kind_names[sibling]);
     for (uint32_t k = MPI_KIND_PROCESS; k < BI_KINDS; k++)
         if (k != kind)
@@ -354,9 +357,10 @@ static mp_err_t bi_make(uint32_t kind, uint32_t *id)
         MAKE(mp_dict_t, mp_dict_create(&h_, &(mp_dict_attr_t){.capacity = 2, .key_size = 8,
                                                                .value_size = 8}));
         break;
-    default:
+    case MPI_KIND_LIST:
         MAKE(mp_list_t, mp_list_create(&h_, &(mp_list_attr_t){.capacity = 2, .item_size = 8}));
         break;
+    default: MAKE(mp_slab_t, mp_slab_create(&h_, 8, 2)); break;
 #undef MAKE
     }
     return err;
@@ -385,7 +389,8 @@ static mp_err_t bi_unmake(uint32_t kind, uint32_t id)
         return err == MP_OK ? mp_pool_destroy((mp_pool_t){id}) : err;
     case MPI_KIND_RESULT: return mp_result_destroy((mp_result_t){id});
     case MPI_KIND_DICT: return mp_dict_destroy((mp_dict_t){id});
-    default: return mp_list_destroy((mp_list_t){id});
+    case MPI_KIND_LIST: return mp_list_destroy((mp_list_t){id});
+    default: return mp_slab_destroy((mp_slab_t){id});
     }
 }
 

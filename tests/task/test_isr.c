@@ -4,6 +4,8 @@
  * wait are refused with MP_EISR; a process of higher priority woken by a handler runs
  * before the interrupted one goes on. Dict and List calls with MP_NOWAIT work in a
  * handler, or say MP_EAGAIN while a task holds the container's lock; Pool calls never do.
+ * A Slab's free works in a handler and wakes a process waiting for a block; so does alloc
+ * with MP_NOWAIT (the block belongs to no process).
  */
 #include "mp_board.h"
 #include "mp_test.h"
@@ -589,6 +591,78 @@ static void test_pool_and_result_calls_are_refused_in_a_handler(void **state)
     OK(mp_event_destroy(never));
 }
 
+/* ---- Slab in a handler --------------------------------------------------------------------- */
+static mp_slab_t slab;
+static MP_SHARED void *main_block, *isr_block;
+static MP_SHARED mp_slab_stat_t isr_stat;
+
+/* The main process holds the slab's one block and waits for another when this fires. */
+static void slab_free_handler(void *arg)
+{
+    (void)arg;
+    void *b = NULL;
+    note(mp_slab_alloc(slab, &b, 100));       /* would wait */
+    note(mp_slab_alloc(slab, &b, MP_NOWAIT)); /* none free */
+    note(mp_slab_take(slab, main_block));     /* a handler owns nothing */
+    note(mp_slab_free(slab, main_block));     /* wakes the main process */
+    note(mp_slab_free(slab, main_block));     /* free already */
+    note(b == NULL ? MP_OK : MP_ERANGE);
+    fired = 1;
+}
+
+static void test_a_handler_frees_a_block_to_a_waiting_process(void **state)
+{
+    (void)state;
+    ncodes = 0;
+    fired = 0;
+    OK(mp_slab_create(&slab, 16, 1));
+    OK(mp_slab_alloc(slab, (void **)&main_block, MP_NOWAIT));
+    OK(mp_board_after(1000000, slab_free_handler, NULL));
+    void *b = NULL;
+    OK(mp_slab_alloc(slab, &b, MP_FOREVER)); /* woken by the handler's free */
+    assert_int_equal(1, fired);
+    assert_codes((mp_err_t[]){MP_EISR, MP_EAGAIN, MP_EISR, MP_OK, MP_EALREADY, MP_OK}, 6);
+    assert_ptr_equal(main_block, b);
+    OK(mp_slab_free(slab, b));
+    OK(mp_slab_destroy(slab));
+}
+
+static void slab_alloc_handler(void *arg)
+{
+    (void)arg;
+    note(mp_slab_alloc(slab, (void **)&isr_block, MP_NOWAIT));
+    note(mp_slab_give(slab, isr_block)); /* owned by nobody already */
+    note(mp_slab_stat(slab, &isr_stat));
+    fired = 1;
+}
+
+static int take_and_end(void *arg)
+{
+    (void)arg;
+    return CODE(mp_slab_take(slab, isr_block));
+}
+
+static void test_a_block_a_handler_allocates_belongs_to_no_process(void **state)
+{
+    (void)state;
+    OK(mp_event_create(&never));
+    ncodes = 0;
+    fired = 0;
+    OK(mp_slab_create(&slab, 16, 2));
+    run_handler(slab_alloc_handler);
+    assert_codes((mp_err_t[]){MP_OK, MP_OK, MP_OK}, 3);
+    assert_int_equal(1, isr_stat.used);
+    assert_int_equal(1, isr_stat.unowned);
+    mp_slab_stat_t st;
+    OK(mp_slab_stat(slab, &st));
+    assert_int_equal(1, st.unowned); /* no process's: no reap gives it back */
+    assert_int_equal(0, run(take_and_end, NULL, 0)); /* a process takes it, and ends */
+    OK(mp_slab_stat(slab, &st));
+    assert_int_equal(0, st.used); /* then it went back with that process */
+    OK(mp_slab_destroy(slab));
+    OK(mp_event_destroy(never));
+}
+
 int main(void)
 {
     if (mp_init() != MP_OK)
@@ -607,6 +681,8 @@ int main(void)
         TEST(test_a_handler_gets_eagain_while_a_task_holds_the_dict),
         TEST(test_a_handler_takes_over_a_dict_whose_holder_died),
         TEST(test_pool_and_result_calls_are_refused_in_a_handler),
+        TEST(test_a_handler_frees_a_block_to_a_waiting_process),
+        TEST(test_a_block_a_handler_allocates_belongs_to_no_process),
     };
     return cmocka_run_group_tests_name("isr", tests, NULL, NULL);
 }

@@ -152,6 +152,12 @@
 #define MP_CONF_CONTAINER_CAPACITY 4096 /* most entries of one dict or list */
 #endif
 
+/* Slabs (mp/slab.h): fixed-block allocators. Their storage comes from the arena, or from
+ * the application's MP_SLAB_DEFINE. */
+#ifndef MP_CONF_MAX_SLABS
+#define MP_CONF_MAX_SLABS 8
+#endif
+
 /* The shared arena: storage of queues, pipes and arrays created at run time. */
 #ifndef MP_CONF_ARENA_SIZE
 #define MP_CONF_ARENA_SIZE (256 * 1024)
@@ -265,6 +271,8 @@ _Static_assert(MP_CONF_MAX_RESULTS >= 0 && MP_CONF_MAX_RESULTS <= 4095,
 _Static_assert(MP_CONF_POOL_TERM_MS >= 1, "MP_CONF_POOL_TERM_MS must be at least 1");
 _Static_assert(MP_CONF_MAX_DICTS >= 0 && MP_CONF_MAX_DICTS <= 4095,
                "MP_CONF_MAX_DICTS must be 0..4095");
+_Static_assert(MP_CONF_MAX_SLABS >= 0 && MP_CONF_MAX_SLABS <= 4095,
+               "MP_CONF_MAX_SLABS must be 0..4095");
 _Static_assert(MP_CONF_MAX_LISTS >= 0 && MP_CONF_MAX_LISTS <= 4095,
                "MP_CONF_MAX_LISTS must be 0..4095");
 _Static_assert(MP_CONF_DICT_KEY_SIZE >= 1 && MP_CONF_DICT_KEY_SIZE <= 65535,

@@ -18,6 +18,7 @@
 #include "mp/process.h"
 #include "mp/queue.h"
 #include "mp/shared.h"
+#include "mp/slab.h"
 #include "mp/sync.h"
 #include "mp/types.h"
 #include "mp/usage.h"

@@ -1,11 +1,12 @@
 /*
  * Handles and timeouts, shared by every object.
  *
- * A handle is a small value, never a pointer: bits 31..28 name the kind of object,
- * 27..12 the generation of its table slot, 11..0 the slot index plus one. A handle
- * whose slot was freed and reused differs in generation and is refused with
- * MP_ESTALE; a handle of another kind is refused with MP_EHANDLE. The all-zero
- * handle is never valid, so a zero-initialised variable cannot alias anything.
+ * A handle is a small value, never a pointer: bits 31..27 name the kind of object,
+ * 26..12 the generation of its table slot (it wraps after 32767 reuses of one slot),
+ * 11..0 the slot index plus one. A handle whose slot was freed and reused differs in
+ * generation and is refused with MP_ESTALE; a handle of another kind is refused with
+ * MP_EHANDLE. The all-zero handle is never valid, so a zero-initialised variable cannot
+ * alias anything.
  *
  * Destroy while others are inside. Every destroy may run while other processes are in
  * the middle of a call on the object, or blocked in one. Those calls never reach the
@@ -22,6 +23,11 @@
 #include <stdint.h>
 
 #include "mp/error.h"
+
+/* The fields of a handle (above), for code that must tell handles apart without the
+ * runtime (a board's fault injection); the runtime's own helpers derive from these. */
+#define MP_HANDLE_KIND_SHIFT 27u
+#define MP_HANDLE_GEN_SHIFT 12u
 
 /* Storage class for a global that every process shares: `MP_SHARED int hits;` puts it in
  * the runtime's world, so on POSIX it is one copy across fork instead of a copy-on-write

@@ -25,6 +25,7 @@ typedef struct {
     uint32_t results;   /* Pool results (apply_async, map_async, imap) */
     uint32_t dicts;     /* Dicts and Namespaces */
     uint32_t lists;
+    uint32_t slabs;     /* fixed-block allocators (mp/slab.h) */
     uint32_t arena_bytes;  /* in live blocks, alignment included */
     uint32_t arena_blocks;
     uint32_t checks_failed; /* internal checks that failed since mp_init (see MP_CONF_CHECK_FATAL) */
