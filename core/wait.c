@@ -55,7 +55,7 @@ void mpi_watch_forget(uint32_t slot)
     mpi_slots_remove(&mpi_world.watching, slot);
 }
 
-void mpi_watch_notify(const _Atomic uint32_t *word)
+static void notify(const _Atomic uint32_t *word)
 {
     uint32_t off = mpi_offset(word);
     for (uint32_t w = 0; w < MPI_BITWORDS(MP_CONF_MAX_PROCESSES); w++) {
@@ -70,6 +70,13 @@ void mpi_watch_notify(const _Atomic uint32_t *word)
             }
         }
     }
+}
+
+void mpi_wake(_Atomic uint32_t *word, uint32_t n)
+{
+    mp_port_wake(word, n);
+    if (mpi_slots_any(&mpi_world.watching))
+        notify(word);
 }
 
 /* One item: its kind's hook says whether it is ready (and arms it). */

@@ -452,14 +452,9 @@ void mpi_sleeper_remove(const mpi_call_t *c, mpi_slots_t *set);
 
 /* ---- waiting on several objects (wait.c) ------------------------------------------------ */
 /* Wakes up to n sleepers on word, and every process in mp_wait that watches it. Every
- * wake of a word that a watch hook registers goes through here. */
-void mpi_watch_notify(const _Atomic uint32_t *word);
-static inline void mpi_wake(_Atomic uint32_t *word, uint32_t n)
-{
-    mp_port_wake(word, n);
-    if (mpi_slots_any(&mpi_world.watching))
-        mpi_watch_notify(word);
-}
+ * wake of a word that a watch hook registers goes through here. Out of line: a wake is a
+ * system call or a pass of the scheduler already. */
+void mpi_wake(_Atomic uint32_t *word, uint32_t n);
 /* For a watch hook arming: the caller (slot) is to be woken by any wake of word, and joins
  * set (NULL: none; the object's wakers wake only when someone is in it). Both are undone
  * when mp_wait returns, or when the caller is reaped. */
