@@ -126,6 +126,17 @@ typedef struct {
     uint32_t used; /* bit 1 << kind: kinds whose tables keep something of it by slot */
 } mpi_proc_t;
 
+/* A process's exit hooks (mp_atexit, atexit.c), kept by slot in the world rather than in
+ * the process's own memory: its creator clears them before it starts, so a child never
+ * begins with its parent's, whatever fork copied. Only the process itself writes them. */
+typedef struct {
+    uint32_t count;
+    struct {
+        mp_atexit_fn fn;
+        void *arg; /* meaningful in the registering process only, which alone runs it */
+    } hook[MP_CONF_EXIT_HOOKS > 0 ? MP_CONF_EXIT_HOOKS : 1];
+} mpi_exit_hooks_t;
+
 /* ---- tables of objects (table.c) ----------------------------------------------------- */
 typedef struct mpi_table {
     void *base;
@@ -231,6 +242,7 @@ typedef struct {
     _Atomic uint32_t slot_free[MPI_BITWORDS(MP_CONF_MAX_PROCESSES)];
     mpi_slot_t slots[MP_CONF_MAX_PROCESSES];
     mpi_proc_t procs[MP_CONF_MAX_PROCESSES];
+    mpi_exit_hooks_t exit_hooks[MP_CONF_MAX_PROCESSES];
 #define MPI_STORE(type, store, count, blocks) MPI_TABLE(type, store, count);
 #include "objects.def"
     _Atomic uint32_t arena_guard;
@@ -465,6 +477,9 @@ mpi_token_t mpi_token_of(uint32_t slot);
 bool mpi_token_alive(mpi_token_t token);
 bool mpi_slot_alive(uint32_t slot);
 void mpi_token_name(mpi_token_t token, char *buf, size_t size);
+
+/* Runs and removes the exit hooks of the process in slot (the caller), last first. */
+void mpi_exit_hooks_run(uint32_t slot);
 
 /* A call that could wait, made from an interrupt handler: refused with MP_EISR. */
 static inline bool mpi_isr_would_block(mp_timeout_t timeout)

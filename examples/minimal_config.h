@@ -22,3 +22,4 @@
 #define MP_CONF_POOL_MSG_LEN 1
 #define MP_CONF_MAX_DICTS 0
 #define MP_CONF_MAX_LISTS 0
+#define MP_CONF_EXIT_HOOKS 0

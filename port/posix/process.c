@@ -18,6 +18,11 @@
  *   robust list so Linux marks its life word on any death.
  * - reap waits on the pidfd (poll with the deadline) and collects the status with
  *   waitid(P_PIDFD): a join leaves no zombie, and SIGCHLD handlers are not needed.
+ * - An end through the C library (main() returning, exit() called in any process) is seen
+ *   by an atexit() handler, which runs the process's exit sequence before the library
+ *   ends it. The main process's mp_process_exit() ends through exit() too; children end
+ *   with _exit(), so C's atexit handlers never run in them (they would be their parent's,
+ *   copied by fork).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +30,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -104,7 +110,7 @@ mp_err_t posix_process_init(void)
     self_pid = getpid();
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
         kids[i].fd = -1;
-    if (pthread_atfork(NULL, NULL, after_raw_fork) != 0)
+    if (pthread_atfork(NULL, NULL, after_raw_fork) != 0 || atexit(mp_core_exit_sequence) != 0)
         return MP_ESYS;
     robust_register(0);
     posix_fence_register();
@@ -196,6 +202,10 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
 
 _Noreturn void mp_port_exit(int code)
 {
+    /* Not marked dead first: C's atexit handlers may still use the runtime. Linux marks the
+     * life word once the process is gone (the robust list). */
+    if (self_slot == 0)
+        exit(code);
     fflush(NULL);
     if (self_slot < MP_CONF_MAX_PROCESSES) /* a raw fork() copy owns no life word */
         atomic_fetch_or(mp_core_life_word(self_slot), MP_LIFE_DEAD);

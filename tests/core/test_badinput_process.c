@@ -45,6 +45,20 @@ static void undo_process(void)
     (void)mp_process_close(out.made.process);
 }
 
+static void no_op(void *arg)
+{
+    (void)arg;
+}
+
+/* Takes every exit hook of the main process, for good: they run, doing nothing, at its end. */
+static void fill_hooks(void)
+{
+    mp_err_t err;
+    while ((err = mp_atexit(no_op, NULL)) == MP_OK)
+        ;
+    assert_int_equal(MP_ENOSLOT, err);
+}
+
 #define ATTR(...) (&(mp_process_attr_t){.target = bi_never_runs, __VA_ARGS__})
 
 /* mp_daemon_t has no negative member, so GCC gives it an unsigned type on every port (an
@@ -109,7 +123,10 @@ static void undo_process(void)
     X(f3, MP_ENOENT, 0, NULL, mp_process_parent(&out.procs[0]))                               \
     X(f4, MP_EINVAL, 0, NULL, mp_process_active_children(out.procs, 2, NULL))                 \
     X(f5, MP_EINVAL, 0, NULL, mp_process_active_children(NULL, 1, &out.len))                  \
-    X(f6, MP_EINVAL, 0, NULL, mp_process_active_children(NULL, SIZE_MAX, &out.len))
+    X(f6, MP_EINVAL, 0, NULL, mp_process_active_children(NULL, SIZE_MAX, &out.len)) \
+    /* atexit: the main process's hooks are all taken (fill_hooks): the argument first */    \
+    X(h1, MP_EINVAL, 0, NULL, mp_atexit(NULL, NULL))                                          \
+    X(h2, MP_ENOSLOT, 0, NULL, mp_atexit(no_op, NULL))
 
 PROCESS_ROWS(BI_FN)
 static const bi_row_t rows[] = {PROCESS_ROWS(BI_ENTRY)};
@@ -118,5 +135,6 @@ int main(void)
 {
     return bi_main(&(bi_suite_t){.name = "process", .noun = "process",
                                  .ops = ops, .n_ops = BI_COUNT(ops),
-                                 .rows = rows, .n_rows = BI_COUNT(rows)});
+                                 .rows = rows, .n_rows = BI_COUNT(rows),
+                                 .make_states = fill_hooks});
 }

@@ -16,9 +16,12 @@
  *   or -N when ended by signal N. terminate gives -15 and kill -9 on every port; a POSIX
  *   child that crashes on a bad access gives -11. POSIX keeps only the low 8 bits of a
  *   returned code (the kernel's rule), so portable targets return 0..255.
- * - When a target returns, its daemonic children are terminated and its other children
- *   joined, then the process ends (CPython's exit sequence). mp_process_exit() does the
- *   same from anywhere, the main process included.
+ * - When a target returns, the process's exit sequence runs: its exit hooks (mp_atexit),
+ *   the last registered first, then its daemonic children are terminated and its other
+ *   children joined, then the process ends (CPython's atexit and _exit_function).
+ *   mp_process_exit() does the same from anywhere, and so does the end of the main
+ *   process: a return from main(), exit() or mp_process_exit(). A process that is
+ *   terminated, killed or crashes runs none of it (CPython's os._exit).
  * - join(p, t) returns MP_OK once p has ended and been reaped, MP_ETIMEDOUT if it still
  *   runs after t ms (MP_EAGAIN with MP_NOWAIT). Reaped means the runtime will never touch the process's slot, stack
  *   or pid again except to read its exitcode; no zombie outlives a join.
@@ -125,8 +128,23 @@ mp_err_t mp_process_active_children(mp_process_t *out, size_t max, size_t *count
  * parallel, it returns at once. */
 mp_err_t mp_process_yield(void);
 
-/* Ends the caller as if its target had returned code: daemonic children are
- * terminated, the others joined. Does not return. */
+/* Ends the caller as if its target had returned code: its exit hooks run, daemonic
+ * children are terminated, the others joined. Does not return. */
 _Noreturn void mp_process_exit(int code);
+
+/* An exit hook: runs in the exit sequence of the process that registered it, with the
+ * arg it was registered with. */
+typedef void (*mp_atexit_fn)(void *arg);
+
+/* atexit.register(fn, arg) for the calling process: fn(arg) runs in its exit sequence
+ * (its target returns, it calls mp_process_exit, or, for the main process, main()
+ * returns or calls exit()), before its children are ended, the last registered first,
+ * each once. Not when the process is terminated, killed or crashes. A child starts with
+ * none of its parent's hooks. C's own atexit() is no substitute in a child: the ports end
+ * children without running it (POSIX: _exit), and the task port's processes share one.
+ * @retval MP_EINVAL fn is NULL
+ * @retval MP_ENOSLOT the caller has MP_CONF_EXIT_HOOKS hooks already
+ * @retval MP_EISR in an interrupt handler, which is no process */
+mp_err_t mp_atexit(mp_atexit_fn fn, void *arg);
 
 #endif
