@@ -36,6 +36,8 @@ mpi_token_t mpi_token_of(uint32_t index)
     return (index + 1u) | (slot_at(index)->gen & MPI_GEN_MASK) << 12;
 }
 #define token_of mpi_token_of
+#define lookup mpi_process_lookup
+#define lookup_child mpi_process_child
 
 static mp_process_t handle_of(uint32_t index)
 {
@@ -81,7 +83,7 @@ static mp_err_t find(mp_process_t p, uint32_t *index)
 }
 
 /* A live slot named by a handle, for a caller c (filled in: handlers may ask queries). */
-static mp_err_t lookup(mp_process_t p, uint32_t *index, mpi_call_t *c)
+mp_err_t mpi_process_lookup(mp_process_t p, uint32_t *index, mpi_call_t *c)
 {
     mp_err_t err = mpi_caller(c);
     if (err != MP_OK)
@@ -90,7 +92,7 @@ static mp_err_t lookup(mp_process_t p, uint32_t *index, mpi_call_t *c)
 }
 
 /* The checks of join/terminate/is_alive: a started child of the caller. */
-static mp_err_t lookup_child(mp_process_t p, uint32_t *index)
+mp_err_t mpi_process_child(mp_process_t p, uint32_t *index)
 {
     mpi_call_t c;
     mp_err_t err = mpi_process_caller(&c);

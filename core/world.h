@@ -117,13 +117,16 @@ typedef struct {
  * line of its own: no two processes write one line on every call.
  * inside: the objects it is in a call on, innermost last (callbacks such as a barrier's
  *   action or a wait_for predicate may call in again, MPI_NEST deep at most);
- * asleep: the world offset of the slot set holding its sleeper bit, 0 when none. */
+ * asleep: the world offset of the slot set holding its sleeper bit, 0 when none;
+ * suspended: 1 from mp_process_suspend to mp_process_resume (suspend.c), written by the
+ *   process and its parent only, rarely; a process that suspended itself sleeps on it. */
 #define MPI_NEST 4
 typedef struct {
     _Alignas(MP_PORT_CACHE_LINE) _Atomic uint32_t inside[MPI_NEST];
     uint32_t depth;
     _Atomic uint32_t asleep;
     uint32_t used; /* bit 1 << kind: kinds whose tables keep something of it by slot */
+    _Atomic uint32_t suspended;
 } mpi_proc_t;
 
 /* A process's exit hooks (mp_atexit, atexit.c), kept by slot in the world rather than in
@@ -480,6 +483,14 @@ void mpi_token_name(mpi_token_t token, char *buf, size_t size);
 
 /* Runs and removes the exit hooks of the process in slot (the caller), last first. */
 void mpi_exit_hooks_run(uint32_t slot);
+
+/* The live process a handle names, for caller c (handlers may ask); and the checks of
+ * join/terminate: a started child of the caller (MP_ESELF with *index set: the caller). */
+mp_err_t mpi_process_lookup(mp_process_t p, uint32_t *index, mpi_call_t *c);
+mp_err_t mpi_process_child(mp_process_t p, uint32_t *index);
+
+/* Whether the live process of token t is suspended (deadlock reports). */
+bool mpi_token_suspended(mpi_token_t t);
 
 /* A call that could wait, made from an interrupt handler: refused with MP_EISR. */
 static inline bool mpi_isr_would_block(mp_timeout_t timeout)

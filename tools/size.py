@@ -45,7 +45,7 @@ for line in open(map_path):
         bss[obj] += size
 
 runtime = ["process.o", "lock.o", "guard.o", "queue.o", "ring.o", "table.o", "world.o",
-           "arena.o", "error.o", "sched.o", "context.o", "switch.o"]
+           "arena.o", "error.o", "sched.o", "context.o", "switch.o", "atexit.o", "suspend.o"]
 print("| object (-Os, after --gc-sections) | text | data | bss |")
 print("|---|---:|---:|---:|")
 for obj in sorted(set(text) | set(data) | set(bss), key=lambda o: (o not in runtime, o)):

@@ -84,7 +84,14 @@ _Noreturn void mp_port_exit(int code);
  * Linux subreaper, adopts orphans); the port then finds the process by its id
  * (mp_core_slot_pid), which cannot have been reused before the adopter reaps it. The process ends without running more of
  * its code, its exitcode becomes -sig, its life word gets MP_LIFE_DEAD, and waiters on
- * anything it held are woken. Signalling a process that already ended is MP_OK.
+ * anything it held are woken, also when it is suspended (POSIX: a stopped process keeps
+ * SIGTERM pending until it is continued, so the port continues it). Signalling a process
+ * that already ended is MP_OK.
+ * Or suspends and resumes it (mp_process_suspend/resume), from its parent, never for the
+ * caller itself: MP_SIGSTOP returns once the process runs no more of its code (POSIX:
+ * SIGSTOP, then a wait for the stop; task port: off the ready list); until MP_SIGCONT it
+ * keeps what it holds, and a wake-up or timeout of a wait it is in is kept for it: it
+ * sees it when it runs again.
  */
 mp_err_t mp_port_signal(uint32_t slot, int sig);
 
@@ -193,6 +200,10 @@ void mp_core_slot_name(uint32_t slot, char *buf, size_t size);
 
 /* A slot's priority, 0 .. MP_CONF_PRIORITIES - 1 (ports that schedule by themselves). */
 uint32_t mp_core_slot_priority(uint32_t slot);
+
+/* Whether a slot's process is suspended (mp_process_suspend), for deadlock reports; a
+ * process that suspended itself waits on a word of the core's, not in a port state. */
+bool mp_core_slot_suspended(uint32_t slot);
 
 /* Whether a slot's process is daemonic (it must die with its parent). */
 bool mp_core_slot_daemon(uint32_t slot);

@@ -18,6 +18,9 @@
  *   robust list so Linux marks its life word on any death.
  * - reap waits on the pidfd (poll with the deadline) and collects the status with
  *   waitid(P_PIDFD): a join leaves no zombie, and SIGCHLD handlers are not needed.
+ * - Suspend is SIGSTOP and a wait for the stop (waitid WSTOPPED, leaving the status), so
+ *   the child runs no more of its code when it returns; resume is SIGCONT. SIGTERM and
+ *   SIGINT are followed by SIGCONT: Linux keeps them pending in a stopped process.
  * - An end through the C library (main() returning, exit() called in any process) is seen
  *   by an atexit() handler, which runs the process's exit sequence before the library
  *   ends it. The main process's mp_process_exit() ends through exit() too; children end
@@ -39,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mp/process.h"
 #include "mp_port.h"
 #include "posix.h"
 
@@ -46,6 +50,9 @@
 #define P_PIDFD 3
 #endif
 
+_Static_assert(MP_SIGINT == SIGINT && MP_SIGKILL == SIGKILL && MP_SIGSEGV == SIGSEGV &&
+                   MP_SIGTERM == SIGTERM && MP_SIGCONT == SIGCONT && MP_SIGSTOP == SIGSTOP,
+               "mp_port_signal passes the core's signal numbers to Linux as they are");
 _Static_assert(sizeof(mp_port_robust_t) == sizeof(struct robust_list), "robust_list layout");
 _Static_assert(offsetof(mp_port_slot_t, futex_offset) ==
                    offsetof(struct robust_list_head, futex_offset),
@@ -212,6 +219,27 @@ _Noreturn void mp_port_exit(int code)
     _exit(code & 0xff);
 }
 
+/* ESRCH means it already ended; the exitcode will say how. */
+static void send(uint32_t slot, int sig)
+{
+    if (kids[slot].fd >= 0)
+        syscall(SYS_pidfd_send_signal, kids[slot].fd, sig, NULL, 0);
+    else
+        kill(kids[slot].pid, sig);
+}
+
+/* Returns once the child is stopped (or has ended). WNOWAIT leaves both for later: the
+ * stop for nobody, the end for the reap. */
+static void until_stopped(uint32_t slot)
+{
+    siginfo_t si;
+    int options = WSTOPPED | WEXITED | WNOWAIT;
+    while ((kids[slot].fd >= 0 ? waitid((idtype_t)P_PIDFD, (id_t)kids[slot].fd, &si, options)
+                               : waitid(P_PID, (id_t)kids[slot].pid, &si, options)) < 0 &&
+           errno == EINTR)
+        ;
+}
+
 mp_err_t mp_port_signal(uint32_t slot, int sig)
 {
     if (slot == self_slot) {
@@ -220,11 +248,11 @@ mp_err_t mp_port_signal(uint32_t slot, int sig)
     }
     if (slot >= MP_CONF_MAX_PROCESSES || !ours(slot))
         return MP_OK; /* not ours to signal, or already reaped */
-    /* ESRCH means it already ended; the exitcode will say how. */
-    if (kids[slot].fd >= 0)
-        syscall(SYS_pidfd_send_signal, kids[slot].fd, sig, NULL, 0);
-    else
-        kill(kids[slot].pid, sig);
+    send(slot, sig);
+    if (sig == MP_SIGSTOP)
+        until_stopped(slot); /* suspended means it runs no more of its code */
+    else if (sig == MP_SIGTERM || sig == MP_SIGINT)
+        send(slot, SIGCONT); /* a stopped process would keep either pending until then */
     return MP_OK;
 }
 

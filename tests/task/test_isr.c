@@ -18,7 +18,8 @@ typedef struct {
 
 static objects_t objs;
 static MP_SHARED volatile int in_isr, put_result, blocking_put, lock_result, acquire_result,
-    self_result, join_result, sleep_result, atexit_result, fired;
+    self_result, join_result, sleep_result, atexit_result, suspend_result, resume_result,
+    fired;
 
 static void no_op(void *arg)
 {
@@ -39,6 +40,8 @@ static void handler(void *arg)
     self_result = mp_process_self(&self);      /* a handler is no process */
     join_result = mp_process_join(self, MP_NOWAIT);
     atexit_result = mp_atexit(no_op, NULL);   /* nor has it an exit sequence */
+    suspend_result = mp_process_suspend(self); /* nor children to suspend */
+    resume_result = mp_process_resume(self);
     mp_semaphore_release(objs.sem);
     mp_event_set(objs.ev);
     fired++;
@@ -101,6 +104,8 @@ static void test_a_handler_is_no_process(void **state)
     assert_int_equal(MP_EISR, self_result);
     assert_int_equal(MP_EISR, join_result);
     assert_int_equal(MP_EISR, atexit_result);
+    assert_int_equal(MP_EISR, suspend_result);
+    assert_int_equal(MP_EISR, resume_result);
     destroy_objects();
 }
 
