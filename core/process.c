@@ -37,6 +37,8 @@ mpi_token_t mpi_token_of(uint32_t index)
     return (index + 1u) | (uint32_t)slot_at(index)->gen << MPI_GEN_SHIFT;
 }
 #define token_of mpi_token_of
+#define lookup mpi_process_lookup
+#define lookup_child mpi_process_child
 
 static mp_process_t handle_of(uint32_t index)
 {
@@ -82,7 +84,7 @@ static mp_err_t find(mp_process_t p, uint32_t *index)
 }
 
 /* A live slot named by a handle, for a caller c (filled in: handlers may ask queries). */
-static mp_err_t lookup(mp_process_t p, uint32_t *index, mpi_call_t *c)
+mp_err_t mpi_process_lookup(mp_process_t p, uint32_t *index, mpi_call_t *c)
 {
     mp_err_t err = mpi_caller(c);
     if (err != MP_OK)
@@ -91,7 +93,7 @@ static mp_err_t lookup(mp_process_t p, uint32_t *index, mpi_call_t *c)
 }
 
 /* The checks of join/terminate/is_alive: a started child of the caller. */
-static mp_err_t lookup_child(mp_process_t p, uint32_t *index)
+mp_err_t mpi_process_child(mp_process_t p, uint32_t *index)
 {
     mpi_call_t c;
     mp_err_t err = mpi_process_caller(&c);
@@ -177,6 +179,7 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
     memset(s, 0, sizeof *s);
     s->gen = gen;
     memset(&mpi_world.procs[index], 0, sizeof mpi_world.procs[index]);
+    mpi_world.exit_hooks[index].count = 0; /* none of the slot's last process, nor its parent's */
     s->parent = token_of(self);
     s->creator = s->parent;
     s->target = attr->target;
@@ -611,11 +614,20 @@ mp_err_t mp_process_yield(void)
     return MP_OK;
 }
 
-_Noreturn void mp_process_exit(int code)
+/* The hooks come first, as CPython's main process runs them before multiprocessing's own
+ * exit handler: a hook may still tell the children to finish before they are joined. */
+void mp_core_exit_sequence(void)
 {
     mpi_call_t c;
-    if (mpi_process_caller(&c) == MP_OK) /* a raw fork() copy has no children of its own to end */
-        end_children(c.self);
+    if (mpi_process_caller(&c) != MP_OK)
+        return; /* no runtime, or a raw fork() copy: it has no hooks or children of its own */
+    mpi_exit_hooks_run(c.slot);
+    end_children(c.self);
+}
+
+_Noreturn void mp_process_exit(int code)
+{
+    mp_core_exit_sequence();
     mp_port_exit(code);
 }
 

@@ -172,12 +172,14 @@ static size_t describe_in(const mpi_table_t *t, const void *addr, char *buf, siz
             n += mpi_utoa(buf + n, size - n, index);
         if (w->flags & MPI_WORD_HOLDER) {
             char owner[MP_CONF_NAME_LEN];
-            mpi_token_name(atomic_load((_Atomic uint32_t *)addr) & MPI_LOCK_OWNER, owner,
-                           sizeof owner);
+            mpi_token_t holder = atomic_load((_Atomic uint32_t *)addr) & MPI_LOCK_OWNER;
+            mpi_token_name(holder, owner, sizeof owner);
             if (n < size)
                 n += mpi_strlcpy(buf + n, " held by ", size - n);
             if (n < size)
                 n += mpi_strlcpy(buf + n, owner, size - n);
+            if (n < size && mpi_token_suspended(holder))
+                n += mpi_strlcpy(buf + n, " (suspended)", size - n);
         }
         return n;
     }
@@ -191,6 +193,8 @@ size_t mp_core_describe_wait(const void *addr, char *buf, size_t size)
     if (any != 0)
         return any;
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
+        if (addr == (const void *)&mpi_world.procs[i].suspended)
+            return mpi_strlcpy(buf, "a resume by its parent", size); /* it suspended itself */
         if (addr != (const void *)mp_core_life_word(i))
             continue;
         char owner[MP_CONF_NAME_LEN];
@@ -198,6 +202,8 @@ size_t mp_core_describe_wait(const void *addr, char *buf, size_t size)
         size_t n = mpi_strlcpy(buf, "the end of ", size);
         if (n < size)
             n += mpi_strlcpy(buf + n, owner, size - n);
+        if (n < size && mp_core_slot_suspended(i))
+            n += mpi_strlcpy(buf + n, " (suspended)", size - n);
         return n;
     }
     for (uint32_t kind = 0; kind < MPI_KIND_END; kind++) {

@@ -130,7 +130,9 @@ typedef struct {
  * line of its own: no two processes write one line on every call.
  * inside: the objects it is in a call on, innermost last (callbacks such as a barrier's
  *   action or a wait_for predicate may call in again, MPI_NEST deep at most);
- * asleep: the world offset of the slot set holding its sleeper bit, 0 when none. */
+ * asleep: the world offset of the slot set holding its sleeper bit, 0 when none;
+ * suspended: 1 from mp_process_suspend to mp_process_resume (suspend.c), written by the
+ *   process and its parent only, rarely; a process that suspended itself sleeps on it. */
 #define MPI_NEST 4
 typedef struct {
     _Alignas(MP_PORT_CACHE_LINE) _Atomic uint32_t inside[MPI_NEST];
@@ -143,7 +145,19 @@ typedef struct {
     _Atomic uint32_t watch[MP_CONF_WAIT_OBJECTS];
     _Atomic uint32_t watch_set[MP_CONF_WAIT_OBJECTS];
     _Atomic uint32_t wait_seq;
+    _Atomic uint32_t suspended;
 } mpi_proc_t;
+
+/* A process's exit hooks (mp_atexit, atexit.c), kept by slot in the world rather than in
+ * the process's own memory: its creator clears them before it starts, so a child never
+ * begins with its parent's, whatever fork copied. Only the process itself writes them. */
+typedef struct {
+    uint32_t count;
+    struct {
+        mp_atexit_fn fn;
+        void *arg; /* meaningful in the registering process only, which alone runs it */
+    } hook[MP_CONF_EXIT_HOOKS > 0 ? MP_CONF_EXIT_HOOKS : 1];
+} mpi_exit_hooks_t;
 
 /* ---- tables of objects (table.c) ----------------------------------------------------- */
 typedef struct mpi_table {
@@ -257,6 +271,7 @@ typedef struct {
     mpi_slot_t slots[MP_CONF_MAX_PROCESSES];
     mpi_proc_t procs[MP_CONF_MAX_PROCESSES];
     mpi_slots_t watching; /* processes inside mp_wait with words registered */
+    mpi_exit_hooks_t exit_hooks[MP_CONF_MAX_PROCESSES];
 #define MPI_STORE(type, store, count, blocks) MPI_TABLE(type, store, count);
 #include "objects.def"
     _Atomic uint32_t arena_guard;
@@ -507,6 +522,17 @@ bool mpi_slot_alive(uint32_t slot);
 void mpi_token_name(mpi_token_t token, char *buf, size_t size);
 /* mp_wait on a process (process.c): the table-less kind's watch hook. */
 mp_err_t mpi_process_watch(uint32_t id, bool arm, bool *ready);
+
+/* Runs and removes the exit hooks of the process in slot (the caller), last first. */
+void mpi_exit_hooks_run(uint32_t slot);
+
+/* The live process a handle names, for caller c (handlers may ask); and the checks of
+ * join/terminate: a started child of the caller (MP_ESELF with *index set: the caller). */
+mp_err_t mpi_process_lookup(mp_process_t p, uint32_t *index, mpi_call_t *c);
+mp_err_t mpi_process_child(mp_process_t p, uint32_t *index);
+
+/* Whether the live process of token t is suspended (deadlock reports). */
+bool mpi_token_suspended(mpi_token_t t);
 
 /* A call that could wait, made from an interrupt handler: refused with MP_EISR. */
 static inline bool mpi_isr_would_block(mp_timeout_t timeout)

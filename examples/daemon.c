@@ -1,9 +1,9 @@
 /*
  * A daemonic child beside a normal one (CPython's daemon=True): the normal child runs to
  * its end and is joined; the daemon is still waiting (on an Event nobody sets, where
- * CPython's tutorial sleeps) when the main code finishes, and mp_process_exit() ends it,
- * as CPython's exit does, so its last line is never printed. An Event tells main that
- * the daemon has started: no sleeps, the output is the same on every port.
+ * CPython's tutorial sleeps) when main() returns, and main's exit sequence terminates it,
+ * as CPython's exit handler does, so its last line is never printed. An Event tells main
+ * that the daemon has started: no sleeps, the output is the same on every port.
  */
 #include "mp/mp.h"
 #include "out.h"
@@ -61,5 +61,5 @@ int main(void)
     out(", daemon ");
     out(daemonic ? "True" : "False");
     out("\nmain: done; exiting terminates the daemon\n");
-    mp_process_exit(code); /* terminates daemonic children, joins the others */
+    return code; /* the exit sequence terminates daemonic children, joins the others */
 }

@@ -23,3 +23,4 @@
 #define MP_CONF_MAX_DICTS 0
 #define MP_CONF_MAX_LISTS 0
 #define MP_CONF_MAX_SLABS 0
+#define MP_CONF_EXIT_HOOKS 0

@@ -46,7 +46,8 @@ for line in open(map_path):
 
 # wait.o: every wake of a queue goes through its mpi_wake (a process in mp_wait may watch it)
 runtime = ["process.o", "lock.o", "guard.o", "queue.o", "ring.o", "table.o", "world.o",
-           "arena.o", "error.o", "sched.o", "context.o", "switch.o", "wait.o"]
+           "arena.o", "error.o", "sched.o", "context.o", "switch.o", "wait.o", "atexit.o",
+           "suspend.o"]
 print("| object (-Os, after --gc-sections) | text | data | bss |")
 print("|---|---:|---:|---:|")
 for obj in sorted(set(text) | set(data) | set(bss), key=lambda o: (o not in runtime, o)):

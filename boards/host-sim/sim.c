@@ -1,6 +1,7 @@
 /*
  * Host simulation board: virtual clock, seeded preemption, deadlock reports, simulated
- * interrupts (mp_board_after), fault injection (mp_sim_fault), and task faults: a
+ * interrupts (mp_board_after), fault injection (mp_sim_fault), main's end (an atexit
+ * handler runs its exit sequence while the tasks still run), and task faults: a
  * SIGSEGV/SIGBUS inside a task ends that task with exitcode -11 (or -7) and the
  * simulation goes on, as a fault handler does on the microcontroller. A fault in the
  * main process is left to whatever handled it before (a test runner, or the default).
@@ -103,6 +104,7 @@ void mp_board_task_start(void)
 
 void mp_board_init(void)
 {
+    atexit(mp_core_exit_sequence); /* main()'s return: its children still run until joined */
     const char *env = getenv("MP_SIM_SEED");
     mp_sim_seed(env ? strtoull(env, NULL, 0) : 0);
     running = true;

@@ -1,8 +1,9 @@
 /*
  * ARM MPS2 AN385 (Cortex-M3, 25 MHz) as QEMU emulates it: vector table, UART0 console,
  * SysTick clock (1 kHz tick, read to the cycle), idle with WFI, and exit through
- * semihosting (QEMU's exit status is the program's). No heap: nothing here or in the
- * runtime calls malloc, and the linker script has no heap region.
+ * semihosting (QEMU's exit status is the program's) once main's exit sequence has run.
+ * No heap: nothing here or in the runtime calls malloc, and the linker script has no heap
+ * region.
  */
 #include <stdint.h>
 #include <string.h>
@@ -178,7 +179,9 @@ _Noreturn void mps2_main(void)
 {
     UART0_BAUDDIV = 16; /* the console works before mp_init(), and without it */
     UART0_CTRL = 1;     /* transmit */
-    semihost_exit(main());
+    int code = main();
+    mp_core_exit_sequence(); /* the children still run until joined (mp_board.h) */
+    semihost_exit(code);
 }
 
 static void unexpected(void)

@@ -50,8 +50,9 @@
  * call and before any process is spawned. world/size is the core's shared state, every
  * byte of it initialised. The port must make it visible, at the same address, to every
  * process it will ever spawn (POSIX: remap it MAP_SHARED; task port: nothing to do),
- * and set up the main process as slot 0 (its life word, its scheduler entry).
- * Returns MP_OK or MP_ESYS.
+ * and set up the main process as slot 0 (its life word, its scheduler entry). From then
+ * on the port calls mp_core_exit_sequence() when the main process ends without
+ * mp_process_exit() (below). Returns MP_OK or MP_ESYS.
  */
 mp_err_t mp_port_init(void *world, size_t size);
 
@@ -68,8 +69,11 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid);
 
 /*
  * mp_port_exit: ends the calling process with code, from process context. The core has
- * already run the exit sequence (children terminated or joined). The port sets
- * MP_LIFE_DEAD in the caller's life word and wakes everything waiting on it.
+ * already run the exit sequence (exit hooks run, children terminated or joined). The port
+ * sets MP_LIFE_DEAD in the caller's life word and wakes everything waiting on it. The
+ * main process ends the way a return of code from main() would (POSIX: exit(), whose C
+ * atexit handlers may still use the runtime, so its life word is left to Linux's robust
+ * list; the task port: the program ends).
  */
 _Noreturn void mp_port_exit(int code);
 
@@ -80,7 +84,14 @@ _Noreturn void mp_port_exit(int code);
  * Linux subreaper, adopts orphans); the port then finds the process by its id
  * (mp_core_slot_pid), which cannot have been reused before the adopter reaps it. The process ends without running more of
  * its code, its exitcode becomes -sig, its life word gets MP_LIFE_DEAD, and waiters on
- * anything it held are woken. Signalling a process that already ended is MP_OK.
+ * anything it held are woken, also when it is suspended (POSIX: a stopped process keeps
+ * SIGTERM pending until it is continued, so the port continues it). Signalling a process
+ * that already ended is MP_OK.
+ * Or suspends and resumes it (mp_process_suspend/resume), from its parent, never for the
+ * caller itself: MP_SIGSTOP returns once the process runs no more of its code (POSIX:
+ * SIGSTOP, then a wait for the stop; task port: off the ready list); until MP_SIGCONT it
+ * keeps what it holds, and a wake-up or timeout of a wait it is in is kept for it: it
+ * sees it when it runs again.
  */
 mp_err_t mp_port_signal(uint32_t slot, int sig);
 
@@ -169,6 +180,18 @@ _Noreturn void mp_core_process_main(uint32_t slot);
  * death (MP_PORT_LIVENESS_NS == 0) need not call it. */
 void mp_core_ended(uint32_t slot);
 
+/*
+ * The exit sequence of the calling process, for a port that sees it end without
+ * mp_process_exit(): the main process returning from main() or calling the C library's
+ * exit() (in any process). Runs the caller's exit hooks (mp_atexit), the last registered
+ * first, then terminates its daemonic children and joins the others, as CPython's exit
+ * handler does, and returns; the port then lets the process end as it was ending. Called
+ * in process context as that process, no lock held: POSIX from an atexit() handler
+ * registered by mp_port_init, the task port's boards where main() returns. Does nothing
+ * before mp_init() or in a raw fork() copy, and nothing more when called again.
+ */
+void mp_core_exit_sequence(void);
+
 /* Called by a task port after a process ended without running the exit sequence
  * (signal, fault): kills its daemonic children, as PR_SET_PDEATHSIG does on Linux. */
 void mp_core_process_orphan(uint32_t slot);
@@ -187,6 +210,10 @@ void mp_core_slot_name(uint32_t slot, char *buf, size_t size);
 
 /* A slot's priority, 0 .. MP_CONF_PRIORITIES - 1 (ports that schedule by themselves). */
 uint32_t mp_core_slot_priority(uint32_t slot);
+
+/* Whether a slot's process is suspended (mp_process_suspend), for deadlock reports; a
+ * process that suspended itself waits on a word of the core's, not in a port state. */
+bool mp_core_slot_suspended(uint32_t slot);
 
 /* Whether a slot's process is daemonic (it must die with its parent). */
 bool mp_core_slot_daemon(uint32_t slot);

@@ -19,6 +19,14 @@
  *   its orphaned grandchildren) only when it first spawns.
  * - reap waits on the pidfd (poll with the deadline) and collects the status with
  *   waitid(P_PIDFD): a join leaves no zombie, and SIGCHLD handlers are not needed.
+ * - Suspend is SIGSTOP and a wait for the stop (waitid WSTOPPED, leaving the status), so
+ *   the child runs no more of its code when it returns; resume is SIGCONT. SIGTERM and
+ *   SIGINT are followed by SIGCONT: Linux keeps them pending in a stopped process.
+ * - An end through the C library (main() returning, exit() called in any process) is seen
+ *   by an atexit() handler, which runs the process's exit sequence before the library
+ *   ends it. The main process's mp_process_exit() ends through exit() too; children end
+ *   with _exit(), so C's atexit handlers never run in them (they would be their parent's,
+ *   copied by fork).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +34,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -33,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mp/process.h"
 #include "mp_port.h"
 #include "posix.h"
 
@@ -40,6 +50,9 @@
 #define P_PIDFD 3
 #endif
 
+_Static_assert(MP_SIGINT == SIGINT && MP_SIGKILL == SIGKILL && MP_SIGSEGV == SIGSEGV &&
+                   MP_SIGTERM == SIGTERM && MP_SIGCONT == SIGCONT && MP_SIGSTOP == SIGSTOP,
+               "mp_port_signal passes the core's signal numbers to Linux as they are");
 _Static_assert(sizeof(mp_port_robust_t) == sizeof(struct robust_list), "robust_list layout");
 _Static_assert(offsetof(mp_port_slot_t, futex_offset) ==
                    offsetof(struct robust_list_head, futex_offset),
@@ -105,7 +118,7 @@ mp_err_t posix_process_init(void)
     self_pid = getpid();
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
         kids[i].fd = -1;
-    if (pthread_atfork(NULL, NULL, after_raw_fork) != 0)
+    if (pthread_atfork(NULL, NULL, after_raw_fork) != 0 || atexit(mp_core_exit_sequence) != 0)
         return MP_ESYS;
     robust_register(0);
     posix_fence_register();
@@ -188,12 +201,37 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
 
 _Noreturn void mp_port_exit(int code)
 {
+    /* Not marked dead first: C's atexit handlers may still use the runtime. Linux marks the
+     * life word once the process is gone (the robust list). */
+    if (mp_port_self_slot == 0)
+        exit(code);
     fflush(NULL);
     if (mp_port_self_slot < MP_CONF_MAX_PROCESSES) { /* a raw fork() copy owns no life word */
         atomic_fetch_or(mp_core_life_word(mp_port_self_slot), MP_LIFE_DEAD);
         mp_core_ended(mp_port_self_slot);
     }
     _exit(code & 0xff);
+}
+
+/* ESRCH means it already ended; the exitcode will say how. */
+static void send(uint32_t slot, int sig)
+{
+    if (kids[slot].fd >= 0)
+        syscall(SYS_pidfd_send_signal, kids[slot].fd, sig, NULL, 0);
+    else
+        kill(kids[slot].pid, sig);
+}
+
+/* Returns once the child is stopped (or has ended). WNOWAIT leaves both for later: the
+ * stop for nobody, the end for the reap. */
+static void until_stopped(uint32_t slot)
+{
+    siginfo_t si;
+    int options = WSTOPPED | WEXITED | WNOWAIT;
+    while ((kids[slot].fd >= 0 ? waitid((idtype_t)P_PIDFD, (id_t)kids[slot].fd, &si, options)
+                               : waitid(P_PID, (id_t)kids[slot].pid, &si, options)) < 0 &&
+           errno == EINTR)
+        ;
 }
 
 mp_err_t mp_port_signal(uint32_t slot, int sig)
@@ -204,11 +242,11 @@ mp_err_t mp_port_signal(uint32_t slot, int sig)
     }
     if (slot >= MP_CONF_MAX_PROCESSES || !ours(slot))
         return MP_OK; /* not ours to signal, or already reaped */
-    /* ESRCH means it already ended; the exitcode will say how. */
-    if (kids[slot].fd >= 0)
-        syscall(SYS_pidfd_send_signal, kids[slot].fd, sig, NULL, 0);
-    else
-        kill(kids[slot].pid, sig);
+    send(slot, sig);
+    if (sig == MP_SIGSTOP)
+        until_stopped(slot); /* suspended means it runs no more of its code */
+    else if (sig == MP_SIGTERM || sig == MP_SIGINT)
+        send(slot, SIGCONT); /* a stopped process would keep either pending until then */
     return MP_OK;
 }
 

@@ -76,6 +76,16 @@ bool mp_board_preempt(void);
  * (the host: exit(); QEMU: semihosting). Called in thread context, no lock held. */
 _Noreturn void mp_board_exit(int code);
 
+/*
+ * Main's end. mp_board_exit follows mp_process_exit(), which has run the main process's
+ * exit sequence; a return from main() does not pass there. So where the board sees main()
+ * return (a Cortex-M board: its startup code, after main(); a host: an atexit() handler,
+ * registered by mp_board_init, which sees exit() too) it calls mp_core_exit_sequence()
+ * (mp_port.h) before the program ends, in thread context as the main process, no lock
+ * held: the exit hooks run, the daemonic children are terminated and the others joined,
+ * so they run to their end as under CPython.
+ */
+
 /* mp_board_task_start: called by mp_port_spawn() in the parent, no lock held, right after
  * the new task is made ready. A board may re-arm its fault handling there (the host
  * simulation reinstalls its SIGSEGV handler, which a test runner may have replaced). */

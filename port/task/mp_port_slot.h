@@ -22,7 +22,7 @@ typedef struct {
     uint8_t state;            /* task_state_t (task.h) */
     int8_t wait_result;       /* what mp_port_wait returns when it resumes */
     uint8_t priority;         /* copied from the process at spawn */
-    uint8_t pad;
+    uint8_t suspended;        /* by its parent: kept off the ready list (sched.c) */
 } mp_port_slot_t;
 
 #endif

@@ -25,6 +25,11 @@
  * Death. A task that ends, however, sets MP_LIFE_DEAD in its life word and wakes every
  * blocked task: a waiter on a lock held by the dead task then re-checks the owner and
  * takes the lock over (the core's robust rule), so no liveness polling is needed here.
+ *
+ * Suspension (mp_port_signal MP_SIGSTOP/MP_SIGCONT). A suspended task is on no ready list.
+ * One that is blocked stays on the blocked list, so a wake or an expired deadline still
+ * ends its wait; it is then parked (TASK_SUSPENDED) with that result and made ready when
+ * resumed, so it sees the wake-up or the timeout then. Ending it needs nothing more.
  */
 #include <string.h>
 
@@ -138,6 +143,14 @@ static bool list_remove(uint32_t *head, uint32_t *tail, uint32_t slot)
     return false;
 }
 
+static void ready_remove(uint32_t slot)
+{
+    uint32_t p = prio(slot);
+    list_remove(&ready_head[p], &ready_tail[p], slot);
+    if (!ready_head[p])
+        ready_levels &= ~(1u << p);
+}
+
 static void blocked_push(uint32_t slot)
 {
     task(slot)->next = 0;
@@ -156,7 +169,10 @@ static void unblock(uint32_t slot, mp_err_t result)
         timed--;
     task(slot)->wait_result = (int8_t)result;
     task(slot)->wait_addr = NULL;
-    ready_push(slot);
+    if (task(slot)->suspended)
+        task(slot)->state = TASK_SUSPENDED; /* the result waits for it */
+    else
+        ready_push(slot);
 }
 
 static void wake_where(_Atomic uint32_t *addr, uint32_t n)
@@ -257,12 +273,8 @@ static void preempt_point(void)
 static void end_task(uint32_t slot, int code)
 {
     mp_port_slot_t *t = task(slot);
-    if (t->state == TASK_READY) {
-        uint32_t p = prio(slot);
-        list_remove(&ready_head[p], &ready_tail[p], slot);
-        if (!ready_head[p])
-            ready_levels &= ~(1u << p);
-    }
+    if (t->state == TASK_READY)
+        ready_remove(slot);
     else if (t->state == TASK_BLOCKED && list_remove(&blocked_head, &blocked_tail, slot) &&
              deadline_of(t) != MP_TIME_NEVER)
         timed--;
@@ -365,6 +377,25 @@ mp_port_slot_t *task_faulted(int sig)
     return task(next);
 }
 
+/* MP_SIGSTOP and MP_SIGCONT (see the top of this file). */
+static void suspend_task(uint32_t slot, bool stop)
+{
+    uint32_t irq = mp_arch_lock();
+    mp_port_slot_t *t = task(slot);
+    t->suspended = stop;
+    if (stop && t->state == TASK_READY) {
+        ready_remove(slot);
+        t->state = TASK_SUSPENDED;
+    } else if (stop && t->state == TASK_RUNNING) { /* itself: the core never asks that */
+        t->state = TASK_SUSPENDED;
+        reschedule();
+    } else if (!stop && t->state == TASK_SUSPENDED) {
+        ready_push(slot);
+        yield_to_higher();
+    }
+    mp_arch_unlock(irq);
+}
+
 mp_err_t mp_port_signal(uint32_t slot, int sig)
 {
     if (slot >= MP_CONF_MAX_PROCESSES)
@@ -372,6 +403,10 @@ mp_err_t mp_port_signal(uint32_t slot, int sig)
     uint8_t state = task(slot)->state;
     if (state == TASK_FREE || state == TASK_DEAD)
         return MP_OK;
+    if (sig == MP_SIGSTOP || sig == MP_SIGCONT) {
+        suspend_task(slot, sig == MP_SIGSTOP);
+        return MP_OK;
+    }
     mp_core_process_orphan(slot); /* daemonic children die with it, as PR_SET_PDEATHSIG does */
     uint32_t irq = mp_arch_lock();
     end_task(slot, -sig);
@@ -555,7 +590,8 @@ static size_t append(char *buf, size_t size, size_t n, const char *s)
 
 size_t task_report(char *buf, size_t size)
 {
-    static const char *const names[] = {"free", "ready", "running", "blocked", "ended"};
+    static const char *const names[] = {"free", "ready", "running", "blocked", "ended",
+                                        "suspended"};
     char text[96];
     size_t n = 0;
     if (size > 0)
@@ -568,7 +604,9 @@ size_t task_report(char *buf, size_t size)
         n = append(buf, size, n, "  ");
         n = append(buf, size, n, text);
         n = append(buf, size, n, ": ");
-        n = append(buf, size, n, names[t->state]);
+        /* one that suspended itself is blocked on its resume, in no state of ours */
+        bool suspended = t->state != TASK_DEAD && mp_core_slot_suspended(slot);
+        n = append(buf, size, n, suspended ? names[TASK_SUSPENDED] : names[t->state]);
         if (t->state == TASK_BLOCKED) {
             mp_core_describe_wait((const void *)t->wait_addr, text, sizeof text);
             n = append(buf, size, n,  deadline_of(t) == MP_TIME_NEVER ? ", waits for " : ", waits (with a timeout) for ");

@@ -16,6 +16,7 @@ typedef enum {
     TASK_RUNNING,  /* the current task */
     TASK_BLOCKED,  /* on the blocked list, waiting on a word */
     TASK_DEAD,     /* ended; exitcode valid; waiting to be reaped */
+    TASK_SUSPENDED, /* suspended and not blocked: on no list; ready once resumed */
 } task_state_t;
 
 /* Test hook (MP_CONF_TEST_HOOKS builds only, as core/test_hooks.h): where a task's stack

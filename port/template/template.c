@@ -4,6 +4,10 @@
  * create another. Copy this folder to start a port. `ninja test` links it with every
  * core object (build/template/examples/minimal), so it never falls behind the contract:
  * a function missing here is an undefined reference there.
+ *
+ * What a port also owes the core: a call of mp_core_exit_sequence() where it sees the main
+ * process end without mp_process_exit() (POSIX: an atexit() handler; a board: after main()
+ * returns), so main's exit hooks run. A program on this one calls mp_process_exit().
  */
 #include "mp_port.h"
 

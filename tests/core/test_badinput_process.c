@@ -24,6 +24,9 @@ static mp_err_t op_close(void) { return mp_process_close(PH); }
 static mp_err_t op_name(void) { return mp_process_name(PH, out.name, sizeof out.name); }
 static mp_err_t op_pid(void) { return mp_process_pid(PH, &out.u32); }
 static mp_err_t op_daemon(void) { return mp_process_daemon(PH, &out.flag); }
+static mp_err_t op_suspend(void) { return mp_process_suspend(PH); }
+static mp_err_t op_resume(void) { return mp_process_resume(PH); }
+static mp_err_t op_is_suspended(void) { return mp_process_is_suspended(PH, &out.flag); }
 
 static const bi_op_t ops[] = {
     {"mp_process_start", MPI_KIND_PROCESS, false, op_start},
@@ -37,12 +40,37 @@ static const bi_op_t ops[] = {
     {"mp_process_name", MPI_KIND_PROCESS, false, op_name},
     {"mp_process_pid", MPI_KIND_PROCESS, false, op_pid},
     {"mp_process_daemon", MPI_KIND_PROCESS, false, op_daemon},
+    {"mp_process_suspend", MPI_KIND_PROCESS, false, op_suspend},
+    {"mp_process_resume", MPI_KIND_PROCESS, false, op_resume},
+    {"mp_process_is_suspended", MPI_KIND_PROCESS, false, op_is_suspended},
 };
 
 /* ---- arguments and states -------------------------------------------------------------- */
 static void undo_process(void)
 {
     (void)mp_process_close(out.made.process);
+}
+
+static void no_op(void *arg)
+{
+    (void)arg;
+}
+
+/* The states the rows need beyond the fixture: every exit hook of the main process taken,
+ * for good (they run, doing nothing, at its end), and the holder suspended, which changes
+ * none of what the other rows see of it (it sleeps, and keeps what it holds, either way). */
+static void make_states(void)
+{
+    mp_err_t err;
+    while ((err = mp_atexit(no_op, NULL)) == MP_OK)
+        ;
+    assert_int_equal(MP_ENOSLOT, err);
+    OK(mp_process_suspend(fx.holder));
+}
+
+static void free_states(void)
+{
+    OK(mp_process_resume(fx.holder));
 }
 
 #define ATTR(...) (&(mp_process_attr_t){.target = bi_never_runs, __VA_ARGS__})
@@ -109,7 +137,22 @@ static void undo_process(void)
     X(f3, MP_ENOENT, 0, NULL, mp_process_parent(&out.procs[0]))                               \
     X(f4, MP_EINVAL, 0, NULL, mp_process_active_children(out.procs, 2, NULL))                 \
     X(f5, MP_EINVAL, 0, NULL, mp_process_active_children(NULL, 1, &out.len))                  \
-    X(f6, MP_EINVAL, 0, NULL, mp_process_active_children(NULL, SIZE_MAX, &out.len))
+    X(f6, MP_EINVAL, 0, NULL, mp_process_active_children(NULL, SIZE_MAX, &out.len)) \
+    /* atexit: the main process's hooks are all taken (fill_hooks): the argument first */    \
+    X(h1, MP_EINVAL, 0, NULL, mp_atexit(NULL, NULL))                                          \
+    X(h2, MP_ENOSLOT, 0, NULL, mp_atexit(no_op, NULL))                                     \
+    /* suspend, resume: the holder is suspended here (make_states) */                         \
+    X(u1, MP_ENOTSTARTED, 0, NULL, mp_process_suspend(fx.unstarted))                          \
+    X(u2, MP_ENOTCHILD, 0, NULL, mp_process_suspend(fx.grandchild))                           \
+    X(u3, MP_ENOENT, 0, NULL, mp_process_suspend(fx.joined))                                  \
+    X(u4, MP_ESELF, 0, NULL, mp_process_suspend(fx.self))                                     \
+    X(u5, MP_EALREADY, 0, NULL, mp_process_suspend(fx.holder))                                \
+    X(r1, MP_ENOTSTARTED, 0, NULL, mp_process_resume(fx.unstarted))                           \
+    X(r2, MP_ENOTCHILD, 0, NULL, mp_process_resume(fx.grandchild))                            \
+    X(r3, MP_ENOENT, 0, NULL, mp_process_resume(fx.joined))                                   \
+    X(r4, MP_ERUNNING, 0, NULL, mp_process_resume(fx.self))                                   \
+    X(q1, MP_EINVAL, 0, NULL, mp_process_is_suspended(fx.holder, NULL))                       \
+    X(q2, MP_EINVAL, 0, NULL, mp_process_is_suspended(fx.joined, NULL))
 
 PROCESS_ROWS(BI_FN)
 static const bi_row_t rows[] = {PROCESS_ROWS(BI_ENTRY)};
@@ -118,5 +161,6 @@ int main(void)
 {
     return bi_main(&(bi_suite_t){.name = "process", .noun = "process",
                                  .ops = ops, .n_ops = BI_COUNT(ops),
-                                 .rows = rows, .n_rows = BI_COUNT(rows)});
+                                 .rows = rows, .n_rows = BI_COUNT(rows),
+                                 .make_states = make_states, .free_states = free_states});
 }

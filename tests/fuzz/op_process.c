@@ -414,10 +414,79 @@ static void p_query(in_t *in)
     }
 }
 
+/* core/suspend.c target(): a started child of the caller, or the caller (*self), that has
+ * not ended. */
+static mp_err_t suspend_target(uint32_t id, uint32_t *slot, bool *self)
+{
+    mp_err_t want = lookup_child(id, slot);
+    *self = want == MP_ESELF;
+    if (want != MP_OK)
+        return *self ? MP_OK : want;
+    const m_proc_t *p = &m.procs[*slot];
+    return p->state == P_RUNNING && !p->ended ? MP_OK : MP_ENOENT;
+}
+
+/* Suspend, look, suspend again, resume: nothing stays suspended from one op to the next,
+ * so the schedule the model follows is the same (a resumed pending child goes to the
+ * back of its level, which only changes the order the pending run in). */
+static void p_suspend_resume(uint32_t id)
+{
+    fz_call("mp_process_suspend", 1, (uint64_t)id);
+    uint32_t slot;
+    bool self;
+    mp_err_t want = suspend_target(id, &slot, &self);
+    if (self)
+        want = MP_ESELF; /* the main process: nobody could resume it */
+    fz_expect(want, mp_process_suspend((mp_process_t){id}));
+    if (want != MP_OK)
+        return;
+    bool suspended = false;
+    fz_call("mp_process_is_suspended", 1, (uint64_t)id);
+    fz_expect(MP_OK, mp_process_is_suspended((mp_process_t){id}, &suspended));
+    fz_expect_u("suspended", 1, suspended);
+    fz_call("mp_process_suspend(again)", 1, (uint64_t)id);
+    fz_expect(MP_EALREADY, mp_process_suspend((mp_process_t){id}));
+    fz_call("mp_process_resume", 1, (uint64_t)id);
+    fz_expect(MP_OK, mp_process_resume((mp_process_t){id}));
+}
+
+static void p_resume(uint32_t id)
+{
+    fz_call("mp_process_resume", 1, (uint64_t)id);
+    uint32_t slot;
+    bool self;
+    mp_err_t want = suspend_target(id, &slot, &self);
+    if (self || want == MP_OK)
+        want = MP_ERUNNING; /* not suspended */
+    fz_expect(want, mp_process_resume((mp_process_t){id}));
+}
+
+static void p_is_suspended(uint32_t id, bool no_out)
+{
+    fz_call("mp_process_is_suspended", 2, (uint64_t)id, (uint64_t)no_out);
+    uint32_t slot;
+    bool suspended = true;
+    mp_err_t want = lookup(id, &slot);
+    if (want == MP_OK && no_out)
+        want = MP_EINVAL; /* after the handle */
+    fz_expect(want, mp_process_is_suspended((mp_process_t){id}, no_out ? NULL : &suspended));
+    if (want == MP_OK)
+        fz_expect_u("suspended", 0, suspended);
+}
+
+/* One byte: bit 0 kill (else terminate); bits 1-2 0 that signal, 1 suspend and resume,
+ * 2 resume alone, 3 is_suspended (bit 0: a NULL output). */
 static void p_signal(in_t *in)
 {
-    bool kill = in_u8(in) & 1;
+    uint8_t b = in_u8(in);
+    bool kill = b & 1;
     uint32_t id = fz_pick(in, MPI_KIND_PROCESS);
+    switch (b >> 1 & 3u) {
+    case 1: p_suspend_resume(id); return;
+    case 2: p_resume(id); return;
+    case 3: p_is_suspended(id, kill); return;
+    default: break;
+    }
     fz_call(kill ? "mp_process_kill" : "mp_process_terminate", 1, (uint64_t)id);
     uint32_t slot;
     mp_err_t want = lookup_child(id, &slot);

@@ -359,8 +359,13 @@ def pr_query(i, which, f=0):
     return op("process_query") + bytes([which | f]) + h(i)
 
 
-def pr_signal(i, kill=False):
-    return op("process_signal") + bytes([1 if kill else 0]) + h(i)
+SIGNAL, SUSPEND_RESUME, RESUME, IS_SUSPENDED = 0, 1, 2, 3
+
+
+def pr_signal(i, kill=False, what=SIGNAL):
+    """what: the signal (kill or terminate), suspend then resume, resume alone, or
+    is_suspended (kill: with a NULL output)."""
+    return op("process_signal") + bytes([(1 if kill else 0) | what << 1]) + h(i)
 
 
 def pr_close(i):
@@ -727,6 +732,13 @@ SEEDS = {
     + pr_join(0) + pr_close(0) + pr_close(1) + pr_query(1, 1) + spawn(bad=15) + spawn(bad=14)
     + spawn(bad=13) + spawn(bad=12) + spawn(bad=11, name=True) + pr_query(2, 3)
     + spawn(daemon=3) + spawn(daemon=2) + pr_query(3, 4) + pr_query(0, 7),
+    "process-suspend": spawn(start=False) + pr_signal(1, what=SUSPEND_RESUME)
+    + pr_signal(1, what=RESUME) + pr_start(1) + pr_signal(1, what=RESUME)
+    + pr_signal(1, what=SUSPEND_RESUME) + pr_signal(1, what=IS_SUSPENDED)
+    + pr_signal(1, True, IS_SUSPENDED) + pr_signal(0, what=SUSPEND_RESUME)
+    + pr_signal(0, what=RESUME) + pr_signal(0, what=IS_SUSPENDED) + pr_join(1)
+    + pr_signal(1, what=SUSPEND_RESUME) + pr_signal(1, what=RESUME)
+    + pr_signal(1, what=IS_SUSPENDED) + pr_signal(0xc0, what=SUSPEND_RESUME),
     "process-table-full": spawn(start=False) * 16 + pr_close(3) + spawn(start=False)
     + spawn(b"", 1) + pr_join(15) + spawn(start=False),
     "child-lock-owner-dies": l_create() + spawn(l_acquire(0) + l_query(0), 7) + pr_join(1)

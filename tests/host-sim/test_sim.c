@@ -246,6 +246,103 @@ static void test_deadlock_report_names_a_slab(void **state)
     OK(mp_slab_destroy(s));
 }
 
+/* ---- suspended processes in deadlock reports -------------------------------------- */
+
+typedef struct {
+    mp_lock_t lock;  /* the holder takes it */
+    mp_event_t never;
+    test_signal_t ready;
+} holder_arg_t;
+
+static int hold_and_wait(void *arg)
+{
+    holder_arg_t *a = arg;
+    if (mp_lock_acquire(a->lock, MP_FOREVER) != MP_OK)
+        return 100;
+    signal_post(a->ready);
+    return CODE(mp_event_wait(a->never, MP_FOREVER));
+}
+
+/* Suspended while it holds a lock: the report says so, and the lock is not recovered (the
+ * acquirer's wait can never end). */
+static void test_deadlock_report_names_a_suspended_holder(void **state)
+{
+    (void)state;
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_RETURN));
+    holder_arg_t a;
+    OK(mp_lock_create(&a.lock));
+    OK(mp_event_create(&a.never));
+    signal_init(&a.ready);
+    mp_process_t p;
+    OK(mp_process_create(&p, &(mp_process_attr_t){.target = hold_and_wait, .arg = &a,
+                                                  .arg_size = sizeof a, .name = "holder"}));
+    OK(mp_process_start(p));
+    OK(signal_wait(a.ready, MP_FOREVER));
+    OK(mp_process_suspend(p));
+    assert_int_equal(MP_EDEADLK, mp_lock_acquire(a.lock, MP_FOREVER));
+    char report[1024];
+    OK(mp_sim_deadlock_report(report, sizeof report));
+    assert_non_null(strstr(report, "MainProcess: blocked, waits for Lock #"));
+    assert_non_null(strstr(report, "held by holder (suspended)"));
+    assert_non_null(strstr(report, "holder: suspended, waits for Event #"));
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_EXIT));
+    OK(mp_process_terminate(p));
+    assert_int_equal(-MP_SIGTERM, reap(p));
+    assert_int_equal(MP_EOWNERDEAD, mp_lock_acquire(a.lock, MP_NOWAIT));
+    OK(mp_lock_release(a.lock));
+    OK(mp_lock_destroy(a.lock));
+    OK(mp_event_destroy(a.never));
+    signal_destroy(&a.ready);
+}
+
+static int wait_forever(void *arg)
+{
+    return CODE(mp_event_wait(*(mp_event_t *)arg, MP_FOREVER));
+}
+
+static int suspends_itself(void *arg)
+{
+    (void)arg;
+    mp_process_t me;
+    mp_process_self(&me);
+    return CODE(mp_process_suspend(me));
+}
+
+/* One suspended before it could run, one that suspended itself: both named, with what
+ * each waits for. */
+static void test_deadlock_report_names_suspended_processes(void **state)
+{
+    (void)state;
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_RETURN));
+    mp_event_t never;
+    OK(mp_event_create(&never));
+    mp_process_t idle, self;
+    OK(mp_process_create(&self, &(mp_process_attr_t){.target = suspends_itself,
+                                                     .name = "self"}));
+    OK(mp_process_start(self));
+    bool suspended = false;
+    while (!suspended) {
+        OK(mp_process_is_suspended(self, &suspended));
+        OK(mp_process_yield());
+    }
+    OK(mp_process_create(&idle, &(mp_process_attr_t){.target = wait_forever, .arg = &never,
+                                                     .arg_size = sizeof never, .name = "idle"}));
+    OK(mp_process_start(idle));
+    OK(mp_process_suspend(idle));
+    assert_int_equal(MP_EDEADLK, mp_process_join(idle, MP_FOREVER));
+    char report[1024];
+    OK(mp_sim_deadlock_report(report, sizeof report));
+    assert_non_null(strstr(report, "MainProcess: blocked, waits for the end of idle (suspended)"));
+    assert_non_null(strstr(report, "idle: suspended"));
+    assert_non_null(strstr(report, "self: suspended, waits for a resume by its parent"));
+    OK(mp_sim_on_deadlock(MP_SIM_DEADLOCK_EXIT));
+    OK(mp_process_resume(self));
+    assert_int_equal(0, reap(self));
+    OK(mp_process_kill(idle));
+    assert_int_equal(-MP_SIGKILL, reap(idle));
+    OK(mp_event_destroy(never));
+}
+
 static void test_deadlock_stops_the_simulation_by_default(void **state)
 {
     (void)state;
@@ -278,6 +375,8 @@ int main(void)
         TEST(test_deadlock_report_names_a_queue),
         TEST(test_deadlock_report_names_every_object_of_a_wait_on_several),
         TEST(test_deadlock_report_names_a_slab),
+        TEST(test_deadlock_report_names_a_suspended_holder),
+        TEST(test_deadlock_report_names_suspended_processes),
         TEST(test_deadlock_stops_the_simulation_by_default),
     };
     return cmocka_run_group_tests_name("host-sim", tests, NULL, NULL);

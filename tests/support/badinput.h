@@ -148,7 +148,8 @@ static const struct {
     size_t at, size, count;
 } bi_regions[] = {
     BI_FIELD(ready),  BI_FIELD(asym),       BI_FIELD(join_seq),  BI_ARRAY(slot_free),
-    BI_ARRAY(slots),  BI_ARRAY(procs),      BI_ARRAY(locks_free), BI_ARRAY(locks),
+    BI_ARRAY(slots),  BI_ARRAY(procs),      BI_ARRAY(exit_hooks), BI_ARRAY(locks_free),
+    BI_ARRAY(locks),
     BI_ARRAY(queues_free),
     BI_ARRAY(queues), BI_ARRAY(pipes_free), BI_ARRAY(pipes),     BI_ARRAY(values_free),
     BI_ARRAY(values), BI_ARRAY(semaphores_free), BI_ARRAY(semaphores), BI_ARRAY(events_free),

@@ -20,7 +20,13 @@ typedef struct {
 
 static objects_t objs;
 static MP_SHARED volatile int in_isr, put_result, blocking_put, lock_result, acquire_result,
-    self_result, join_result, sleep_result, fired;
+    self_result, join_result, sleep_result, atexit_result, suspend_result, resume_result,
+    fired;
+
+static void no_op(void *arg)
+{
+    (void)arg;
+}
 
 static void handler(void *arg)
 {
@@ -35,6 +41,9 @@ static void handler(void *arg)
     mp_process_t self = {0};
     self_result = mp_process_self(&self);      /* a handler is no process */
     join_result = mp_process_join(self, MP_NOWAIT);
+    atexit_result = mp_atexit(no_op, NULL);   /* nor has it an exit sequence */
+    suspend_result = mp_process_suspend(self); /* nor children to suspend */
+    resume_result = mp_process_resume(self);
     mp_semaphore_release(objs.sem);
     mp_event_set(objs.ev);
     fired++;
@@ -96,6 +105,9 @@ static void test_a_handler_is_no_process(void **state)
     (void)fire_the_handler();
     assert_int_equal(MP_EISR, self_result);
     assert_int_equal(MP_EISR, join_result);
+    assert_int_equal(MP_EISR, atexit_result);
+    assert_int_equal(MP_EISR, suspend_result);
+    assert_int_equal(MP_EISR, resume_result);
     destroy_objects();
 }
 

@@ -40,6 +40,11 @@
 #define MP_CONF_WAIT_OBJECTS 8
 #endif
 
+/* Exit hooks (mp_atexit) each process may register. */
+#ifndef MP_CONF_EXIT_HOOKS
+#define MP_CONF_EXIT_HOOKS 8
+#endif
+
 /* Task port: 1 lets processes of equal priority share the CPU in turns (the tick, and the
  * host simulation's seeded preemption points); 0 runs each to its next block or yield
  * (FreeRTOS's configUSE_TIME_SLICING 0). A higher priority preempts either way. POSIX
@@ -227,6 +232,8 @@ _Static_assert(MP_CONF_NAME_LEN >= 8 && MP_CONF_NAME_LEN <= 255,
                "MP_CONF_NAME_LEN must be 8..255 (room for \"Process-1\")");
 _Static_assert(MP_CONF_IDENT_DEPTH >= 1 && MP_CONF_IDENT_DEPTH <= 16,
                "MP_CONF_IDENT_DEPTH must be 1..16");
+_Static_assert(MP_CONF_EXIT_HOOKS >= 0 && MP_CONF_EXIT_HOOKS <= 255,
+               "MP_CONF_EXIT_HOOKS must be 0..255");
 _Static_assert(MP_CONF_PRIORITIES >= 1 && MP_CONF_PRIORITIES <= 32,
                "MP_CONF_PRIORITIES must be 1..32");
 _Static_assert(MP_CONF_MAX_LOCKS >= 1 && MP_CONF_MAX_LOCKS <= 4095,

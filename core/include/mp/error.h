@@ -21,9 +21,9 @@ typedef enum {
     MP_EHANDLE = -2,     /* not a handle of this kind (zero, forged, or another object's) */
     MP_ESTALE = -3,      /* handle to an object that was freed (and maybe reused) */
     MP_ENOINIT = -4,     /* mp_init() has not run in this program */
-    MP_EALREADY = -5,    /* done once already: start twice, init twice */
+    MP_EALREADY = -5,    /* done once already: start twice, init twice, suspend twice */
     MP_ENOTSTARTED = -6, /* join/terminate/... of a process that was never started */
-    MP_ESELF = -7,       /* a process may not join itself */
+    MP_ESELF = -7,       /* join of oneself; the main process suspending itself */
     MP_ENOTCHILD = -8,   /* only the creating process may start/join/terminate it */
     MP_EDAEMON = -9,     /* daemonic processes are not allowed to have children */
     MP_ENOSLOT = -10,    /* the object's table (sized in mp/config.h) is full */
@@ -33,8 +33,8 @@ typedef enum {
     MP_EPERM = -14,      /* release of an RLock by a process that does not own it */
     MP_EOWNERDEAD = -15, /* acquired, but the previous owner died holding it */
     MP_EBUSY = -16,      /* object still in use: destroy of a held lock, close of a live process */
-    MP_ERUNNING = -17,   /* the process is still running (exitcode not known yet) */
-    MP_ENOENT = -18,     /* no such thing: the main process has no parent */
+    MP_ERUNNING = -17,   /* still running: no exitcode yet; resume of one not suspended */
+    MP_ENOENT = -18,     /* no such thing: main's parent, an ended process to suspend */
     MP_ESYS = -19,       /* the operating system refused (fork failed, ...) */
     MP_EDEADLK = -20,    /* the simulation found every task blocked forever */
     MP_ECLOSED = -21,    /* the queue or pipe end was closed */

@@ -9,16 +9,20 @@
  *   mp_process_exitcode(p, &code);
  *
  * Rules (each breach has its own code, and changes nothing):
- * - start twice: MP_EALREADY; join/terminate/kill/is_alive before start: MP_ENOTSTARTED;
- *   join of self: MP_ESELF; start/join/terminate by anyone but the creator: MP_ENOTCHILD;
+ * - start twice: MP_EALREADY; join/terminate/kill/suspend before start: MP_ENOTSTARTED;
+ *   join of self: MP_ESELF; start/join/terminate/suspend/resume by anyone but the
+ *   creator (or adopter): MP_ENOTCHILD (a child may suspend itself);
  *   a daemonic process creating a child: MP_EDAEMON; table full: MP_ENOSLOT.
  * - exitcode: MP_ERUNNING while not started or running; then the target's return value,
  *   or -N when ended by signal N. terminate gives -15 and kill -9 on every port; a POSIX
  *   child that crashes on a bad access gives -11. POSIX keeps only the low 8 bits of a
  *   returned code (the kernel's rule), so portable targets return 0..255.
- * - When a target returns, its daemonic children are terminated and its other children
- *   joined, then the process ends (CPython's exit sequence). mp_process_exit() does the
- *   same from anywhere, the main process included.
+ * - When a target returns, the process's exit sequence runs: its exit hooks (mp_atexit),
+ *   the last registered first, then its daemonic children are terminated and its other
+ *   children joined, then the process ends (CPython's atexit and _exit_function).
+ *   mp_process_exit() does the same from anywhere, and so does the end of the main
+ *   process: a return from main(), exit() or mp_process_exit(). A process that is
+ *   terminated, killed or crashes runs none of it (CPython's os._exit).
  * - join(p, t) returns MP_OK once p has ended and been reaped, MP_ETIMEDOUT if it still
  *   runs after t ms (MP_EAGAIN with MP_NOWAIT). Reaped means the runtime will never touch the process's slot, stack
  *   or pid again except to read its exitcode; no zombie outlives a join.
@@ -64,6 +68,9 @@ typedef struct {
 #define MP_SIGKILL 9
 #define MP_SIGSEGV 11
 #define MP_SIGTERM 15
+/* What suspend and resume ask of the port (never an exitcode). */
+#define MP_SIGCONT 18
+#define MP_SIGSTOP 19
 
 /* Claims a slot and copies the attributes; the process does not run yet.
  * @retval MP_EINVAL NULL p/attr/target, arg_size too big, arg NULL with a size, bad daemon,
@@ -90,6 +97,30 @@ mp_err_t mp_process_kill(mp_process_t p);
 /* CPython 3.14's interrupt() (SIGINT): the process ends with exitcode -2 on every port
  * (it installs no handler of its own: children start with the default ones). */
 mp_err_t mp_process_interrupt(mp_process_t p);
+
+/* Suspends p (FreeRTOS vTaskSuspend, Zephyr k_thread_suspend; POSIX: SIGSTOP): when it
+ * returns, p runs no more of its code until mp_process_resume. p stays alive (is_alive
+ * says true) and keeps what it holds: a lock it holds stays held, and is not recovered as
+ * a dead holder's would be. What happens to it meanwhile waits for it: a wake-up (a put,
+ * a release, a set) is not lost, and a timeout that expires is seen once it is resumed.
+ * Terminate, kill and interrupt still end it at once. Its parent (or adopter) may
+ * suspend it, as for terminate, and a child may suspend itself: the call then returns
+ * once its parent has resumed it. Suspensions do not count: one resume resumes.
+ * @retval MP_EALREADY p is suspended already  @retval MP_ENOTCHILD not the caller's child
+ * @retval MP_ENOTSTARTED never started  @retval MP_ENOENT it has ended
+ * @retval MP_ESELF the main process suspending itself (no one could resume it)
+ * @retval MP_EDEADLK (host simulation) a child suspended itself and every other task is
+ *         blocked for ever: it runs again */
+mp_err_t mp_process_suspend(mp_process_t p);
+
+/* Resumes a suspended p; the same callers as suspend.
+ * @retval MP_ERUNNING p is not suspended (it runs: the caller itself, always)
+ * @retval MP_ENOTCHILD  @retval MP_ENOTSTARTED  @retval MP_ENOENT as for suspend */
+mp_err_t mp_process_resume(mp_process_t p);
+
+/* Whether p is suspended (false once it has ended, and before it starts). Any process,
+ * and an interrupt handler, may ask. */
+mp_err_t mp_process_is_suspended(mp_process_t p, bool *suspended);
 
 /* @retval MP_ERUNNING not started, or not ended yet (CPython's None) */
 mp_err_t mp_process_exitcode(mp_process_t p, int *code);
@@ -125,8 +156,23 @@ mp_err_t mp_process_active_children(mp_process_t *out, size_t max, size_t *count
  * parallel, it returns at once. */
 mp_err_t mp_process_yield(void);
 
-/* Ends the caller as if its target had returned code: daemonic children are
- * terminated, the others joined. Does not return. */
+/* Ends the caller as if its target had returned code: its exit hooks run, daemonic
+ * children are terminated, the others joined. Does not return. */
 _Noreturn void mp_process_exit(int code);
+
+/* An exit hook: runs in the exit sequence of the process that registered it, with the
+ * arg it was registered with. */
+typedef void (*mp_atexit_fn)(void *arg);
+
+/* atexit.register(fn, arg) for the calling process: fn(arg) runs in its exit sequence
+ * (its target returns, it calls mp_process_exit, or, for the main process, main()
+ * returns or calls exit()), before its children are ended, the last registered first,
+ * each once. Not when the process is terminated, killed or crashes. A child starts with
+ * none of its parent's hooks. C's own atexit() is no substitute in a child: the ports end
+ * children without running it (POSIX: _exit), and the task port's processes share one.
+ * @retval MP_EINVAL fn is NULL
+ * @retval MP_ENOSLOT the caller has MP_CONF_EXIT_HOOKS hooks already
+ * @retval MP_EISR in an interrupt handler, which is no process */
+mp_err_t mp_atexit(mp_atexit_fn fn, void *arg);
 
 #endif
