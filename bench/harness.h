@@ -146,6 +146,30 @@ static inline pid_t spawn_child(void)
     return pid;
 }
 
+/* Eight children on both CPUs, dying with their parent: the first four run consume(i),
+ * the others produce(i), then exit; returns when all are reaped. For the 4P4C figures. */
+static inline void run_4p4c(void (*consume)(void), void (*produce)(void))
+{
+    pid_t pid[8];
+    for (int i = 0; i < 8; i++) {
+        pid[i] = fork();
+        if (pid[i] < 0)
+            die("fork");
+        if (pid[i] == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            alarm(60);
+            unpin();
+            (i < 4 ? consume : produce)();
+            _exit(0);
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        int st;
+        if (waitpid(pid[i], &st, 0) != pid[i] || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            die("4p4c child");
+    }
+}
+
 /* Waits for the child; a child that failed fails the benchmark. */
 static inline void reap(pid_t pid)
 {

@@ -145,8 +145,10 @@ static double queue_4p4c(void)
 
 /* ---- round trips --------------------------------------------------------------------- */
 
+/* The echo gets from ping and puts the message back on pong; idle: queues nothing is put
+ * on, which the mp_wait echo waits on too. */
 typedef struct {
-    mp_queue_t ping, pong;
+    mp_queue_t ping, pong, idle[3];
     long n;
 } echo_t;
 
@@ -164,43 +166,11 @@ static int queue_echo(void *arg)
     return 0;
 }
 
-static double queue_roundtrip(void)
-{
-    mp_queue_t ping, pong;
-    CHECK("queue", mp_queue_create(&ping, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1}));
-    CHECK("queue", mp_queue_create(&pong, &(mp_queue_attr_t){.msg_size = MSG, .depth = 1}));
-    double ns[REPS];
-    long n = scaled_by(200000);
-    for (int r = 0; r < REPS; r++) {
-        echo_t e = {ping, pong, n + 1000};
-        mp_process_t p = start(queue_echo, &e, sizeof e);
-        uint8_t msg[MSG] = {2};
-        size_t len;
-        uint64_t t0 = 0;
-        for (long i = 0; i < n + 1000; i++) {
-            if (i == 1000)
-                t0 = now_ns();
-            CHECK("put", mp_queue_put(ping, msg, MSG, MP_FOREVER));
-            CHECK("get", mp_queue_get(pong, msg, sizeof msg, &len, MP_FOREVER));
-        }
-        ns[r] = ns_per_op(t0, now_ns(), n);
-        finish(p);
-    }
-    CHECK("destroy", mp_queue_destroy(ping));
-    CHECK("destroy", mp_queue_destroy(pong));
-    return median3(ns);
-}
-
-/* The same round trip with the echo woken through mp_wait on four queues, the ping among
- * them: the wake-up latency of waiting on several objects against a plain get. */
-typedef struct {
-    mp_queue_t ping, pong, idle[3];
-    long n;
-} wait_echo_t;
-
+/* The same echo woken through mp_wait on four queues, the ping among them: the wake-up
+ * latency of waiting on several objects against a plain get. */
 static int wait_echo(void *arg)
 {
-    wait_echo_t *e = arg;
+    echo_t *e = arg;
     pin(1);
     uint8_t msg[MSG];
     size_t len, ready;
@@ -215,9 +185,10 @@ static int wait_echo(void *arg)
     return 0;
 }
 
-static double wait_roundtrip(void)
+/* ns per round trip through two depth-1 queues, answered by echo in a child. */
+static double roundtrip(mp_process_fn echo)
 {
-    wait_echo_t e;
+    echo_t e;
     const mp_queue_attr_t one = {.msg_size = MSG, .depth = 1};
     CHECK("queue", mp_queue_create(&e.ping, &one));
     CHECK("queue", mp_queue_create(&e.pong, &one));
@@ -227,7 +198,7 @@ static double wait_roundtrip(void)
     long n = scaled_by(200000);
     for (int r = 0; r < REPS; r++) {
         e.n = n + 1000;
-        mp_process_t p = start(wait_echo, &e, sizeof e);
+        mp_process_t p = start(echo, &e, sizeof e);
         uint8_t msg[MSG] = {2};
         size_t len;
         uint64_t t0 = 0;
@@ -631,8 +602,8 @@ int main(int argc, char **argv)
         else if (strcmp(only, "4p4c") == 0)
             figure("mpstatic.queue.throughput_4p4c", 0, queue_4p4c(), "msg/s");
         else if (strcmp(only, "wait") == 0)
-            figure("mpstatic.wait.roundtrip", 0, wait_roundtrip(), "ns"),
-                figure("mpstatic.queue.roundtrip", 0, queue_roundtrip(), "ns");
+            figure("mpstatic.wait.roundtrip", 0, roundtrip(wait_echo), "ns"),
+                figure("mpstatic.queue.roundtrip", 0, roundtrip(queue_echo), "ns");
         else
             die("groups: pool, dict, wait, 4p4c, start");
         return 0;
@@ -642,9 +613,9 @@ int main(int argc, char **argv)
     figure("mpstatic.joinablequeue.throughput", 0, queue_1p1c(true), "msg/s");
     figure("mpstatic.queue.throughput_4p4c", 0, queue_4p4c(), "msg/s");
     figure("mpstatic.pipe.throughput", 0, pipe_throughput(), "msg/s");
-    figure("mpstatic.queue.roundtrip", 0, queue_roundtrip(), "ns");
+    figure("mpstatic.queue.roundtrip", 0, roundtrip(queue_echo), "ns");
     figure("mpstatic.pipe.roundtrip", 0, pipe_roundtrip(), "ns");
-    figure("mpstatic.wait.roundtrip", 0, wait_roundtrip(), "ns");
+    figure("mpstatic.wait.roundtrip", 0, roundtrip(wait_echo), "ns");
     figure("mpstatic.process.start_join", 0, start_join(), "ns");
     figure("mpstatic.lock.uncontended", 2, lock_uncontended(), "ns");
     unpin();

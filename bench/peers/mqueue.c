@@ -107,36 +107,34 @@ static double bench_throughput(long warm, long n)
 
 /* 4 senders and 4 receivers on one queue, every process on either CPU; timed from the
  * first fork to the last reap, as mpstatic's 4P4C figure is. */
+static mqd_t q4;
+static long per4;
+
+static void receiver4(void)
+{
+    char msg[MSG];
+    for (long k = 0; k < per4; k++)
+        recv_msg(q4, msg);
+}
+
+static void sender4(void)
+{
+    char msg[MSG];
+    memset(msg, 0xab, sizeof msg);
+    for (long k = 0; k < per4; k++)
+        send_msg(q4, msg);
+}
+
 static double bench_4p4c(long per)
 {
     double rate[REPS];
+    per4 = per;
     for (int r = 0; r < REPS; r++) {
-        mqd_t q = open_queue("4p4c");
-        pid_t pid[8];
+        q4 = open_queue("4p4c");
         uint64_t t0 = now_ns();
-        for (int i = 0; i < 8; i++) {
-            pid[i] = fork();
-            if (pid[i] < 0)
-                die("fork");
-            if (pid[i] == 0) {
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                alarm(60);
-                unpin();
-                char msg[MSG];
-                memset(msg, 0xab, sizeof msg);
-                for (long k = 0; k < per; k++) {
-                    if (i < 4)
-                        recv_msg(q, msg);
-                    else
-                        send_msg(q, msg);
-                }
-                _exit(0);
-            }
-        }
-        for (int i = 0; i < 8; i++)
-            reap(pid[i]);
+        run_4p4c(receiver4, sender4);
         rate[r] = ops_per_s(t0, now_ns(), 4 * per);
-        mq_close(q);
+        mq_close(q4);
     }
     return median3(rate);
 }

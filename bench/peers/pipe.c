@@ -104,39 +104,36 @@ static double bench_throughput(long warm, long n)
 /* 4 writers and 4 readers on one pipe, every process on either CPU: a write of 64 bytes is
  * atomic (under PIPE_BUF), so every read of 64 gets one whole message. Timed from the
  * first fork to the last reap, as mpstatic's 4P4C figure is. */
+static int fd4[2];
+static long per4;
+
+static void reader4(void)
+{
+    char msg[MSG];
+    for (long k = 0; k < per4; k++)
+        read_all(fd4[0], msg, MSG);
+}
+
+static void writer4(void)
+{
+    char msg[MSG];
+    memset(msg, 0xab, sizeof msg);
+    for (long k = 0; k < per4; k++)
+        write_all(fd4[1], msg, MSG);
+}
+
 static double bench_4p4c(long per)
 {
     double rate[REPS];
+    per4 = per;
     for (int r = 0; r < REPS; r++) {
-        int fd[2];
-        if (pipe(fd) != 0)
+        if (pipe(fd4) != 0)
             die("pipe");
-        pid_t pid[8];
         uint64_t t0 = now_ns();
-        for (int i = 0; i < 8; i++) {
-            pid[i] = fork();
-            if (pid[i] < 0)
-                die("fork");
-            if (pid[i] == 0) {
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                alarm(60);
-                unpin();
-                char msg[MSG];
-                memset(msg, 0xab, sizeof msg);
-                for (long k = 0; k < per; k++) {
-                    if (i < 4)
-                        read_all(fd[0], msg, MSG);
-                    else
-                        write_all(fd[1], msg, MSG);
-                }
-                _exit(0);
-            }
-        }
-        close(fd[0]);
-        close(fd[1]);
-        for (int i = 0; i < 8; i++)
-            reap(pid[i]);
+        run_4p4c(reader4, writer4);
         rate[r] = ops_per_s(t0, now_ns(), 4 * per);
+        close(fd4[0]);
+        close(fd4[1]);
     }
     return median3(rate);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "mp_test.h"
+#include "orphans.h"
 
 /* ---- targets ------------------------------------------------------------------------ */
 
@@ -558,11 +559,6 @@ static int parent_watch_check(void *arg)
     return 0;
 }
 
-typedef struct {
-    mp_queue_t q;   /* the grandchild reports here */
-    mp_event_t never;
-} orphan_arg_t;
-
 /* The grandchild: sees its parent run, then (once the test killed it) end. */
 static int orphan(void *arg)
 {
@@ -581,24 +577,11 @@ static int orphan(void *arg)
     return mp_queue_put(a->q, &report[1], sizeof report[1], LONG) == MP_OK ? 0 : 3;
 }
 
-static int orphans_parent(void *arg)
-{
-    orphan_arg_t *a = arg;
-    mp_process_t g;
-    if (mp_process_create(&g, &(mp_process_attr_t){.target = orphan, .arg = a,
-                                                   .arg_size = sizeof *a,
-                                                   .daemon = MP_DAEMON_NO}) != MP_OK ||
-        mp_process_start(g) != MP_OK)
-        return 1;
-    (void)mp_event_wait(a->never, MP_FOREVER); /* until killed */
-    return 2;
-}
-
 static void test_a_child_sees_its_parent_run_and_end(void **state)
 {
     (void)state;
     assert_int_equal(0, run(parent_watch_check, NULL, 0));
-    orphan_arg_t a;
+    orphan_arg_t a = {.grandchild = orphan};
     OK(mp_queue_create(&a.q, &(mp_queue_attr_t){.msg_size = sizeof(mp_process_t), .depth = 4}));
     OK(mp_event_create(&a.never));
     mp_process_t c = spawn(orphans_parent, &a, sizeof a, MP_DAEMON_NO);

@@ -4,6 +4,7 @@
  * bad input, and a waiter's death.
  */
 #include "mp_test.h"
+#include "orphans.h"
 
 static const mp_queue_attr_t small = {.msg_size = 8, .depth = 4};
 
@@ -392,11 +393,6 @@ static void test_a_child_that_ends_is_ready_and_can_be_joined_at_once(void **sta
 }
 
 /* A child that sleeps on its parent's end: the parent is killed. */
-typedef struct {
-    mp_queue_t q;
-    mp_event_t never;
-} orphan_arg_t;
-
 static int orphan(void *arg)
 {
     orphan_arg_t *a = arg;
@@ -412,23 +408,10 @@ static int orphan(void *arg)
     return mp_queue_put(a->q, &report, sizeof report, LONG) == MP_OK ? 0 : 3;
 }
 
-static int orphans_parent(void *arg)
-{
-    orphan_arg_t *a = arg;
-    mp_process_t g;
-    if (mp_process_create(&g, &(mp_process_attr_t){.target = orphan, .arg = a,
-                                                   .arg_size = sizeof *a,
-                                                   .daemon = MP_DAEMON_NO}) != MP_OK ||
-        mp_process_start(g) != MP_OK)
-        return 1;
-    (void)mp_event_wait(a->never, MP_FOREVER); /* until killed */
-    return 2;
-}
-
 static void test_a_child_waits_for_its_parent_to_end(void **state)
 {
     (void)state;
-    orphan_arg_t a;
+    orphan_arg_t a = {.grandchild = orphan};
     OK(mp_queue_create(&a.q, &(mp_queue_attr_t){.msg_size = sizeof(mp_process_t), .depth = 4}));
     OK(mp_event_create(&a.never));
     mp_process_t c = spawn(orphans_parent, &a, sizeof a, MP_DAEMON_NO);
