@@ -11,9 +11,10 @@ static const mpi_wait_word_t words[] = {
 };
 
 static mp_err_t watch(uint32_t id, bool arm, bool *ready);
+static bool ready_now(const void *obj);
 
 const mpi_table_t mpi_event_table = {MPI_TABLE_STORE(events), .kind = MPI_KIND_EVENT,
-                                     .watch = watch, MPI_TABLE_WORDS(words)};
+                                     .watch = watch, .ready = ready_now, MPI_TABLE_WORDS(words)};
 
 #define EVENT_CLEAR 0u
 #define EVENT_SET 1u
@@ -115,6 +116,13 @@ mp_err_t mp_event_wait(mp_event_t e, mp_timeout_t timeout)
     }
 }
 
+/* mp_wait's look: ready now (a read of the entry, made without entering it, wait.c). */
+static bool ready_now(const void *obj)
+{
+    const mpi_event_t *o = obj;
+    return atomic_load(&o->flag) == EVENT_SET;
+}
+
 /* mp_wait: set. A waiter marks the flag as slept on, so that set wakes. */
 static mp_err_t watch(uint32_t id, bool arm, bool *ready)
 {
@@ -128,6 +136,6 @@ static mp_err_t watch(uint32_t id, bool arm, bool *ready)
         mpi_watch_add(c.slot, &o->flag, NULL);
         atomic_compare_exchange_strong(&o->flag, &f, EVENT_SLEEPING);
     }
-    *ready = atomic_load(&o->flag) == EVENT_SET;
+    *ready = ready_now(o);
     return mpi_leave(&c, MP_OK);
 }

@@ -11,10 +11,11 @@ static const mpi_wait_word_t words[] = {
 };
 
 static mp_err_t watch(uint32_t id, bool arm, bool *ready);
+static bool ready_now(const void *obj);
 
 const mpi_table_t mpi_semaphore_table = {MPI_TABLE_STORE(semaphores),
                                          .kind = MPI_KIND_SEMAPHORE, .watch = watch,
-                                         MPI_TABLE_WORDS(words)};
+                                         .ready = ready_now, MPI_TABLE_WORDS(words)};
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)
 {
@@ -110,6 +111,13 @@ mp_err_t mp_semaphore_value(mp_semaphore_t s, uint32_t *value)
     return mpi_leave(&c, MP_OK);
 }
 
+/* mp_wait's look: ready now (a read of the entry, made without entering it, wait.c). */
+static bool ready_now(const void *obj)
+{
+    const mpi_semaphore_t *o = obj;
+    return atomic_load(&o->count) > 0;
+}
+
 /* mp_wait: an acquire would not block. A waiter joins the sleepers, so release wakes. */
 static mp_err_t watch(uint32_t id, bool arm, bool *ready)
 {
@@ -120,6 +128,6 @@ static mp_err_t watch(uint32_t id, bool arm, bool *ready)
     mpi_semaphore_t *o = c.obj;
     if (arm)
         mpi_watch_add(c.slot, &o->count, &o->sleepers);
-    *ready = atomic_load(&o->count) > 0;
+    *ready = ready_now(o);
     return mpi_leave(&c, MP_OK);
 }

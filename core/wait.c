@@ -59,7 +59,8 @@ static void notify(const _Atomic uint32_t *word)
 {
     uint32_t off = mpi_offset(word);
     for (uint32_t w = 0; w < MPI_BITWORDS(MP_CONF_MAX_PROCESSES); w++) {
-        for (uint32_t bits = atomic_load(&mpi_world.watching.bits[w]); bits != 0; bits &= bits - 1u) {
+        uint32_t bits = atomic_load(&mpi_world.watching.bits[w]);
+        for (; bits != 0; bits &= bits - 1u) {
             mpi_proc_t *p = &mpi_world.procs[w * 32u + (uint32_t)__builtin_ctz(bits)];
             for (uint32_t k = 0; k < MP_CONF_WAIT_OBJECTS; k++) {
                 if (atomic_load(&p->watch[k]) == off) {
@@ -88,6 +89,16 @@ static mp_err_t watch_one(uint32_t id, bool arm, bool *ready)
     const mpi_table_t *t = kind < MPI_KIND_END ? mpi_table_of(kind) : NULL;
     if (t == NULL || t->watch == NULL)
         return MP_EHANDLE;
+    /* A look, the common case, reads the entry without entering it: several objects are
+     * looked at for every wake-up. Anything unusual takes the hook's full path. */
+    const mpi_obj_t *h = !arm && t->ready != NULL ? mpi_peek(t, id) : NULL;
+    if (h != NULL) {
+        bool r = t->ready(h);
+        if (mpi_peek_still(h, id)) {
+            *ready = r;
+            return MP_OK;
+        }
+    }
     return t->watch(id, arm, ready);
 }
 

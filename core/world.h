@@ -179,6 +179,9 @@ typedef struct mpi_table {
      * is consumed), and with arm, first registers the caller through mpi_watch_add so that
      * any change that could make it ready wakes the caller. NULL: not a kind to wait on. */
     mp_err_t (*watch)(uint32_t id, bool arm, bool *ready);
+    /* mp_wait's look, optional: whether the entry at obj is ready, from reads alone, so that
+     * a look needs no enter (wait.c checks the entry stayed live around it). */
+    bool (*ready)(const void *obj);
     /* Entries are used only by the process that created them, which alone destroys them
      * (or, once it died, whoever reaps it: its records are cleared by then), and every other
      * caller is turned away reading no more than the entry's owner (a Pool's results). A
@@ -383,6 +386,11 @@ static inline mp_err_t mpi_enter_at(mpi_call_t *c, const mpi_table_t *t, uint32_
     return mpi_leave(c, MP_ESTALE); /* may be the last one a destroyer left it to */
 }
 
+static inline void *mpi_obj_at(const mpi_table_t *t, uint32_t index)
+{
+    return (uint8_t *)t->base + index * t->stride;
+}
+
 /* The same from a handle: MP_EHANDLE for one of another kind or out of range. */
 static inline mp_err_t mpi_enter(mpi_call_t *c, const mpi_table_t *t, uint32_t id)
 {
@@ -390,6 +398,28 @@ static inline mp_err_t mpi_enter(mpi_call_t *c, const mpi_table_t *t, uint32_t i
     if (mpi_id_kind(id) != t->kind || index >= t->count || mpi_world.ready != MPI_WORLD_READY)
         return mpi_enter_id_slow(c, t, id); /* sorts out which code applies */
     return mpi_enter_at(c, t, index, mpi_id_gen(id));
+}
+
+/* A look that changes nothing (mp_wait's), without entering: the live entry of t that id
+ * names, or NULL whenever anything is unusual (not the kind, out of range, not live, no
+ * runtime, a raw fork() copy), for which the caller enters instead, which sorts out the
+ * code. Entries never move and their memory stays, so reading one that is destroyed
+ * meanwhile is harmless; mpi_peek_still says whether it was, after the reads. */
+static inline mpi_obj_t *mpi_peek(const mpi_table_t *t, uint32_t id)
+{
+    uint32_t index = (id & MPI_INDEX_MASK) - 1u;
+    if (mpi_id_kind(id) != t->kind || index >= t->count || mpi_world.ready != MPI_WORLD_READY ||
+        (mp_port_self() >= MP_CONF_MAX_PROCESSES && !mp_port_in_isr()))
+        return NULL;
+    mpi_obj_t *h = mpi_obj_at(t, index);
+    uint32_t tag = atomic_load_explicit(&h->tag, memory_order_acquire);
+    return (tag & ~MPI_OBJ_FLAGS) == mpi_tag(mpi_id_gen(id), t->kind, 0) ? h : NULL;
+}
+static inline bool mpi_peek_still(const mpi_obj_t *h, uint32_t id)
+{
+    atomic_thread_fence(memory_order_acquire); /* the reads of the entry come first */
+    uint32_t tag = atomic_load_explicit(&h->tag, memory_order_relaxed);
+    return (tag & ~MPI_OBJ_FLAGS) == mpi_tag(mpi_id_gen(id), mpi_id_kind(id), 0);
 }
 
 /* Leaves; returns result, or MP_ESTALE instead of a failure if the object was destroyed
@@ -425,10 +455,6 @@ mp_err_t mpi_obj_alloc(const mpi_table_t *t, void **obj, uint32_t *index);
 uint32_t mpi_obj_publish(const mpi_table_t *t, void *obj, uint32_t flags);
 /* Gives back an entry claimed by mpi_obj_alloc and never published. */
 void mpi_obj_unalloc(const mpi_table_t *t, void *obj);
-static inline void *mpi_obj_at(const mpi_table_t *t, uint32_t index)
-{
-    return (uint8_t *)t->base + index * t->stride;
-}
 
 /* A process has been reaped (process.c): drop what it left behind (its sleeper bit, its
  * place inside objects, which may let a destroyed object be freed). */
