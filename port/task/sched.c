@@ -210,12 +210,19 @@ static void end_task(uint32_t slot, int code);
 
 /* Runs the next ready task. The caller has already put the current task where it
  * belongs (ready, blocked, or dead). Returns when the current task runs again. */
+static void switch_next(void);
 static void reschedule(void)
 {
     if (task(current)->state != TASK_DEAD && overflowed(current)) {
         mp_core_process_orphan(current);
         end_task(current, -MP_SIGSEGV); /* its stack is not trustworthy any more */
     }
+    switch_next();
+}
+
+/* reschedule() for a caller that checked the running task's stack guard already. */
+static void switch_next(void)
+{
     bool dying = task(current)->state == TASK_DEAD;
     uint32_t next;
     for (;;) {
@@ -465,7 +472,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
          * news of deaths first). */
         if (ready_levels) {
             ready_push(current);
-            reschedule();
+            switch_next(); /* the guard was checked on the way in */
         }
         err = atomic_load(addr) != expected ? MP_OK : MP_ETIMEDOUT;
     } else if (me->deaths_seen != (uint16_t)deaths) {
@@ -483,7 +490,7 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
                 next_due = deadline;
         }
         blocked_push(current);
-        reschedule();
+        switch_next();
         err = (mp_err_t)t->wait_result;
     }
     me->deaths_seen = (uint16_t)deaths;
