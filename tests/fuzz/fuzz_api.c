@@ -80,6 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_shared_cleanup();
     fz_dict_cleanup();
     fz_list_cleanup();
+    fz_slab_cleanup();
     fz_queue_cleanup();
     fz_pipe_cleanup();
     fz_lock_cleanup();

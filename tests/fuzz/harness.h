@@ -174,10 +174,10 @@ typedef struct {
 
 extern const fz_op_t fz_queue_ops[], fz_pipe_ops[], fz_lock_ops[], fz_shared_ops[],
     fz_sync_ops[], fz_process_ops[], fz_isr_ops[], fz_runtime_ops[], fz_dict_ops[],
-    fz_list_ops[], fz_pool_ops[], fz_wait_ops[];
+    fz_list_ops[], fz_pool_ops[], fz_wait_ops[], fz_slab_ops[];
 extern const size_t fz_queue_nops, fz_pipe_nops, fz_lock_nops, fz_shared_nops, fz_sync_nops,
     fz_process_nops, fz_isr_nops, fz_runtime_nops, fz_dict_nops, fz_list_nops, fz_pool_nops,
-    fz_wait_nops;
+    fz_wait_nops, fz_slab_nops;
 
 /* Runs ops from in until it is exhausted (or a child's script ends). */
 void fz_run(in_t *in);
@@ -191,6 +191,7 @@ void fz_sync_cleanup(void);
 void fz_process_cleanup(void);
 void fz_dict_cleanup(void);
 void fz_list_cleanup(void);
+void fz_slab_cleanup(void);
 
 /* ---- Dict and List (op_dict.c) ------------------------------------------------------------ */
 /* A change published by one store (core/records.c): whether the running child dies at the

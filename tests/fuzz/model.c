@@ -20,10 +20,12 @@ static const struct {
     [T_COND] = {MP_CONF_MAX_CONDITIONS},    [T_BARRIER] = {MP_CONF_MAX_BARRIERS},
     [T_DICT] = {MP_CONF_MAX_DICTS},         [T_LIST] = {MP_CONF_MAX_LISTS},
     [T_POOL] = {MP_CONF_MAX_POOLS},         [T_RESULT] = {MP_CONF_MAX_RESULTS},
+    [T_SLAB] = {MP_CONF_MAX_SLABS},
 };
 _Static_assert(MP_CONF_MAX_LOCKS <= 64 && MP_CONF_MAX_VALUES <= 64 && MP_CONF_MAX_QUEUES <= 64 &&
                    MP_CONF_MAX_DICTS <= 64 && MP_CONF_MAX_LISTS <= 64 &&
-                   MP_CONF_MAX_RESULTS <= 64 && MP_CONF_MAX_POOLS <= 64,
+                   MP_CONF_MAX_RESULTS <= 64 && MP_CONF_MAX_POOLS <= 64 &&
+                   MP_CONF_MAX_SLABS <= 64,
                "model tables hold 64 entries");
 
 /* ---- message records: one pool, linked per FIFO ------------------------------------- */
@@ -130,6 +132,7 @@ int m_table_of_kind(uint32_t kind)
     case MPI_KIND_LIST: return T_LIST;
     case MPI_KIND_POOL: return T_POOL;
     case MPI_KIND_RESULT: return T_RESULT;
+    case MPI_KIND_SLAB: return T_SLAB;
     }
     return -1;
 }
@@ -335,8 +338,27 @@ uint32_t m_proc_take(void)
     return slot;
 }
 
+/* In core/slab.c forget_owner's order (slabs by entry, blocks by index), because each
+ * block freed becomes the hint the next alloc starts from. A block names its owner's slot
+ * only (the slot is not reused before the reap); a destroyed slab, even one a caller is
+ * still inside, gives nothing back. */
+static void slab_blocks_back(uint32_t slot)
+{
+    for (uint32_t i = 0; i < MP_CONF_MAX_SLABS; i++) {
+        if (m.hdr[T_SLAB][i].kind == 0 || m.hdr[T_SLAB][i].zombie)
+            continue;
+        m_slab_t *s = &m.slabs[i];
+        for (uint32_t b = 0; b < s->count; b++)
+            if (s->owner[b] != M_ISR_TOKEN && (s->owner[b] & 0xfffu) == slot + 1u) {
+                s->owner[b] = 0;
+                s->hint = b;
+            }
+    }
+}
+
 void m_proc_reaped(uint32_t slot)
 {
+    slab_blocks_back(slot);
     m.procs[slot].state = P_JOINED;
     m.procs[slot].joined_seq = (uint16_t)m.join_seq++;
 }

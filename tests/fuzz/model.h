@@ -25,7 +25,7 @@
 
 /* The tables a handle can name (processes are kept apart: their slots have states). */
 enum { T_LOCK, T_QUEUE, T_PIPE, T_VALUE, T_SEM, T_EVENT, T_COND, T_BARRIER, T_DICT, T_LIST,
-       T_POOL, T_RESULT, T_COUNT };
+       T_POOL, T_RESULT, T_SLAB, T_COUNT };
 
 typedef struct {
     uint16_t gen;
@@ -168,6 +168,22 @@ typedef struct {
     uint8_t v[MP_CONF_CONTAINER_CAPACITY];
 } m_list_t;
 
+/* ---- Slab: every block's owner, as core/slab.c's owner words hold it ------------------- */
+/* The most blocks a slab can have: an arena full of 4-byte owner words and the smallest
+ * stride (the static buffers of op_slab.c are smaller). */
+#define M_SLAB_BLOCKS (MP_CONF_ARENA_SIZE / (4u + MP_SLAB_ALIGN) + 1u)
+typedef struct {
+    uint32_t block_size, count, stride;
+    int block;         /* arena record of the storage, -1 for static storage */
+    uintptr_t storage; /* where the storage starts: the owner words, then the blocks */
+    uint64_t size;     /* of the storage (MP_SLAB_STORAGE_SIZE) */
+    uint32_t hint;     /* the block the next alloc looks at first (core/slab.c) */
+    /* 0 free, a process token, or M_ISR_TOKEN: owned by no process (given, or allocated
+     * in a handler: core/slab.c's MPI_SLAB_UNOWNED is the handler's token) */
+    uint32_t owner[M_SLAB_BLOCKS];
+    uint32_t seed[M_SLAB_BLOCKS]; /* the pattern its last allocator wrote in it, 0 unknown */
+} m_slab_t;
+
 /* ---- processes ------------------------------------------------------------------------ */
 enum { P_FREE, P_CREATED, P_RUNNING, P_JOINED };
 
@@ -212,6 +228,7 @@ typedef struct {
     m_barrier_t barriers[MP_CONF_MAX_BARRIERS];
     m_dict_t dicts[MP_CONF_MAX_DICTS];
     m_list_t lists[MP_CONF_MAX_LISTS];
+    m_slab_t slabs[MP_CONF_MAX_SLABS];
     m_proc_t procs[M_PROCS];
     uint32_t main_children; /* for default names */
     uint32_t join_seq, start_seq;
@@ -279,7 +296,8 @@ uint32_t m_self_token(void);
 /* A slot for a new process as core/process.c picks it: the lowest free one, else the one
  * joined longest ago (freed first: its generation moves on); M_PROCS when none. */
 uint32_t m_proc_take(void);
-/* Reaped (P_JOINED, in join order), and closed (free, next generation). */
+/* Reaped (P_JOINED, in join order), and closed (free, next generation). A reaped process's
+ * slab blocks go back to their slabs (RULES 10). */
 void m_proc_reaped(uint32_t slot);
 void m_proc_free(uint32_t slot);
 /* Started children that have not run yet: they run (in start order) as soon as the main

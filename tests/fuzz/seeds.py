@@ -13,7 +13,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUPS = ["op_queue.c", "op_pipe.c", "op_lock.c", "op_shared.c", "op_sync.c", "op_process.c",
-          "op_isr.c", "op_runtime.c", "op_dict.c", "op_list.c", "op_pool.c", "op_wait.c"]
+          "op_isr.c", "op_runtime.c", "op_dict.c", "op_list.c", "op_pool.c", "op_wait.c",
+          "op_slab.c"]
 
 
 def op_names():
@@ -639,6 +640,75 @@ def pool_in_handler(which, result=False):
     return op("pool_in_handler") + bytes([result | which << 1, 0])
 
 
+# ---- Slab (op_slab.c) ------------------------------------------------------------------
+SLAB_SIZES = [0, 1, 7, 8, 15, 16, 17, 24, 31, 32, 33, 48, 64, 100, 4096, 65536, 1 << 20,
+              0x80000000, 0xFFFFFFFF, 0xFFFFFFF0, 16, 8, 1, 32]
+SLAB_COUNTS = [0, 1, 2, 3, 4, 5, 8, 16, 17, 100, 1000, 4096, 13107, 13108, 65536, 1 << 30,
+               0xFFFFFFFF, 0xFFFFFFFD, 0x40000000, 3, 2, 1, 4, 1]
+
+
+def sl_create(size, count, f=0):
+    return op("slab_create") + bytes([f]) + edge(size, SLAB_SIZES) + edge(count, SLAB_COUNTS)
+
+
+def sl_static(buf, size=None, count=0, where=0, size_sel=4, f=0):
+    """buf 0-2: the harness's buffers of 64, 512 and 4096 bytes, 3: its MP_SLAB_DEFINE;
+    size None: blocks of 16 << count, as many as fit (buf 3: the definition's shape).
+    where 4: NULL, 5: not aligned, 6: MP_SLAB_ALIGN into the buffer. size_sel 0: the size
+    the shape needs, 1: one less, 3: 0, else the whole buffer."""
+    out = op("slab_create_static") + bytes([f, buf])
+    if size is None:
+        out += bytes([200 + count])
+    else:
+        out += bytes([0]) + edge(size, SLAB_SIZES) + edge(count, SLAB_COUNTS)
+    return out + bytes([where, size_sel])
+
+
+def sl_destroy(i):
+    return op("slab_destroy") + h(i)
+
+
+def sl_alloc(i, timeout=NOW, no_out=False):
+    return op("slab_alloc") + h(i) + bytes([255 if no_out else 0]) + t(timeout)
+
+
+def ptr(n):
+    """The n-th block an alloc returned in this input (of the first 16)."""
+    return bytes([n])
+
+
+def ptr_block(i, variant=0):
+    """Block i of the slab called: 0 its start, 4 one byte in, 5 inside it, 6 one past the
+    last block, 7 the last owner word."""
+    return bytes([112 + variant]) + struct.pack("<H", i)
+
+
+PTR_NULL, PTR_OUTSIDE = b"\xb0", b"\xc0"
+
+
+def sl_free(i, p):
+    return op("slab_free") + h(i) + p
+
+
+def sl_give(i, p):
+    return op("slab_give") + h(i) + p
+
+
+def sl_take(i, p):
+    return op("slab_take") + h(i) + p
+
+
+def sl_stat(i, no_out=False):
+    return op("slab_stat") + h(i) + bytes([255 if no_out else 0])
+
+
+SLAB_TAKEN, SLAB_FREED = 0, 1
+
+
+def sl_die_at(point, n=1):
+    return op("slab_die_at") + bytes([point | (n - 1) << 1])
+
+
 # ---- scenarios ------------------------------------------------------------------------
 SEEDS = {
     "queue-fifo-counts": q_create(16, 4) + q_put(0, 5) + q_put(0, 0) + q_put(0, 16)
@@ -895,6 +965,47 @@ SEEDS.update({
     "pool-in-handler": interrupt(b"".join(pool_in_handler(w, w >= 13) for w in range(19))),
     "pool-process-table": spawn(start=False) * 14 + session(ps_workers(), workers=2)
     + session(ps_workers()),
+})
+
+SEEDS.update({
+    "slab-basics": sl_create(16, 3) + sl_alloc(0) * 3 + sl_alloc(0) + sl_alloc(0, T1)
+    + sl_stat(0) + sl_free(0, ptr(1)) + sl_free(0, ptr(1)) + sl_alloc(0) + sl_give(0, ptr(0))
+    + sl_give(0, ptr(0)) + sl_stat(0) + sl_take(0, ptr(0)) + sl_take(0, ptr(0))
+    + sl_free(0, PTR_NULL) + sl_free(0, ptr_block(0, 4)) + sl_free(0, ptr_block(1, 5))
+    + sl_free(0, ptr_block(0, 6)) + sl_free(0, ptr_block(0, 7)) + sl_free(0, PTR_OUTSIDE)
+    + sl_create(32, 2) + sl_alloc(1) + sl_free(1, ptr(0)) + sl_give(1, ptr(2)) + sl_stat(0, True)
+    + sl_alloc(0, no_out=True) + sl_destroy(0) + sl_alloc(0) + sl_free(0, ptr(0)) + sl_stat(0)
+    + sl_destroy(0) + sl_free(1, ptr(3)) + sl_free(1, ptr(3)),
+    "slab-sizes": sl_create(0, 1) + sl_create(1, 0) + sl_create(0xFFFFFFFF, 0xFFFFFFFF)
+    + sl_create(0xFFFFFFF0, 0xFFFFFFFD) + sl_create(65536, 4) + sl_create(1, 13108)
+    + sl_create(1, 13107) + sl_create(4096, 16) + sl_destroy(0) + sl_create(4096, 16)
+    + sl_create(65536, 3) + sl_create(1 << 20, 1) + sl_create(1, 1) * 8 + sl_stat(1),
+    "slab-static": sl_static(0) + sl_static(0) + sl_static(1, 24, 4, where=5)
+    + sl_static(1, 24, 4, where=4) + sl_static(1, 24, 4, size_sel=1)
+    + sl_static(1, 24, 4, size_sel=0) + sl_static(1, 16, 2, where=6) + sl_static(1, 16, 2, size_sel=3)
+    + sl_static(2, None, 3) + sl_static(3) + sl_static(3) + sl_static(2, 0xFFFFFFF0, 0xFFFFFFFD)
+    + sl_alloc(3) * 6 + sl_stat(3) + sl_free(3, ptr(2)) + sl_alloc(3) + sl_destroy(3)
+    + sl_static(3) + sl_alloc(4) + sl_static(0, f=0x70) + sl_static(0, f=0x0e),
+    "slab-reap": sl_create(8, 3) + spawn(sl_alloc(0) + sl_alloc(0) + sl_give(0, ptr(1)))
+    + pr_join(1) + sl_stat(0) + sl_alloc(0) + spawn(sl_take(0, ptr(1)) + sl_take(0, ptr(0)))
+    + pr_query(1, 0) + sl_stat(0) + sl_alloc(0) + sl_alloc(0) + sl_alloc(0)
+    + spawn(sl_free(0, ptr(0)) + sl_alloc(0) + sl_free(0, ptr(1))) + sl_alloc(0, T100)
+    + sl_alloc(0, FOREVER) + pr_close(2) + sl_stat(0),
+    "slab-death": sl_create(8, 2) + spawn(sl_die_at(SLAB_TAKEN) + sl_alloc(0) + sl_alloc(0))
+    + pr_join(1) + sl_stat(0) + sl_alloc(0) + sl_alloc(0)
+    + spawn(sl_die_at(SLAB_FREED) + sl_free(0, ptr(1))) + sl_alloc(0, T100) + pr_join(2)
+    + spawn(sl_alloc(0) + sl_die_at(SLAB_FREED, 2) + sl_free(0, ptr(0)) + sl_free(0, ptr(1)))
+    + sl_alloc(0, FOREVER) + sl_stat(0) + pr_join(3) + sl_stat(0),
+    "slab-in-handler": sl_create(16, 2)
+    + interrupt(sl_alloc(0) + sl_alloc(0, T1) + sl_take(0, ptr(0)) + sl_give(0, ptr(0))
+                + sl_stat(0) + sl_create(8, 1) + sl_static(0) + sl_alloc(0) + sl_alloc(0)
+                + sl_free(0, ptr(1)) + sl_free(0, PTR_NULL))
+    + sl_stat(0) + sl_take(0, ptr(0)) + sl_free(0, ptr(0)),
+    "slab-destroyed-while-alloc-waits": sl_create(8, 1) + sl_alloc(0)
+    + spawn(sl_destroy(0) + sl_create(8, 1) + sl_alloc(1)) + sl_alloc(0, T100) + pr_join(1)
+    + sl_static(0) + sl_alloc(2) * 3 + spawn(sl_destroy(2) + sl_static(0)) + sl_alloc(2, T100)
+    + sl_static(0) + pr_join(2) + sl_create(8, 1) + sl_alloc(4)
+    + spawn(sl_free(4, ptr(5)) + sl_destroy(4)) + sl_alloc(4, FOREVER) + pr_join(3),
 })
 
 # Minimal reproducers of the runtime defects the fuzzer found (tests/fuzz/regressions/),

@@ -7,7 +7,8 @@
  * board's preemption points) and, in the builds that have them, the core's test hooks
  * (core/test_hooks.h): inside a queue side, between a copy and its publication,
  * registered as a sleeper, inside a biased operation, a Dict or List change written and
- * not yet published, where no runtime call is made. A prober in the cast calls every
+ * not yet published, a slab block taken and not yet returned, or freed and its waiters
+ * not yet woken, where no runtime call is made. A prober in the cast calls every
  * object with MP_NOWAIT and short timeouts all along.
  *
  * A second test kills a process at each point of its join of a child (MP_SIM_FAULT=
@@ -65,6 +66,9 @@ static const scenario_t scenarios[] = {
     /* a pool's owner killed: its workers die with it, the adder's Dict stays usable */
     {"pooler", {POOLER, ADDER}, 2, 0, false},
     {"worker", {POOLER, ADDER}, 2, 0, true},
+    /* four blocks for two allocators (each may hold two) and two freers: they wait */
+    {"allocator", {ALLOCATOR, ALLOCATOR, FREER, FREER}, 4, 0, false},
+    {"freer", {FREER, FREER, ALLOCATOR, ALLOCATOR}, 4, 0, false},
 };
 #define SCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
@@ -72,7 +76,8 @@ static uint64_t seed;
 static struct {
     uint32_t runs, kills, stops, messages, lost, unpublished, owner_dead, probes, failed;
     uint32_t owner_kills, worker_kills, eworker;
-    uint32_t at_hook[MPI_HOOK_RECORDS_PUBLISHED + 1]; /* faults landed at each hook point */
+    uint32_t slab_allocated, slab_waits, slab_reclaimed;
+    uint32_t at_hook[MPI_HOOK_SLAB_FREED + 1]; /* faults landed at each hook point */
 } totals;
 
 /* The victim's hook point being passed (0: none), and where its fault landed. The hook
@@ -122,6 +127,7 @@ static bool run_once(const scenario_t *sc, mp_sim_fault_t fault, uint32_t k, uin
     R.dict_ops = 8;
     R.list_items = 12;
     R.pool_batches = 3;
+    R.slab_allocs = 12;
     R.work_timeout = WORK_TIMEOUT;
     R.pace = sc->pace;
     uint32_t parties = 0;
@@ -141,8 +147,8 @@ static bool run_once(const scenario_t *sc, mp_sim_fault_t fault, uint32_t k, uin
     mp_sim_fault_limit(LIVELOCK_CALLS, label);
     OK(mp_event_set(R.pool_go));
     /* A victim whose death leaves others waiting for a repair is joined first; the
-     * others (consumer, waiter, popper) end only when the round does. */
-    if (roles[0] != CONSUMER && roles[0] != WAITER && roles[0] != POPPER) {
+     * others (consumer, waiter, popper, freer) end only when the round does. */
+    if (roles[0] != CONSUMER && roles[0] != WAITER && roles[0] != POPPER && roles[0] != FREER) {
         cast_join_victim(&run);
         cast_repair(&run);
     }
@@ -186,6 +192,9 @@ static bool run_once(const scenario_t *sc, mp_sim_fault_t fault, uint32_t k, uin
     totals.unpublished += run.unpublished;
     totals.owner_dead += R.owner_dead[0] + R.owner_dead[1] + R.owner_dead[2];
     totals.probes += R.probes;
+    totals.slab_allocated += R.slab_allocated;
+    totals.slab_waits += R.slab_waits;
+    totals.slab_reclaimed += R.slab_reclaimed;
     totals.failed += run.failed;
     return !run.failed;
 }
@@ -255,24 +264,29 @@ static void test_a_fault_at_every_runtime_call(void **state)
     print_message("seed %llu: %u runs over %u scenarios: %u kills, %u stops; %u messages "
                   "and items checked, %u lost with a killed consumer or popper, %u not "
                   "published by a killed producer or appender; %u owner-dead recoveries; "
-                  "pool: %u owners and %u workers killed, %u tasks failed MP_EWORKER; %u "
-                  "probes; faults inside a queue side %u, "
+                  "pool: %u owners and %u workers killed, %u tasks failed MP_EWORKER; slab: "
+                  "%u blocks allocated, %u after a wait, %u back from a killed holder's reap; "
+                  "%u probes; faults inside a queue side %u, "
                   "before a publication %u, as a registered sleeper %u, inside a biased "
                   "operation %u, a Dict or List change written and not published %u, "
-                  "published and not yet tidied %u\n",
+                  "published and not yet tidied %u, a slab block taken and not returned %u, "
+                  "freed and its waiters not woken %u\n",
                   (unsigned long long)seed, (unsigned)totals.runs, (unsigned)SCENARIOS,
                   (unsigned)totals.kills, (unsigned)totals.stops, (unsigned)totals.messages,
                   (unsigned)totals.lost, (unsigned)totals.unpublished,
                   (unsigned)totals.owner_dead, (unsigned)totals.owner_kills,
                   (unsigned)totals.worker_kills, (unsigned)totals.eworker,
-                  (unsigned)totals.probes,
+                  (unsigned)totals.slab_allocated, (unsigned)totals.slab_waits,
+                  (unsigned)totals.slab_reclaimed, (unsigned)totals.probes,
                   (unsigned)(totals.at_hook[MPI_HOOK_PUT_INSIDE] +
                              totals.at_hook[MPI_HOOK_GET_INSIDE]),
                   (unsigned)totals.at_hook[MPI_HOOK_PUT_PUBLISH],
                   (unsigned)totals.at_hook[MPI_HOOK_SLEEPER],
                   (unsigned)totals.at_hook[MPI_HOOK_BIASED],
                   (unsigned)totals.at_hook[MPI_HOOK_RECORDS_WRITTEN],
-                  (unsigned)totals.at_hook[MPI_HOOK_RECORDS_PUBLISHED]);
+                  (unsigned)totals.at_hook[MPI_HOOK_RECORDS_PUBLISHED],
+                  (unsigned)totals.at_hook[MPI_HOOK_SLAB_TAKEN],
+                  (unsigned)totals.at_hook[MPI_HOOK_SLAB_FREED]);
     assert_int_equal(0, totals.failed);
 }
 

@@ -4,10 +4,11 @@
  * SIGKILLed, or SIGSTOPped and later continued, at a moment chosen by the seed: after its
  * k-th operation (or the cast's K-th, for one that only reacts to others), then a spin of
  * a random length; real parallelism does the rest. In a third of the rounds whose victim
- * uses the queue, the pipe, the Dict or the List, the moment is instead its n-th pass at
+ * uses the queue, the pipe, the Dict, the List or the Slab, the moment is instead its n-th pass at
  * one of the core's test hooks (core/test_hooks.h: inside a side, between a copy and its
  * publication, registered as a sleeper, inside a biased operation, a Dict or List change
- * written and not yet published, or published and not yet tidied), where the victim
+ * written and not yet published, or published and not yet tidied, a slab block taken and
+ * not yet returned, or freed and its waiters not yet woken), where the victim
  * signals itself: those moments are short, and a random signal from outside lands there
  * by luck only. A round whose victim is a Pool's owner aims, two times in three, at one
  * of its workers instead: the signal goes to the worker inside a task.
@@ -15,10 +16,12 @@
  * The cast of a round, by its seed: in half the rounds every kind of object of the core
  * (two producers and two consumers on a queue, two senders sharing a pipe's sending end
  * and its receiver, three lockers on a Lock, an RLock and a semaphore, a notifier and two
- * condition waiters, two barrier parties); in a quarter the Manager objects in the
+ * condition waiters, two barrier parties); in an eighth the Manager objects in the
  * condition's and the barrier's places (two adders on a Dict, two appenders and two
- * poppers on a List); in a quarter a Pool's owner among a smaller cast (its workers take
- * slots of the process table too), the victim in half of those.
+ * poppers on a List); in an eighth a Slab's two allocators and two freers passing its
+ * blocks, with adders and a smaller core cast, the victim one of the four in half of
+ * those; in a quarter a Pool's owner among a smaller cast (its workers take slots of the
+ * process table too), the victim in half of those.
  *
  * After the fault, the main process repairs what only a death leaves waiting, then
  * probes every object with MP_NOWAIT and short timed calls (while a stopped victim is
@@ -66,15 +69,21 @@ static const uint8_t managers[] = {PRODUCER, PRODUCER, CONSUMER, CONSUMER, SENDE
                                    ADDER,    APPENDER, APPENDER, POPPER,   POPPER};
 static const uint8_t with_pool[] = {POOLER, ADDER,    ADDER,    APPENDER, POPPER, LOCKER,
                                     LOCKER, PRODUCER, CONSUMER, CONSUMER, SENDER, RECEIVER};
+static const uint8_t with_slab[] = {ALLOCATOR, ALLOCATOR, FREER,    FREER,    PRODUCER,
+                                    PRODUCER,  CONSUMER,  CONSUMER, SENDER,   SENDER,
+                                    RECEIVER,  LOCKER,    LOCKER,   ADDER,    ADDER};
 static const struct {
     const char *name;
     const uint8_t *roles;
     uint32_t members;
 } casts[] = {{"every object", every_object, sizeof every_object},
              {"managers", managers, sizeof managers},
-             {"pool", with_pool, sizeof with_pool}};
+             {"pool", with_pool, sizeof with_pool},
+             {"slab", with_slab, sizeof with_slab}};
+#define CASTS (sizeof casts / sizeof casts[0])
 #define MEMBERS CAST_MAX
-_Static_assert(sizeof every_object == MEMBERS && sizeof managers == MEMBERS,
+_Static_assert(sizeof every_object == MEMBERS && sizeof managers == MEMBERS &&
+                   sizeof with_slab == MEMBERS,
                "the casts fill cast.h's table");
 _Static_assert(MEMBERS < MP_CONF_MAX_PROCESSES, "the cast and the main process fit the table");
 _Static_assert(sizeof with_pool + CAST_POOL_WORKERS < MP_CONF_MAX_PROCESSES,
@@ -83,8 +92,9 @@ _Static_assert(sizeof with_pool + CAST_POOL_WORKERS < MP_CONF_MAX_PROCESSES,
 static struct {
     uint32_t rounds, kills, missed, stops, messages, lost, unpublished, owner_dead, probes,
         failed;
-    uint32_t by_cast[3], owner_kills, worker_kills, worker_stops, eworker;
-    uint32_t at_hook[MPI_HOOK_RECORDS_PUBLISHED + 1]; /* faults landed at each hook point */
+    uint32_t by_cast[CASTS], owner_kills, worker_kills, worker_stops, eworker;
+    uint32_t slab_allocated, slab_waits, slab_reclaimed, slab_kills;
+    uint32_t at_hook[MPI_HOOK_SLAB_FREED + 1]; /* faults landed at each hook point */
     mp_time_t nowait_ns, late_ns;
 } totals;
 
@@ -95,7 +105,7 @@ static MP_SHARED int hook_signal;
 static void strike_at_hook(mpi_hook_point_t point)
 {
     uint32_t n = __atomic_load_n(&R.hook_at, __ATOMIC_SEQ_CST);
-    if (n == 0 || ++hook_passes != n)
+    if (n == 0 || (R.hook_points != 0 && !(R.hook_points & 1u << point)) || ++hook_passes != n)
         return;
     /* the main process may have given up waiting and disarmed it: whoever clears it wins */
     if (!__atomic_compare_exchange_n(&R.hook_at, &n, 0u, false, __ATOMIC_SEQ_CST,
@@ -141,10 +151,14 @@ static void watchdog(int sig)
 }
 
 /* The cast of the round: its seed decides, apart from the round's other choices (a round
- * of every object keeps the choices a seed gave it before there were other casts). */
+ * of every object keeps the choices a seed gave it before there were other casts, a pool
+ * round those it had before the slab's; the slab took half the managers' quarter). */
 static uint32_t cast_of(uint64_t seed)
 {
-    uint32_t quarter = (uint32_t)(mix(seed ^ 0xca57ca57u) % 4u);
+    uint64_t m = mix(seed ^ 0xca57ca57u);
+    uint32_t quarter = (uint32_t)(m % 4u);
+    if (quarter == 2u && (m >> 32 & 1u))
+        return 3u;
     return quarter < 2u ? 0u : quarter - 1u;
 }
 
@@ -186,8 +200,11 @@ static bool run_round(uint32_t round, uint64_t seed)
     uint32_t moment = pick(&rng, 1u << 30);
     if (roles == with_pool && pick(&rng, 2) == 0)
         victim = 0; /* the pool's owner, or its workers */
+    if (roles == with_slab && pick(&rng, 2) == 0)
+        victim = pick(&rng, 4); /* an allocator or a freer */
     uint8_t role = roles[victim];
-    bool hooked = role <= RECEIVER || role == ADDER || role == APPENDER || role == POPPER;
+    bool hooked = role <= RECEIVER || role == ADDER || role == APPENDER || role == POPPER ||
+                  role == ALLOCATOR || role == FREER;
     bool at_hook = hooked && pick(&rng, 3) == 0;
     bool at_worker = role == POOLER && pick(&rng, 3) != 0;
 
@@ -213,23 +230,30 @@ static bool run_round(uint32_t round, uint64_t seed)
     R.sections = R.items = R.cycle_quota = R.pool_batches = CAST_UNTIL_STOP;
     R.dict_ops = 300;
     R.list_items = 200;
+    R.slab_allocs = 300;
     R.work_timeout = WORK_TIMEOUT;
     R.probe_pipe = !kill_it; /* after a kill the pipe keeps its users: EOF by death is checked */
     /* The moment: the victim's own k-th operation, or for a member that only reacts to
-     * others (consumer, receiver, waiter, popper), the cast's K-th. */
+     * others (consumer, receiver, waiter, popper, freer), the cast's K-th. */
     static const uint32_t own_ops[] = {[PRODUCER] = CAST_STREAM_MAX / 3u, [SENDER] = 100,
                                        [LOCKER] = MOMENTS, [NOTIFIER] = MOMENTS,
                                        [PARTY] = MOMENTS, [ADDER] = 200, [APPENDER] = 150,
-                                       [POOLER] = 20, [PROBER] = 0};
+                                       [POOLER] = 20, [ALLOCATOR] = 150, [PROBER] = 0};
     uint32_t hook_at = 0;
     /* producers, senders and appenders pass one to three hooks an operation, adders seven;
-     * a popper two a pop, of the items the other popper leaves it */
+     * a popper two a pop, of the items the other popper leaves it; allocators and freers
+     * (counting the slab's points only) one a block, and a free now and then */
     uint32_t passes = role == PRODUCER || role == SENDER || role == APPENDER ? 150u
                       : role == ADDER                                          ? 800u
                       : role == POPPER                                         ? 20u
+                      : role == ALLOCATOR || role == FREER                     ? 200u
                                                                                : 40u;
     if (at_hook)
         R.hook_at = hook_at = 1u + moment % passes;
+    /* an allocator's or a freer's moment: one of the slab's own points (its queue's are
+     * the producers' and consumers' to meet) */
+    if (at_hook && (role == ALLOCATOR || role == FREER))
+        R.hook_points = 1u << MPI_HOOK_SLAB_TAKEN | 1u << MPI_HOOK_SLAB_FREED;
     else if (!early && own_ops[role] != 0)
         R.arm_op = 1u + moment % own_ops[role];
     else if (!early)
@@ -303,8 +327,12 @@ static bool run_round(uint32_t round, uint64_t seed)
     totals.worker_kills += run.worker_killed;
     totals.worker_stops += at_worker && run.stop && worker != 0;
     totals.eworker += R.pool_eworker;
-    if (R.hook_point <= MPI_HOOK_RECORDS_PUBLISHED && (run.landed || run.stop))
+    if (R.hook_point <= MPI_HOOK_SLAB_FREED && (run.landed || run.stop))
         totals.at_hook[R.hook_point]++;
+    totals.slab_allocated += R.slab_allocated;
+    totals.slab_waits += R.slab_waits;
+    totals.slab_reclaimed += R.slab_reclaimed;
+    totals.slab_kills += cast_killed(&run, ALLOCATOR) || cast_killed(&run, FREER);
     totals.messages += run.delivered;
     totals.lost += run.lost;
     totals.unpublished += run.unpublished;
@@ -344,24 +372,31 @@ static void test_random_kills_and_stops(void **state)
     /* Probe times are wall-clock here, so they are reported, not judged (the simulation
      * judges them on its virtual clock); a probe that waits for a stopped process for
      * good trips the watchdog. */
-    print_message("%u rounds (casts: every object %u, managers %u, pool %u): %u kills (and "
-                  "%u signals that found the victim already done), %u stops; %u messages "
+    print_message("%u rounds (casts: every object %u, managers %u, pool %u, slab %u): %u kills "
+                  "(and %u signals that found the victim already done), %u stops; %u messages "
                   "and items checked, %u lost with a killed consumer or popper, %u not "
                   "published by a killed producer or appender; %u owner-dead recoveries; "
                   "pool: %u owners killed, %u workers killed and %u stopped in a task, %u "
-                  "tasks failed MP_EWORKER; faults at a test hook: inside a queue side %u, "
+                  "tasks failed MP_EWORKER; slab: %u blocks allocated, %u after a wait, %u "
+                  "allocators or freers killed, %u blocks back from a killed holder's reap; "
+                  "faults at a test hook: inside a queue side %u, "
                   "before a publication %u, as a registered sleeper %u, inside a biased "
                   "operation %u, a Dict or List change written and not published %u, "
-                  "published and not yet tidied %u; %u probes (slowest MP_NOWAIT %.1f ms, "
+                  "published and not yet tidied %u, a slab block taken and not returned %u, "
+                  "freed and its waiters not woken %u; %u probes (slowest MP_NOWAIT %.1f ms, "
                   "latest timed %.1f ms past its deadline); %.1f s\n",
                   totals.rounds, totals.by_cast[0], totals.by_cast[1], totals.by_cast[2],
-                  totals.kills, totals.missed, totals.stops, totals.messages, totals.lost,
-                  totals.unpublished, totals.owner_dead, totals.owner_kills,
-                  totals.worker_kills, totals.worker_stops, totals.eworker,
+                  totals.by_cast[3], totals.kills, totals.missed, totals.stops,
+                  totals.messages, totals.lost, totals.unpublished, totals.owner_dead,
+                  totals.owner_kills, totals.worker_kills, totals.worker_stops,
+                  totals.eworker, totals.slab_allocated, totals.slab_waits,
+                  totals.slab_kills, totals.slab_reclaimed,
                   totals.at_hook[MPI_HOOK_PUT_INSIDE] + totals.at_hook[MPI_HOOK_GET_INSIDE],
                   totals.at_hook[MPI_HOOK_PUT_PUBLISH], totals.at_hook[MPI_HOOK_SLEEPER],
                   totals.at_hook[MPI_HOOK_BIASED], totals.at_hook[MPI_HOOK_RECORDS_WRITTEN],
-                  totals.at_hook[MPI_HOOK_RECORDS_PUBLISHED], totals.probes,
+                  totals.at_hook[MPI_HOOK_RECORDS_PUBLISHED],
+                  totals.at_hook[MPI_HOOK_SLAB_TAKEN], totals.at_hook[MPI_HOOK_SLAB_FREED],
+                  totals.probes,
                   (double)totals.nowait_ns / 1e6, (double)totals.late_ns / 1e6,
                   (double)(t1 - t0) / 1e9);
     assert_int_equal(0, totals.failed);

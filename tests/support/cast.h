@@ -8,7 +8,8 @@
  * pipe, and its receiver; lockers, each running a Lock section, a nested RLock section and
  * a semaphore section in turn; a notifier feeding items to condition waiters; barrier
  * parties; adders on a Dict, appenders and poppers on a List (cast_manager.h); a Pool's
- * owner (cast_pool.h); and a prober (probe.h). Every call a member makes has a deadline,
+ * owner (cast_pool.h); allocators and freers passing a Slab's blocks (cast_slab.h); and a
+ * prober (probe.h). Every call a member makes has a deadline,
  * and a member accepts only the codes of its role: anything else it records (its call and
  * the code) and ends with exit code 1. What they record, round.h checks.
  */
@@ -34,16 +35,17 @@
 #define CAST_UNTIL_STOP UINT32_MAX /* a quota: loop until the main process says stop */
 
 #define CAST_POOL_WORKERS 2u
+#define CAST_SLAB_BLOCKS 4u /* fewer than the slab's members can hold at once */
 #define CAST_TICKETS (CAST_STREAMS * CAST_STREAM_MAX) /* "total" values an adder may see */
 
 /* The prober last: round.h counts ids per role up to it. */
 enum { PRODUCER, CONSUMER, SENDER, RECEIVER, LOCKER, NOTIFIER, WAITER, PARTY, ADDER, APPENDER,
-       POPPER, POOLER, PROBER };
+       POPPER, POOLER, ALLOCATOR, FREER, PROBER };
 
-static const char *const cast_role_names[] = {"producer", "consumer", "sender",   "receiver",
-                                              "locker",   "notifier", "waiter",   "party",
-                                              "adder",    "appender", "popper",   "pooler",
-                                              "prober"};
+static const char *const cast_role_names[] = {"producer", "consumer", "sender",    "receiver",
+                                              "locker",   "notifier", "waiter",    "party",
+                                              "adder",    "appender", "popper",    "pooler",
+                                              "allocator", "freer",   "prober"};
 
 typedef struct {
     uint32_t started, done; /* messages whose put began / returned MP_OK */
@@ -72,6 +74,7 @@ typedef struct {
     mp_event_t go, armed, never; /* never: never set, a wait on it is a pause */
     uint32_t stop, probe_stop;
     uint32_t hook_at;      /* the victim's moment is its hook_at-th pass at a test hook */
+    uint32_t hook_points;  /* of these points (a bit per mpi_hook_point_t; 0: any) */
     uint32_t hook_point;   /* where it was (mpi_hook_point_t) */
     /* written by the cast */
     uint32_t progress;
@@ -106,6 +109,17 @@ typedef struct {
     mp_process_t pool_workers[CAST_POOL_WORKERS];
     uint32_t pool_task_worker; /* the handle of a worker inside a task, 0 when none */
     uint32_t pool_tasks, pool_eworker, pool_wrong;
+    /* Slab (cast_slab.h): blocks passed from allocators to freers on a queue of their own;
+     * each member's step and the block it is about, every block seen, what went wrong */
+    mp_slab_t slab;
+    mp_queue_t slab_q;
+    uint32_t slab_allocs;
+    uint32_t slab_doing[CAST_MAX];
+    uintptr_t slab_block[CAST_MAX];
+    uintptr_t slab_seen[CAST_SLAB_BLOCKS];
+    uint32_t slab_left; /* bit per member that returned holding a block */
+    uint32_t slab_allocated, slab_freed, slab_waits, slab_reclaimed, slab_returned;
+    uint32_t slab_twice, slab_torn;
     /* Pipe EOF. A sender is a user of the sending end once it has sent (the runtime cannot
      * know who merely holds the handle): the receiver's EOF is right once every sender
      * that had sent has ended, and a sender that had not sent by then may be told EOF. */
@@ -445,5 +459,6 @@ static inline int cast_party(uint32_t w)
 
 #include "cast_manager.h"
 #include "cast_pool.h"
+#include "cast_slab.h"
 
 #endif

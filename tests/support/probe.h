@@ -149,6 +149,28 @@ static inline void cast_probe_containers(mp_timeout_t t)
     CAST_PROBE("mp_list_len", t, mp_list_len(R.list, &len, t), MP_OK, busy);
 }
 
+/* The Slab: a block, if one is free (held for a moment, then freed), and the counts. A
+ * block in hand is never another holder's (its claim); a stopped holder's blocks make the
+ * alloc wait, never past its deadline. */
+static inline void cast_probe_slab(mp_timeout_t t)
+{
+    mp_err_t err, none = t == MP_NOWAIT ? MP_EAGAIN : MP_ETIMEDOUT;
+    void *b = NULL;
+    if (t == MP_NOWAIT)
+        CAST_PROBE("mp_slab_alloc(MP_NOWAIT)", t, mp_slab_alloc(R.slab, &b, t), MP_OK, none);
+    else
+        CAST_PROBE("mp_slab_alloc(timed)", t, mp_slab_alloc(R.slab, &b, t), MP_OK, none);
+    if (err == MP_OK) {
+        cast_slab_claim(CAST_SLAB_PROBE, b);
+        cast_block_release(CAST_SLAB_PROBE, b, false);
+        CAST_PROBE("mp_slab_free", MP_NOWAIT, mp_slab_free(R.slab, b), MP_OK);
+    }
+    mp_slab_stat_t st = {0};
+    CAST_PROBE("mp_slab_stat", MP_NOWAIT, mp_slab_stat(R.slab, &st), MP_OK);
+    if (st.count != CAST_SLAB_BLOCKS || st.used > st.count || st.unowned > st.used)
+        cast_add(&R.slab_torn);
+}
+
 /* One pass over every object; last: the prober's view of each queue stream's order. */
 static inline void cast_probe_once(uint32_t *last, bool receiver_killed)
 {
@@ -159,6 +181,8 @@ static inline void cast_probe_once(uint32_t *last, bool receiver_killed)
     cast_probe_condition(R.probe_timeout);
     cast_probe_containers(MP_NOWAIT);
     cast_probe_containers(R.probe_timeout);
+    cast_probe_slab(MP_NOWAIT);
+    cast_probe_slab(R.probe_timeout);
     if (R.probe_pipe) {
         cast_probe_pipe(MP_NOWAIT, receiver_killed);
         cast_probe_pipe(R.probe_timeout, receiver_killed);

@@ -20,7 +20,7 @@
  *   MP_EBROKEN only when a party was killed); no process is still running at the join
  *   deadline (a hang).
  * - probes: each code one of those allowed (probe.h).
- * - the Dict, the List and the Pool: see round_manager.h.
+ * - the Dict, the List and the Pool: see round_manager.h; the Slab: round_slab.h.
  * - once every member is joined, no sleeper still counted on the queue, the pipe or the
  *   semaphore (a sleeper killed while registered costs nothing once joined); once the
  *   objects are destroyed and the processes closed, every table and the arena as they
@@ -58,6 +58,8 @@ static inline int cast_member(void *arg)
         case APPENDER: code = cast_appender(w, R.id[w]); break;
         case POPPER: code = cast_popper(w); break;
         case POOLER: code = cast_pooler(w); break;
+        case ALLOCATOR: code = cast_allocator(w, R.id[w]); break;
+        case FREER: code = cast_freer(w); break;
         default: code = cast_prober(w); break;
         }
     }
@@ -99,10 +101,14 @@ static inline void cast_bad(cast_run_t *run, const char *fmt, ...)
     va_end(ap);
 }
 
-/* From round_manager.h, included further down: its checks use the message checks. */
+/* From round_manager.h and round_slab.h, included further down: their checks use the
+ * message checks. */
 static inline void cast_create_managers(void);
 static inline void cast_destroy_managers(void);
 static inline void cast_reap_orphans(cast_run_t *run);
+static inline void cast_create_slab(void);
+static inline void cast_destroy_slab(void);
+static inline void cast_end_slab(cast_run_t *run);
 
 static inline const char *cast_name(uint32_t w, char *buf, size_t size)
 {
@@ -150,6 +156,7 @@ static inline void cast_create(uint32_t queue_depth, uint32_t pipe_depth, uint32
     OK(mp_event_create(&R.armed));
     OK(mp_event_create(&R.never));
     cast_create_managers();
+    cast_create_slab();
 }
 
 static inline void cast_spawn(cast_run_t *run)
@@ -282,6 +289,7 @@ static inline void cast_end(cast_run_t *run)
     __atomic_store_n(&R.list_closed, 1u, __ATOMIC_SEQ_CST);
     cast_finish_role(run, POPPER);
     cast_finish_role(run, POOLER);
+    cast_end_slab(run);
     __atomic_store_n(&R.probe_stop, 1u, __ATOMIC_SEQ_CST);
     cast_finish_role(run, PROBER);
     /* with no consumer in the cast, what the prober put and did not take back is there */
@@ -457,21 +465,28 @@ static inline void cast_check_members(cast_run_t *run)
  * the objects' internals (core/world.h): the sets of sleeping processes. */
 static inline void cast_check_sleepers(cast_run_t *run)
 {
-    const mpi_ring_t *rings[2] = {
+    static const char *const names[] = {"queue", "pipe", "the slab's queue"};
+    const mpi_ring_t *rings[3] = {
         &mpi_world.queues[(R.q.id & MPI_INDEX_MASK) - 1u].ring,
-        &mpi_world.pipes[((R.rx.id & MPI_INDEX_MASK) - 1u) / 2u].ring[0]};
-    for (uint32_t i = 0; i < 2; i++)
+        &mpi_world.pipes[((R.rx.id & MPI_INDEX_MASK) - 1u) / 2u].ring[0],
+        &mpi_world.queues[(R.slab_q.id & MPI_INDEX_MASK) - 1u].ring};
+    for (uint32_t i = 0; i < 3; i++)
         if (mpi_slots_any(&rings[i]->put_sleepers) || mpi_slots_any(&rings[i]->get_sleepers))
             cast_bad(run, "%s: %s still registered as sleeping after every member was joined",
-                     i ? "pipe" : "queue",
+                     names[i],
                      mpi_slots_any(&rings[i]->put_sleepers) ? "a producer" : "a consumer");
     const mpi_semaphore_t *sem = &mpi_world.semaphores[(R.sem.id & MPI_INDEX_MASK) - 1u];
     if (mpi_slots_any(&sem->sleepers))
         cast_bad(run, "semaphore: a process still registered as sleeping after every member "
                       "was joined");
+    const mpi_slab_t *slab = &mpi_world.slabs[(R.slab.id & MPI_INDEX_MASK) - 1u];
+    if (mpi_slots_any(&slab->sleepers))
+        cast_bad(run, "slab: an allocator still registered as sleeping after every member "
+                      "was joined");
 }
 
 #include "round_manager.h"
+#include "round_slab.h"
 
 static inline void cast_check(cast_run_t *run)
 {
@@ -482,6 +497,7 @@ static inline void cast_check(cast_run_t *run)
     cast_check_dict(run);
     cast_check_list(run);
     cast_check_pool(run);
+    cast_check_slab(run);
 }
 
 /* Destroys the round's objects and closes its processes; the tables and the arena must
@@ -504,6 +520,7 @@ static inline void cast_destroy(cast_run_t *run, const mp_usage_t *before)
     OK(mp_event_destroy(R.armed));
     OK(mp_event_destroy(R.never));
     cast_destroy_managers();
+    cast_destroy_slab();
     for (uint32_t w = 0; w < R.members; w++)
         OK(mp_process_close(run->p[w]));
     mp_usage_t after;
@@ -512,7 +529,8 @@ static inline void cast_destroy(cast_run_t *run, const mp_usage_t *before)
         cast_bad(run, "mp_usage differs after the round: processes %u->%u locks %u->%u "
                       "queues %u->%u pipes %u->%u semaphores %u->%u events %u->%u "
                       "conditions %u->%u barriers %u->%u pools %u->%u results %u->%u "
-                      "dicts %u->%u lists %u->%u arena %u->%u bytes, failed checks %u->%u",
+                      "dicts %u->%u lists %u->%u slabs %u->%u arena %u->%u bytes, failed "
+                      "checks %u->%u",
                  (unsigned)before->processes, (unsigned)after.processes,
                  (unsigned)before->locks, (unsigned)after.locks, (unsigned)before->queues,
                  (unsigned)after.queues, (unsigned)before->pipes, (unsigned)after.pipes,
@@ -522,8 +540,8 @@ static inline void cast_destroy(cast_run_t *run, const mp_usage_t *before)
                  (unsigned)before->barriers, (unsigned)after.barriers,
                  (unsigned)before->pools, (unsigned)after.pools, (unsigned)before->results,
                  (unsigned)after.results, (unsigned)before->dicts, (unsigned)after.dicts,
-                 (unsigned)before->lists, (unsigned)after.lists,
-                 (unsigned)before->arena_bytes, (unsigned)after.arena_bytes,
+                 (unsigned)before->lists, (unsigned)after.lists, (unsigned)before->slabs,
+                 (unsigned)after.slabs, (unsigned)before->arena_bytes, (unsigned)after.arena_bytes,
                  (unsigned)before->checks_failed, (unsigned)after.checks_failed);
 }
 
