@@ -238,6 +238,32 @@ static void board_destroy(board_t *b, bool tx_closed)
     OK(mp_semaphore_destroy(b->finish));
 }
 
+/* A waiter asleep in mp_wait on the board. */
+static mp_process_t waiter_asleep(board_t *b)
+{
+    mp_process_t w = spawn(waiter, b, sizeof *b, MP_DAEMON_YES);
+    wait_blocked(w);
+    return w;
+}
+
+/* Waits for the waiter's report (in `seen`), then lets it end and reaps it. */
+static void waiter_reported(board_t *b, mp_process_t w, void (*check)(void))
+{
+    OK(mp_semaphore_acquire(b->woke, LONG));
+    check();
+    OK(mp_semaphore_release(b->finish));
+    assert_int_equal(0, reap_soon(w));
+}
+
+static int woken_kind; /* what the next check_woken expects: the only item ready */
+
+static void check_woken(void)
+{
+    assert_int_equal(MP_OK, seen.err);
+    assert_int_equal(1, seen.count);
+    assert_int_equal(1u << woken_kind, seen.ready);
+}
+
 /* Starts the waiter, lets it fall asleep in mp_wait, does what should wake it, and checks
  * it saw exactly that item ready. */
 static void wake_by(int kind)
@@ -249,20 +275,15 @@ static void wake_by(int kind)
     char buf[4];
     size_t len;
     OK(mp_pipe_recv(b.rx, buf, sizeof buf, &len, MP_NOWAIT));
-    mp_process_t w = spawn(waiter, &b, sizeof b, MP_DAEMON_YES);
-    wait_blocked(w);
+    mp_process_t w = waiter_asleep(&b);
     switch (kind) {
     case Q: OK(mp_queue_put(b.q, "m", 1, MP_NOWAIT)); break;
     case PIPE: OK(mp_pipe_send(b.tx, "m", 1, MP_NOWAIT)); break;
     case EVENT: OK(mp_event_set(b.e)); break;
     case SEM: OK(mp_semaphore_release(b.s)); break;
     }
-    OK(mp_semaphore_acquire(b.woke, LONG));
-    assert_int_equal(MP_OK, seen.err);
-    assert_int_equal(1, seen.count);
-    assert_int_equal(1u << kind, seen.ready);
-    OK(mp_semaphore_release(b.finish));
-    assert_int_equal(0, reap_soon(w));
+    woken_kind = kind;
+    waiter_reported(&b, w, check_woken);
     uint32_t v = 0;
     OK(mp_semaphore_value(b.s, &v));
     assert_int_equal(kind == SEM ? 1 : 0, v); /* waiting took nothing */
@@ -300,32 +321,29 @@ static void test_close_of_the_peer_end_or_of_the_queue_wakes_the_waiter(void **s
     for (int kind = Q; kind <= PIPE; kind++) {
         board_t b;
         board_init(&b);
-        mp_process_t w = spawn(waiter, &b, sizeof b, MP_DAEMON_YES);
-        wait_blocked(w);
+        mp_process_t w = waiter_asleep(&b);
         OK(kind == Q ? mp_queue_close(b.q) : mp_pipe_close(b.tx));
-        OK(mp_semaphore_acquire(b.woke, LONG));
-        assert_int_equal(MP_OK, seen.err);
-        assert_int_equal(1u << kind, seen.ready);
-        OK(mp_semaphore_release(b.finish));
-        assert_int_equal(0, reap_soon(w));
+        woken_kind = kind;
+        waiter_reported(&b, w, check_woken);
         board_destroy(&b, kind == PIPE);
     }
 }
 
 /* Destroying an object a process waits on ends its wait with MP_ESTALE, naming the item. */
+static void check_event_stale(void)
+{
+    assert_int_equal(MP_ESTALE, seen.err);
+    assert_int_equal(EVENT, seen.count);
+}
+
 static void test_destroy_during_the_wait_is_estale_with_its_index(void **state)
 {
     (void)state;
     board_t b;
     board_init(&b);
-    mp_process_t w = spawn(waiter, &b, sizeof b, MP_DAEMON_YES);
-    wait_blocked(w);
+    mp_process_t w = waiter_asleep(&b);
     OK(mp_event_destroy(b.e));
-    OK(mp_semaphore_acquire(b.woke, LONG));
-    assert_int_equal(MP_ESTALE, seen.err);
-    assert_int_equal(EVENT, seen.count);
-    OK(mp_semaphore_release(b.finish));
-    assert_int_equal(0, reap_soon(w));
+    waiter_reported(&b, w, check_event_stale);
     OK(mp_event_create(&b.e)); /* for board_destroy */
     board_destroy(&b, false);
 }
@@ -348,19 +366,15 @@ static void test_a_waiter_takes_no_wake_up_from_a_blocked_acquirer(void **state)
     board_t b;
     board_init(&b);
     acquirer_arg_t a = {.s = b.s};
-    mp_process_t w = spawn(waiter, &b, sizeof b, MP_DAEMON_YES);
-    wait_blocked(w);
+    mp_process_t w = waiter_asleep(&b);
     mp_process_t k = spawn(acquirer, &a, sizeof a, MP_DAEMON_YES);
     wait_blocked(k);
     OK(mp_semaphore_release(b.s));
     assert_int_equal(0, reap_soon(k)); /* the acquirer got the unit */
     /* the waiter may have looked too late for that unit; it sees the next one */
     OK(mp_semaphore_release(b.s));
-    OK(mp_semaphore_acquire(b.woke, LONG));
-    assert_int_equal(MP_OK, seen.err);
-    assert_int_equal(1u << SEM, seen.ready);
-    OK(mp_semaphore_release(b.finish));
-    assert_int_equal(0, reap_soon(w));
+    woken_kind = SEM;
+    waiter_reported(&b, w, check_woken);
     board_destroy(&b, false);
 }
 
@@ -438,18 +452,13 @@ static void test_a_waiter_killed_asleep_leaves_the_objects_working(void **state)
     (void)state;
     board_t b;
     board_init(&b);
-    mp_process_t w = spawn(waiter, &b, sizeof b, MP_DAEMON_YES);
-    wait_blocked(w);
+    mp_process_t w = waiter_asleep(&b);
     OK(mp_process_kill(w));
     assert_int_equal(-MP_SIGKILL, reap(w));
-    w = spawn(waiter, &b, sizeof b, MP_DAEMON_YES);
-    wait_blocked(w);
+    w = waiter_asleep(&b);
     OK(mp_semaphore_release(b.s));
-    OK(mp_semaphore_acquire(b.woke, LONG));
-    assert_int_equal(MP_OK, seen.err);
-    assert_int_equal(1u << SEM, seen.ready);
-    OK(mp_semaphore_release(b.finish));
-    assert_int_equal(0, reap_soon(w));
+    woken_kind = SEM;
+    waiter_reported(&b, w, check_woken);
     OK(mp_semaphore_acquire(b.s, MP_NOWAIT));
     board_destroy(&b, false);
 }
