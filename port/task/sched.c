@@ -451,11 +451,6 @@ uint32_t mp_port_self(void)
     return current;
 }
 
-bool mp_port_in_isr(void)
-{
-    return mp_arch_in_isr();
-}
-
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
 {
     if (overflowed(current))

@@ -87,13 +87,13 @@ void mp_arch_init(void)
 {
 }
 
-bool host_in_isr;
+bool mp_port_host_in_isr;
 
 void host_interrupt(void (*fn)(void *arg), void *arg)
 {
-    host_in_isr = true;
+    mp_port_host_in_isr = true;
     fn(arg);
-    host_in_isr = false;
+    mp_port_host_in_isr = false;
 }
 
 void mp_arch_request_switch(void)

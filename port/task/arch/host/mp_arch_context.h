@@ -13,11 +13,12 @@ typedef struct {
     size_t stack_size;
 } mp_arch_context_t;
 
-/* True while host_interrupt() runs a handler. */
-extern _Bool host_in_isr;
+/* True while host_interrupt() runs a handler (named for the port: core objects read it
+ * through mp_port_in_isr, inline). */
+extern _Bool mp_port_host_in_isr;
 static inline int mp_arch_in_isr(void)
 {
-    return host_in_isr;
+    return mp_port_host_in_isr;
 }
 
 /* Nothing preempts the simulation between its own calls. */
