@@ -193,6 +193,8 @@ static mp_time_t expire(void)
     if (timed == 0)
         return next_due = MP_TIME_NEVER; /* the clock is not even read */
     mp_time_t now = mp_board_now(), next = MP_TIME_NEVER;
+    if (now < next_due)
+        return next_due; /* nothing is due yet: no walk (it may be early; then one walk) */
     uint32_t i = blocked_head;
     while (i) {
         uint32_t slot = i - 1;
