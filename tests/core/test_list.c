@@ -7,6 +7,7 @@
 #include "mp/list.h"
 #include "mp_test.h"
 #include "test_hooks.h"
+#include "kill_plan.h"
 
 static mp_list_t make(uint32_t capacity)
 {
@@ -369,23 +370,12 @@ static void test_a_sorter_killed_mid_sort_leaves_the_list_unsorted_and_usable(vo
 
 /* ---- killed at the publish points (test hooks) -------------------------------------------- */
 
-static MP_SHARED struct {
-    mpi_hook_point_t point;
-    uint32_t victim;
-} plan;
-
-static void kill_at_plan(mpi_hook_point_t point)
-{
-    mp_process_t me;
-    if (point == plan.point && mp_process_self(&me) == MP_OK && me.id == plan.victim)
-        (void)mp_process_kill(me);
-}
 
 static int insert_under_plan(void *arg)
 {
     mp_process_t me;
     (void)mp_process_self(&me);
-    plan.victim = me.id;
+    kill_plan.victim = me.id;
     mpi_test_hook = kill_at_plan;
     int32_t v = 99;
     return CODE(mp_list_insert(*(mp_list_t *)arg, 1, &v, LONG));
@@ -397,8 +387,8 @@ static void killed_inserting_at(mpi_hook_point_t point, const int32_t *want, siz
     OK(mp_list_extend(l, (int32_t[]){1, 2, 3}, 3, MP_NOWAIT));
     mp_list_iter_t it;
     OK(mp_list_iter(l, &it, MP_NOWAIT));
-    plan.point = point;
-    plan.victim = 0;
+    kill_plan.point = point;
+    kill_plan.victim = 0;
     assert_int_equal(-MP_SIGKILL, reap_soon(spawn(insert_under_plan, &l, sizeof l, MP_DAEMON_NO)));
     mpi_test_hook = NULL;
     assert_list(l, want, n); /* the lock was taken over: MP_OK, the whole change or none */

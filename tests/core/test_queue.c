@@ -7,6 +7,7 @@
 #include "mp_test.h"
 #include "queue_seek.h"
 #include "test_hooks.h"
+#include "kill_plan.h"
 #include "world.h"
 
 static mp_queue_t make(uint32_t msg_size, uint32_t depth, bool joinable)
@@ -720,18 +721,6 @@ static void test_static_queue_size_is_checked_without_overflow(void **state)
                                                                        .depth = 1u << 26}));
 }
 
-/* Where a test hook acts: the point, and the process it kills (others pass through). */
-static MP_SHARED struct {
-    mpi_hook_point_t point;
-    uint32_t victim;
-} kill_plan;
-
-static void kill_at_plan(mpi_hook_point_t point)
-{
-    mp_process_t me;
-    if (point == kill_plan.point && mp_process_self(&me) == MP_OK && me.id == kill_plan.victim)
-        (void)mp_process_kill(me);
-}
 
 typedef struct {
     mp_queue_t q;

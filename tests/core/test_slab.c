@@ -8,6 +8,7 @@
  */
 #include "mp_test.h"
 #include "test_hooks.h"
+#include "kill_plan.h"
 
 static mp_slab_t make(uint32_t block_size, uint32_t count)
 {
@@ -426,24 +427,13 @@ static void test_blocks_of_a_crashed_worker_go_back_when_it_is_joined(void **sta
 }
 
 /* ---- killed inside alloc and free (test hooks) ----------------------------------------- */
-static MP_SHARED struct {
-    mpi_hook_point_t point;
-    uint32_t victim;
-} plan;
-
-static void kill_at_plan(mpi_hook_point_t point)
-{
-    mp_process_t me;
-    if (point == plan.point && mp_process_self(&me) == MP_OK && me.id == plan.victim)
-        (void)mp_process_kill(me);
-}
 
 static void aim(mpi_hook_point_t point)
 {
     mp_process_t me;
     (void)mp_process_self(&me);
-    plan.victim = me.id;
-    plan.point = point;
+    kill_plan.victim = me.id;
+    kill_plan.point = point;
     mpi_test_hook = kill_at_plan;
 }
 
