@@ -606,11 +606,11 @@ mp_err_t mp_process_yield(void)
 {
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
+    if (mp_port_in_isr())
+        return MP_EISR; /* a handler has no turn to give up: it runs until it returns */
     if (mp_port_self() >= MP_CONF_MAX_PROCESSES)
         return MP_EFORKED;
-    /* A wait whose deadline has passed: the port's poll, which lets others run first. */
-    _Atomic uint32_t word = 0;
-    (void)mp_port_wait(&word, 0, 0);
+    mp_port_yield();
     return MP_OK;
 }
 

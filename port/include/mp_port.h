@@ -143,6 +143,11 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode);
  */
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline);
 
+/* mp_port_yield: the calling process (never a handler) gives up the CPU to every other
+ * ready one of its priority or higher, as a poll of mp_port_wait would, without the wait's
+ * machinery (mp_process_yield; the Cortex-M3's context-switch figure is this call). */
+void mp_port_yield(void);
+
 /* mp_port_wake: wakes up to n waiters on addr (UINT32_MAX: all). Never blocks. */
 void mp_port_wake(_Atomic uint32_t *addr, uint32_t n);
 

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <linux/membarrier.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,11 @@ void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
 {
     syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE, n > INT_MAX ? INT_MAX : (int)n, NULL,
             NULL, 0);
+}
+
+void mp_port_yield(void)
+{
+    (void)sched_yield();
 }
 
 /* membarrier's global expedited command interrupts only the CPUs running processes that

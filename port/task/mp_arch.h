@@ -41,11 +41,12 @@ void mp_arch_init(void);
  * word is the scheduler's overflow guard and must be left alone. */
 void mp_arch_context_init(mp_port_slot_t *t, void *stack, size_t size);
 
-/* mp_arch_switch: called by the scheduler in thread context (never in a handler), with
- * mp_arch_lock() held. Saves the running context in from->ctx and resumes to->ctx; it
- * returns when from is switched back in, the lock held again. from == NULL: the running
- * task has ended, and its context and stack will never be resumed. to != from. */
-void mp_arch_switch(mp_port_slot_t *from, mp_port_slot_t *to);
+/* mp_arch_switch(struct mp_port_slot *from, struct mp_port_slot *to), declared by
+ * mp_arch_context.h (the Cortex-M's is inline: it is on every switch's path): called by
+ * the scheduler in thread context (never in a handler), with mp_arch_lock() held. Saves
+ * the running context in from->ctx and resumes to->ctx; it returns when from is switched
+ * back in, the lock held again. from == NULL: the running task has ended, and its context
+ * and stack will never be resumed. to != from. */
 
 /* mp_arch_request_switch: called with mp_arch_lock() held, from an interrupt handler that
  * made a more urgent task ready or from a board's tick: on return from the interrupt,

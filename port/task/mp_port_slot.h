@@ -10,7 +10,7 @@
 
 #include "mp_arch_context.h"
 
-typedef struct {
+typedef struct mp_port_slot {
     mp_arch_context_t ctx;    /* saved registers / stack pointer (arch-defined) */
     _Atomic uint32_t *wait_addr; /* while BLOCKED: the word it sleeps on */
     /* while BLOCKED: MP_TIME_NEVER or when to give up, as two halves so that the block

@@ -38,7 +38,10 @@
 
 #define NO_TASK UINT32_MAX
 
-static uint32_t current;
+/* The running task's slot, read inline by mp_port_self (mp_port_inline.h): the caller's
+ * identity is kept where a switch sets it, not asked for. */
+uint32_t mp_port_task_running;
+#define current mp_port_task_running
 static uint32_t ready_head[MP_CONF_PRIORITIES], ready_tail[MP_CONF_PRIORITIES]; /* slot + 1 */
 static uint32_t ready_levels; /* bit p: ready_head[p] is not empty */
 
@@ -90,7 +93,7 @@ static bool overflowed(uint32_t slot)
     return guard != STACK_GUARD;
 }
 
-static void ready_push(uint32_t slot)
+static inline __attribute__((always_inline)) void ready_push(uint32_t slot)
 {
     mp_port_slot_t *t = task(slot);
     uint32_t p = prio(slot);
@@ -110,7 +113,7 @@ static int top_level(void)
     return ready_levels ? 31 - __builtin_clz(ready_levels) : -1;
 }
 
-static uint32_t ready_pop(void)
+static inline __attribute__((always_inline)) uint32_t ready_pop(void)
 {
     int p = top_level();
     if (p < 0)
@@ -222,18 +225,29 @@ static void reschedule(void)
     switch_next();
 }
 
+/* Nothing is ready: lets the board idle until something is. Deadlines pass only when the
+ * clock moves, in the board's idle (the host simulation's clock moves nowhere else) and at
+ * the tick, whose task_rotate expires them: a switch between tasks that are ready never
+ * reads the clock or walks a list. Out of line, so that such a switch saves fewer
+ * registers. */
+static __attribute__((noinline)) uint32_t idle_until_ready(void)
+{
+    for (;;) {
+        mp_time_t deadline = expire();
+        uint32_t next = ready_pop();
+        if (next != NO_TASK)
+            return next;
+        (void)mp_board_idle(deadline);
+    }
+}
+
 /* reschedule() for a caller that checked the running task's stack guard already. */
 static void switch_next(void)
 {
     bool dying = task(current)->state == TASK_DEAD;
-    uint32_t next;
-    for (;;) {
-        mp_time_t deadline = expire();
-        next = ready_pop();
-        if (next != NO_TASK)
-            break;
-        (void)mp_board_idle(deadline);
-    }
+    uint32_t next = ready_pop();
+    if (next == NO_TASK)
+        next = idle_until_ready();
     task(next)->state = TASK_RUNNING;
     if (next == current)
         return;
@@ -447,10 +461,39 @@ mp_err_t mp_port_reap(uint32_t slot, mp_time_t deadline, int *exitcode)
     }
 }
 
-uint32_t mp_port_self(void)
+void mp_port_task_preempt(void)
 {
     preempt_point();
-    return current;
+}
+
+/* Only tasks of the caller's level or above can take the CPU: no one else is even looked
+ * at, and with none of them ready nothing is done at all. */
+void mp_port_yield(void)
+{
+    if (overflowed(current))
+        task_fault(MP_SIGSEGV); /* a yield is a switch in waiting: check now */
+    uint32_t irq = mp_arch_lock();
+    uint32_t from = current, p = prio(from), above = ready_levels >> p;
+    if (above == 1u) {
+        /* The common case, a turn among equals: the level's first task runs and the caller
+         * goes to the back of the level, in one pass over the list (which stays non-empty). */
+        mp_port_slot_t *me = task(from);
+        uint32_t next = ready_head[p] - 1u;
+        mp_port_slot_t *to = task(next);
+        me->state = TASK_READY;
+        me->next = 0;
+        ready_head[p] = to->next ? to->next : from + 1u;
+        if (to->next)
+            task(ready_tail[p] - 1u)->next = (uint16_t)(from + 1u);
+        ready_tail[p] = from + 1u;
+        to->state = TASK_RUNNING;
+        current = next;
+        mp_arch_switch(me, to);
+    } else if (above) {
+        ready_push(from); /* a higher level is ready */
+        switch_next(); /* the guard was checked on the way in */
+    }
+    mp_arch_unlock(irq);
 }
 
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)

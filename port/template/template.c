@@ -66,6 +66,11 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
     return atomic_load(addr) != expected ? MP_OK : MP_ETIMEDOUT;
 }
 
+void mp_port_yield(void)
+{
+    /* One process and no scheduler: there is no one to give the CPU to. */
+}
+
 void mp_port_wake(_Atomic uint32_t *addr, uint32_t n)
 {
     (void)addr;

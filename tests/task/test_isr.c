@@ -20,8 +20,8 @@ typedef struct {
 
 static objects_t objs;
 static MP_SHARED volatile int in_isr, put_result, blocking_put, lock_result, acquire_result,
-    self_result, join_result, sleep_result, atexit_result, suspend_result, resume_result,
-    fired;
+    self_result, join_result, sleep_result, yield_result, atexit_result, suspend_result,
+    resume_result, fired;
 
 static void no_op(void *arg)
 {
@@ -38,6 +38,7 @@ static void handler(void *arg)
     lock_result = mp_lock_acquire(objs.lock, MP_NOWAIT);       /* locks belong to processes */
     acquire_result = mp_semaphore_acquire(objs.sem, MP_FOREVER); /* would wait: refused */
     sleep_result = mp_sleep(0);                                   /* even a yield: refused */
+    yield_result = mp_process_yield(); /* a handler has no turn to give up */
     mp_process_t self = {0};
     self_result = mp_process_self(&self);      /* a handler is no process */
     join_result = mp_process_join(self, MP_NOWAIT);
@@ -96,6 +97,7 @@ static void test_calls_that_could_wait_are_refused_in_a_handler(void **state)
     assert_int_equal(MP_EISR, lock_result);
     assert_int_equal(MP_EISR, acquire_result);
     assert_int_equal(MP_EISR, sleep_result);
+    assert_int_equal(MP_EISR, yield_result);
     destroy_objects();
 }
 

@@ -151,9 +151,9 @@ mp_err_t mp_process_parent(mp_process_t *parent);
  * those still running, up to max; *count is how many there are in all. */
 mp_err_t mp_process_active_children(mp_process_t *out, size_t max, size_t *count);
 
-/* Lets other ready processes of the same port run first (os.sched_yield()). On the task
- * port it switches to the next ready task, if any; on POSIX, where processes run in
- * parallel, it returns at once. */
+/* Lets other ready processes run first (os.sched_yield()). On the task port it switches
+ * to the next ready task of the caller's priority or higher, if any; on POSIX it is
+ * sched_yield(2). MP_EISR in an interrupt handler. */
 mp_err_t mp_process_yield(void);
 
 /* Ends the caller as if its target had returned code: its exit hooks run, daemonic

@@ -3,7 +3,7 @@
  * thread mode on the process stack (PSP); handlers run on the main stack (MSP). A switch
  * is the PendSV exception, the lowest priority, so it never preempts another handler.
  *
- * The scheduler switches synchronously: mp_arch_switch() is called with interrupts
+ * The scheduler switches synchronously: mp_arch_switch() (inline) is called with interrupts
  * masked (PRIMASK), pends PendSV, and opens the mask for one instruction so the exception
  * is taken right there. The task resumes at the same spot when it is switched back in,
  * masks interrupts again and returns into the scheduler, exactly as on the host.
@@ -54,14 +54,6 @@ void mp_arch_context_init(mp_port_slot_t *t, void *stack, size_t size)
     for (int i = 0; i < 8; i++)
         *--sp = 0;                        /* r11..r4 */
     t->ctx.sp = sp;
-}
-
-void mp_arch_switch(mp_port_slot_t *from, mp_port_slot_t *to)
-{
-    cm_from = from;
-    cm_to = to;
-    ICSR = ICSR_PENDSVSET;
-    __asm__ volatile("dsb\n isb\n cpsie i\n isb\n cpsid i" ::: "memory");
 }
 
 void mp_arch_init(void)

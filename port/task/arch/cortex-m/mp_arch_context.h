@@ -31,4 +31,17 @@ static inline void mp_arch_unlock(uint32_t state)
     __asm__ volatile("msr primask, %0" ::"r"(state) : "memory");
 }
 
+/* A synchronous switch: PendSV (switch.S) saves the context into from (NULL: not at all)
+ * and resumes to. Interrupts open for one instruction so that the exception is taken
+ * right here; the task resumes at the same spot and masks them again. */
+struct mp_port_slot;
+extern struct mp_port_slot *cm_from, *cm_to;
+static inline void mp_arch_switch(struct mp_port_slot *from, struct mp_port_slot *to)
+{
+    cm_from = from;
+    cm_to = to;
+    *(volatile uint32_t *)0xE000ED04u = 1u << 28; /* ICSR: PENDSVSET */
+    __asm__ volatile("dsb\n isb\n cpsie i\n isb\n cpsid i" ::: "memory");
+}
+
 #endif

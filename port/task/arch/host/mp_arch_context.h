@@ -31,6 +31,9 @@ static inline void mp_arch_unlock(uint32_t state)
     (void)state;
 }
 
+struct mp_port_slot;
+void mp_arch_switch(struct mp_port_slot *from, struct mp_port_slot *to);
+
 /* For the host simulation board: runs fn(arg) as an interrupt handler, between two
  * scheduler passes while every task is blocked. */
 void host_interrupt(void (*fn)(void *arg), void *arg);
