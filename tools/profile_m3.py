@@ -84,7 +84,8 @@ def main():
                 counts[names[i]] += 1
     labels = ["calibration.empty_loop", "context_switch", "queue_put_get_4B",
               "queue_put_get_64B", "ping_pong_equal_priority", "ping_pong_replier_higher",
-              "lock_acquire_release", "process_start_join"]
+              "lock_acquire_release", "semaphore_release_acquire", "event_set_wait_clear",
+              "process_start_join"]
     for k, counts in enumerate(windows):
         label = labels[k] if k < len(labels) else "window %d" % k
         if want not in label:

@@ -93,7 +93,7 @@ static bool overflowed(uint32_t slot)
     return guard != STACK_GUARD;
 }
 
-static inline __attribute__((always_inline)) void ready_push(uint32_t slot)
+static void ready_push(uint32_t slot)
 {
     mp_port_slot_t *t = task(slot);
     uint32_t p = prio(slot);
@@ -113,7 +113,7 @@ static int top_level(void)
     return ready_levels ? 31 - __builtin_clz(ready_levels) : -1;
 }
 
-static inline __attribute__((always_inline)) uint32_t ready_pop(void)
+static uint32_t ready_pop(void)
 {
     int p = top_level();
     if (p < 0)
