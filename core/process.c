@@ -179,6 +179,7 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
     memset(s, 0, sizeof *s);
     s->gen = gen;
     memset(&mpi_world.procs[index], 0, sizeof mpi_world.procs[index]);
+    mpi_world.procs[index].self = token_of(index);
     mpi_world.exit_hooks[index].count = 0; /* none of the slot's last process, nor its parent's */
     s->parent = token_of(self);
     s->creator = s->parent;

@@ -8,6 +8,7 @@
  * from the messages actually put.
  */
 #include "queue.h"
+#include "ring_biased.h"
 
 static mp_err_t watch(uint32_t id, bool arm, bool *ready);
 static bool ready_now(const void *obj);
@@ -129,8 +130,10 @@ mp_err_t mp_queue_put(mp_queue_t q, const void *msg, size_t len, mp_timeout_t ti
         return err;
     if (msg == NULL && len > 0)
         return mpi_leave(&c, MP_EINVAL);
-    mpi_until_t until = mpi_until(timeout);
     mpi_queue_t *o = c.obj;
+    if (mpi_ring_put_biased(&c, &o->ring, msg, len))
+        return mpi_leave(&c, MP_OK);
+    mpi_until_t until = mpi_until(timeout);
     return mpi_leave(&c, mpi_ring_put(&c, &o->ring, msg, len, &until, NULL, NULL));
 }
 
@@ -142,8 +145,10 @@ mp_err_t mp_queue_get(mp_queue_t q, void *buf, size_t size, size_t *len, mp_time
         return err;
     if (len == NULL || (buf == NULL && size > 0))
         return mpi_leave(&c, MP_EINVAL);
-    mpi_until_t until = mpi_until(timeout);
     mpi_queue_t *o = c.obj;
+    if (mpi_ring_get_biased(&c, &o->ring, buf, size, len))
+        return mpi_leave(&c, MP_OK);
+    mpi_until_t until = mpi_until(timeout);
     return mpi_leave(&c, mpi_ring_get(&c, &o->ring, buf, size, len, &until,
                                       NULL, NULL));
 }

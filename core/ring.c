@@ -49,8 +49,7 @@
  */
 #include <string.h>
 
-#include "ring.h"
-#include "test_hooks.h"
+#include "ring_biased.h"
 
 void mpi_ring_init(mpi_ring_t *r, uint8_t *storage, uint32_t msg_size, uint32_t depth)
 {
@@ -68,12 +67,6 @@ void mpi_ring_init(mpi_ring_t *r, uint8_t *storage, uint32_t msg_size, uint32_t 
 uint64_t mpi_ring_storage(uint32_t msg_size, uint32_t depth)
 {
     return (uint64_t)MP_QUEUE_SLOT_SIZE(msg_size) * depth;
-}
-
-static uint8_t *slot_at(const mpi_ring_t *r, uint32_t index)
-{
-    uint32_t k = r->mask != UINT32_MAX ? index & r->mask : index % r->depth;
-    return r->storage + (size_t)k * r->stride;
 }
 
 uint32_t mpi_ring_count(const mpi_ring_t *r)
@@ -111,7 +104,7 @@ static void ring_bell(_Atomic uint32_t *bell, uint32_t n)
  * gone, the side's wakers make no call until someone is about to sleep again. A woken
  * process that finds nothing for it puts its bit back before it sleeps (sleep_on, and
  * mp_wait's waiters). Of two wakers racing, the one that takes the bits wakes. */
-static void wake_side(_Atomic uint32_t *bell, mpi_slots_t *sleepers)
+void mpi_ring_wake_side(_Atomic uint32_t *bell, mpi_slots_t *sleepers)
 {
     bool any = false;
     for (uint32_t w = 0; w < MPI_BITWORDS(MP_CONF_MAX_PROCESSES); w++)
@@ -188,15 +181,10 @@ static mp_err_t enter(const mpi_call_t *c, mpi_side_t *s, mpi_until_t *until, in
     mpi_token_t self = c->self;
     if (self == MPI_ISR_TOKEN)
         return enter_isr(c, s, via);
-    if (atomic_load_explicit(&s->bias, memory_order_relaxed) == self) {
-        atomic_store_explicit(&s->busy, self, memory_order_relaxed);
-        mpi_light_fence(); /* the mark before the second look: pairs with revoke's fence */
-        if (atomic_load_explicit(&s->bias, memory_order_relaxed) == self) {
-            *via = VIA_BIAS;
-            MPI_HOOK(MPI_HOOK_BIASED);
-            return MP_OK;
-        }
-        atomic_store_explicit(&s->busy, 0, memory_order_release); /* revoked meanwhile */
+    if (mpi_side_enter_biased(s, self)) {
+        *via = VIA_BIAS;
+        MPI_HOOK(MPI_HOOK_BIASED);
+        return MP_OK;
     }
     *via = VIA_GUARD;
     mp_err_t err = mpi_guard_take(c, &s->guard, until);
@@ -230,7 +218,7 @@ static mp_err_t enter(const mpi_call_t *c, mpi_side_t *s, mpi_until_t *until, in
 static void leave(mpi_side_t *s, int via)
 {
     if (via == VIA_BIAS)
-        atomic_store_explicit(&s->busy, 0, memory_order_release);
+        mpi_side_leave_biased(s);
     else if (via == VIA_GUARD)
         mpi_guard_give(&s->guard);
 }
@@ -296,20 +284,10 @@ mp_err_t mpi_ring_put(const mpi_call_t *c, mpi_ring_t *r, const void *msg, size_
             return err;
         }
         uint32_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
-        if (mpi_ring_diff(r, t, r->head_seen) >= r->depth)
-            r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
-        if (mpi_ring_diff(r, t, r->head_seen) < r->depth) {
-            uint8_t *slot = slot_at(r, t);
-            uint32_t n = (uint32_t)len;
-            __builtin_memcpy(slot, &n, sizeof n);
-            if (len > 0)
-                __builtin_memcpy(slot + sizeof n, msg, len);
-            MPI_HOOK(MPI_HOOK_PUT_PUBLISH);
-            atomic_store_explicit(&r->tail, mpi_ring_next(r, t), memory_order_release);
+        if (mpi_ring_room(r, t)) {
+            mpi_ring_publish(r, t, msg, len);
             leave(&r->put, via);
-            mpi_light_fence();
-            if (mpi_slots_any(&r->get_sleepers))
-                wake_side(&r->get_bell, &r->get_sleepers);
+            mpi_ring_rouse(&r->get_bell, &r->get_sleepers);
             return MP_OK;
         }
         uint32_t h = r->head_seen;
@@ -334,29 +312,19 @@ static mp_err_t get(const mpi_call_t *c, mpi_ring_t *r, bool take, void *buf, si
             return err;
         MPI_HOOK(MPI_HOOK_GET_INSIDE);
         uint32_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
-        if (h == r->tail_seen)
-            r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
-        if (h != r->tail_seen) {
-            const uint8_t *slot = slot_at(r, h);
-            uint32_t n;
-            __builtin_memcpy(&n, slot, sizeof n);
-            if (!take) {
+        if (mpi_ring_filled(r, h)) {
+            uint32_t n = mpi_ring_length(r, h);
+            if (!take)
                 err = MP_OK; /* poll: there is a message; leave it */
-            } else if (n > size) {
+            else if (n > size)
                 err = MP_ETOOSMALL;
-            } else {
-                if (n > 0 && buf != NULL) /* NULL: dropped (a queue shut down at once) */
-                    __builtin_memcpy(buf, slot + sizeof n, n);
-                atomic_store_explicit(&r->head, mpi_ring_next(r, h), memory_order_release);
-            }
+            else
+                mpi_ring_consume(r, h, buf, n); /* buf NULL: dropped (a queue shut down) */
             if (len != NULL)
                 *len = n;
             leave(&r->get, via);
-            if (take && err == MP_OK) {
-                mpi_light_fence();
-                if (mpi_slots_any(&r->put_sleepers))
-                    wake_side(&r->put_bell, &r->put_sleepers);
-            }
+            if (take && err == MP_OK)
+                mpi_ring_rouse(&r->put_bell, &r->put_sleepers);
             return err;
         }
         uint32_t t = r->tail_seen;

@@ -39,6 +39,7 @@ mp_err_t mp_init(void)
     mpi_slot_t *s = &w->slots[main_slot];
     mpi_strlcpy(s->name, "MainProcess", sizeof s->name);
     atomic_store(&s->state, (uint8_t)MPI_SLOT_RUNNING);
+    w->procs[main_slot].self = mpi_token_of(main_slot);
 
     w->ready = MPI_WORLD_READY;
     mp_err_t err = mp_port_init(w, sizeof *w);

@@ -146,6 +146,7 @@ typedef struct {
     _Atomic uint32_t watch_set[MP_CONF_WAIT_OBJECTS];
     _Atomic uint32_t wait_seq;
     _Atomic uint32_t suspended;
+    mpi_token_t self; /* its token, set with the slot: every call reads it (mpi_enter) */
 } mpi_proc_t;
 
 /* A process's exit hooks (mp_atexit, atexit.c), kept by slot in the world rather than in
@@ -326,8 +327,29 @@ void mpi_bits_give(_Atomic uint32_t *bits, uint32_t index);
 static inline void mpi_light_fence(void)
 {
     atomic_signal_fence(memory_order_seq_cst);
-    if (!mpi_world.asym)
+    if (!MP_PORT_ONE_CPU && !mpi_world.asym)
         atomic_thread_fence(memory_order_seq_cst);
+}
+
+/* The hot paths' acquire loads and release stores (entering and leaving objects, a ring's
+ * indices and marks): on one CPU (MP_PORT_ONE_CPU) the order only has to survive the
+ * compiler, so the fences are signal fences and the accesses relaxed. */
+static inline uint32_t mpi_load_acquire(_Atomic uint32_t *p)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_load_explicit(p, memory_order_acquire);
+    uint32_t v = atomic_load_explicit(p, memory_order_relaxed);
+    atomic_signal_fence(memory_order_acquire);
+    return v;
+}
+static inline void mpi_store_release(_Atomic uint32_t *p, uint32_t v)
+{
+    if (!MP_PORT_ONE_CPU) {
+        atomic_store_explicit(p, v, memory_order_release);
+        return;
+    }
+    atomic_signal_fence(memory_order_release);
+    atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
 /* Every kind's table, by kind (NULL for the kinds that have none), for the code that
@@ -376,11 +398,11 @@ static inline mp_err_t mpi_enter_at(mpi_call_t *c, const mpi_table_t *t, uint32_
     c->table = t;
     c->id = mpi_handle_make(t->kind, gen, index);
     c->slot = slot;
-    c->self = (slot + 1u) | (uint32_t)mpi_world.slots[slot].gen << MPI_GEN_SHIFT;
+    c->self = me->self;
     atomic_store_explicit(&me->inside[d], c->id, memory_order_relaxed);
     me->depth = d + 1u;
     mpi_light_fence(); /* announced before the tag is read: pairs with mpi_retire */
-    uint32_t tag = atomic_load_explicit(&h->tag, memory_order_acquire);
+    uint32_t tag = mpi_load_acquire(&h->tag);
     if ((tag & ~MPI_OBJ_FLAGS) == mpi_tag(gen, t->kind, 0))
         return MP_OK;
     return mpi_leave(c, MP_ESTALE); /* may be the last one a destroyer left it to */
@@ -431,7 +453,7 @@ static inline mp_err_t mpi_leave(mpi_call_t *c, mp_err_t result)
         return result;
     mpi_proc_t *me = &mpi_world.procs[c->slot];
     uint32_t d = me->depth - 1u;
-    atomic_store_explicit(&me->inside[d], 0, memory_order_release);
+    mpi_store_release(&me->inside[d], 0);
     me->depth = d;
     mpi_light_fence(); /* gone before the tag is read: pairs with mpi_leave_retired */
     const mpi_obj_t *h = c->obj;

@@ -9,8 +9,10 @@
 /* Every death wakes every blocked task (sched.c), so no sleeper needs to look. */
 #define MP_PORT_LIVENESS_NS 0
 
-/* One CPU: while a task spins, the task it waits for cannot run. */
+/* One CPU: while a task spins, the task it waits for cannot run; and the core's hot paths
+ * need no hardware barrier. */
 #define MP_PORT_SPIN 0
+#define MP_PORT_ONE_CPU 1
 
 #include "mp_board_config.h"
 

@@ -205,6 +205,14 @@
 #define MP_PORT_SPIN 0
 #endif
 
+/* 1: every process runs on one CPU (a task port): another process runs only after a switch
+ * or an interrupt, which the CPU completes in order, so the hot paths' acquire and release
+ * orders and their fences need only keep the compiler's order (no `dmb`). 0: the full
+ * C11 orders. */
+#ifndef MP_PORT_ONE_CPU
+#define MP_PORT_ONE_CPU 0
+#endif
+
 /* A hint to the CPU inside spin loops (x86: pause); ports may define it. */
 #ifndef MP_PORT_RELAX
 #define MP_PORT_RELAX() ((void)0)
