@@ -44,14 +44,14 @@ static uint64_t seed, rng;
 static mp_sim_deadlock_t policy;
 static char report[4096];
 static bool running; /* mp_init() has set up the scheduler */
-bool mp_board_preempts; /* a seed is set, or a fault armed */
+bool mp_port_task_preempts; /* a seed is set, or a fault armed */
 
 mp_err_t mp_sim_seed(uint64_t value)
 {
     if (running)
         task_settle(); /* the replay starts from a settled caller */
     seed = value;
-    mp_board_preempts = value != 0 || fault.armed;
+    mp_port_task_preempts = value != 0 || fault.armed;
     rng = value * 0x9e3779b97f4a7c15u + 1u;
     return MP_OK;
 }
@@ -191,7 +191,7 @@ mp_err_t mp_sim_fault(mp_process_t p, mp_sim_fault_t kind, uint32_t k, uint64_t 
     fault.points = 0;
     fault.calls = 0;
     fault.hold = hold_ns;
-    mp_board_preempts = true; /* the scheduler asks at every point from now on */
+    mp_port_task_preempts = true; /* the scheduler asks at every point from now on */
     return MP_OK;
 }
 
@@ -213,7 +213,7 @@ void mp_sim_fault_limit(uint64_t points, const char *label)
 void mp_sim_fault_clear(void)
 {
     fault.armed = false;
-    mp_board_preempts = seed != 0;
+    mp_port_task_preempts = seed != 0;
 }
 
 /* At a preemption point of the running process: its fault, if this is the point. A kill

@@ -137,7 +137,7 @@ mp_err_t mp_board_idle(mp_time_t next)
     return MP_OK;
 }
 
-bool mp_board_preempts = false; /* switches come from blocking, not from calls */
+bool mp_port_task_preempts = false; /* switches come from blocking, not from calls */
 
 bool mp_board_preempt(void)
 {

@@ -62,14 +62,15 @@ mp_time_t mp_board_now(void);
 mp_err_t mp_board_idle(mp_time_t next);
 
 /*
- * mp_board_preempts, mp_board_preempt: the preemption points. Every runtime call that
+ * mp_port_task_preempts, mp_board_preempt: the preemption points. Every runtime call that
  * reaches the port (mp_port_self, wait, wake, spawn) passes one in thread context; while
- * mp_board_preempts is true the scheduler asks mp_board_preempt() there, no lock held,
+ * mp_port_task_preempts is true the scheduler asks mp_board_preempt() there, no lock held,
  * and on true lets every other ready task of the running one's priority or higher run
  * first. The host simulation decides from its seed (and injects its faults there). A
- * board with a tick leaves the flag false: each point then costs one load.
+ * board with a tick leaves the flag false: each point then costs one load. (The flag is
+ * named mp_port_*: core objects read it, inline in mp_port_self.)
  */
-extern bool mp_board_preempts;
+extern bool mp_port_task_preempts;
 bool mp_board_preempt(void);
 
 /* mp_board_exit: the main process (slot 0) ended with code: ends the whole program

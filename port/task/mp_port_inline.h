@@ -18,14 +18,14 @@ static inline bool mp_port_in_isr(void)
 }
 
 /* The scheduler's running task, and the host simulation's seeded preemption points (a
- * board that preempts at runtime calls sets mp_board_preempts). */
+ * board that preempts at runtime calls sets mp_port_task_preempts). */
 extern uint32_t mp_port_task_running;
-extern bool mp_board_preempts;
+extern bool mp_port_task_preempts;
 void mp_port_task_preempt(void);
 
 static inline uint32_t mp_port_self(void)
 {
-    if (mp_board_preempts)
+    if (mp_port_task_preempts)
         mp_port_task_preempt();
     return mp_port_task_running;
 }

@@ -282,7 +282,7 @@ static bool others_due(void)
 
 static void preempt_point(void)
 {
-    if (!mp_board_preempts || mp_arch_in_isr() || !mp_board_preempt())
+    if (!mp_port_task_preempts || mp_arch_in_isr() || !mp_board_preempt())
         return;
     uint32_t irq = mp_arch_lock();
     if (ready_levels && others_due()) {
