@@ -161,9 +161,11 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
     if (err != MP_OK)
         return err;
     if (p == NULL || attr == NULL || attr->target == NULL || attr->arg_size > MP_CONF_ARG_SIZE ||
-        (attr->arg == NULL && attr->arg_size > 0) || attr->daemon > MP_DAEMON_YES ||
+        (attr->arg == NULL && attr->arg_size > 0) || attr->daemon > MP_DAEMON_INHERIT ||
         attr->priority >= MP_CONF_PRIORITIES)
         return MP_EINVAL;
+    if (attr->name != NULL && !mpi_name_fits(attr->name))
+        return MP_ENAMETOOLONG; /* cut, it would not be found by that name */
     uint32_t self = c.slot;
     mpi_slot_t *me = slot_at(self);
     if (me->daemon)

@@ -229,12 +229,12 @@ mp_err_t mp_queue_shutdown(mp_queue_t q, bool immediate)
     return mpi_leave(&c, MP_OK);
 }
 
-/* Enters a JoinableQueue: MP_ENOTSUP (left already) for a plain one. */
+/* Enters a JoinableQueue: MP_ENOTJOINABLE (left already) for a plain one. */
 static mp_err_t enter_joinable(mpi_call_t *c, mp_queue_t q)
 {
     mp_err_t err = mpi_enter(c, &mpi_queue_table, q.id);
     if (err == MP_OK && !(mpi_obj_flags(c->obj) & MPI_QUEUE_JOINABLE))
-        return mpi_leave(c, MP_ENOTSUP);
+        return mpi_leave(c, MP_ENOTJOINABLE);
     return err;
 }
 

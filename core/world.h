@@ -598,6 +598,15 @@ static inline uint32_t mpi_count(uint32_t n)
     return n;
 }
 
+/* Whether a name fits a name field of MP_CONF_NAME_LEN bytes, its NUL included. */
+static inline bool mpi_name_fits(const char *name)
+{
+    for (uint32_t i = 0; i < MP_CONF_NAME_LEN; i++)
+        if (name[i] == '\0')
+            return true;
+    return false;
+}
+
 /* Small freestanding text helpers (no printf in the core). */
 size_t mpi_strlcpy(char *dst, const char *src, size_t size);
 size_t mpi_utoa(char *dst, size_t size, uint32_t value);

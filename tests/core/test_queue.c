@@ -171,7 +171,7 @@ static void test_task_done_on_a_plain_queue_is_not_supported(void **state)
 {
     (void)state;
     mp_queue_t q = make(4, 2, false);
-    assert_int_equal(MP_ENOTSUP, mp_queue_task_done(q)); /* not a JoinableQueue */
+    assert_int_equal(MP_ENOTJOINABLE, mp_queue_task_done(q)); /* not a JoinableQueue */
     OK(mp_queue_destroy(q));
 }
 
