@@ -173,8 +173,11 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
 
     uint32_t index;
     if (!mpi_bits_take(mpi_world.slot_free, MP_CONF_MAX_PROCESSES, &index) &&
-        !slot_recycle(&index))
+        !slot_recycle(&index)) {
+        atomic_fetch_add(&mpi_world.slot_refused, 1u); /* mp_dump names the option */
         return MP_ENOSLOT;
+    }
+    mpi_most(&mpi_world.slot_most, mpi_bits_used(mpi_world.slot_free, MP_CONF_MAX_PROCESSES));
 
     mpi_slot_t *s = slot_at(index);
     uint16_t gen = s->gen;
@@ -682,4 +685,27 @@ uint32_t mp_core_slot_pid(uint32_t slot)
 void mp_core_slot_name(uint32_t slot, char *buf, size_t size)
 {
     mpi_strlcpy(buf, slot < MP_CONF_MAX_PROCESSES ? slot_at(slot)->name : "?", size);
+}
+
+mp_err_t mp_process_find(const char *name, mp_process_t *p)
+{
+    if (mpi_world.ready != MPI_WORLD_READY)
+        return MP_ENOINIT;
+    if (name == NULL || p == NULL)
+        return MP_EINVAL;
+    /* a process not yet joined first: a joined one may be an old namesake */
+    for (int joined = 0; joined < 2; joined++) {
+        for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
+            uint8_t st = atomic_load(&slot_at(i)->state);
+            if (st == MPI_SLOT_FREE || (st == MPI_SLOT_CREATED || st == MPI_SLOT_RUNNING) == joined)
+                continue;
+            char seen[MP_CONF_NAME_LEN];
+            mpi_strlcpy(seen, slot_at(i)->name, sizeof seen);
+            if (!mpi_streq(seen, name))
+                continue;
+            *p = handle_of(i);
+            return MP_OK;
+        }
+    }
+    return MP_ENOENT;
 }

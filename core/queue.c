@@ -24,7 +24,8 @@ static const mpi_wait_word_t words[] = {
 
 const mpi_table_t mpi_queue_table = {MPI_TABLE_STORE(queues), .kind = MPI_KIND_QUEUE,
                                      .release = release_queue, .watch = watch,
-                                     .ready = ready_now, MPI_TABLE_WORDS(words)};
+                                     .ready = ready_now, .describe = mpi_queue_describe,
+                                     MPI_TABLE_WORDS(words)};
 
 static void release_queue(void *obj, uint32_t flags)
 {
@@ -313,4 +314,22 @@ static mp_err_t watch(uint32_t id, bool arm, bool *ready)
         return err;
     *ready = mpi_ring_watch(&((mpi_queue_t *)c.obj)->ring, c.slot, arm);
     return mpi_leave(&c, MP_OK);
+}
+
+/* mp_dump: how full it is, and for a JoinableQueue its unfinished tasks. */
+void mpi_queue_describe(const void *obj, mpi_text_t *text)
+{
+    const mpi_queue_t *o = obj;
+    mpi_text_u(text, mpi_ring_count(&o->ring));
+    mpi_text_add(text, " of ");
+    mpi_text_u(text, o->ring.depth);
+    mpi_text_add(text, " messages of up to ");
+    mpi_text_u(text, o->ring.msg_size);
+    mpi_text_add(text, " bytes");
+    if (mpi_obj_flags(&o->hdr) & MPI_QUEUE_JOINABLE) {
+        mpi_text_add(text, ", unfinished ");
+        mpi_text_u(text, mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), atomic_load(&o->done)));
+    }
+    if (atomic_load(&o->ring.closed))
+        mpi_text_add(text, ", closed");
 }

@@ -73,6 +73,7 @@ static mp_time_t next_due = MP_TIME_NEVER; /* no blocked task's deadline is earl
  * overflowed its stack, and ends as a fault (-SIGSEGV) before it can run again. */
 static _Alignas(16) uint8_t stacks[MP_CONF_MAX_PROCESSES - 1][MP_CONF_STACK_SIZE];
 #define STACK_GUARD 0x5afe57acu
+static void stack_paint(uint32_t slot); /* for mp_dump, at the end */
 
 #if MP_CONF_TEST_HOOKS /* the test hook of task.h */
 void *task_stack_guard(uint32_t slot)
@@ -324,6 +325,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
     memset(t, 0, sizeof *t);
     uint32_t guard = STACK_GUARD;
     memcpy(stacks[slot - 1], &guard, sizeof guard);
+    stack_paint(slot);
     mp_arch_context_init(t, stacks[slot - 1], sizeof stacks[slot - 1]);
     t->priority = (uint8_t)mp_core_slot_priority(slot);
     t->deaths_seen = (uint16_t)deaths;
@@ -619,4 +621,46 @@ size_t task_report(char *buf, size_t size)
         n = append(buf, size, n, "\n");
     }
     return n;
+}
+
+/* ---- for mp_dump: stack high-water marks, what a task waits on ------------------------ */
+
+/* Every byte of a stack above its guard, before the task's first frame is written there;
+ * the deepest one changed since marks the most the task used. */
+#define STACK_PAINT 0xa5u
+
+static void stack_paint(uint32_t slot)
+{
+    memset(stacks[slot - 1] + sizeof(uint32_t), STACK_PAINT,
+           sizeof stacks[slot - 1] - sizeof(uint32_t));
+}
+
+mp_err_t mp_port_stack_use(uint32_t slot, uint32_t *used, uint32_t *size)
+{
+    if (slot == 0 || slot >= MP_CONF_MAX_PROCESSES)
+        return MP_ENOTSUP; /* the main process runs on the board's stack */
+    if (task(slot)->state == TASK_FREE)
+        return MP_ENOENT;
+    const uint8_t *s = stacks[slot - 1];
+    uint32_t untouched = sizeof(uint32_t);
+    while (untouched < sizeof stacks[slot - 1] && s[untouched] == STACK_PAINT)
+        untouched++;
+    *size = (uint32_t)sizeof stacks[slot - 1];
+    *used = *size - untouched; /* an overflow takes the guard too: used == size */
+    if (overflowed(slot))
+        *used = *size;
+    return MP_OK;
+}
+
+const void *mp_port_wait_addr(uint32_t slot)
+{
+    if (slot >= MP_CONF_MAX_PROCESSES || task(slot) == NULL)
+        return NULL;
+    uint8_t state = task(slot)->state;
+    return state == TASK_BLOCKED ? (const void *)task(slot)->wait_addr : NULL;
+}
+
+void mp_port_console(const char *text, size_t len)
+{
+    mp_board_console(text, len);
 }

@@ -139,6 +139,11 @@ mp_err_t mp_process_close(mp_process_t p);
  * MP_CONF_NAME_LEN bytes holds every name). */
 mp_err_t mp_process_name(mp_process_t p, char *buf, size_t size);
 
+/* The process named name (the main process is "MainProcess"): one not yet joined, else
+ * a joined one whose slot is not yet reused; the lowest slot among namesakes.
+ * @retval MP_ENOENT no such process  @retval MP_EINVAL name or p NULL */
+mp_err_t mp_process_find(const char *name, mp_process_t *p);
+
 /* The OS process id (POSIX: getpid() of that process, the main one included) or task
  * number (task port), right from the process's first instruction.
  * @retval MP_ENOTSTARTED */
