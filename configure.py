@@ -79,7 +79,10 @@ class Toolchain(NamedTuple):
 GCC = Toolchain("", "$cc", "$cc $in -o $out $ldflags $libs")
 CLANG = Toolchain("clang", "clang", "clang $in -o $out $ldflags $libs")
 
-# CMocka from Debian's source package (tools/setup.sh), built for the target against newlib.
+# CMocka from Debian's source package, built for the target against newlib. tools/setup.sh
+# fetches it once per machine, into this folder, which every checkout then shares.
+CMOCKA_SRC = "/usr/local/src/mpstatic-cmocka"
+# Its flags:
 CMOCKA = ("-O2 -std=gnu11 -w -include signal.h -DHAVE_SIGNAL_H -DHAVE_STRINGS_H "
           "-DHAVE_INTTYPES_H -DHAVE_STDINT_H -DHAVE_STDARG_H -DHAVE_STDDEF_H -DHAVE_SETJMP_H "
           "-DHAVE_STDLIB_H -DHAVE_STRING_H -DHAVE_STDIO_H -DHAVE_LIMITS_H '-DPRIdS=\"d\"'")
@@ -93,10 +96,10 @@ def arm_none_eabi(prefix, cpu):
     return Toolchain(
         prefix, cc, "%s %s -nostartfiles $libs -Wl,--gc-sections $ldflags $in -o $out" % (cc, cpu),
         arch=cpu + " -ffunction-sections -fdata-sections", script="-T %s", exe=".elf",
-        prog=("", ""), suite_incs="-Icore -Itests/support -Ithird_party/cmocka/include",
+        prog=("", ""), suite_incs="-Icore -Itests/support -I%s/include" % CMOCKA_SRC,
         suite_libs="-specs=nosys.specs",
-        suite_support=(("third_party/cmocka/src/cmocka.c", "third_party/cmocka.o",
-                        dict(cflags="", vflags=CMOCKA, incs="-Ithird_party/cmocka/include")),
+        suite_support=(("%s/src/cmocka.c" % CMOCKA_SRC, "cmocka/cmocka.o",
+                        dict(cflags="", vflags=CMOCKA, incs="-I%s/include" % CMOCKA_SRC)),
                        ("tests/support/target_heap.c", None, dict(vflags="-O2", incs=""))))
 
 
