@@ -625,30 +625,34 @@ size_t task_report(char *buf, size_t size)
 
 /* ---- for mp_dump: stack high-water marks, what a task waits on ------------------------ */
 
-/* Every byte of a stack above its guard, before the task's first frame is written there;
- * the deepest one changed since marks the most the task used. */
-#define STACK_PAINT 0xa5u
+/* Every word of a stack above its guard, before the task's first frame is written there;
+ * the deepest one changed since marks the most the task used. Word by word through
+ * volatile and uninstrumented: under ASan a stack still holds the poison of frames that
+ * never returned (a killed task's), and a live one's redzones, which are not our business. */
+#define STACK_PAINT 0xa5a5a5a5u
+#define STACK_WORDS (MP_CONF_STACK_SIZE / sizeof(uint32_t))
 
-static void stack_paint(uint32_t slot)
+__attribute__((no_sanitize_address)) static void stack_paint(uint32_t slot)
 {
-    memset(stacks[slot - 1] + sizeof(uint32_t), STACK_PAINT,
-           sizeof stacks[slot - 1] - sizeof(uint32_t));
+    volatile uint32_t *w = (volatile uint32_t *)(void *)stacks[slot - 1];
+    for (uint32_t i = 1; i < STACK_WORDS; i++) /* word 0: the guard */
+        w[i] = STACK_PAINT;
 }
 
-mp_err_t mp_port_stack_use(uint32_t slot, uint32_t *used, uint32_t *size)
+__attribute__((no_sanitize_address)) mp_err_t mp_port_stack_use(uint32_t slot, uint32_t *used,
+                                                                 uint32_t *size)
 {
     if (slot == 0 || slot >= MP_CONF_MAX_PROCESSES)
         return MP_ENOTSUP; /* the main process runs on the board's stack */
     if (task(slot)->state == TASK_FREE)
         return MP_ENOENT;
-    const uint8_t *s = stacks[slot - 1];
-    uint32_t untouched = sizeof(uint32_t);
-    while (untouched < sizeof stacks[slot - 1] && s[untouched] == STACK_PAINT)
+    const volatile uint32_t *w = (const volatile uint32_t *)(const void *)stacks[slot - 1];
+    uint32_t untouched = 1;
+    while (untouched < STACK_WORDS && w[untouched] == STACK_PAINT)
         untouched++;
-    *size = (uint32_t)sizeof stacks[slot - 1];
-    *used = *size - untouched; /* an overflow takes the guard too: used == size */
-    if (overflowed(slot))
-        *used = *size;
+    *size = MP_CONF_STACK_SIZE;
+    /* an overflow took the guard too: all of it */
+    *used = overflowed(slot) ? *size : (uint32_t)((STACK_WORDS - untouched) * sizeof(uint32_t));
     return MP_OK;
 }
 
