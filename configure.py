@@ -34,6 +34,9 @@ CORE_TESTS = sources("tests/core/test_*.c")  # every port runs these
 EXAMPLES_POSIX = ["examples/child_file.c", "examples/echo_server.c", "examples/isolation.c"]
 EXAMPLES = [e for e in sources("examples/*.c") if e not in EXAMPLES_POSIX]
 DEMOS = ["examples/demo.c", "examples/producer_consumer.c", "examples/pool.c"]  # `ninja demo`
+# Run on the boards too (their output varies: pids, stack figures), each checked for heap
+# symbols and for exit status 0.
+BOARD_RUNS = ["examples/dump.c"]
 # The tutorial examples (README, "Examples"), each run by `ninja test` on every port that
 # builds it, its output compared with examples/expected/ (tools/check_example.sh).
 TUTORIAL = ["examples/process_args.c", "examples/five_processes.c", "examples/daemon.c",
@@ -160,7 +163,7 @@ def qemu_board(board, tc, arch, ldscript, qemu):
     as two variants: the firmware (the demos, each checked for heap symbols and run) and
     the suites (the runtime with its test hooks; their images go beside the demos)."""
     firmware = Variant(board, tc, task_port(arch, board), "-O2", ldscript,
-                       programs=list(dict.fromkeys(DEMOS + TUTORIAL)), expect=TUTORIAL,
+                       programs=list(dict.fromkeys(DEMOS + TUTORIAL + BOARD_RUNS)), expect=TUTORIAL,
                        checks=("tools/check_no_heap.sh", "tools/run_qemu_demo.sh:%s:%s" % qemu),
                        demos=DEMOS, qemu=qemu, archive=False, whole=True)
     suites = firmware._replace(name=board + "-test", vflags="-O2 " + HOOKS, programs=(),
