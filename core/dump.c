@@ -146,8 +146,10 @@ static void entries(out_t *o, const void *base, size_t stride, uint32_t count)
 
 mp_err_t mp_dump_to(mp_sink_fn sink, void *ctx)
 {
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
+    mpi_call_t c; /* MP_ENOINIT, or MP_EFORKED in a raw fork() copy; a handler may ask */
+    mp_err_t err = mpi_caller(&c);
+    if (err != MP_OK)
+        return err;
     if (sink == NULL)
         return MP_EINVAL;
     out_t o = {.sink = sink, .ctx = ctx};

@@ -95,8 +95,10 @@ mp_err_t mp_object_set_name(uint32_t id, const char *name)
 
 mp_err_t mp_object_find(const char *name, uint32_t *id)
 {
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
+    mpi_call_t c; /* MP_ENOINIT, or MP_EFORKED in a raw fork() copy; a handler may ask */
+    mp_err_t err = mpi_caller(&c);
+    if (err != MP_OK)
+        return err;
     if (name == NULL || id == NULL)
         return MP_EINVAL;
     int32_t i = lookup(name, 0);
@@ -108,8 +110,10 @@ mp_err_t mp_object_find(const char *name, uint32_t *id)
 
 mp_err_t mp_object_name(uint32_t id, char *buf, size_t size)
 {
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
+    mpi_call_t c; /* MP_ENOINIT, or MP_EFORKED in a raw fork() copy; a handler may ask */
+    mp_err_t err = mpi_caller(&c);
+    if (err != MP_OK)
+        return err;
     if (buf == NULL || size == 0)
         return MP_EINVAL;
     int32_t i = lookup(NULL, id);

@@ -689,8 +689,10 @@ void mp_core_slot_name(uint32_t slot, char *buf, size_t size)
 
 mp_err_t mp_process_find(const char *name, mp_process_t *p)
 {
-    if (mpi_world.ready != MPI_WORLD_READY)
-        return MP_ENOINIT;
+    mpi_call_t c; /* MP_ENOINIT, or MP_EFORKED in a raw fork() copy; a handler may ask */
+    mp_err_t err = mpi_caller(&c);
+    if (err != MP_OK)
+        return err;
     if (name == NULL || p == NULL)
         return MP_EINVAL;
     /* a process not yet joined first: a joined one may be an old namesake */

@@ -19,6 +19,8 @@
 #include "mp_port.h"
 #include "posix.h"
 
+MP_SHARED void *_Atomic posix_waiting[MP_CONF_MAX_PROCESSES];
+
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
 {
     struct timespec ts, *tsp = NULL;
@@ -28,13 +30,14 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
         tsp = &ts;
     }
     /* where mp_dump finds what the process waits for (a raw fork() copy has no slot) */
-    mp_port_slot_t *me = mp_port_self() < MP_CONF_MAX_PROCESSES ? mp_core_port_slot(mp_port_self()) : NULL;
+    uint32_t self = mp_port_self();
+    void *_Atomic *me = self < MP_CONF_MAX_PROCESSES ? &posix_waiting[self] : NULL;
     if (me != NULL)
-        atomic_store_explicit(&me->waiting, (void *)addr, memory_order_relaxed);
+        atomic_store_explicit(me, (void *)addr, memory_order_relaxed);
     long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET, expected, tsp, NULL,
                      FUTEX_BITSET_MATCH_ANY);
     if (me != NULL)
-        atomic_store_explicit(&me->waiting, NULL, memory_order_relaxed);
+        atomic_store_explicit(me, NULL, memory_order_relaxed);
     if (r == -1 && errno == ETIMEDOUT)
         return MP_ETIMEDOUT;
     return MP_OK; /* woken, value changed (EAGAIN) or a signal (EINTR): the caller re-checks */
@@ -78,7 +81,7 @@ mp_time_t mp_port_now(void)
 
 const void *mp_port_wait_addr(uint32_t slot)
 {
-    return slot < MP_CONF_MAX_PROCESSES ? atomic_load(&mp_core_port_slot(slot)->waiting) : NULL;
+    return slot < MP_CONF_MAX_PROCESSES ? atomic_load(&posix_waiting[slot]) : NULL;
 }
 
 mp_err_t mp_port_stack_use(uint32_t slot, uint32_t *used, uint32_t *size)

@@ -10,8 +10,6 @@
 #ifndef MP_PORT_SLOT_H
 #define MP_PORT_SLOT_H
 
-#include <stdatomic.h>
-
 typedef struct mp_port_robust {
     struct mp_port_robust *next;
 } mp_port_robust_t;
@@ -21,7 +19,6 @@ typedef struct {
     long futex_offset;        /* from the entry to the life word */
     mp_port_robust_t *pending; /* robust_list_head.list_op_pending, always NULL here */
     mp_port_robust_t entry;   /* the one entry: stands for the life word */
-    void *_Atomic waiting;    /* the word it sleeps on in mp_port_wait, for mp_dump; NULL */
 } mp_port_slot_t;
 
 #endif
