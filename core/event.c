@@ -15,7 +15,8 @@ static bool ready_now(const void *obj);
 static void describe(const void *obj, mpi_text_t *text);
 
 const mpi_table_t mpi_event_table = {MPI_TABLE_STORE(events), .kind = MPI_KIND_EVENT,
-                                     .watch = watch, .ready = ready_now, .describe = describe,
+                                     .watch = watch, .ready = ready_now,
+                                     MPI_TABLE_DESCRIBE(describe),
                                      MPI_TABLE_WORDS(words)};
 
 #define EVENT_CLEAR 0u

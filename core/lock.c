@@ -24,10 +24,10 @@ static const mpi_wait_word_t rlock_words[] = {
 
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
 const mpi_table_t mpi_lock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_LOCK,
-                                    .release = release_lock, .describe = describe,
+                                    .release = release_lock, MPI_TABLE_DESCRIBE(describe),
                                     MPI_TABLE_WORDS(lock_words)};
 const mpi_table_t mpi_rlock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_RLOCK,
-                                     .release = release_lock, .describe = describe,
+                                     .release = release_lock, MPI_TABLE_DESCRIBE(describe),
                                      MPI_TABLE_WORDS(rlock_words)};
 
 static const mpi_table_t *table_of(uint32_t kind)

@@ -44,11 +44,11 @@ static const mpi_wait_word_t words[] = {
 };
 
 const mpi_table_t mpi_pool_table = {MPI_TABLE_STORE(pools), .kind = MPI_KIND_POOL,
-                                    .forget = forget_owner, .describe = describe_pool,
+                                    .forget = forget_owner, MPI_TABLE_DESCRIBE(describe_pool),
                                     MPI_TABLE_WORDS(words)};
 /* owned: a result is the owner's alone, so its destroy (once per apply) needs no fence */
 const mpi_table_t mpi_result_table = {MPI_TABLE_STORE(results), .kind = MPI_KIND_RESULT,
-                                      .describe = describe_result, .owned = true};
+                                      MPI_TABLE_DESCRIBE(describe_result), .owned = true};
 
 enum { JOB_FREE = 0, JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_HELD };
 enum { WORKER_BUSY = 0, WORKER_LOOKING, WORKER_ASLEEP };

@@ -24,7 +24,7 @@ static const mpi_wait_word_t words[] = {
 
 const mpi_table_t mpi_queue_table = {MPI_TABLE_STORE(queues), .kind = MPI_KIND_QUEUE,
                                      .release = release_queue, .watch = watch,
-                                     .ready = ready_now, .describe = mpi_queue_describe,
+                                     .ready = ready_now, MPI_TABLE_DESCRIBE(mpi_queue_describe),
                                      MPI_TABLE_WORDS(words)};
 
 static void release_queue(void *obj, uint32_t flags)

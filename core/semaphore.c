@@ -16,7 +16,7 @@ static void describe(const void *obj, mpi_text_t *text);
 
 const mpi_table_t mpi_semaphore_table = {MPI_TABLE_STORE(semaphores),
                                          .kind = MPI_KIND_SEMAPHORE, .watch = watch,
-                                         .ready = ready_now, .describe = describe,
+                                         .ready = ready_now, MPI_TABLE_DESCRIBE(describe),
                                          MPI_TABLE_WORDS(words)};
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)

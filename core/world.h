@@ -231,6 +231,9 @@ typedef struct mpi_wait_word {
     .words = MP_CONF_DEADLOCK_REPORT ? (words_) : NULL,                                      \
     .n_words = MP_CONF_DEADLOCK_REPORT ? sizeof(words_) / sizeof(words_)[0] : 0
 
+/* A descriptor's describe hook, kept only where mp_dump describes objects. */
+#define MPI_TABLE_DESCRIBE(fn) .describe = MP_CONF_DUMP_OBJECTS ? (fn) : NULL
+
 /* A descriptor's storage fields, for the table `store` registered in objects.def. */
 #define MPI_TABLE_STORE(store)                                                               \
     .base = mpi_world.store, .stride = sizeof mpi_world.store[0],                            \

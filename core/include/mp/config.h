@@ -163,6 +163,12 @@
 #define MP_CONF_MAX_SLABS 8
 #endif
 
+/* mp_dump describes each object (a lock's holder, a queue's messages, ...); 0: its kind,
+ * index and name only, and less code. */
+#ifndef MP_CONF_DUMP_OBJECTS
+#define MP_CONF_DUMP_OBJECTS 1
+#endif
+
 /* Names given to objects (mp/name.h: mp_object_set_name), each MP_CONF_NAME_LEN bytes. */
 #ifndef MP_CONF_MAX_NAMES
 #define MP_CONF_MAX_NAMES 16
