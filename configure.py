@@ -34,6 +34,9 @@ CORE_TESTS = sources("tests/core/test_*.c")  # every port runs these
 EXAMPLES_POSIX = ["examples/child_file.c", "examples/echo_server.c", "examples/isolation.c"]
 EXAMPLES = [e for e in sources("examples/*.c") if e not in EXAMPLES_POSIX]
 DEMOS = ["examples/demo.c", "examples/producer_consumer.c", "examples/pool.c"]  # `ninja demo`
+# Run on the boards too (their output varies: pids, stack figures), each checked for heap
+# symbols and for exit status 0.
+BOARD_RUNS = ["examples/dump.c"]
 # The tutorial examples (README, "Examples"), each run by `ninja test` on every port that
 # builds it, its output compared with examples/expected/ (tools/check_example.sh).
 TUTORIAL = ["examples/process_args.c", "examples/five_processes.c", "examples/daemon.c",
@@ -79,7 +82,10 @@ class Toolchain(NamedTuple):
 GCC = Toolchain("", "$cc", "$cc $in -o $out $ldflags $libs")
 CLANG = Toolchain("clang", "clang", "clang $in -o $out $ldflags $libs")
 
-# CMocka from Debian's source package (tools/setup.sh), built for the target against newlib.
+# CMocka from Debian's source package, built for the target against newlib. tools/setup.sh
+# fetches it once per machine, into this folder, which every checkout then shares.
+CMOCKA_SRC = "/usr/local/src/mpstatic-cmocka"
+# Its flags:
 CMOCKA = ("-O2 -std=gnu11 -w -include signal.h -DHAVE_SIGNAL_H -DHAVE_STRINGS_H "
           "-DHAVE_INTTYPES_H -DHAVE_STDINT_H -DHAVE_STDARG_H -DHAVE_STDDEF_H -DHAVE_SETJMP_H "
           "-DHAVE_STDLIB_H -DHAVE_STRING_H -DHAVE_STDIO_H -DHAVE_LIMITS_H '-DPRIdS=\"d\"'")
@@ -93,10 +99,10 @@ def arm_none_eabi(prefix, cpu):
     return Toolchain(
         prefix, cc, "%s %s -nostartfiles $libs -Wl,--gc-sections $ldflags $in -o $out" % (cc, cpu),
         arch=cpu + " -ffunction-sections -fdata-sections", script="-T %s", exe=".elf",
-        prog=("", ""), suite_incs="-Icore -Itests/support -Ithird_party/cmocka/include",
+        prog=("", ""), suite_incs="-Icore -Itests/support -I%s/include" % CMOCKA_SRC,
         suite_libs="-specs=nosys.specs",
-        suite_support=(("third_party/cmocka/src/cmocka.c", "third_party/cmocka.o",
-                        dict(cflags="", vflags=CMOCKA, incs="-Ithird_party/cmocka/include")),
+        suite_support=(("%s/src/cmocka.c" % CMOCKA_SRC, "cmocka/cmocka.o",
+                        dict(cflags="", vflags=CMOCKA, incs="-I%s/include" % CMOCKA_SRC)),
                        ("tests/support/target_heap.c", None, dict(vflags="-O2", incs=""))))
 
 
@@ -157,7 +163,7 @@ def qemu_board(board, tc, arch, ldscript, qemu):
     as two variants: the firmware (the demos, each checked for heap symbols and run) and
     the suites (the runtime with its test hooks; their images go beside the demos)."""
     firmware = Variant(board, tc, task_port(arch, board), "-O2", ldscript,
-                       programs=list(dict.fromkeys(DEMOS + TUTORIAL)), expect=TUTORIAL,
+                       programs=list(dict.fromkeys(DEMOS + TUTORIAL + BOARD_RUNS)), expect=TUTORIAL,
                        checks=("tools/check_no_heap.sh", "tools/run_qemu_demo.sh:%s:%s" % qemu),
                        demos=DEMOS, qemu=qemu, archive=False, whole=True)
     suites = firmware._replace(name=board + "-test", vflags="-O2 " + HOOKS, programs=(),

@@ -68,6 +68,10 @@ mp_err_t mpi_arena_alloc(const mpi_call_t *c, uint64_t size64, uint32_t *offset)
         memset(mpi_at(found), 0, size);
         *offset = found;
         err = MP_OK;
+        uint32_t live = 0; /* under the guard: no other allocation moves it meanwhile */
+        for (uint32_t i = 0; i < MPI_ARENA_BLOCKS; i++)
+            live += atomic_load_explicit(&mpi_world.blocks[i].size, memory_order_relaxed);
+        mpi_most(&mpi_world.arena_most, live);
     }
     mpi_guard_give(&mpi_world.arena_guard);
     return err;

@@ -12,7 +12,7 @@ static const char *const names[] = {
     [-MP_ESELF] = "MP_ESELF: a process cannot join itself (nor main suspend itself)",
     [-MP_ENOTCHILD] = "MP_ENOTCHILD: not a child of the caller",
     [-MP_EDAEMON] = "MP_EDAEMON: daemonic processes may not have children",
-    [-MP_ENOSLOT] = "MP_ENOSLOT: table full",
+    [-MP_ENOSLOT] = "MP_ENOSLOT: table full (mp_dump names the table and its MP_CONF_ option)",
     [-MP_ETIMEDOUT] = "MP_ETIMEDOUT: timed out",
     [-MP_EAGAIN] = "MP_EAGAIN: would block",
     [-MP_ENOTLOCKED] = "MP_ENOTLOCKED: released an unlocked lock",
@@ -33,7 +33,7 @@ static const char *const names[] = {
     [-MP_EREADONLY] = "MP_EREADONLY: connection is read-only",
     [-MP_EWRITEONLY] = "MP_EWRITEONLY: connection is write-only",
     [-MP_ENOMEM] = "MP_ENOMEM: shared arena exhausted",
-    [-MP_ENOTSUP] = "MP_ENOTSUP: not supported on this port",
+    [-MP_ENOTSUP] = "MP_ENOTSUP: not supported on this port or by this object",
     [-MP_EISR] = "MP_EISR: not allowed in an interrupt handler",
     [-MP_EFORKED] = "MP_EFORKED: not a runtime process (made by a raw fork())",
     [-MP_EUNLOCKED] = "MP_EUNLOCKED: timed out re-acquiring the lock; the caller does not hold it",
@@ -42,6 +42,8 @@ static const char *const names[] = {
     [-MP_ECHANGED] = "MP_ECHANGED: changed size during iteration",
     [-MP_EWORKER] = "MP_EWORKER: the worker running the task died",
     [-MP_ETASK] = "MP_ETASK: the task failed",
+    [-MP_ENOTJOINABLE] = "MP_ENOTJOINABLE: the queue was created without joinable (a JoinableQueue call)",
+    [-MP_ENAMETOOLONG] = "MP_ENAMETOOLONG: the name does not fit in MP_CONF_NAME_LEN",
 };
 
 _Static_assert(sizeof names / sizeof names[0] == 1 - MP_ERR_LAST,

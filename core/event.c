@@ -12,9 +12,12 @@ static const mpi_wait_word_t words[] = {
 
 static mp_err_t watch(uint32_t id, bool arm, bool *ready);
 static bool ready_now(const void *obj);
+static void describe(const void *obj, mpi_text_t *text);
 
 const mpi_table_t mpi_event_table = {MPI_TABLE_STORE(events), .kind = MPI_KIND_EVENT,
-                                     .watch = watch, .ready = ready_now, MPI_TABLE_WORDS(words)};
+                                     .watch = watch, .ready = ready_now,
+                                     MPI_TABLE_DESCRIBE(describe),
+                                     MPI_TABLE_WORDS(words)};
 
 #define EVENT_CLEAR 0u
 #define EVENT_SET 1u
@@ -138,4 +141,11 @@ static mp_err_t watch(uint32_t id, bool arm, bool *ready)
     }
     *ready = ready_now(o);
     return mpi_leave(&c, MP_OK);
+}
+
+/* mp_dump: set or not. */
+static void describe(const void *obj, mpi_text_t *text)
+{
+    const mpi_event_t *o = obj;
+    mpi_text_add(text, atomic_load(&o->flag) == EVENT_SET ? "set" : "clear");
 }

@@ -13,6 +13,7 @@
 #include "lock.h"
 
 static void release_lock(void *obj, uint32_t flags);
+static void describe(const void *obj, mpi_text_t *text);
 
 static const mpi_wait_word_t lock_words[] = {
     {offsetof(mpi_lock_t, word), 1, MPI_WORD_HOLDER, "Lock #"},
@@ -23,9 +24,11 @@ static const mpi_wait_word_t rlock_words[] = {
 
 /* One array, two kinds of handle: a descriptor for each, so a lookup copies nothing. */
 const mpi_table_t mpi_lock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_LOCK,
-                                    .release = release_lock, MPI_TABLE_WORDS(lock_words)};
+                                    .release = release_lock, MPI_TABLE_DESCRIBE(describe),
+                                    MPI_TABLE_WORDS(lock_words)};
 const mpi_table_t mpi_rlock_table = {MPI_TABLE_STORE(locks), .kind = MPI_KIND_RLOCK,
-                                     .release = release_lock, MPI_TABLE_WORDS(rlock_words)};
+                                     .release = release_lock, MPI_TABLE_DESCRIBE(describe),
+                                     MPI_TABLE_WORDS(rlock_words)};
 
 static const mpi_table_t *table_of(uint32_t kind)
 {
@@ -280,4 +283,29 @@ mp_err_t mp_rlock_depth(mp_rlock_t lock, uint32_t *depth)
     mpi_lock_t *l = c.obj;
     *depth = mpi_guard_mine(&l->word, c.self) ? l->depth : 0;
     return mpi_leave(&c, MP_OK);
+}
+
+/* mp_dump: its holder (its owner, for an RLock) and what is built on it. */
+static void describe(const void *obj, mpi_text_t *text)
+{
+    const mpi_lock_t *l = obj;
+    mpi_token_t holder = atomic_load(&l->word) & MPI_LOCK_OWNER;
+    if (holder == 0) {
+        mpi_text_add(text, "free");
+    } else {
+        char name[MP_CONF_NAME_LEN];
+        mpi_token_name(holder, name, sizeof name);
+        mpi_text_add(text, "held by ");
+        mpi_text_add(text, name);
+        if (kind_of(l) == MPI_KIND_RLOCK) {
+            mpi_text_add(text, ", depth ");
+            mpi_text_u(text, l->depth);
+        }
+    }
+    uint32_t users = atomic_load(&l->users);
+    if (users != 0) {
+        mpi_text_add(text, ", used by ");
+        mpi_text_u(text, users);
+        mpi_text_add(text, users == 1 ? " Value/Array/Condition" : " Values/Arrays/Conditions");
+    }
 }

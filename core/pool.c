@@ -35,6 +35,8 @@
 #include "pool.h"
 
 static void forget_owner(uint32_t slot);
+static void describe_pool(const void *obj, mpi_text_t *text);
+static void describe_result(const void *obj, mpi_text_t *text);
 
 static const mpi_wait_word_t words[] = {
     {offsetof(mpi_pool_t, bell), 1, 0, "work in Pool #"},
@@ -42,10 +44,11 @@ static const mpi_wait_word_t words[] = {
 };
 
 const mpi_table_t mpi_pool_table = {MPI_TABLE_STORE(pools), .kind = MPI_KIND_POOL,
-                                    .forget = forget_owner, MPI_TABLE_WORDS(words)};
+                                    .forget = forget_owner, MPI_TABLE_DESCRIBE(describe_pool),
+                                    MPI_TABLE_WORDS(words)};
 /* owned: a result is the owner's alone, so its destroy (once per apply) needs no fence */
 const mpi_table_t mpi_result_table = {MPI_TABLE_STORE(results), .kind = MPI_KIND_RESULT,
-                                      .owned = true};
+                                      MPI_TABLE_DESCRIBE(describe_result), .owned = true};
 
 enum { JOB_FREE = 0, JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_HELD };
 enum { WORKER_BUSY = 0, WORKER_LOOKING, WORKER_ASLEEP };
@@ -1263,4 +1266,39 @@ mp_err_t mp_pool_workers(mp_pool_t pool, mp_process_t *out, size_t max, size_t *
     }
     *count = n;
     return mpi_leave(&c, MP_OK);
+}
+
+/* mp_dump: its owner, workers and jobs. */
+static void describe_pool(const void *obj, mpi_text_t *text)
+{
+    static const char *const states[] = {"running", "closed", "terminated", "joined"};
+    const mpi_pool_t *o = obj;
+    char name[MP_CONF_NAME_LEN];
+    mpi_token_name(o->owner, name, sizeof name);
+    uint32_t st = atomic_load(&o->state);
+    mpi_text_add(text, st < 4 ? states[st] : "?");
+    mpi_text_add(text, ", owner ");
+    mpi_text_add(text, name);
+    mpi_text_add(text, ", workers ");
+    mpi_text_u(text, o->nworkers);
+    uint32_t queued = 0, running = 0;
+    for (uint32_t j = 0; j < MP_CONF_POOL_QUEUE; j++) {
+        uint32_t js = atomic_load(&o->jobs[j].state) & 0xffu;
+        queued += js == JOB_QUEUED;
+        running += js == JOB_RUNNING;
+    }
+    mpi_text_add(text, ", jobs queued ");
+    mpi_text_u(text, queued);
+    mpi_text_add(text, ", running ");
+    mpi_text_u(text, running);
+}
+
+static void describe_result(const void *obj, mpi_text_t *text)
+{
+    const mpi_result_t *o = obj;
+    char name[MP_CONF_NAME_LEN];
+    mpi_token_name(o->owner, name, sizeof name);
+    mpi_text_add(text, o->ready ? "ready" : "pending");
+    mpi_text_add(text, ", owner ");
+    mpi_text_add(text, name);
 }

@@ -161,9 +161,11 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
     if (err != MP_OK)
         return err;
     if (p == NULL || attr == NULL || attr->target == NULL || attr->arg_size > MP_CONF_ARG_SIZE ||
-        (attr->arg == NULL && attr->arg_size > 0) || attr->daemon > MP_DAEMON_YES ||
+        (attr->arg == NULL && attr->arg_size > 0) || attr->daemon > MP_DAEMON_INHERIT ||
         attr->priority >= MP_CONF_PRIORITIES)
         return MP_EINVAL;
+    if (attr->name != NULL && !mpi_name_fits(attr->name))
+        return MP_ENAMETOOLONG; /* cut, it would not be found by that name */
     uint32_t self = c.slot;
     mpi_slot_t *me = slot_at(self);
     if (me->daemon)
@@ -171,8 +173,11 @@ mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr)
 
     uint32_t index;
     if (!mpi_bits_take(mpi_world.slot_free, MP_CONF_MAX_PROCESSES, &index) &&
-        !slot_recycle(&index))
+        !slot_recycle(&index)) {
+        atomic_fetch_add(&mpi_world.slot_refused, 1u); /* mp_dump names the option */
         return MP_ENOSLOT;
+    }
+    mpi_most(&mpi_world.slot_most, mpi_bits_used(mpi_world.slot_free, MP_CONF_MAX_PROCESSES));
 
     mpi_slot_t *s = slot_at(index);
     uint16_t gen = s->gen;
@@ -681,4 +686,29 @@ uint32_t mp_core_slot_pid(uint32_t slot)
 void mp_core_slot_name(uint32_t slot, char *buf, size_t size)
 {
     mpi_strlcpy(buf, slot < MP_CONF_MAX_PROCESSES ? slot_at(slot)->name : "?", size);
+}
+
+mp_err_t mp_process_find(const char *name, mp_process_t *p)
+{
+    mpi_call_t c; /* MP_ENOINIT, or MP_EFORKED in a raw fork() copy; a handler may ask */
+    mp_err_t err = mpi_caller(&c);
+    if (err != MP_OK)
+        return err;
+    if (name == NULL || p == NULL)
+        return MP_EINVAL;
+    /* a process not yet joined first: a joined one may be an old namesake */
+    for (int joined = 0; joined < 2; joined++) {
+        for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++) {
+            uint8_t st = atomic_load(&slot_at(i)->state);
+            if (st == MPI_SLOT_FREE || (st == MPI_SLOT_CREATED || st == MPI_SLOT_RUNNING) == joined)
+                continue;
+            char seen[MP_CONF_NAME_LEN];
+            mpi_strlcpy(seen, slot_at(i)->name, sizeof seen);
+            if (!mpi_streq(seen, name))
+                continue;
+            *p = handle_of(i);
+            return MP_OK;
+        }
+    }
+    return MP_ENOENT;
 }

@@ -25,7 +25,8 @@ static const mpi_wait_word_t words[] = {
 
 const mpi_table_t mpi_queue_table = {MPI_TABLE_STORE(queues), .kind = MPI_KIND_QUEUE,
                                      .release = release_queue, .watch = watch,
-                                     .ready = ready_now, MPI_TABLE_WORDS(words)};
+                                     .ready = ready_now, MPI_TABLE_DESCRIBE(mpi_queue_describe),
+                                     MPI_TABLE_WORDS(words)};
 
 static void release_queue(void *obj, uint32_t flags)
 {
@@ -234,12 +235,12 @@ mp_err_t mp_queue_shutdown(mp_queue_t q, bool immediate)
     return mpi_leave(&c, MP_OK);
 }
 
-/* Enters a JoinableQueue: MP_ENOTSUP (left already) for a plain one. */
+/* Enters a JoinableQueue: MP_ENOTJOINABLE (left already) for a plain one. */
 static mp_err_t enter_joinable(mpi_call_t *c, mp_queue_t q)
 {
     mp_err_t err = mpi_enter(c, &mpi_queue_table, q.id);
     if (err == MP_OK && !(mpi_obj_flags(c->obj) & MPI_QUEUE_JOINABLE))
-        return mpi_leave(c, MP_ENOTSUP);
+        return mpi_leave(c, MP_ENOTJOINABLE);
     return err;
 }
 
@@ -318,4 +319,22 @@ static mp_err_t watch(uint32_t id, bool arm, bool *ready)
         return err;
     *ready = mpi_ring_watch(&((mpi_queue_t *)c.obj)->ring, c.slot, arm);
     return mpi_leave(&c, MP_OK);
+}
+
+/* mp_dump: how full it is, and for a JoinableQueue its unfinished tasks. */
+void mpi_queue_describe(const void *obj, mpi_text_t *text)
+{
+    const mpi_queue_t *o = obj;
+    mpi_text_u(text, mpi_ring_count(&o->ring));
+    mpi_text_add(text, " of ");
+    mpi_text_u(text, o->ring.depth);
+    mpi_text_add(text, " messages of up to ");
+    mpi_text_u(text, o->ring.msg_size);
+    mpi_text_add(text, " bytes");
+    if (mpi_obj_flags(&o->hdr) & MPI_QUEUE_JOINABLE) {
+        mpi_text_add(text, ", unfinished ");
+        mpi_text_u(text, mpi_ring_diff(&o->ring, atomic_load(&o->ring.tail), atomic_load(&o->done)));
+    }
+    if (atomic_load(&o->ring.closed))
+        mpi_text_add(text, ", closed");
 }

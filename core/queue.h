@@ -17,6 +17,9 @@ typedef struct {
 #define MPI_QUEUE_JOINABLE 1u
 #define MPI_QUEUE_ARENA 2u
 
+/* mp_dump's line about a queue (mpi_table_t.describe). */
+void mpi_queue_describe(const void *obj, mpi_text_t *text);
+
 #endif
 
 #ifdef MPI_OBJECT_LIST

@@ -12,10 +12,12 @@ static const mpi_wait_word_t words[] = {
 
 static mp_err_t watch(uint32_t id, bool arm, bool *ready);
 static bool ready_now(const void *obj);
+static void describe(const void *obj, mpi_text_t *text);
 
 const mpi_table_t mpi_semaphore_table = {MPI_TABLE_STORE(semaphores),
                                          .kind = MPI_KIND_SEMAPHORE, .watch = watch,
-                                         .ready = ready_now, MPI_TABLE_WORDS(words)};
+                                         .ready = ready_now, MPI_TABLE_DESCRIBE(describe),
+                                         MPI_TABLE_WORDS(words)};
 
 mp_err_t mp_semaphore_create(mp_semaphore_t *s, uint32_t value, bool bounded)
 {
@@ -130,4 +132,16 @@ static mp_err_t watch(uint32_t id, bool arm, bool *ready)
         mpi_watch_add(c.slot, &o->count, &o->sleepers);
     *ready = ready_now(o);
     return mpi_leave(&c, MP_OK);
+}
+
+/* mp_dump: its value, and a BoundedSemaphore's bound. */
+static void describe(const void *obj, mpi_text_t *text)
+{
+    const mpi_semaphore_t *o = obj;
+    mpi_text_add(text, "value ");
+    mpi_text_u(text, atomic_load(&o->count));
+    if (mpi_obj_flags(&o->hdr) & MPI_SEMAPHORE_BOUNDED) {
+        mpi_text_add(text, " of at most ");
+        mpi_text_u(text, o->bound);
+    }
 }

@@ -61,8 +61,11 @@ mp_err_t mpi_obj_alloc(const mpi_table_t *t, void **obj, uint32_t *index)
 {
     if (mpi_world.ready != MPI_WORLD_READY)
         return MP_ENOINIT;
-    if (t->count == 0 || !mpi_bits_take(t->free, t->count, index))
+    if (t->count == 0 || !mpi_bits_take(t->free, t->count, index)) {
+        atomic_fetch_add(t->refused, 1u); /* mp_dump names the table and its option */
         return MP_ENOSLOT;
+    }
+    mpi_most(t->most, mpi_bits_used(t->free, t->count));
     *obj = mpi_obj_at(t, *index);
     return MP_OK;
 }

@@ -4,15 +4,6 @@
  */
 #include "world.h"
 
-static uint32_t used(_Atomic uint32_t *free_bits, uint32_t count)
-{
-    uint32_t n = count;
-    for (uint32_t w = 0; w < MPI_BITWORDS(count); w++)
-        for (uint32_t v = atomic_load(&free_bits[w]); v != 0; v &= v - 1u)
-            n--; /* not __builtin_popcount: without a popcount instruction it is a libgcc call */
-    return n;
-}
-
 mp_err_t mp_usage(mp_usage_t *u)
 {
     if (mpi_world.ready != MPI_WORLD_READY)
@@ -20,9 +11,9 @@ mp_err_t mp_usage(mp_usage_t *u)
     if (u == NULL)
         return MP_EINVAL;
     mpi_world_t *w = &mpi_world;
-    u->processes = used(w->slot_free, MP_CONF_MAX_PROCESSES);
+    u->processes = mpi_bits_used(w->slot_free, MP_CONF_MAX_PROCESSES);
     /* the tables objects.def reports, each in mp_usage_t's field of its name */
-#define MPI_USAGE(store) u->store = used(w->store##_free, MPI_COUNT_##store);
+#define MPI_USAGE(store) u->store = mpi_bits_used(w->store##_free, MPI_COUNT_##store);
 #include "objects.def"
     u->checks_failed = atomic_load(&w->checks_failed);
     u->arena_bytes = u->arena_blocks = 0;

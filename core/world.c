@@ -23,6 +23,7 @@ mp_err_t mp_init(void)
         return MP_EALREADY;
     memset(w, 0, sizeof *w);
     mpi_bits_fill(w->slot_free, MP_CONF_MAX_PROCESSES);
+    mpi_bits_fill(w->names_free, MP_CONF_MAX_NAMES);
     for (uint32_t i = 0; i < MP_CONF_MAX_PROCESSES; i++)
         w->slots[i].gen = 1;
     for (uint32_t kind = 0; kind < MPI_KIND_END; kind++) {
@@ -40,6 +41,7 @@ mp_err_t mp_init(void)
     mpi_strlcpy(s->name, "MainProcess", sizeof s->name);
     atomic_store(&s->state, (uint8_t)MPI_SLOT_RUNNING);
     w->procs[main_slot].self = mpi_token_of(main_slot);
+    atomic_store(&w->slot_most, 1u);
 
     w->ready = MPI_WORLD_READY;
     mp_err_t err = mp_port_init(w, sizeof *w);
@@ -89,6 +91,45 @@ bool mpi_bits_take(_Atomic uint32_t *bits, uint32_t count, uint32_t *index)
 void mpi_bits_give(_Atomic uint32_t *bits, uint32_t index)
 {
     atomic_fetch_or(&bits[index / 32u], 1u << (index % 32u));
+}
+
+uint32_t mpi_bits_used(_Atomic uint32_t *bits, uint32_t count)
+{
+    uint32_t n = count;
+    for (uint32_t w = 0; w < MPI_BITWORDS(count); w++)
+        for (uint32_t v = atomic_load(&bits[w]); v != 0; v &= v - 1u)
+            n--; /* not __builtin_popcount: without a popcount instruction it is a libgcc call */
+    return n;
+}
+
+void mpi_most(_Atomic uint32_t *most, uint32_t n)
+{
+    uint32_t was = atomic_load_explicit(most, memory_order_relaxed);
+    while (was < n && !atomic_compare_exchange_weak(most, &was, n))
+        ;
+}
+
+void mpi_text_add(mpi_text_t *t, const char *s)
+{
+    for (; *s; s++, t->n++)
+        if (t->n + 1 < t->size)
+            t->buf[t->n] = *s;
+    if (t->size > 0)
+        t->buf[t->n < t->size ? t->n : t->size - 1] = '\0';
+}
+
+void mpi_text_u(mpi_text_t *t, uint32_t v)
+{
+    char digits[11];
+    (void)mpi_utoa(digits, sizeof digits, v);
+    mpi_text_add(t, digits);
+}
+
+void mpi_text_i(mpi_text_t *t, int32_t v)
+{
+    if (v < 0)
+        mpi_text_add(t, "-");
+    mpi_text_u(t, v < 0 ? 0u - (uint32_t)v : (uint32_t)v);
 }
 
 mp_time_t mpi_deadline(mp_timeout_t timeout)

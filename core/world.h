@@ -149,6 +149,13 @@ typedef struct {
     mpi_token_t self; /* its token, set with the slot: every call reads it (mpi_enter) */
 } mpi_proc_t;
 
+/* An object's name (mp/name.h): id is published last, so a reader that finds it finds
+ * the name written. */
+typedef struct {
+    _Atomic uint32_t id;
+    char name[MP_CONF_NAME_LEN];
+} mpi_name_t;
+
 /* A process's exit hooks (mp_atexit, atexit.c), kept by slot in the world rather than in
  * the process's own memory: its creator clears them before it starts, so a child never
  * begins with its parent's, whatever fork copied. Only the process itself writes them. */
@@ -159,6 +166,16 @@ typedef struct {
         void *arg; /* meaningful in the registering process only, which alone runs it */
     } hook[MP_CONF_EXIT_HOOKS > 0 ? MP_CONF_EXIT_HOOKS : 1];
 } mpi_exit_hooks_t;
+
+/* A text being written into a buffer of the caller's, always NUL-terminated; n counts
+ * what did not fit too (world.c). */
+typedef struct {
+    char *buf;
+    size_t size, n;
+} mpi_text_t;
+void mpi_text_add(mpi_text_t *t, const char *s);
+void mpi_text_u(mpi_text_t *t, uint32_t v);
+void mpi_text_i(mpi_text_t *t, int32_t v);
 
 /* ---- tables of objects (table.c) ----------------------------------------------------- */
 typedef struct mpi_table {
@@ -173,6 +190,14 @@ typedef struct mpi_table {
     /* A process that set this kind's bit in `used` (its mpi_proc_t, mpi_proc_uses) was
      * reaped: drop what the table keeps about it by slot. NULL: nothing. */
     void (*forget)(uint32_t slot);
+    /* For mp_dump: a line's worth about the live entry at obj ("3 of 8 messages"),
+     * from reads alone (a snapshot: others may change it meanwhile). NULL: nothing more
+     * than its kind and index. */
+    void (*describe)(const void *obj, mpi_text_t *text);
+    /* The table's high-water mark and its creates refused for want of an entry (mp_dump),
+     * shared by the kinds that share the table. */
+    _Atomic uint32_t *most;
+    _Atomic uint32_t *refused;
     /* For deadlock reports: the words of an entry of this kind processes sleep on. */
     const struct mpi_wait_word *words;
     uint32_t n_words;
@@ -207,10 +232,14 @@ typedef struct mpi_wait_word {
     .words = MP_CONF_DEADLOCK_REPORT ? (words_) : NULL,                                      \
     .n_words = MP_CONF_DEADLOCK_REPORT ? sizeof(words_) / sizeof(words_)[0] : 0
 
+/* A descriptor's describe hook, kept only where mp_dump describes objects. */
+#define MPI_TABLE_DESCRIBE(fn) .describe = MP_CONF_DUMP_OBJECTS ? (fn) : NULL
+
 /* A descriptor's storage fields, for the table `store` registered in objects.def. */
 #define MPI_TABLE_STORE(store)                                                               \
     .base = mpi_world.store, .stride = sizeof mpi_world.store[0],                            \
-    .count = MPI_COUNT_##store, .free = mpi_world.store##_free
+    .count = MPI_COUNT_##store, .free = mpi_world.store##_free,                              \
+    .most = &mpi_world.store##_most, .refused = &mpi_world.store##_refused
 
 /* Who is calling, and on which object. Every public call on an object enters it first
  * (mpi_enter) and leaves it last (mpi_leave): between the two, the caller is recorded in
@@ -264,6 +293,7 @@ enum {
 };
 #define MPI_TABLE(type, name, count)                                                          \
     _Atomic uint32_t name##_free[MPI_BITWORDS(count) ? MPI_BITWORDS(count) : 1];             \
+    _Atomic uint32_t name##_most, name##_refused;                                            \
     type name[(count) ? (count) : 1]
 
 typedef struct {
@@ -272,13 +302,19 @@ typedef struct {
     _Atomic uint32_t join_seq;
     _Atomic uint32_t checks_failed;
     _Atomic uint32_t slot_free[MPI_BITWORDS(MP_CONF_MAX_PROCESSES)];
+    _Atomic uint32_t slot_most, slot_refused; /* as a table's (mpi_table_t) */
     mpi_slot_t slots[MP_CONF_MAX_PROCESSES];
     mpi_proc_t procs[MP_CONF_MAX_PROCESSES];
     mpi_slots_t watching; /* processes inside mp_wait with words registered */
     mpi_exit_hooks_t exit_hooks[MP_CONF_MAX_PROCESSES];
 #define MPI_STORE(type, store, count, blocks) MPI_TABLE(type, store, count);
 #include "objects.def"
+    /* mp_object_set_name (name.c): id 0 = a free entry */
+    _Atomic uint32_t names_free[MPI_BITWORDS(MP_CONF_MAX_NAMES) ? MPI_BITWORDS(MP_CONF_MAX_NAMES) : 1];
+    _Atomic uint32_t names_most, names_refused, names_guard;
+    mpi_name_t names[MP_CONF_MAX_NAMES ? MP_CONF_MAX_NAMES : 1];
     _Atomic uint32_t arena_guard;
+    _Atomic uint32_t arena_most; /* bytes in live blocks, at most so far */
     mpi_block_t blocks[MPI_ARENA_BLOCKS];
     _Alignas(MP_PORT_CACHE_LINE) uint8_t arena[MP_CONF_ARENA_SIZE > 0 ? MP_CONF_ARENA_SIZE : 64];
 } mpi_world_t;
@@ -321,6 +357,9 @@ static inline uint32_t mpi_gen_next(uint32_t gen)
 void mpi_bits_fill(_Atomic uint32_t *bits, uint32_t count);
 bool mpi_bits_take(_Atomic uint32_t *bits, uint32_t count, uint32_t *index);
 void mpi_bits_give(_Atomic uint32_t *bits, uint32_t index);
+/* Entries taken in a table of count entries; and raising a high-water mark to n. */
+uint32_t mpi_bits_used(_Atomic uint32_t *bits, uint32_t count);
+void mpi_most(_Atomic uint32_t *most, uint32_t n);
 
 /* The fast side of a handshake with mp_port_fence() (or a plain fence when the port has
  * none): orders this process's earlier stores before its later loads. */
@@ -527,6 +566,10 @@ void mpi_watch_forget(uint32_t slot);
 /* Writes "any of: ..." for a word mp_wait sleeps on; 0 if addr is none. */
 size_t mpi_watch_describe(const void *addr, char *buf, size_t size);
 
+/* ---- names (name.c) ------------------------------------------------------------------ */
+/* Names whose object is live (an entry is freed lazily, when a name is next given). */
+uint32_t mpi_names_live(void);
+
 /* ---- the arena ------------------------------------------------------------------------ */
 /* size bytes (computed by the caller in 64 bits: no size from user input can wrap),
  * aligned to MP_PORT_CACHE_LINE, zero-filled. MP_ENOMEM when no gap is large enough,
@@ -618,6 +661,23 @@ mp_err_t mpi_wait(const mpi_call_t *c, _Atomic uint32_t *addr, uint32_t expected
 static inline uint32_t mpi_count(uint32_t n)
 {
     return n;
+}
+
+/* Whether a name fits a name field of MP_CONF_NAME_LEN bytes, its NUL included. */
+static inline bool mpi_name_fits(const char *name)
+{
+    for (uint32_t i = 0; i < MP_CONF_NAME_LEN; i++)
+        if (name[i] == '\0')
+            return true;
+    return false;
+}
+
+/* a == b as strings (strcmp is not among what core/ may take from libc) */
+static inline bool mpi_streq(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b)
+        a++, b++;
+    return *a == *b;
 }
 
 /* Small freestanding text helpers (no printf in the core). */

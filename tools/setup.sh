@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what mpstatic needs on Debian 12, once: the host toolchain and CMocka, the ARM
 # toolchain with newlib, QEMU, and CMocka's source (Debian's source package), which is
-# built for the Cortex-M3 so the same test suites run inside QEMU; and the checkers the
-# reliability suites use: valgrind (memcheck over the POSIX suites), clang with its
-# libFuzzer runtime (the fuzzer), spin (the protocol models). Safe to run again.
+# built for the Cortex-M3 so the same test suites run inside QEMU (fetched once per
+# machine into /usr/local/src/mpstatic-cmocka, which build.ninja names: every checkout on
+# the machine shares it); and the checkers the reliability suites use: valgrind (memcheck
+# over the POSIX suites), clang with its libFuzzer runtime (the fuzzer), spin (the
+# protocol models). Safe to run again. Run it as root or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""
@@ -21,7 +23,8 @@ done
 # apt-get source needs a deb-src entry; Debian 12 ships only deb lines.
 src=/etc/apt/sources.list.d/mpstatic-src.sources
 need_src=0
-[[ -d third_party/cmocka/src ]] || need_src=1
+cmocka=/usr/local/src/mpstatic-cmocka # configure.py's CMOCKA_SRC
+[[ -f $cmocka/src/cmocka.c ]] || need_src=1
 if [[ $need_src -eq 1 && ! -f $src ]]; then
   $sudo tee "$src" >/dev/null <<'SRC'
 Types: deb-src
@@ -42,9 +45,9 @@ fi
 if [[ $need_src -eq 1 ]]; then
   tmp=$(mktemp -d)
   (cd "$tmp" && apt-get source -qq cmocka)
-  mkdir -p third_party
-  rm -rf third_party/cmocka
-  mv "$tmp"/cmocka-*/ third_party/cmocka
+  $sudo rm -rf "$cmocka"
+  $sudo mkdir -p "$(dirname "$cmocka")"
+  $sudo mv "$tmp"/cmocka-*/ "$cmocka"
   rm -rf "$tmp"
 fi
 echo "setup: ready"

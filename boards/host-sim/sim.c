@@ -264,3 +264,9 @@ bool mp_board_preempt(void)
     inject();
     return now;
 }
+
+void mp_board_console(const char *text, size_t len)
+{
+    fwrite(text, 1, len, stdout); /* in order with the program's own printf */
+    fflush(stdout);
+}

@@ -38,6 +38,11 @@ static void uart_write(const char *s, size_t n)
     }
 }
 
+void mp_board_console(const char *text, size_t len)
+{
+    uart_write(text, len);
+}
+
 /* newlib's write() ends here: stdout and stderr go to UART0. */
 int _write(int fd, const char *buf, int len);
 int _write(int fd, const char *buf, int len)

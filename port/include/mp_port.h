@@ -171,6 +171,24 @@ bool mp_port_shared(const void *p, size_t size);
  * only when every task is blocked (it then jumps to the next deadline). */
 mp_time_t mp_port_now(void);
 
+/* ---- for mp_dump (mp/dump.h): what the port alone knows ---------------------------- */
+
+/* mp_port_console: writes len bytes of text where the program's own output goes (POSIX:
+ * standard output; a board: its console, e.g. a UART), whole, from process context. */
+void mp_port_console(const char *text, size_t len);
+
+/* mp_port_wait_addr: the word the process in slot sleeps on in mp_port_wait right now,
+ * or NULL (running, ready, or a port that does not keep it). A snapshot, read by another
+ * process: the core only describes it (mp_core_describe_wait), never follows it. */
+const void *mp_port_wait_addr(uint32_t slot);
+
+/* mp_port_stack_use: the most stack the process in slot has used so far, of *size bytes
+ * (the task port paints each stack when a task starts and finds the deepest byte changed:
+ * FreeRTOS's uxTaskGetStackHighWaterMark). MP_ENOTSUP where the stacks are the operating
+ * system's, or for a slot that runs on a stack the port did not give it (the task port's
+ * main process, on the board's stack); MP_ENOENT for a slot with no task. */
+mp_err_t mp_port_stack_use(uint32_t slot, uint32_t *used, uint32_t *size);
+
 /* ---- implemented by the core, called by the port (prefix mp_core_) --------------- */
 
 /* The body of every spawned process: runs the target, then the exit sequence, then

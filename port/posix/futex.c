@@ -12,12 +12,15 @@
 #include <linux/futex.h>
 #include <linux/membarrier.h>
 #include <sched.h>
+#include <stdio.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mp_port.h"
 #include "posix.h"
+
+MP_SHARED void *_Atomic posix_waiting[MP_CONF_MAX_PROCESSES];
 
 mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadline)
 {
@@ -27,8 +30,15 @@ mp_err_t mp_port_wait(_Atomic uint32_t *addr, uint32_t expected, mp_time_t deadl
         ts.tv_nsec = (long)(deadline % 1000000000u);
         tsp = &ts;
     }
+    /* where mp_dump finds what the process waits for (a raw fork() copy has no slot) */
+    uint32_t self = mp_port_self();
+    void *_Atomic *me = self < MP_CONF_MAX_PROCESSES ? &posix_waiting[self] : NULL;
+    if (me != NULL)
+        atomic_store_explicit(me, (void *)addr, memory_order_relaxed);
     long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET, expected, tsp, NULL,
                      FUTEX_BITSET_MATCH_ANY);
+    if (me != NULL)
+        atomic_store_explicit(me, NULL, memory_order_relaxed);
     if (r == -1 && errno == ETIMEDOUT)
         return MP_ETIMEDOUT;
     return MP_OK; /* woken, value changed (EAGAIN) or a signal (EINTR): the caller re-checks */
@@ -73,4 +83,31 @@ mp_time_t mp_port_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (mp_time_t)ts.tv_sec * 1000000000u + (mp_time_t)ts.tv_nsec;
+}
+
+const void *mp_port_wait_addr(uint32_t slot)
+{
+    return slot < MP_CONF_MAX_PROCESSES ? atomic_load(&posix_waiting[slot]) : NULL;
+}
+
+mp_err_t mp_port_stack_use(uint32_t slot, uint32_t *used, uint32_t *size)
+{
+    (void)slot; /* Linux's stacks grow on demand: there is no figure to give */
+    (void)used;
+    (void)size;
+    return MP_ENOTSUP;
+}
+
+void mp_port_console(const char *text, size_t len)
+{
+    fflush(stdout); /* after what the program printed before it */
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, text, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return; /* nowhere to write: a dump is not worth failing for */
+        text += n;
+        len -= (size_t)n;
+    }
 }

@@ -2,8 +2,10 @@
 #ifndef MP_POSIX_H
 #define MP_POSIX_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
+#include "mp/config.h"
 #include "mp/error.h"
 
 /* process.c: the rest of mp_port_init once the world is shared: the calling process
@@ -13,5 +15,10 @@ mp_err_t posix_process_init(void);
 /* futex.c: registers the calling process for mp_port_fence (membarrier), as each process
  * of the world must when it starts. */
 void posix_fence_register(void);
+
+/* futex.c: per slot, the word its process sleeps on in mp_port_wait (mp_dump), NULL when
+ * it does not; shared (MP_SHARED) but outside the core's world, whose bytes a sleeper's
+ * slices would otherwise change under every snapshot of it. Cleared at each spawn. */
+extern void *_Atomic posix_waiting[MP_CONF_MAX_PROCESSES];
 
 #endif

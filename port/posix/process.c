@@ -177,6 +177,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid_out)
     if (!subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0) /* prctl reads five */
         subreaper = true;
     fflush(NULL); /* else the child would print the parent's buffered output again */
+    atomic_store(&posix_waiting[slot], NULL); /* not its slot's last process's wait */
     pid_t parent = self_pid;
     spawning = true;
     pid_t pid = fork();

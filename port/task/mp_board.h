@@ -73,6 +73,11 @@ mp_err_t mp_board_idle(mp_time_t next);
 extern bool mp_port_task_preempts;
 bool mp_board_preempt(void);
 
+/* mp_board_console: writes len bytes of text to the board's console (the host: standard
+ * output, after what the program printed; a board: its UART), from thread context, no
+ * lock held. mp_dump's output (mp_port_console). */
+void mp_board_console(const char *text, size_t len);
+
 /* mp_board_exit: the main process (slot 0) ended with code: ends the whole program
  * (the host: exit(); QEMU: semihosting). Called in thread context, no lock held. */
 _Noreturn void mp_board_exit(int code);

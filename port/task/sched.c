@@ -76,6 +76,7 @@ static mp_time_t next_due = MP_TIME_NEVER; /* no blocked task's deadline is earl
  * overflowed its stack, and ends as a fault (-SIGSEGV) before it can run again. */
 static _Alignas(16) uint8_t stacks[MP_CONF_MAX_PROCESSES - 1][MP_CONF_STACK_SIZE];
 #define STACK_GUARD 0x5afe57acu
+static void stack_paint(uint32_t slot); /* for mp_dump, at the end */
 
 #if MP_CONF_TEST_HOOKS /* the test hook of task.h */
 void *task_stack_guard(uint32_t slot)
@@ -338,6 +339,7 @@ mp_err_t mp_port_spawn(uint32_t slot, uint32_t *pid)
     memset(t, 0, sizeof *t);
     uint32_t guard = STACK_GUARD;
     memcpy(stacks[slot - 1], &guard, sizeof guard);
+    stack_paint(slot);
     mp_arch_context_init(t, stacks[slot - 1], sizeof stacks[slot - 1]);
     t->priority = (uint8_t)mp_core_slot_priority(slot);
     t->deaths_seen = (uint16_t)deaths;
@@ -662,4 +664,50 @@ size_t task_report(char *buf, size_t size)
         n = append(buf, size, n, "\n");
     }
     return n;
+}
+
+/* ---- for mp_dump: stack high-water marks, what a task waits on ------------------------ */
+
+/* Every word of a stack above its guard, before the task's first frame is written there;
+ * the deepest one changed since marks the most the task used. Word by word through
+ * volatile and uninstrumented: under ASan a stack still holds the poison of frames that
+ * never returned (a killed task's), and a live one's redzones, which are not our business. */
+#define STACK_PAINT 0xa5a5a5a5u
+#define STACK_WORDS (MP_CONF_STACK_SIZE / sizeof(uint32_t))
+
+__attribute__((no_sanitize_address)) static void stack_paint(uint32_t slot)
+{
+    volatile uint32_t *w = (volatile uint32_t *)(void *)stacks[slot - 1];
+    for (uint32_t i = 1; i < STACK_WORDS; i++) /* word 0: the guard */
+        w[i] = STACK_PAINT;
+}
+
+__attribute__((no_sanitize_address)) mp_err_t mp_port_stack_use(uint32_t slot, uint32_t *used,
+                                                                 uint32_t *size)
+{
+    if (slot == 0 || slot >= MP_CONF_MAX_PROCESSES)
+        return MP_ENOTSUP; /* the main process runs on the board's stack */
+    if (task(slot)->state == TASK_FREE)
+        return MP_ENOENT;
+    const volatile uint32_t *w = (const volatile uint32_t *)(const void *)stacks[slot - 1];
+    uint32_t untouched = 1;
+    while (untouched < STACK_WORDS && w[untouched] == STACK_PAINT)
+        untouched++;
+    *size = MP_CONF_STACK_SIZE;
+    /* an overflow took the guard too: all of it */
+    *used = overflowed(slot) ? *size : (uint32_t)((STACK_WORDS - untouched) * sizeof(uint32_t));
+    return MP_OK;
+}
+
+const void *mp_port_wait_addr(uint32_t slot)
+{
+    if (slot >= MP_CONF_MAX_PROCESSES || task(slot) == NULL)
+        return NULL;
+    uint8_t state = task(slot)->state;
+    return state == TASK_BLOCKED ? (const void *)task(slot)->wait_addr : NULL;
+}
+
+void mp_port_console(const char *text, size_t len)
+{
+    mp_board_console(text, len);
 }

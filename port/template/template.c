@@ -94,3 +94,23 @@ bool mp_port_shared(const void *p, size_t size)
     (void)size;
     return false; /* nothing is known to be shared until the port says how */
 }
+
+void mp_port_console(const char *text, size_t len)
+{
+    (void)text; /* no device: a port for a board writes to its UART here */
+    (void)len;
+}
+
+const void *mp_port_wait_addr(uint32_t slot)
+{
+    (void)slot;
+    return NULL; /* mp_port_wait never sleeps here */
+}
+
+mp_err_t mp_port_stack_use(uint32_t slot, uint32_t *used, uint32_t *size)
+{
+    (void)slot;
+    (void)used;
+    (void)size;
+    return MP_ENOTSUP;
+}

@@ -123,10 +123,10 @@ static void undo_queue(void)
     X(nc3, MP_ECLOSED, 0, NULL, mp_queue_full(st.closed, &out.flag))                           \
     X(n4, MP_EINVAL, 0, NULL, mp_queue_unfinished(st.pending, NULL))                          \
     /* JoinableQueue calls on a plain queue, and its wrong states */                          \
-    X(j1, MP_ENOTSUP, 0, NULL, mp_queue_task_done(st.full))                                   \
-    X(j2, MP_ENOTSUP, 0, NULL, mp_queue_join(st.full, MP_NOWAIT))                             \
-    X(j3, MP_ENOTSUP, 0, NULL, mp_queue_join(st.full, MP_FOREVER))                            \
-    X(j4, MP_ENOTSUP, 0, NULL, mp_queue_unfinished(st.plain, &out.len))                       \
+    X(j1, MP_ENOTJOINABLE, 0, NULL, mp_queue_task_done(st.full))                                   \
+    X(j2, MP_ENOTJOINABLE, 0, NULL, mp_queue_join(st.full, MP_NOWAIT))                             \
+    X(j3, MP_ENOTJOINABLE, 0, NULL, mp_queue_join(st.full, MP_FOREVER))                            \
+    X(j4, MP_ENOTJOINABLE, 0, NULL, mp_queue_unfinished(st.plain, &out.len))                       \
     X(j5, MP_ETOOMANY, 0, NULL, mp_queue_task_done(st.done))                                  \
     X(j6, MP_EAGAIN, 0, NULL, mp_queue_join(st.pending, MP_NOWAIT))                        \
     X(j7, MP_ETIMEDOUT, BI_WAITS, NULL, mp_queue_join(st.pending, 1))

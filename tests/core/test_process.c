@@ -498,6 +498,63 @@ static void test_a_given_name_is_kept(void **state)
     OK(mp_process_close(q));
 }
 
+/* A cut name would not be found by the name it was given (mp_process_find). */
+static void test_a_name_too_long_is_refused_not_cut(void **state)
+{
+    (void)state;
+    char longest[MP_CONF_NAME_LEN], too_long[MP_CONF_NAME_LEN + 1], b[MP_CONF_NAME_LEN];
+    memset(longest, 'n', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';
+    memset(too_long, 'n', sizeof too_long - 1);
+    too_long[sizeof too_long - 1] = '\0';
+    mp_usage_t before, after;
+    OK(mp_usage(&before));
+    mp_process_t q = {0};
+    int v = 0;
+    assert_int_equal(MP_ENAMETOOLONG,
+                     mp_process_create(&q, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                                .arg_size = sizeof v,
+                                                                .name = too_long}));
+    assert_int_equal(0, q.id);
+    OK(mp_usage(&after));
+    assert_int_equal(before.processes, after.processes); /* no slot taken */
+    OK(mp_process_create(&q, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                  .arg_size = sizeof v, .name = longest}));
+    OK(mp_process_name(q, b, sizeof b));
+    assert_string_equal(longest, b);
+    OK(mp_process_close(q));
+}
+
+/* true and false are the spellings a C programmer reaches for: they mean what they say. */
+static void test_daemon_true_makes_a_daemonic_process(void **state)
+{
+    (void)state;
+    static const struct {
+        mp_daemon_t daemon;
+        bool want;
+    } cases[] = {{true, true}, {false, false}, {MP_DAEMON_YES, true}, {MP_DAEMON_NO, false},
+                 {MP_DAEMON_INHERIT, false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mp_process_t q;
+        bool daemon = !cases[i].want;
+        int v = 0;
+        OK(mp_process_create(&q, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                      .arg_size = sizeof v,
+                                                      .daemon = cases[i].daemon}));
+        OK(mp_process_daemon(q, &daemon));
+        assert_int_equal(cases[i].want, daemon);
+        OK(mp_process_close(q));
+    }
+    mp_process_t q;
+    int v = 0;
+    OK(mp_process_create(&q, &(mp_process_attr_t){.target = return_arg, .arg = &v,
+                                                  .arg_size = sizeof v})); /* left out: no */
+    bool daemon = true;
+    OK(mp_process_daemon(q, &daemon));
+    assert_false(daemon);
+    OK(mp_process_close(q));
+}
+
 static void test_default_names_are_process_n_counting_every_child_created(void **state)
 {
     (void)state;
@@ -898,6 +955,8 @@ int main(void)
         TEST(test_joined_slots_are_recycled_oldest_first),
         TEST(test_the_main_process_is_named_mainprocess),
         TEST(test_a_given_name_is_kept),
+        TEST(test_a_name_too_long_is_refused_not_cut),
+        TEST(test_daemon_true_makes_a_daemonic_process),
         TEST(test_closing_twice_is_fine),
         TEST(test_default_names_are_process_n_counting_every_child_created),
         TEST(test_the_first_child_of_process_n_is_process_n_1),

@@ -167,11 +167,11 @@ static void test_calls_refuse_a_missing_message_or_output(void **state)
     OK(mp_queue_destroy(q));
 }
 
-static void test_task_done_on_a_plain_queue_is_not_supported(void **state)
+static void test_task_done_on_a_plain_queue_is_not_joinable(void **state)
 {
     (void)state;
     mp_queue_t q = make(4, 2, false);
-    assert_int_equal(MP_ENOTSUP, mp_queue_task_done(q)); /* not a JoinableQueue */
+    assert_int_equal(MP_ENOTJOINABLE, mp_queue_task_done(q)); /* not a JoinableQueue */
     OK(mp_queue_destroy(q));
 }
 
@@ -867,7 +867,7 @@ int main(void)
         TEST(test_create_refuses_bad_attributes),
         TEST(test_a_queue_larger_than_the_arena_is_refused),
         TEST(test_calls_refuse_a_missing_message_or_output),
-        TEST(test_task_done_on_a_plain_queue_is_not_supported),
+        TEST(test_task_done_on_a_plain_queue_is_not_joinable),
         TEST(test_a_handle_of_another_kind_is_refused),
         TEST(test_a_destroyed_queue_is_stale),
         TEST(test_table_full_then_reuse),

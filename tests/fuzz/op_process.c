@@ -126,9 +126,11 @@ static void p_spawn(in_t *in)
     mp_err_t want = MP_OK;
     uint32_t slot = M_PROCS;
     if (no_out || no_attr || attr.target == NULL || attr.arg_size > MP_CONF_ARG_SIZE ||
-        (attr.arg == NULL && attr.arg_size > 0) || attr.daemon > MP_DAEMON_YES ||
+        (attr.arg == NULL && attr.arg_size > 0) || attr.daemon > MP_DAEMON_INHERIT ||
         attr.priority >= MP_CONF_PRIORITIES)
         want = MP_EINVAL;
+    else if (attr.name != NULL && strlen(attr.name) >= MP_CONF_NAME_LEN)
+        want = MP_ENAMETOOLONG; /* refused, never cut */
     else if ((slot = m_proc_take()) == M_PROCS)
         want = MP_ENOSLOT;
     mp_process_t p = {0};

@@ -433,7 +433,7 @@ static mp_err_t joinable(uint32_t id, m_queue_t **q, int *slot)
     *q = lookup(id, slot, &err);
     if (*q && !(*q)->joinable) {
         *q = NULL;
-        return MP_ENOTSUP;
+        return MP_ENOTJOINABLE;
     }
     return err;
 }

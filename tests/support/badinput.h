@@ -240,6 +240,16 @@ static void bi_allow_given_back(void)
 static void bi_build_mask(unsigned allow)
 {
     memset(bi_allowed, 0, sizeof bi_allowed);
+    /* mp_dump's statistics, not state: a create refused for want of an entry counts
+     * itself, and one that claimed an entry before failing has raised the mark */
+    bi_allow_bytes(&mpi_world.slot_most, sizeof mpi_world.slot_most);
+    bi_allow_bytes(&mpi_world.slot_refused, sizeof mpi_world.slot_refused);
+    bi_allow_bytes(&mpi_world.names_refused, sizeof mpi_world.names_refused);
+    bi_allow_bytes(&mpi_world.arena_most, sizeof mpi_world.arena_most);
+#define MPI_STORE(type, store, count, blocks)                                                \
+    bi_allow_bytes(&mpi_world.store##_most, sizeof mpi_world.store##_most);                  \
+    bi_allow_bytes(&mpi_world.store##_refused, sizeof mpi_world.store##_refused);
+#include "objects.def"
     if (allow & BI_WAITS)
         bi_allow_bytes(&mpi_world.slots[mp_port_self()].port, sizeof(mp_port_slot_t));
     if (allow & BI_LOCK_WAITERS) {

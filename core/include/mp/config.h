@@ -163,6 +163,17 @@
 #define MP_CONF_MAX_SLABS 8
 #endif
 
+/* mp_dump describes each object (a lock's holder, a queue's messages, ...); 0: its kind,
+ * index and name only, and less code. */
+#ifndef MP_CONF_DUMP_OBJECTS
+#define MP_CONF_DUMP_OBJECTS 1
+#endif
+
+/* Names given to objects (mp/name.h: mp_object_set_name), each MP_CONF_NAME_LEN bytes. */
+#ifndef MP_CONF_MAX_NAMES
+#define MP_CONF_MAX_NAMES 16
+#endif
+
 /* The shared arena: storage of queues, pipes and arrays created at run time. */
 #ifndef MP_CONF_ARENA_SIZE
 #define MP_CONF_ARENA_SIZE (256 * 1024)
@@ -288,6 +299,8 @@ _Static_assert(MP_CONF_MAX_DICTS >= 0 && MP_CONF_MAX_DICTS <= 4095,
                "MP_CONF_MAX_DICTS must be 0..4095");
 _Static_assert(MP_CONF_MAX_SLABS >= 0 && MP_CONF_MAX_SLABS <= 4095,
                "MP_CONF_MAX_SLABS must be 0..4095");
+_Static_assert(MP_CONF_MAX_NAMES >= 0 && MP_CONF_MAX_NAMES <= 4095,
+               "MP_CONF_MAX_NAMES must be 0..4095");
 _Static_assert(MP_CONF_MAX_LISTS >= 0 && MP_CONF_MAX_LISTS <= 4095,
                "MP_CONF_MAX_LISTS must be 0..4095");
 _Static_assert(MP_CONF_DICT_KEY_SIZE >= 1 && MP_CONF_DICT_KEY_SIZE <= 65535,

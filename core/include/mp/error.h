@@ -26,7 +26,8 @@ typedef enum {
     MP_ESELF = -7,       /* join of oneself; the main process suspending itself */
     MP_ENOTCHILD = -8,   /* only the creating process may start/join/terminate it */
     MP_EDAEMON = -9,     /* daemonic processes are not allowed to have children */
-    MP_ENOSLOT = -10,    /* the object's table (sized in mp/config.h) is full */
+    MP_ENOSLOT = -10,    /* the object's table (sized in mp/config.h) is full: mp_dump names
+                            the table, its MP_CONF_ option and how often it was refused */
     MP_ETIMEDOUT = -11,  /* waited until the timeout and the condition never held */
     MP_EAGAIN = -12,     /* would have to wait, and the call was not allowed to (MP_NOWAIT) */
     MP_ENOTLOCKED = -13, /* release of a Lock that is not held */
@@ -47,7 +48,8 @@ typedef enum {
     MP_EREADONLY = -28,  /* send on a receive-only pipe end */
     MP_EWRITEONLY = -29, /* receive on a send-only pipe end */
     MP_ENOMEM = -30,     /* the shared arena has no room for the request */
-    MP_ENOTSUP = -31,    /* the operation is not available on this port */
+    MP_ENOTSUP = -31,    /* the operation is not available on this port, or on this kind of
+                            object (add on a float Value, a raw Value's lock) */
     MP_EISR = -32,       /* would block, or is not allowed, in an interrupt handler */
     MP_EFORKED = -33,    /* called in a copy made by a raw fork(): it is no runtime process */
     MP_EUNLOCKED = -34,  /* condition wait hit its deadline re-acquiring the lock: not held */
@@ -56,10 +58,13 @@ typedef enum {
     MP_ECHANGED = -37,   /* the container changed size while it was iterated */
     MP_EWORKER = -38,    /* the pool worker running the task died; the task did not finish */
     MP_ETASK = -39,      /* the task itself failed: its code and message are in its record */
+    MP_ENOTJOINABLE = -40, /* task_done/join/unfinished on a queue created without joinable */
+    MP_ENAMETOOLONG = -41, /* a name of MP_CONF_NAME_LEN bytes or more (NUL excluded: at most
+                              MP_CONF_NAME_LEN - 1 characters) */
 } mp_err_t;
 
 /* The most negative code: every code c satisfies MP_ERR_LAST <= c <= MP_OK. */
-#define MP_ERR_LAST MP_ETASK
+#define MP_ERR_LAST MP_ENAMETOOLONG
 
 /* The name of a code ("MP_ETIMEDOUT: timed out"); an unknown value gets a generic text. */
 const char *mp_strerror(mp_err_t err);

@@ -9,9 +9,11 @@
 
 #include "mp/config.h"
 #include "mp/dict.h"
+#include "mp/dump.h"
 #include "mp/error.h"
 #include "mp/list.h"
 #include "mp/lock.h"
+#include "mp/name.h"
 #include "mp/namespace.h"
 #include "mp/pipe.h"
 #include "mp/pool.h"

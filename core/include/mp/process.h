@@ -44,17 +44,21 @@ typedef struct {
  * the process's private copy of the argument (NULL when arg_size is 0). */
 typedef int (*mp_process_fn)(void *arg);
 
+/* .daemon = true and false mean what they say (C converts them to YES and NO), and so
+ * does leaving it out: NO. CPython's default, daemon=None, takes the creator's flag, which
+ * is always false where a process may create one (a daemonic process may not). */
 typedef enum {
-    MP_DAEMON_INHERIT = 0, /* CPython's daemon=None: take the creator's flag */
-    MP_DAEMON_NO = 1,
-    MP_DAEMON_YES = 2,
+    MP_DAEMON_NO = 0,
+    MP_DAEMON_YES = 1,
+    MP_DAEMON_INHERIT = 2, /* CPython's daemon=None: take the creator's flag */
 } mp_daemon_t;
 
 typedef struct {
     mp_process_fn target; /* required */
     const void *arg;      /* copied into the slot; at most MP_CONF_ARG_SIZE bytes */
     size_t arg_size;
-    const char *name;     /* NULL: "Process-N1:N2..." as CPython names it */
+    const char *name;     /* NULL: "Process-N1:N2..." as CPython names it; at most
+                             MP_CONF_NAME_LEN - 1 characters (MP_ENAMETOOLONG) */
     mp_daemon_t daemon;
     /* Task port: 0 (the default, one common level) .. MP_CONF_PRIORITIES - 1. A process
      * made ready at a higher priority than the running one preempts it at once; equal
@@ -75,6 +79,7 @@ typedef struct {
 /* Claims a slot and copies the attributes; the process does not run yet.
  * @retval MP_EINVAL NULL p/attr/target, arg_size too big, arg NULL with a size, bad daemon,
  *         priority >= MP_CONF_PRIORITIES
+ * @retval MP_ENAMETOOLONG name has MP_CONF_NAME_LEN characters or more (never cut)
  * @retval MP_EDAEMON the caller is daemonic  @retval MP_ENOSLOT table full */
 mp_err_t mp_process_create(mp_process_t *p, const mp_process_attr_t *attr);
 
@@ -130,8 +135,14 @@ mp_err_t mp_process_exitcode(mp_process_t p, int *code);
  * @retval MP_EBUSY still running */
 mp_err_t mp_process_close(mp_process_t p);
 
-/* Copies the name, always NUL-terminated (truncated to size - 1). */
+/* Copies the name, always NUL-terminated (truncated to size - 1: a buffer of
+ * MP_CONF_NAME_LEN bytes holds every name). */
 mp_err_t mp_process_name(mp_process_t p, char *buf, size_t size);
+
+/* The process named name (the main process is "MainProcess"): one not yet joined, else
+ * a joined one whose slot is not yet reused; the lowest slot among namesakes.
+ * @retval MP_ENOENT no such process  @retval MP_EINVAL name or p NULL */
+mp_err_t mp_process_find(const char *name, mp_process_t *p);
 
 /* The OS process id (POSIX: getpid() of that process, the main one included) or task
  * number (task port), right from the process's first instruction.

@@ -114,7 +114,7 @@ mp_err_t mp_queue_close(mp_queue_t q);
  * MP_ETOOMANY. @retval MP_EISR immediate, in a handler */
 mp_err_t mp_queue_shutdown(mp_queue_t q, bool immediate);
 
-/* JoinableQueue. @retval MP_ENOTSUP the queue was not created joinable */
+/* JoinableQueue. @retval MP_ENOTJOINABLE the queue was not created joinable */
 mp_err_t mp_queue_task_done(mp_queue_t q);
 mp_err_t mp_queue_join(mp_queue_t q, mp_timeout_t timeout);
 mp_err_t mp_queue_unfinished(mp_queue_t q, size_t *count);
