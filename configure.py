@@ -79,22 +79,23 @@ class Toolchain(NamedTuple):
 GCC = Toolchain("", "$cc", "$cc $in -o $out $ldflags $libs")
 CLANG = Toolchain("clang", "clang", "clang $in -o $out $ldflags $libs")
 
-# CMocka from Debian's source package (tools/setup.sh), built for the target against newlib.
+# CMocka from Debian's source package (tools/setup.sh), built for the target against picolibc.
 CMOCKA = ("-O2 -std=gnu11 -w -include signal.h -DHAVE_SIGNAL_H -DHAVE_STRINGS_H "
           "-DHAVE_INTTYPES_H -DHAVE_STDINT_H -DHAVE_STDARG_H -DHAVE_STDDEF_H -DHAVE_SETJMP_H "
-          "-DHAVE_STDLIB_H -DHAVE_STRING_H -DHAVE_STDIO_H -DHAVE_LIMITS_H '-DPRIdS=\"d\"'")
+          "-DHAVE_STDLIB_H -DHAVE_STRING_H -DHAVE_STDIO_H -DHAVE_LIMITS_H")
 
 
 def arm_none_eabi(prefix, cpu):
-    """Debian's gcc-arm-none-eabi and newlib for one Cortex-M: no start files (the board's
-    startup code is the entry), unused sections dropped. Suites get CMocka built for the
-    CPU, newlib's stubs and a fixed heap for CMocka (the runtime itself has none)."""
-    cc = "arm-none-eabi-gcc"
+    """Debian's gcc-arm-none-eabi with picolibc (its stdio needs no heap: printf writes
+    through the board's stdout, boards/<board>/stdio.c) for one Cortex-M: no start files
+    (the board's startup code is the entry), unused sections dropped. Suites get CMocka
+    built for the CPU and a fixed heap for its malloc (the runtime itself has none)."""
+    cc = "arm-none-eabi-gcc --specs=picolibc.specs"
     return Toolchain(
         prefix, cc, "%s %s -nostartfiles $libs -Wl,--gc-sections $ldflags $in -o $out" % (cc, cpu),
         arch=cpu + " -ffunction-sections -fdata-sections", script="-T %s", exe=".elf",
         prog=("", ""), suite_incs="-Icore -Itests/support -Ithird_party/cmocka/include",
-        suite_libs="-specs=nosys.specs",
+        suite_libs="",
         suite_support=(("third_party/cmocka/src/cmocka.c", "third_party/cmocka.o",
                         dict(cflags="", vflags=CMOCKA, incs="-Ithird_party/cmocka/include")),
                        ("tests/support/target_heap.c", None, dict(vflags="-O2", incs=""))))

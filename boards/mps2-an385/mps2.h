@@ -1,0 +1,16 @@
+/* What the board's files share among themselves (not for applications). */
+#ifndef MPS2_H
+#define MPS2_H
+
+#include <stddef.h>
+
+/* Writes n bytes to UART0, waiting while its transmit buffer is full. */
+void mps2_uart_write(const char *s, size_t n);
+
+/* Ends the program with that exit status (semihosting: QEMU's own). */
+_Noreturn void mps2_stop(int code);
+
+/* Writes out the running process's unfinished line (stdio.c): main's last words. */
+void mps2_stdio_flush(void);
+
+#endif
