@@ -89,13 +89,14 @@ def arm_none_eabi(prefix, cpu):
     """Debian's gcc-arm-none-eabi with picolibc (its stdio needs no heap: printf writes
     through the board's stdout, boards/<board>/stdio.c) for one Cortex-M: no start files
     (the board's startup code is the entry), unused sections dropped. Suites get CMocka
-    built for the CPU and a fixed heap for its malloc (the runtime itself has none)."""
+    built for the CPU, picolibc's semihosting calls for the file and signal functions it
+    links, and a fixed heap for its malloc (the runtime itself has none)."""
     cc = "arm-none-eabi-gcc --specs=picolibc.specs"
     return Toolchain(
         prefix, cc, "%s %s -nostartfiles $libs -Wl,--gc-sections $ldflags $in -o $out" % (cc, cpu),
         arch=cpu + " -ffunction-sections -fdata-sections", script="-T %s", exe=".elf",
         prog=("", ""), suite_incs="-Icore -Itests/support -Ithird_party/cmocka/include",
-        suite_libs="",
+        suite_libs="--oslib=semihost",  # what CMocka's fopen and raise reach: never called
         suite_support=(("third_party/cmocka/src/cmocka.c", "third_party/cmocka.o",
                         dict(cflags="", vflags=CMOCKA, incs="-Ithird_party/cmocka/include")),
                        ("tests/support/target_heap.c", None, dict(vflags="-O2", incs=""))))
