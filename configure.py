@@ -39,7 +39,7 @@ DEMOS = ["examples/demo.c", "examples/producer_consumer.c", "examples/pool.c"]  
 TUTORIAL = ["examples/process_args.c", "examples/five_processes.c", "examples/daemon.c",
             "examples/joinable_queue.c", "examples/value_array.c", "examples/pipe_end.c",
             "examples/shared_dict_lock.c", "examples/pool.c", "examples/managers.c",
-            "examples/atexit.c"]
+            "examples/atexit.c", "examples/printf_lines.c"]
 BENCH = [b for b in sources("bench/*.c") if not b.endswith("target.c")]  # target.c: the M3
 PEERS = sources("bench/peers/*.c")
 FUZZ = sources("tests/fuzz/*.c")  # the API fuzzer (tests/fuzz/README.md)
