@@ -168,6 +168,7 @@ def qemu_board(board, tc, arch, ldscript, qemu):
     return [firmware, suites]
 
 
+M3_GCC = arm_none_eabi("m3", "-mcpu=cortex-m3 -mthumb")
 POSIX = port("posix")
 POSIX_LD = "linker/posix-world.ld"
 HOST_SIM = task_port("host", "host-sim")
@@ -188,8 +189,13 @@ VARIANTS = [
     Variant("host-sim-asan", GCC, HOST_SIM, "-O1 %s %s" % (HOOKS, SAN), ldflags=SAN,
             programs=EXAMPLES, suites=True, runs=SEEDS),
     # Boards under QEMU, a line each (plus boards/<board>/ and its linker script).
-    *qemu_board("mps2-an385", arm_none_eabi("m3", "-mcpu=cortex-m3 -mthumb"), "cortex-m",
-                "linker/mps2-an385.ld", ("qemu-system-arm", "mps2-an385")),
+    *qemu_board("mps2-an385", M3_GCC, "cortex-m", "linker/mps2-an385.ld",
+                ("qemu-system-arm", "mps2-an385")),
+    # The template board (boards/template, linker/template.ld), linked for the Cortex-M3
+    # with the runtime and an application: a board function it lacks fails `ninja test`.
+    Variant("board-template", M3_GCC, task_port("cortex-m", "template"), "-O2",
+            "linker/template.ld", programs=["examples/minimal.c", "examples/printf_lines.c"],
+            checks=("tools/check_no_heap.sh",), archive=False, whole=True, tested=True),
     # The template port, linked: every core object against it, so a contract function it
     # lacks fails `ninja test` at link time; core/ is checked against it too.
     Variant("template", GCC, port("template"), "-O2", programs=["examples/minimal.c"],
