@@ -38,9 +38,10 @@ static line_t *my_line(void)
         return &lines[MP_CONF_MAX_PROCESSES];
     uint32_t slot = task_current();
     line_t *l = &lines[slot];
-    /* set before the process first runs, so stable for its whole life */
+    /* set before the process first runs, so stable for its whole life; the main process
+     * (slot 0) is never replaced, and a line it began before mp_init() is kept */
     uint32_t owner = atomic_load(mp_core_life_word(slot)) & MP_LIFE_ID_MASK;
-    if (l->owner != owner) {
+    if (slot != 0 && l->owner != owner) {
         l->owner = owner;
         l->len = 0;
     }
