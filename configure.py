@@ -87,11 +87,13 @@ CMOCKA = ("-O2 -std=gnu11 -w -include signal.h -DHAVE_SIGNAL_H -DHAVE_STRINGS_H 
 
 def arm_none_eabi(prefix, cpu):
     """Debian's gcc-arm-none-eabi with picolibc (its stdio needs no heap: printf writes
-    through the board's stdout, boards/<board>/stdio.c) for one Cortex-M: no start files
+    through the board's stdout, boards/<board>/stdio.c), its release build (word-wise
+    memcpy and memset; the default build's byte loops made a 64-byte queue put and get
+    1033 instructions instead of 609), for one Cortex-M: no start files
     (the board's startup code is the entry), unused sections dropped. Suites get CMocka
     built for the CPU, picolibc's semihosting calls for the file and signal functions it
     links, and a fixed heap for its malloc (the runtime itself has none)."""
-    cc = "arm-none-eabi-gcc --specs=picolibc.specs"
+    cc = "arm-none-eabi-gcc --specs=picolibc.specs --picolibc-buildtype=release"
     return Toolchain(
         prefix, cc, "%s %s -nostartfiles $libs -Wl,--gc-sections $ldflags $in -o $out" % (cc, cpu),
         arch=cpu + " -ffunction-sections -fdata-sections", script="-T %s", exe=".elf",

@@ -179,6 +179,8 @@ void mps2_sections(void)
     _set_tls(__tls_base);
 }
 
+void (*mps2_at_exit)(void);
+
 int main(void);
 _Noreturn void mps2_main(void);
 _Noreturn void mps2_main(void)
@@ -187,7 +189,8 @@ _Noreturn void mps2_main(void)
     UART0_CTRL = 1;     /* transmit */
     int code = main();
     mp_core_exit_sequence(); /* the children still run until joined (mp_board.h) */
-    mps2_stdio_flush();
+    if (mps2_at_exit != NULL)
+        mps2_at_exit();
     semihost_exit(code);
 }
 

@@ -150,7 +150,8 @@ void board_sections(void)
     _set_tls(__tls_base);
 }
 
-void board_stdio_flush(void); /* stdio.c */
+void (*board_at_exit)(void); /* stdio.c: main's unfinished line */
+
 int main(void);
 _Noreturn void board_main(void);
 _Noreturn void board_main(void)
@@ -158,6 +159,7 @@ _Noreturn void board_main(void)
     /* TODO: clocks, PLL, the console's pins and baud rate: before main, as here */
     int code = main();
     mp_core_exit_sequence(); /* main returned: its exit sequence, children joined */
-    board_stdio_flush();
+    if (board_at_exit != NULL)
+        board_at_exit();
     board_stop(code);
 }

@@ -20,7 +20,7 @@
 #include "mp_board.h"
 
 void board_console_write(const char *s, size_t n); /* board.c */
-void board_stdio_flush(void);
+extern void (*board_at_exit)(void);                /* board.c: run after main returns */
 
 #ifndef BOARD_LINE_SIZE
 #define BOARD_LINE_SIZE 128
@@ -58,9 +58,12 @@ static void write_out(line_t *l)
     l->len = 0;
 }
 
+static void flush_main(void);
+
 static int put(char c, FILE *f)
 {
     (void)f;
+    board_at_exit = flush_main; /* set here, so an image that never prints has no stdio */
     line_t *l = my_line();
     l->text[l->len++] = c;
     if (c == '\n' || l->len == sizeof l->text)
@@ -83,7 +86,7 @@ static int get(FILE *f)
     return EOF; /* no input */
 }
 
-void board_stdio_flush(void)
+static void flush_main(void)
 {
     (void)flush(stdout);
 }
