@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include "mp/mp.h"

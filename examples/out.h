@@ -1,17 +1,19 @@
 /*
- * Printing for the examples without stdio: printf would pull newlib's stdio into a
- * firmware image, and with it malloc (its buffers). write(1, ...) is a system call on
- * POSIX and goes to the UART on the microcontroller board.
+ * The examples' printing, through stdio (glibc on the hosts, picolibc on the boards, whose
+ * stdio needs no heap). Each piece is flushed at once, so on POSIX what a process prints
+ * is out before it starts, joins or signals another, as with unbuffered write(1, ...);
+ * on a board a line still goes out whole (boards/<board>/stdio.c).
  */
 #ifndef EXAMPLES_OUT_H
 #define EXAMPLES_OUT_H
 
+#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 static inline void out(const char *s)
 {
-    (void)!write(1, s, strlen(s));
+    fputs(s, stdout);
+    fflush(stdout);
 }
 
 /* s, then spaces up to width columns. */

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what mpstatic needs on Debian 12, once: the host toolchain and CMocka, the ARM
-# toolchain with newlib, QEMU, and CMocka's source (Debian's source package), which is
-# built for the Cortex-M3 so the same test suites run inside QEMU (fetched once per
-# machine into /usr/local/src/mpstatic-cmocka, which build.ninja names: every checkout on
-# the machine shares it); and the checkers the reliability suites use: valgrind (memcheck
-# over the POSIX suites), clang with its libFuzzer runtime (the fuzzer), spin (the
-# protocol models). Safe to run again. Run it as root or as a user with sudo.
+# toolchain with picolibc (its stdio needs no heap), QEMU, and CMocka's source (Debian's
+# source package), which is built for the Cortex-M3 so the same test suites run inside
+# QEMU (fetched once per machine into /usr/local/src/mpstatic-cmocka, which build.ninja
+# names: every checkout on the machine shares it); and the checkers the reliability suites
+# use: valgrind (memcheck over the POSIX suites), clang with its libFuzzer runtime (the
+# fuzzer), spin (the protocol models). Safe to run again. Run it as root or as a user
+# with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""
@@ -13,7 +14,7 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 
 packages=(gcc libc6-dev ninja-build libcmocka-dev python3 dpkg-dev xz-utils
-          gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+          gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm
           valgrind clang libclang-rt-14-dev spin)
 missing=()
 for p in "${packages[@]}"; do

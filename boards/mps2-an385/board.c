@@ -1,16 +1,20 @@
 /*
- * ARM MPS2 AN385 (Cortex-M3, 25 MHz) as QEMU emulates it: vector table, UART0 console,
- * SysTick clock (1 kHz tick, read to the cycle), idle with WFI, and exit through
- * semihosting (QEMU's exit status is the program's) once main's exit sequence has run.
- * No heap: nothing here or in the runtime calls malloc, and the linker script has no heap
- * region.
+ * ARM MPS2 AN385 (Cortex-M3, 25 MHz) as QEMU emulates it: UART0 console (stdio.c makes
+ * it picolibc's stdout), SysTick clock (1 kHz tick, read to the cycle), idle with WFI,
+ * and exit through semihosting (QEMU's exit status is the program's) once main's exit
+ * sequence has run; the vector table is vectors.c. No heap: nothing here or in the
+ * runtime calls malloc, and the linker script has no heap region.
  */
+#include <picolibc.h> /* before picotls.h: it says whether TLS is on */
+#include <picotls.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "mp/mp.h"
 #include "mp_arch.h"
 #include "mp_board.h"
+#include "mp_mps2.h"
+#include "mps2.h"
 
 #define UART0_DATA (*(volatile uint32_t *)0x40004000u)
 #define UART0_STATE (*(volatile uint32_t *)0x40004004u)
@@ -29,7 +33,7 @@
 
 static volatile uint64_t ticks;
 
-static void uart_write(const char *s, size_t n)
+void mps2_uart_write(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         while (UART0_STATE & 1u) /* transmit buffer full */
@@ -40,16 +44,7 @@ static void uart_write(const char *s, size_t n)
 
 void mp_board_console(const char *text, size_t len)
 {
-    uart_write(text, len);
-}
-
-/* newlib's write() ends here: stdout and stderr go to UART0. */
-int _write(int fd, const char *buf, int len);
-int _write(int fd, const char *buf, int len)
-{
-    (void)fd;
-    uart_write(buf, (size_t)len);
-    return len;
+    mps2_uart_write(text, len);
 }
 
 static _Noreturn void semihost_exit(int code)
@@ -67,8 +62,6 @@ static _Noreturn void semihost_exit(int code)
 #define TIMER1_VALUE (*(volatile uint32_t *)0x40001004u)
 #define TIMER1_RELOAD (*(volatile uint32_t *)0x40001008u)
 #define TIMER1_INTCLEAR (*(volatile uint32_t *)0x4000100Cu)
-#define NVIC_ISER0 (*(volatile uint32_t *)0xE000E100u)
-#define TIMER1_IRQ 9u
 
 static void (*volatile after_fn)(void *);
 static void *after_arg;
@@ -85,13 +78,12 @@ mp_err_t mp_board_after(mp_time_t delay_ns, void (*fn)(void *arg), void *arg)
     TIMER1_CTRL = 0;
     TIMER1_RELOAD = (uint32_t)(cycles > 1u ? cycles : 1u);
     TIMER1_VALUE = TIMER1_RELOAD;
-    NVIC_ISER0 = 1u << TIMER1_IRQ;
+    MPS2_NVIC_ISER = 1u << MPS2_TIMER1_IRQn;
     TIMER1_CTRL = 1u | 8u; /* enable, interrupt */
     return MP_OK;
 }
 
-void Timer1_Handler(void);
-void Timer1_Handler(void)
+void TIMER1_IRQHandler(void)
 {
     TIMER1_INTCLEAR = 1;
     TIMER1_CTRL = 0;
@@ -129,11 +121,11 @@ mp_err_t mp_board_idle(mp_time_t next)
     if (next == MP_TIME_NEVER && after_fn == NULL) {
         /* No deadline, and no interrupt armed that could make a task ready. */
         static const char head[] = "mpstatic mps2-an385: deadlock: every task is blocked\n";
-        uart_write(head, sizeof head - 1);
+        mps2_uart_write(head, sizeof head - 1);
         if (MP_CONF_DEADLOCK_REPORT) {
             static char report[1024];
             size_t n = task_report(report, sizeof report);
-            uart_write(report, n < sizeof report ? n : sizeof report - 1);
+            mps2_uart_write(report, n < sizeof report ? n : sizeof report - 1);
         }
         semihost_exit(3);
     }
@@ -153,7 +145,19 @@ void mp_board_task_start(void)
 {
 }
 
+_Noreturn void mps2_stop(int code)
+{
+    semihost_exit(code);
+}
+
 _Noreturn void mp_board_exit(int code)
+{
+    semihost_exit(code);
+}
+
+/* picolibc's exit() and abort() end here (CMocka's, an application's). */
+_Noreturn void _exit(int code);
+_Noreturn void _exit(int code)
 {
     semihost_exit(code);
 }
@@ -168,7 +172,7 @@ void mp_board_init(void)
 /* ---- reset ------------------------------------------------------------------------- */
 
 extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
-extern uint32_t __handler_stack_top[];
+extern char __tls_base[];
 
 /* Reset_Handler (startup.S) calls these two, in this order. */
 void mps2_sections(void);
@@ -176,7 +180,11 @@ void mps2_sections(void)
 {
     memcpy(__data_start, __data_load, (size_t)((char *)__data_end - (char *)__data_start));
     memset(__bss_start, 0, (size_t)((char *)__bss_end - (char *)__bss_start));
+    _init_tls(__tls_base); /* picolibc's errno and the like (linker/mps2-an385.ld) */
+    _set_tls(__tls_base);
 }
+
+void (*mps2_at_exit)(void);
 
 int main(void);
 _Noreturn void mps2_main(void);
@@ -186,44 +194,15 @@ _Noreturn void mps2_main(void)
     UART0_CTRL = 1;     /* transmit */
     int code = main();
     mp_core_exit_sequence(); /* the children still run until joined (mp_board.h) */
+    if (mps2_at_exit != NULL)
+        mps2_at_exit();
     semihost_exit(code);
-}
-
-static void unexpected(void)
-{
-    static const char msg[] = "mpstatic mps2-an385: unexpected exception\n";
-    uart_write(msg, sizeof msg - 1);
-    semihost_exit(4);
 }
 
 _Noreturn void mp_board_fatal(void)
 {
     static const char msg[] = "mpstatic mps2-an385: fatal fault (main process, handler, or "
                               "nothing left to run)\n";
-    uart_write(msg, sizeof msg - 1);
+    mps2_uart_write(msg, sizeof msg - 1);
     semihost_exit(139); /* 128 + SIGSEGV, as a shell reports a crash */
 }
-
-void Reset_Handler(void); /* startup.S */
-
-__attribute__((section(".vectors"), used)) static void (*const vectors[])(void) = {
-    (void (*)(void))__handler_stack_top,
-    Reset_Handler,
-    unexpected,     /* NMI */
-    HardFault_Handler,
-    MemManage_Handler,
-    BusFault_Handler,
-    UsageFault_Handler,
-    0, 0, 0, 0,
-    unexpected,     /* SVCall */
-    unexpected,     /* DebugMonitor */
-    0,
-    PendSV_Handler,
-    SysTick_Handler,
-    /* external interrupts 0..31 */
-    unexpected, unexpected, unexpected, unexpected, unexpected, unexpected, unexpected,
-    unexpected, unexpected, Timer1_Handler, unexpected, unexpected, unexpected, unexpected,
-    unexpected, unexpected, unexpected, unexpected, unexpected, unexpected, unexpected,
-    unexpected, unexpected, unexpected, unexpected, unexpected, unexpected, unexpected,
-    unexpected, unexpected, unexpected, unexpected,
-};

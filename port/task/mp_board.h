@@ -11,6 +11,7 @@
  *   - on a Cortex-M, the "Cortex-M boards" part: startup, vector table, a tick, and
  *     mp_board_fatal();
  * plus a linker script (linker/) that places the runtime's mp_world section.
+ * boards/README.md is the checklist, and boards/template/ a Cortex-M skeleton to copy.
  *
  * The scheduler calls a board with mp_arch_lock() held unless said otherwise. A board
  * never looks inside mp_port_slot_t: the scheduler's functions at the end are its way in.
@@ -106,6 +107,8 @@ void mp_board_task_start(void);
  * periodic tick (SysTick_Handler), which calls mp_arch_request_switch() under
  * mp_arch_lock() when task_tick_due() says so. The tick and every handler that calls the
  * runtime share one interrupt priority: they must not nest into each other inside it.
+ * Every other entry of the table is a weak function of its CMSIS name that defaults to a
+ * stop, so an application installs a device handler by defining it.
  */
 void PendSV_Handler(void);     /* every context switch */
 void HardFault_Handler(void);  /* a fault in a task ends that task (-11), see switch.S */
