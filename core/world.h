@@ -598,6 +598,11 @@ static inline uint32_t mpi_count(uint32_t n)
     return n;
 }
 
+/* mp_init's check of the program's configuration (core/config.c); the text of the last
+ * mismatch, which mp_strerror gives for MP_ECONFIG, or empty. */
+mp_err_t mpi_config_check(const uint32_t *options, uint32_t count);
+extern char mpi_config_mismatch[];
+
 /* Small freestanding text helpers (no printf in the core). */
 size_t mpi_strlcpy(char *dst, const char *src, size_t size);
 size_t mpi_utoa(char *dst, size_t size, uint32_t value);

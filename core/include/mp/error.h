@@ -56,12 +56,15 @@ typedef enum {
     MP_ECHANGED = -37,   /* the container changed size while it was iterated */
     MP_EWORKER = -38,    /* the pool worker running the task died; the task did not finish */
     MP_ETASK = -39,      /* the task itself failed: its code and message are in its record */
+    MP_ECONFIG = -40,    /* mp_init: the runtime was compiled with another configuration */
 } mp_err_t;
 
 /* The most negative code: every code c satisfies MP_ERR_LAST <= c <= MP_OK. */
-#define MP_ERR_LAST MP_ETASK
+#define MP_ERR_LAST MP_ECONFIG
 
-/* The name of a code ("MP_ETIMEDOUT: timed out"); an unknown value gets a generic text. */
+/* The name of a code ("MP_ETIMEDOUT: timed out"); an unknown value gets a generic text.
+ * After mp_init refused a configuration, MP_ECONFIG's text names the option and both
+ * values ("MP_ECONFIG: MP_CONF_ARG_SIZE is 64 in the program, 32 in the runtime"). */
 const char *mp_strerror(mp_err_t err);
 
 #endif
