@@ -461,6 +461,10 @@ def main():
     targets = ["$builddir/mps2-an385-%s/bench/target.elf" % opt for opt in ("O2", "Os")]
     n.build("bench", "bench", implicit=["$builddir/posix/bench/mpstatic"] + peers + targets)
 
+    # A project of one's own, out of the tree: CMake, configure.py --config, pkg-config (the
+    # installed libraries are these).
+    totals.runs.append("check:tools/check_own_project.sh:examples/own-project")
+    totals.test.extend("$builddir/%s/libmpstatic.a" % p for p in INSTALLED)
     test_deps = sorted(set(totals.test))
     n.build("stress", "stress", implicit=test_deps)
     models = ["check:tools/run_models.sh:tests/models/configs/%s.cfg" % m

@@ -3,7 +3,8 @@
 # toolchain with newlib, QEMU, and CMocka's source (Debian's source package), which is
 # built for the Cortex-M3 so the same test suites run inside QEMU; and the checkers the
 # reliability suites use: valgrind (memcheck over the POSIX suites), clang with its
-# libFuzzer runtime (the fuzzer), spin (the protocol models). Safe to run again.
+# libFuzzer runtime (the fuzzer), spin (the protocol models); cmake and pkg-config, which
+# build the out-of-tree project of tools/check_own_project.sh. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""
@@ -12,7 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages=(gcc libc6-dev ninja-build libcmocka-dev python3 dpkg-dev xz-utils
           gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
-          valgrind clang libclang-rt-14-dev spin)
+          valgrind clang libclang-rt-14-dev spin cmake pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -28,8 +28,9 @@ static int worker(void *arg)
     char line[sizeof job->text + 16] = "worker ";
     size_t n = strlen(line);
     line[n++] = (char)('0' + job->id);
-    memcpy(line + n, ": ", 3);
-    strncat(line, job->text, sizeof job->text - 1);
+    memcpy(line + n, ": ", 2);
+    memcpy(line + n + 2, job->text, sizeof job->text);
+    line[n + 2 + sizeof job->text - 1] = '\0';
     return mp_queue_put(lines, line, sizeof line, MP_FOREVER) == MP_OK ? 0 : 1;
 }
 
