@@ -3,7 +3,7 @@
 # folder outside the tree, then built and run with the recipes of the README's "Build your
 # own program": CMake for posix, host-sim and mps2-an385 (under QEMU, and checked for heap
 # symbols), the runtime with the project's config through configure.py --config, and
-# pkg-config after an install into a staging folder. A build with the project's config
+# pkg-config after an install (and one staged in DESTDIR). A build with the project's config
 # must print expected.txt (its arguments are MP_CONF_ARG_SIZE = 64 bytes, twice the
 # default); the pkg-config library has the default configuration, so the same program
 # compiled with its config header must be refused by mp_init with MP_ECONFIG.
@@ -53,21 +53,30 @@ ninja -C "$root" -f "$tmp/build-own.ninja" >/dev/null
    app.c "$tmp/build-own/posix/libmpstatic.a" -Wl,-T,"$root/linker/posix-world.ld" -o app-ninja)
 expect "$app/expected.txt" "$app/app-ninja"
 
-step "pkg-config, after an install into DESTDIR"
+step "pkg-config, after an install"
 # tools/install.sh is what `ninja install` runs once the libraries are built (they are:
 # `ninja test` built them); a ninja started here would share the logs of the one running.
-DESTDIR=$tmp/stage PREFIX=/usr/local bash "$root/tools/install.sh" >/dev/null
-export PKG_CONFIG_PATH=$tmp/stage/usr/local/lib/pkgconfig
-pc() { pkg-config --define-prefix "$@"; } # the staged files, not /usr/local's
-(cd "$app" && cc -std=c11 -O2 app.c $(pc --cflags --libs mpstatic-posix) -o app-pc)
+PREFIX=$tmp/prefix bash "$root/tools/install.sh" >/dev/null
+export PKG_CONFIG_PATH=$tmp/prefix/lib/pkgconfig
+(cd "$app" && cc -std=c11 -O2 app.c $(pkg-config --cflags --libs mpstatic-posix) -o app-pc)
 sed 's/\.\{32\}!$/!/' "$app/expected.txt" >"$tmp/expected-default" # 32-byte arguments
 expect "$tmp/expected-default" "$app/app-pc"
-(cd "$app" && cc -std=c11 -O2 app.c $(pc --cflags --libs mpstatic-host-sim) -o app-pc-sim)
+(cd "$app" && cc -std=c11 -O2 app.c $(pkg-config --cflags --libs mpstatic-host-sim) -o app-pc-sim)
 expect "$tmp/expected-default" "$app/app-pc-sim"
+
+step "pkg-config, an install staged in DESTDIR: the same files, paths for PREFIX"
+DESTDIR=$tmp/stage PREFIX=/opt/mp bash "$root/tools/install.sh" >/dev/null
+(cd "$tmp/prefix" && find . -type f | sort) >"$tmp/installed"
+diff -u "$tmp/installed" <(cd "$tmp/stage/opt/mp" && find . -type f | sort)
+grep -qx "prefix=/opt/mp" "$tmp/stage/opt/mp/lib/pkgconfig/mpstatic-posix.pc"
+# --define-prefix: the staged files, as if installed
+(cd "$app" && cc -std=c11 -O2 app.c $(PKG_CONFIG_PATH=$tmp/stage/opt/mp/lib/pkgconfig \
+   pkg-config --define-prefix --cflags --libs mpstatic-posix) -o app-staged)
+expect "$tmp/expected-default" "$app/app-staged"
 
 step "pkg-config, the program compiled with its own config: refused by mp_init"
 (cd "$app" && cc -std=c11 -O2 -I. -DMP_CONFIG_FILE='"app_config.h"' app.c \
-   $(pc --cflags --libs mpstatic-posix) -o app-mismatch)
+   $(pkg-config --cflags --libs mpstatic-posix) -o app-mismatch)
 if "$app/app-mismatch" >"$tmp/out" 2>&1; then
   cat "$tmp/out"; echo "a program with another configuration ran"; exit 1
 fi
