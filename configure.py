@@ -12,6 +12,10 @@ ninja statements, through a small writer in the manner of ninja's misc/ninja_syn
 
 A new board of the task port under QEMU is one `qemu_board(...)` line in VARIANTS, its
 folder boards/<board>/ and its linker script linker/<board>.ld (linker/README.md).
+
+With options it writes another file, for a program of one's own: the runtime of each
+--port compiled with the application's --config header into --builddir, nothing else
+(README, "Build your own program"). Without options, build.ninja as always.
 """
 import argparse
 import glob
@@ -536,7 +540,7 @@ def own(args):
 
 
 def parse(argv):
-    a = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    a = argparse.ArgumentParser(description=__doc__.split("\n\n")[-1])
     a.add_argument("--config", help="the application's config header (MP_CONF_*)")
     a.add_argument("--port", action="append", choices=sorted(OWN_PORTS),
                    help="a port or board to build the runtime for (again for more; "
