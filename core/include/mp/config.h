@@ -302,7 +302,6 @@ _Static_assert(MP_PORT_WORLD_ALIGN >= 8 &&
                    (MP_PORT_WORLD_ALIGN & (MP_PORT_WORLD_ALIGN - 1)) == 0,
                "MP_PORT_WORLD_ALIGN must be a power of two, at least 8");
 
-
 /* ---- every option, for mp_init ------------------------------------------------------ */
 /* mp_init (mp/mp.h) hands the runtime the program's value of each option, in this order,
  * so a program compiled with another configuration than its runtime is refused
