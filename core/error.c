@@ -1,5 +1,5 @@
 /* Names of the error codes. A test walks MP_OK..MP_ERR_LAST and checks each has one. */
-#include "mp/error.h"
+#include "world.h"
 
 static const char *const names[] = {
     [-MP_OK] = "MP_OK: success",
@@ -44,6 +44,7 @@ static const char *const names[] = {
     [-MP_ETASK] = "MP_ETASK: the task failed",
     [-MP_ENOTJOINABLE] = "MP_ENOTJOINABLE: the queue was created without joinable (a JoinableQueue call)",
     [-MP_ENAMETOOLONG] = "MP_ENAMETOOLONG: the name does not fit in MP_CONF_NAME_LEN",
+    [-MP_ECONFIG] = "MP_ECONFIG: the runtime was compiled with another configuration",
 };
 
 _Static_assert(sizeof names / sizeof names[0] == 1 - MP_ERR_LAST,
@@ -53,5 +54,7 @@ const char *mp_strerror(mp_err_t err)
 {
     if (err > MP_OK || err < MP_ERR_LAST || names[-err] == 0)
         return "unknown mp_err_t";
+    if (err == MP_ECONFIG && mpi_config_mismatch[0] != 0)
+        return mpi_config_mismatch;
     return names[-err];
 }

@@ -16,8 +16,11 @@ __attribute__((section(".bss.mp_world"), aligned(MP_PORT_WORLD_ALIGN))) mpi_worl
 
 void (*mpi_test_hook)(mpi_hook_point_t point);
 
-mp_err_t mp_init(void)
+mp_err_t mp_init_config(const uint32_t *options, uint32_t count)
 {
+    mp_err_t bad = mpi_config_check(options, count);
+    if (bad != MP_OK)
+        return bad;
     mpi_world_t *w = &mpi_world;
     if (w->ready == MPI_WORLD_READY)
         return MP_EALREADY;

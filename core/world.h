@@ -679,6 +679,10 @@ static inline bool mpi_streq(const char *a, const char *b)
         a++, b++;
     return *a == *b;
 }
+/* mp_init's check of the program's configuration (core/config.c); the text of the last
+ * mismatch, which mp_strerror gives for MP_ECONFIG, or empty. */
+mp_err_t mpi_config_check(const uint32_t *options, uint32_t count);
+extern char mpi_config_mismatch[];
 
 /* Small freestanding text helpers (no printf in the core). */
 size_t mpi_strlcpy(char *dst, const char *src, size_t size);

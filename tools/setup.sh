@@ -5,7 +5,8 @@
 # QEMU (fetched once per machine into /usr/local/src/mpstatic-cmocka, which build.ninja
 # names: every checkout on the machine shares it); and the checkers the reliability suites
 # use: valgrind (memcheck over the POSIX suites), clang with its libFuzzer runtime (the
-# fuzzer), spin (the protocol models). Safe to run again. Run it as root or as a user
+# fuzzer), spin (the protocol models); cmake and pkg-config, which build the out-of-tree
+# project of tools/check_own_project.sh. Safe to run again. Run it as root or as a user
 # with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages=(gcc libc6-dev ninja-build libcmocka-dev python3 dpkg-dev xz-utils
           gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm
-          valgrind clang libclang-rt-14-dev spin)
+          valgrind clang libclang-rt-14-dev spin cmake pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -44,10 +44,11 @@ for line in open(map_path):
     elif name.startswith((".bss", "COMMON")):
         bss[obj] += size
 
-# wait.o: every wake of a queue goes through its mpi_wake (a process in mp_wait may watch it)
+# wait.o: every wake of a queue goes through its mpi_wake (a process in mp_wait may watch it);
+# config.o: mp_init's check of the program's configuration
 runtime = ["process.o", "lock.o", "guard.o", "queue.o", "ring.o", "table.o", "world.o",
            "arena.o", "error.o", "sched.o", "context.o", "switch.o", "wait.o", "atexit.o",
-           "suspend.o"]
+           "suspend.o", "config.o"]
 print("| object (-Os, after --gc-sections) | text | data | bss |")
 print("|---|---:|---:|---:|")
 for obj in sorted(set(text) | set(data) | set(bss), key=lambda o: (o not in runtime, o)):

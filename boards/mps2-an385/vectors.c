@@ -67,7 +67,10 @@ void PORT0_5_IRQHandler(void) WEAK;
 void PORT0_6_IRQHandler(void) WEAK;
 void PORT0_7_IRQHandler(void) WEAK;
 
-__attribute__((section(".vectors"), used)) static void (*const vectors[16 + MPS2_IRQS])(void) = {
+/* Named and global so that the linker script can ask for it (EXTERN): a board linked from
+ * an archive (CMake, pkg-config) has nothing else that pulls this file in. */
+extern void (*const board_vectors[16 + MPS2_IRQS])(void);
+__attribute__((section(".vectors"), used)) void (*const board_vectors[16 + MPS2_IRQS])(void) = {
     (void (*)(void))__handler_stack_top,
     Reset_Handler,
     NMI_Handler,

@@ -30,7 +30,10 @@ void DebugMon_Handler(void) WEAK;
 void IRQ0_IRQHandler(void) WEAK; /* TODO: one line per device interrupt, CMSIS names */
 void IRQ1_IRQHandler(void) WEAK;
 
-__attribute__((section(".vectors"), used)) static void (*const vectors[16 + BOARD_IRQS])(void) = {
+/* Named and global so that the linker script can ask for it (EXTERN): a board linked from
+ * an archive (CMake, pkg-config) has nothing else that pulls this file in. */
+extern void (*const board_vectors[16 + BOARD_IRQS])(void);
+__attribute__((section(".vectors"), used)) void (*const board_vectors[16 + BOARD_IRQS])(void) = {
     (void (*)(void))__handler_stack_top,
     Reset_Handler,
     NMI_Handler,

@@ -17,6 +17,7 @@ static mp_err_t generic(const char *text)
 
 #define RUNTIME_ROWS(X)                                                                       \
     X(i1, MP_EALREADY, 0, NULL, mp_init())                                                    \
+    X(i2, MP_EINVAL, 0, NULL, mp_init_config(NULL, 1))                                        \
     X(u1, MP_EINVAL, 0, NULL, mp_usage(NULL))                                                 \
     X(k1, MP_EINVAL, 0, NULL, mp_clock_ns(NULL))                                              \
     X(e1, MP_OK, 0, NULL, generic(mp_strerror((mp_err_t)1)))                                  \

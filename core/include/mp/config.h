@@ -323,4 +323,19 @@ _Static_assert(MP_PORT_WORLD_ALIGN >= 8 &&
                    (MP_PORT_WORLD_ALIGN & (MP_PORT_WORLD_ALIGN - 1)) == 0,
                "MP_PORT_WORLD_ALIGN must be a power of two, at least 8");
 
+/* ---- every option, for mp_init ------------------------------------------------------ */
+/* mp_init (mp/mp.h) hands the runtime the program's value of each option, in this order,
+ * so a program compiled with another configuration than its runtime is refused
+ * (MP_ECONFIG) instead of failing later with codes that do not say why. A new option is
+ * added here too. */
+#define MP_CONF_OPTIONS(X) X(MAX_PROCESSES) X(ARG_SIZE) X(NAME_LEN) X(IDENT_DEPTH)       \
+    X(WAIT_OBJECTS) X(EXIT_HOOKS) X(TIME_SLICING) X(PRIORITIES) X(MAX_LOCKS)             \
+    X(MAX_QUEUES) X(MAX_PIPES) X(MAX_MSG_SIZE) X(PIPE_MSG_SIZE) X(PIPE_DEPTH)            \
+    X(MAX_VALUES) X(MAX_SEMAPHORES) X(MAX_EVENTS) X(MAX_CONDITIONS) X(MAX_BARRIERS)      \
+    X(MAX_POOLS) X(POOL_WORKERS) X(POOL_QUEUE) X(POOL_ARG_SIZE) X(POOL_RESULT_SIZE)      \
+    X(POOL_CHUNK_BYTES) X(POOL_MSG_LEN) X(MAX_RESULTS) X(POOL_TERM_MS) X(MAX_DICTS)      \
+    X(MAX_LISTS) X(DICT_KEY_SIZE) X(DICT_VALUE_SIZE) X(LIST_ITEM_SIZE)                   \
+    X(CONTAINER_CAPACITY) X(MAX_SLABS) X(ARENA_SIZE) X(STACK_SIZE) X(DEADLOCK_REPORT)    \
+    X(TEST_HOOKS) X(CHECK_FATAL)
+
 #endif

@@ -61,12 +61,15 @@ typedef enum {
     MP_ENOTJOINABLE = -40, /* task_done/join/unfinished on a queue created without joinable */
     MP_ENAMETOOLONG = -41, /* a name of MP_CONF_NAME_LEN bytes or more (NUL excluded: at most
                               MP_CONF_NAME_LEN - 1 characters) */
+    MP_ECONFIG = -42,      /* mp_init: the runtime was compiled with another configuration */
 } mp_err_t;
 
 /* The most negative code: every code c satisfies MP_ERR_LAST <= c <= MP_OK. */
-#define MP_ERR_LAST MP_ENAMETOOLONG
+#define MP_ERR_LAST MP_ECONFIG
 
-/* The name of a code ("MP_ETIMEDOUT: timed out"); an unknown value gets a generic text. */
+/* The name of a code ("MP_ETIMEDOUT: timed out"); an unknown value gets a generic text.
+ * After mp_init refused a configuration, MP_ECONFIG's text names the option and both
+ * values ("MP_ECONFIG: MP_CONF_ARG_SIZE is 64 in the program, 32 in the runtime"). */
 const char *mp_strerror(mp_err_t err);
 
 #endif
