@@ -44,7 +44,7 @@ mp_err_t mp_event_create(mp_event_t *e)
 /* Sets the flag and wakes whoever sleeps on it. */
 static void set(mpi_event_t *o)
 {
-    if (atomic_exchange(&o->flag, EVENT_SET) == EVENT_SLEEPING)
+    if (mpi_exchange(&o->flag, EVENT_SET) == EVENT_SLEEPING)
         mpi_wake(&o->flag, UINT32_MAX);
 }
 
@@ -77,7 +77,7 @@ mp_err_t mp_event_clear(mp_event_t e)
     if (err != MP_OK)
         return err;
     uint32_t was_set = EVENT_SET;
-    atomic_compare_exchange_strong(&((mpi_event_t *)c.obj)->flag, &was_set, EVENT_CLEAR);
+    mpi_cas(&((mpi_event_t *)c.obj)->flag, &was_set, EVENT_CLEAR);
     return mpi_leave(&c, MP_OK);
 }
 
@@ -104,7 +104,7 @@ mp_err_t mp_event_wait(mp_event_t e, mp_timeout_t timeout)
     mpi_event_t *o = c.obj;
     mpi_until_t until = mpi_until(timeout);
     for (;;) {
-        uint32_t f = atomic_load(&o->flag);
+        uint32_t f = mpi_load(&o->flag);
         if (f == EVENT_SET) /* destroy sets it too, to wake the sleepers */
             return mpi_leave(&c, mpi_retired(&c) ? MP_ESTALE : MP_OK);
         if (timeout == MP_NOWAIT)

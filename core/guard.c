@@ -86,15 +86,14 @@ static mp_err_t take_slow(const mpi_call_t *c, _Atomic uint32_t *word, mpi_until
 mp_err_t mpi_guard_take(const mpi_call_t *c, _Atomic uint32_t *word, mpi_until_t *until)
 {
     uint32_t free_word = 0;
-    if (atomic_compare_exchange_strong_explicit(word, &free_word, c->self, memory_order_acquire,
-                                                memory_order_relaxed))
+    if (mpi_cas_acquire(word, &free_word, c->self))
         return MP_OK;
     return take_slow(c, word, until);
 }
 
 void mpi_guard_give(_Atomic uint32_t *word)
 {
-    uint32_t w = atomic_exchange_explicit(word, 0, memory_order_release);
+    uint32_t w = mpi_exchange_release(word, 0);
     if (w & MPI_LOCK_WAITERS)
         mp_port_wake(word, 1);
 }

@@ -64,10 +64,10 @@ mp_err_t mp_semaphore_acquire(mp_semaphore_t s, mp_timeout_t timeout)
     mpi_semaphore_t *o = c.obj;
     mpi_until_t until = mpi_until(timeout);
     for (;;) {
-        uint32_t n = atomic_load(&o->count);
+        uint32_t n = mpi_load(&o->count);
         if (n > 0) {
             /* the unit a destroy adds, to wake the sleepers, is no unit */
-            if (atomic_compare_exchange_weak(&o->count, &n, n - 1u))
+            if (mpi_cas_weak(&o->count, &n, n - 1u))
                 return mpi_leave(&c, mpi_retired(&c) ? MP_ESTALE : MP_OK);
             continue;
         }
@@ -91,11 +91,11 @@ mp_err_t mp_semaphore_release(mp_semaphore_t s)
     if (err != MP_OK)
         return err;
     mpi_semaphore_t *o = c.obj;
-    uint32_t n = atomic_load(&o->count);
+    uint32_t n = mpi_load(&o->count);
     do {
         if (n >= o->bound)
             return mpi_leave(&c, MP_EOVERFLOW);
-    } while (!atomic_compare_exchange_weak(&o->count, &n, n + 1u));
+    } while (!mpi_cas_weak(&o->count, &n, n + 1u));
     if (mpi_slots_any(&o->sleepers))
         mpi_wake(&o->count, 1);
     return mpi_leave(&c, MP_OK);

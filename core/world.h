@@ -391,6 +391,58 @@ static inline void mpi_store_release(_Atomic uint32_t *p, uint32_t v)
     atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
+/* The same for the hot paths' sequentially consistent loads, compare-exchanges (weak and
+ * strong) and exchanges (semaphores, events), and the guard word's acquire and release. */
+#define MPI_ONE_CPU_RMW(call_relaxed)                                                        \
+    atomic_signal_fence(memory_order_seq_cst);                                               \
+    __auto_type r_ = (call_relaxed);                                                         \
+    atomic_signal_fence(memory_order_seq_cst);                                               \
+    return r_
+static inline uint32_t mpi_load(_Atomic uint32_t *p)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_load(p);
+    MPI_ONE_CPU_RMW(atomic_load_explicit(p, memory_order_relaxed));
+}
+static inline bool mpi_cas_weak(_Atomic uint32_t *p, uint32_t *expected, uint32_t desired)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_compare_exchange_weak(p, expected, desired);
+    MPI_ONE_CPU_RMW(atomic_compare_exchange_weak_explicit(p, expected, desired,
+                                                          memory_order_relaxed,
+                                                          memory_order_relaxed));
+}
+static inline bool mpi_cas(_Atomic uint32_t *p, uint32_t *expected, uint32_t desired)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_compare_exchange_strong(p, expected, desired);
+    MPI_ONE_CPU_RMW(atomic_compare_exchange_strong_explicit(p, expected, desired,
+                                                            memory_order_relaxed,
+                                                            memory_order_relaxed));
+}
+static inline uint32_t mpi_exchange(_Atomic uint32_t *p, uint32_t v)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_exchange(p, v);
+    MPI_ONE_CPU_RMW(atomic_exchange_explicit(p, v, memory_order_relaxed));
+}
+static inline bool mpi_cas_acquire(_Atomic uint32_t *p, uint32_t *expected, uint32_t desired)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_compare_exchange_strong_explicit(p, expected, desired,
+                                                       memory_order_acquire,
+                                                       memory_order_relaxed);
+    MPI_ONE_CPU_RMW(atomic_compare_exchange_strong_explicit(p, expected, desired,
+                                                            memory_order_relaxed,
+                                                            memory_order_relaxed));
+}
+static inline uint32_t mpi_exchange_release(_Atomic uint32_t *p, uint32_t v)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_exchange_explicit(p, v, memory_order_release);
+    MPI_ONE_CPU_RMW(atomic_exchange_explicit(p, v, memory_order_relaxed));
+}
+
 /* Every kind's table, by kind (NULL for the kinds that have none), for the code that
  * meets an object only by its id (reclaiming after a death, waits that check staleness)
  * and for what goes over every table (mp_init, mp_usage, deadlock reports). */

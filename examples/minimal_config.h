@@ -26,3 +26,4 @@
 #define MP_CONF_MAX_NAMES 0
 #define MP_CONF_DUMP_OBJECTS 0
 #define MP_CONF_EXIT_HOOKS 0
+#define MP_CONF_STACK_HIGH_WATER 0 /* FreeRTOS anchor: no stack fill */
