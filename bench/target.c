@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "mp/mp.h"
+#include "mp_mps2.h"
 #include "../examples/out.h"
 
 #define TIMER0_CTRL (*(volatile uint32_t *)0x40000000u)
@@ -101,6 +102,48 @@ static void ping_pong(const char *name, uint8_t priority)
     mp_process_close(r);
     mp_queue_destroy(q1);
     mp_queue_destroy(q2);
+}
+
+/* ---- a wake from an interrupt handler ---------------------------------------------- */
+/* A task of higher priority waits on a semaphore; the main process, the only other one,
+ * pends a device interrupt (PORT0_7, which QEMU never raises) whenever it runs; the handler
+ * releases the semaphore and the woken task runs on the handler's return. One operation:
+ * the wait (block, switch to main), main's pend, the handler's release and wake, the
+ * switch back. FreeRTOS's equivalent is xSemaphoreGiveFromISR + portYIELD_FROM_ISR. */
+static mp_semaphore_t irq_sem;
+static volatile int irq_done;
+
+void PORT0_7_IRQHandler(void)
+{
+    mp_semaphore_release(irq_sem);
+}
+
+static int irq_waiter(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < WARM; i++)
+        mp_semaphore_acquire(irq_sem, MP_FOREVER);
+    uint32_t t = window_begin();
+    for (uint32_t i = 0; i < N; i++)
+        mp_semaphore_acquire(irq_sem, MP_FOREVER);
+    window_end("interrupt_wake", t, N);
+    irq_done = 1;
+    return 0;
+}
+
+static void interrupt_wake(void)
+{
+    mp_semaphore_create(&irq_sem, 0, false);
+    MPS2_NVIC_ISER = 1u << (MPS2_PORT0_0_IRQn + 7);
+    mp_process_t w;
+    mp_process_create(&w, &(mp_process_attr_t){.target = irq_waiter, .priority = 1});
+    mp_process_start(w); /* it runs at once, and waits */
+    while (!irq_done)
+        MPS2_NVIC_ISPR = 1u << (MPS2_PORT0_0_IRQn + 7);
+    mp_process_join(w, MP_FOREVER);
+    mp_process_close(w);
+    MPS2_NVIC_ICER = 1u << (MPS2_PORT0_0_IRQn + 7);
+    mp_semaphore_destroy(irq_sem);
 }
 
 static int nothing(void *arg)
@@ -201,6 +244,8 @@ int main(void)
     }
     window_end("event_set_wait_clear", t, N);
     mp_event_destroy(e);
+
+    interrupt_wake();
 
     uint32_t n_start = N / 10u;
     for (uint32_t i = 0; i < WARM; i++) {

@@ -30,7 +30,8 @@ def link_line(opt):
     objs = [o.replace("$builddir", "build") for o in m.group(1).split()]
     m2 = re.search(r"^build \$builddir/mps2-an385-%s/bench/target\.o: m3cc bench/target\.c\n"
                    r"  vflags = (.*)\n  incs = (.*)$" % opt, text, re.M)
-    return objs, m.group(2), m2.group(1), m2.group(2)
+    m3 = re.search(r"^rule m3cc\n  command = (.*?) -MMD", text, re.M)  # with its libc's specs
+    return objs, m.group(2), m2.group(1), m2.group(2), m3.group(1)
 
 
 def symbols(elf):
@@ -49,17 +50,17 @@ def main():
     opt = sys.argv[1] if len(sys.argv) > 1 else "O2"
     want = sys.argv[2] if len(sys.argv) > 2 else ""
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 50
-    objs, script, vflags, incs = link_line(opt)
+    objs, script, vflags, incs, cc = link_line(opt)
     tmp = tempfile.mkdtemp(prefix="profile_m3.")
     cpu = "-mcpu=cortex-m3 -mthumb -ffunction-sections -fdata-sections"
     obj = os.path.join(tmp, "target.o")
-    subprocess.run("arm-none-eabi-gcc -std=c11 -g -Wall -Wextra -Werror %s %s %s -DN=%du "
-                   "-DWARM=4u -c bench/target.c -o %s" % (cpu, vflags, incs, n, obj),
+    subprocess.run("%s -std=c11 -g -Wall -Wextra -Werror %s %s %s -DN=%du "
+                   "-DWARM=4u -c bench/target.c -o %s" % (cc, cpu, vflags, incs, n, obj),
                    shell=True, check=True)
     elf = os.path.join(tmp, "target.elf")
     objs = [obj if o.endswith("bench/target.o") else o for o in objs]
-    subprocess.run("arm-none-eabi-gcc %s -nostartfiles -Wl,--gc-sections -T %s %s -o %s"
-                   % (cpu, script, " ".join(objs), elf), shell=True, check=True)
+    subprocess.run("%s %s -nostartfiles -Wl,--gc-sections -T %s %s -o %s"
+                   % (cc, cpu, script, " ".join(objs), elf), shell=True, check=True)
     log = os.path.join(tmp, "exec.log")
     subprocess.run(["qemu-system-arm", "-M", "mps2-an385", "-nographic", "-monitor", "none",
                     "-serial", "stdio", "-semihosting-config", "enable=on,target=native",
@@ -85,7 +86,7 @@ def main():
     labels = ["calibration.empty_loop", "context_switch", "queue_put_get_4B",
               "queue_put_get_64B", "ping_pong_equal_priority", "ping_pong_replier_higher",
               "lock_acquire_release", "semaphore_release_acquire", "event_set_wait_clear",
-              "process_start_join"]
+              "interrupt_wake", "process_start_join"]
     for k, counts in enumerate(windows):
         label = labels[k] if k < len(labels) else "window %d" % k
         if want not in label:
