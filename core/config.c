@@ -11,8 +11,13 @@
 #define NAME_(name) #name "\0"
 #define VALUE_(name) (uint32_t)(MP_CONF_##name),
 
-/* One string of NUL-separated names, not a table of pointers: half the flash. */
+/* One string of NUL-separated names, not a table of pointers: half the flash. Without
+ * MP_CONF_CONFIG_NAMES the text gives the option's place in MP_CONF_OPTIONS instead. */
+#if MP_CONF_CONFIG_NAMES
 static const char names[] = MP_CONF_OPTIONS(NAME_);
+#else
+static const char names[] = "";
+#endif
 static const uint32_t values[] = {MP_CONF_OPTIONS(VALUE_)};
 #define COUNT ((uint32_t)(sizeof values / sizeof values[0]))
 
@@ -44,11 +49,17 @@ mp_err_t mpi_config_check(const uint32_t *options, uint32_t count)
         return MP_ECONFIG;
     }
     const char *name = names;
-    for (uint32_t i = 0; i < COUNT; i++, name += strlen(name) + 1) {
+    for (uint32_t i = 0; i < COUNT; i++, name += MP_CONF_CONFIG_NAMES ? strlen(name) + 1 : 0) {
         if (options[i] == values[i])
             continue;
-        at = put(at, "MP_CONF_");
-        at = put(at, name);
+        if (MP_CONF_CONFIG_NAMES) {
+            at = put(at, "MP_CONF_");
+            at = put(at, name);
+        } else {
+            at = put(at, "option ");
+            at = put_number(at, i + 1u);
+            at = put(at, " of MP_CONF_OPTIONS (mp/config.h)");
+        }
         at = put(at, " is ");
         at = put_number(at, options[i]);
         at = put(at, " in the program, ");

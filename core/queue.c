@@ -132,7 +132,7 @@ mp_err_t mp_queue_put(mp_queue_t q, const void *msg, size_t len, mp_timeout_t ti
     if (msg == NULL && len > 0)
         return mpi_leave(&c, MP_EINVAL);
     mpi_queue_t *o = c.obj;
-    if (mpi_ring_put_biased(&c, &o->ring, msg, len))
+    if (MP_CONF_QUEUE_INLINE && mpi_ring_put_biased(&c, &o->ring, msg, len))
         return mpi_leave(&c, MP_OK);
     mpi_until_t until = mpi_until(timeout);
     return mpi_leave(&c, mpi_ring_put(&c, &o->ring, msg, len, &until, NULL, NULL));
@@ -147,7 +147,7 @@ mp_err_t mp_queue_get(mp_queue_t q, void *buf, size_t size, size_t *len, mp_time
     if (len == NULL || (buf == NULL && size > 0))
         return mpi_leave(&c, MP_EINVAL);
     mpi_queue_t *o = c.obj;
-    if (mpi_ring_get_biased(&c, &o->ring, buf, size, len))
+    if (MP_CONF_QUEUE_INLINE && mpi_ring_get_biased(&c, &o->ring, buf, size, len))
         return mpi_leave(&c, MP_OK);
     mpi_until_t until = mpi_until(timeout);
     return mpi_leave(&c, mpi_ring_get(&c, &o->ring, buf, size, len, &until,

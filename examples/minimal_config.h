@@ -27,3 +27,5 @@
 #define MP_CONF_DUMP_OBJECTS 0
 #define MP_CONF_EXIT_HOOKS 0
 #define MP_CONF_STACK_HIGH_WATER 0 /* FreeRTOS anchor: no stack fill */
+#define MP_CONF_CONFIG_NAMES 0 /* MP_ECONFIG gives the option by its place */
+#define MP_CONF_QUEUE_INLINE 0 /* every put and get through the ring's one path */
