@@ -99,7 +99,7 @@ CMOCKA = ("-O2 -std=gnu11 -w -include signal.h -DHAVE_SIGNAL_H -DHAVE_STRINGS_H 
 
 def arm_none_eabi(prefix, cpu):
     """Debian's gcc-arm-none-eabi with picolibc (its stdio needs no heap: printf writes
-    through the board's stdout, boards/<board>/stdio.c), its release build (word-wise
+    through the Cortex-M stdout, port/task/arch/cortex-m/stdio.c), its release build (word-wise
     memcpy and memset; the default build's byte loops made a 64-byte queue put and get
     1033 instructions instead of 609), for one Cortex-M: no start files
     (the board's startup code is the entry), unused sections dropped. Suites get CMocka

@@ -2,7 +2,7 @@
  * The examples' printing, through stdio (glibc on the hosts, picolibc on the boards, whose
  * stdio needs no heap). Each piece is flushed at once, so on POSIX what a process prints
  * is out before it starts, joins or signals another, as with unbuffered write(1, ...);
- * on a board a line still goes out whole (boards/<board>/stdio.c).
+ * on a board a line still goes out whole (port/task/arch/cortex-m/stdio.c).
  */
 #ifndef EXAMPLES_OUT_H
 #define EXAMPLES_OUT_H

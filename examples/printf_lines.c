@@ -2,7 +2,7 @@
  * printf from several processes at once. Three processes of one priority each print 100
  * lines, every line in a dozen printf calls, while they are switched in mid-line: by the
  * 1 ms time slice on the Cortex-M3, by Linux on POSIX. No line is ever mixed with another:
- * on a board each process gathers its line and it goes out whole (boards/<board>/stdio.c);
+ * on a board each process gathers its line and it goes out whole (port/task/arch/cortex-m/stdio.c);
  * on POSIX each process has its own stdio buffer, line-buffered here so that a line is one
  * write() (fully buffered, a 4 KiB block can end in mid-line). The host simulation
  * switches only at runtime calls, and there is none inside a line.

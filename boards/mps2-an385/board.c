@@ -1,5 +1,5 @@
 /*
- * ARM MPS2 AN385 (Cortex-M3, 25 MHz) as QEMU emulates it: UART0 console (stdio.c makes
+ * ARM MPS2 AN385 (Cortex-M3, 25 MHz) as QEMU emulates it: UART0 console (the arch's stdio.c makes
  * it picolibc's stdout), SysTick clock (1 kHz tick, read to the cycle), idle with WFI,
  * and exit through semihosting (QEMU's exit status is the program's) once main's exit
  * sequence has run; the vector table is vectors.c. No heap: nothing here or in the
@@ -184,8 +184,6 @@ void mps2_sections(void)
     _set_tls(__tls_base);
 }
 
-void (*mps2_at_exit)(void);
-
 int main(void);
 _Noreturn void mps2_main(void);
 _Noreturn void mps2_main(void)
@@ -194,8 +192,8 @@ _Noreturn void mps2_main(void)
     UART0_CTRL = 1;     /* transmit */
     int code = main();
     mp_core_exit_sequence(); /* the children still run until joined (mp_board.h) */
-    if (mps2_at_exit != NULL)
-        mps2_at_exit();
+    if (task_console_at_exit != NULL)
+        task_console_at_exit(); /* main's unfinished line */
     semihost_exit(code);
 }
 

@@ -10,8 +10,5 @@ void mps2_uart_write(const char *s, size_t n);
 /* Ends the program with that exit status (semihosting: QEMU's own). */
 _Noreturn void mps2_stop(int code);
 
-/* Set by stdio.c once anything was printed: writes out the running process's unfinished
- * line (main's last words, after main returns). */
-extern void (*mps2_at_exit)(void);
 
 #endif

@@ -27,13 +27,13 @@
 
 static volatile uint64_t ticks;
 
-/* TODO: the console. stdio.c hands it whole lines; write them to a UART (or an ITM
- * port, or a semihosting SYS_WRITE0). The skeleton drops them. */
-void board_console_write(const char *s, size_t n);
-void board_console_write(const char *s, size_t n)
+/* TODO: the console. The Cortex-M stdout (port/task/arch/cortex-m/stdio.c) and mp_dump
+ * hand it whole lines; write them to a UART (or an ITM port, or a semihosting SYS_WRITE0).
+ * The skeleton drops them. */
+void mp_board_console(const char *text, size_t len)
 {
-    (void)s;
-    (void)n;
+    (void)text;
+    (void)len;
 }
 
 _Noreturn void board_stop(int code);
@@ -90,7 +90,7 @@ mp_err_t mp_board_idle(mp_time_t next)
     if (next == MP_TIME_NEVER) { /* and no interrupt of the board's own armed */
         static char report[512];
         size_t n = task_report(report, sizeof report);
-        board_console_write(report, n < sizeof report ? n : sizeof report - 1);
+        mp_board_console(report, n < sizeof report ? n : sizeof report - 1);
         board_stop(3); /* a deadlock: nothing can ever become ready */
     }
     /* Called with interrupts masked: sleep until one is pending, then let it run. */
@@ -117,7 +117,7 @@ _Noreturn void mp_board_exit(int code)
 _Noreturn void mp_board_fatal(void)
 {
     static const char msg[] = "fatal fault\n";
-    board_console_write(msg, sizeof msg - 1);
+    mp_board_console(msg, sizeof msg - 1);
     board_stop(139);
 }
 
@@ -150,8 +150,6 @@ void board_sections(void)
     _set_tls(__tls_base);
 }
 
-void (*board_at_exit)(void); /* stdio.c: main's unfinished line */
-
 int main(void);
 _Noreturn void board_main(void);
 _Noreturn void board_main(void)
@@ -159,7 +157,7 @@ _Noreturn void board_main(void)
     /* TODO: clocks, PLL, the console's pins and baud rate: before main, as here */
     int code = main();
     mp_core_exit_sequence(); /* main returned: its exit sequence, children joined */
-    if (board_at_exit != NULL)
-        board_at_exit();
+    if (task_console_at_exit != NULL)
+        task_console_at_exit(); /* main's unfinished line */
     board_stop(code);
 }

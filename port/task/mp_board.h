@@ -79,6 +79,11 @@ bool mp_board_preempt(void);
  * lock held. mp_dump's output (mp_port_console). */
 void mp_board_console(const char *text, size_t len);
 
+/* task_console_at_exit: set by the Cortex-M stdout (arch/cortex-m/stdio.c) once anything
+ * was printed; a board calls it after main's exit sequence, before it stops, so that
+ * main's unfinished last line is written out. NULL otherwise. */
+extern void (*task_console_at_exit)(void);
+
 /* mp_board_exit: the main process (slot 0) ended with code: ends the whole program
  * (the host: exit(); QEMU: semihosting). Called in thread context, no lock held. */
 _Noreturn void mp_board_exit(int code);

@@ -1,33 +1,36 @@
 /*
  * stdin, stdout and stderr for picolibc, whose stdio has no buffer and no heap: it hands
  * every character to put() below. Each process gathers its line in a buffer of its own,
- * and a whole line goes to UART0 at once with interrupts masked, so processes that
+ * and a whole line goes to the board's console (mp_board_console) at once with interrupts
+ * masked, so processes that
  * preempt each other (time slices, priorities, a handler's wake-up) never mix inside a
  * line, and none waits for another's unfinished line. Handlers share one more buffer:
  * those that call the runtime run at one priority level and never nest.
  *
- * A line longer than MPS2_LINE_SIZE goes out in pieces of that size. A process that ends
+ * A line longer than TASK_CONSOLE_LINE goes out in pieces of that size. A process that ends
  * in mid-line (killed, crashed, or returning without '\n' or fflush) loses that piece,
  * as a killed Linux process loses its stdio buffer: the buffer remembers whose line it
- * holds, and the next process in the slot starts afresh. The UART is written with
- * interrupts masked, which QEMU's takes no time to do; a board with a slow UART would
+ * holds, and the next process in the slot starts afresh. The console is written with
+ * interrupts masked, which QEMU's UART takes no time to do; a board with a slow UART would
  * hand whole lines to a transmit interrupt instead.
+ *
+ * Every Cortex-M board here links picolibc, so the arch folder holds this one copy; a
+ * board sets TASK_CONSOLE_LINE in its mp_board_config.h to change the line size.
  */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "mp_arch.h"
 #include "mp_board.h"
-#include "mps2.h"
 
-#ifndef MPS2_LINE_SIZE
-#define MPS2_LINE_SIZE 128
+#ifndef TASK_CONSOLE_LINE
+#define TASK_CONSOLE_LINE 128
 #endif
 
 typedef struct {
     uint32_t owner; /* the life word's id of the process whose line this is */
     uint32_t len;
-    char text[MPS2_LINE_SIZE];
+    char text[TASK_CONSOLE_LINE];
 } line_t;
 
 static line_t lines[MP_CONF_MAX_PROCESSES + 1]; /* one per slot, the last for handlers */
@@ -51,17 +54,18 @@ static line_t *my_line(void)
 static void write_out(line_t *l)
 {
     uint32_t irq = mp_arch_lock();
-    mps2_uart_write(l->text, l->len);
+    mp_board_console(l->text, l->len);
     mp_arch_unlock(irq);
     l->len = 0;
 }
 
 static void flush_main(void);
+void (*task_console_at_exit)(void);
 
 static int put(char c, FILE *f)
 {
     (void)f;
-    mps2_at_exit = flush_main; /* set here, so an image that never prints has no stdio */
+    task_console_at_exit = flush_main; /* set here: an image that never prints has no stdio */
     line_t *l = my_line();
     l->text[l->len++] = c;
     if (c == '\n' || l->len == sizeof l->text)
