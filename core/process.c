@@ -279,7 +279,8 @@ static mp_err_t reap(uint32_t index, mp_time_t deadline)
         set_state(s, MPI_SLOT_REAPED);
     }
     mpi_proc_forget(index); /* what it was doing when it ended: sleeping, inside objects */
-    adopt_orphans(index, me);
+    if (s->children != 0) /* one that created none has none (see mp_core_exit_sequence) */
+        adopt_orphans(index, me);
     s->joined_seq = (uint16_t)atomic_fetch_add(&mpi_world.join_seq, 1u);
     atomic_fetch_or(&s->life, MP_LIFE_DEAD);
     set_state(s, MPI_SLOT_JOINED);
@@ -628,7 +629,10 @@ void mp_core_exit_sequence(void)
     if (mpi_process_caller(&c) != MP_OK)
         return; /* no runtime, or a raw fork() copy: it has no hooks or children of its own */
     mpi_exit_hooks_run(c.slot);
-    end_children(c.self);
+    /* One that never created a child has none: adoptees go only to an ancestor (a reaper
+     * of their parent), and every ancestor created one. Most processes end here. */
+    if (slot_at(c.slot)->children != 0)
+        end_children(c.self);
 }
 
 _Noreturn void mp_process_exit(int code)

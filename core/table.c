@@ -244,15 +244,21 @@ void mpi_proc_forget(uint32_t slot)
     if (asleep != 0) /* its bit, wherever it is: the slot is not reused before this */
         mpi_slots_remove(mpi_at(asleep), slot);
     for (uint32_t k = 0; k < MPI_NEST; k++) {
+        /* read first: the dead process writes it no more, and most entries are empty */
+        if (atomic_load_explicit(&p->inside[k], memory_order_relaxed) == 0)
+            continue;
         uint32_t id = atomic_exchange(&p->inside[k], 0);
         const mpi_table_t *t = id != 0 ? mpi_table_of(mpi_id_kind(id)) : NULL;
         if (t != NULL)
             reclaim(t, id, slot, true); /* it may have been the last one inside */
     }
     p->depth = 0;
-    for (uint32_t kind = 0; kind < sizeof kinds / sizeof kinds[0]; kind++)
-        if (kinds[kind] != NULL && kinds[kind]->forget != NULL && (p->used & 1u << kind))
+    for (uint32_t used = p->used; used != 0; used &= used - 1u) { /* the kinds it used */
+        uint32_t kind = (uint32_t)__builtin_ctz(used);
+        if (kind < sizeof kinds / sizeof kinds[0] && kinds[kind] != NULL &&
+            kinds[kind]->forget != NULL)
             kinds[kind]->forget(slot);
+    }
     p->used = 0;
     mpi_watch_forget(slot);
 }
