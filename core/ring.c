@@ -94,7 +94,7 @@ bool mpi_ring_watch(mpi_ring_t *r, uint32_t slot, bool arm)
 
 static void ring_bell(_Atomic uint32_t *bell, uint32_t n)
 {
-    atomic_fetch_add(bell, 1u);
+    (void)mpi_fetch_add(bell, 1u);
     mpi_wake(bell, n);
 }
 
@@ -108,7 +108,7 @@ void mpi_ring_wake_side(_Atomic uint32_t *bell, mpi_slots_t *sleepers)
 {
     bool any = false;
     for (uint32_t w = 0; w < MPI_BITWORDS(MP_CONF_MAX_PROCESSES); w++)
-        any |= atomic_exchange(&sleepers->bits[w], 0) != 0;
+        any |= mpi_exchange(&sleepers->bits[w], 0) != 0;
     if (any)
         ring_bell(bell, UINT32_MAX);
 }
@@ -252,12 +252,12 @@ static mp_err_t sleep_on(const mpi_call_t *c, mpi_ring_t *r, _Atomic uint32_t *i
 {
     if (mpi_spin_while(index, seen))
         return MP_OK;
-    uint32_t b = atomic_load(bell);
+    uint32_t b = mpi_load(bell);
     mpi_sleeper_add(c, sleepers);
     (void)mp_port_fence(); /* pairs with the light fence of the side that would wake us */
     MPI_HOOK(MPI_HOOK_SLEEPER);
     mp_err_t err = MP_OK;
-    if (atomic_load(index) == seen && !atomic_load(&r->closed) && (stop == NULL || stop(ctx) == MP_OK))
+    if (mpi_load(index) == seen && !mpi_load(&r->closed) && (stop == NULL || stop(ctx) == MP_OK))
         err = mpi_wait(c, bell, b, mpi_until_deadline(until));
     mpi_sleeper_remove(c, sleepers);
     return err;

@@ -227,14 +227,14 @@ mp_err_t mpi_leave_retired(mpi_call_t *c)
 
 void mpi_sleeper_add(const mpi_call_t *c, mpi_slots_t *set)
 {
-    atomic_store(&mpi_world.procs[c->slot].asleep, mpi_offset(set));
+    mpi_store(&mpi_world.procs[c->slot].asleep, mpi_offset(set));
     mpi_slots_add(set, c->slot);
 }
 
 void mpi_sleeper_remove(const mpi_call_t *c, mpi_slots_t *set)
 {
     mpi_slots_remove(set, c->slot);
-    atomic_store(&mpi_world.procs[c->slot].asleep, 0);
+    mpi_store(&mpi_world.procs[c->slot].asleep, 0);
 }
 
 void mpi_proc_forget(uint32_t slot)

@@ -436,6 +436,34 @@ static inline bool mpi_cas_acquire(_Atomic uint32_t *p, uint32_t *expected, uint
                                                             memory_order_relaxed,
                                                             memory_order_relaxed));
 }
+static inline uint32_t mpi_fetch_or(_Atomic uint32_t *p, uint32_t v)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_fetch_or(p, v);
+    MPI_ONE_CPU_RMW(atomic_fetch_or_explicit(p, v, memory_order_relaxed));
+}
+static inline uint32_t mpi_fetch_and(_Atomic uint32_t *p, uint32_t v)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_fetch_and(p, v);
+    MPI_ONE_CPU_RMW(atomic_fetch_and_explicit(p, v, memory_order_relaxed));
+}
+static inline uint32_t mpi_fetch_add(_Atomic uint32_t *p, uint32_t v)
+{
+    if (!MP_PORT_ONE_CPU)
+        return atomic_fetch_add(p, v);
+    MPI_ONE_CPU_RMW(atomic_fetch_add_explicit(p, v, memory_order_relaxed));
+}
+static inline void mpi_store(_Atomic uint32_t *p, uint32_t v)
+{
+    if (!MP_PORT_ONE_CPU) {
+        atomic_store(p, v);
+        return;
+    }
+    atomic_signal_fence(memory_order_seq_cst);
+    atomic_store_explicit(p, v, memory_order_relaxed);
+    atomic_signal_fence(memory_order_seq_cst);
+}
 static inline uint32_t mpi_exchange_release(_Atomic uint32_t *p, uint32_t v)
 {
     if (!MP_PORT_ONE_CPU)
@@ -576,11 +604,11 @@ void mpi_proc_forget(uint32_t slot);
 /* ---- slot sets ---------------------------------------------------------------------- */
 static inline void mpi_slots_add(mpi_slots_t *set, uint32_t slot)
 {
-    atomic_fetch_or(&set->bits[slot / 32u], 1u << (slot % 32u));
+    (void)mpi_fetch_or(&set->bits[slot / 32u], 1u << (slot % 32u));
 }
 static inline void mpi_slots_remove(mpi_slots_t *set, uint32_t slot)
 {
-    atomic_fetch_and(&set->bits[slot / 32u], ~(1u << (slot % 32u)));
+    (void)mpi_fetch_and(&set->bits[slot / 32u], ~(1u << (slot % 32u)));
 }
 static inline bool mpi_slots_has(const mpi_slots_t *set, uint32_t slot)
 {
