@@ -391,84 +391,48 @@ static inline void mpi_store_release(_Atomic uint32_t *p, uint32_t v)
     atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
-/* The same for the hot paths' sequentially consistent loads, compare-exchanges (weak and
- * strong) and exchanges (semaphores, events), and the guard word's acquire and release. */
-#define MPI_ONE_CPU_RMW(call_relaxed)                                                        \
-    atomic_signal_fence(memory_order_seq_cst);                                               \
-    __auto_type r_ = (call_relaxed);                                                         \
-    atomic_signal_fence(memory_order_seq_cst);                                               \
-    return r_
-static inline uint32_t mpi_load(_Atomic uint32_t *p)
-{
-    if (!MP_PORT_ONE_CPU)
-        return atomic_load(p);
-    MPI_ONE_CPU_RMW(atomic_load_explicit(p, memory_order_relaxed));
-}
-static inline bool mpi_cas_weak(_Atomic uint32_t *p, uint32_t *expected, uint32_t desired)
-{
-    if (!MP_PORT_ONE_CPU)
-        return atomic_compare_exchange_weak(p, expected, desired);
-    MPI_ONE_CPU_RMW(atomic_compare_exchange_weak_explicit(p, expected, desired,
-                                                          memory_order_relaxed,
-                                                          memory_order_relaxed));
-}
-static inline bool mpi_cas(_Atomic uint32_t *p, uint32_t *expected, uint32_t desired)
-{
-    if (!MP_PORT_ONE_CPU)
-        return atomic_compare_exchange_strong(p, expected, desired);
-    MPI_ONE_CPU_RMW(atomic_compare_exchange_strong_explicit(p, expected, desired,
-                                                            memory_order_relaxed,
-                                                            memory_order_relaxed));
-}
-static inline uint32_t mpi_exchange(_Atomic uint32_t *p, uint32_t v)
-{
-    if (!MP_PORT_ONE_CPU)
-        return atomic_exchange(p, v);
-    MPI_ONE_CPU_RMW(atomic_exchange_explicit(p, v, memory_order_relaxed));
-}
-static inline bool mpi_cas_acquire(_Atomic uint32_t *p, uint32_t *expected, uint32_t desired)
-{
-    if (!MP_PORT_ONE_CPU)
-        return atomic_compare_exchange_strong_explicit(p, expected, desired,
-                                                       memory_order_acquire,
-                                                       memory_order_relaxed);
-    MPI_ONE_CPU_RMW(atomic_compare_exchange_strong_explicit(p, expected, desired,
-                                                            memory_order_relaxed,
-                                                            memory_order_relaxed));
-}
-static inline uint32_t mpi_fetch_or(_Atomic uint32_t *p, uint32_t v)
-{
-    if (!MP_PORT_ONE_CPU)
-        return atomic_fetch_or(p, v);
-    MPI_ONE_CPU_RMW(atomic_fetch_or_explicit(p, v, memory_order_relaxed));
-}
-static inline uint32_t mpi_fetch_and(_Atomic uint32_t *p, uint32_t v)
-{
-    if (!MP_PORT_ONE_CPU)
-        return atomic_fetch_and(p, v);
-    MPI_ONE_CPU_RMW(atomic_fetch_and_explicit(p, v, memory_order_relaxed));
-}
-static inline uint32_t mpi_fetch_add(_Atomic uint32_t *p, uint32_t v)
-{
-    if (!MP_PORT_ONE_CPU)
-        return atomic_fetch_add(p, v);
-    MPI_ONE_CPU_RMW(atomic_fetch_add_explicit(p, v, memory_order_relaxed));
-}
+/* The same for the other atomics of the hot paths (semaphores, events, the guard word,
+ * sleepers, a ring's bells): one helper per operation, its C11 call with the order it
+ * needs on several CPUs, which on one CPU becomes relaxed between two compiler barriers. */
+#define MPI_HOT(order) (MP_PORT_ONE_CPU ? memory_order_relaxed : (order))
+#define MPI_HOT_FENCE()                                                                      \
+    do {                                                                                     \
+        if (MP_PORT_ONE_CPU)                                                                 \
+            atomic_signal_fence(memory_order_seq_cst);                                       \
+    } while (0)
+#define MPI_HOT_OP(type, name, params, call)                                                 \
+    static inline type name params                                                          \
+    {                                                                                        \
+        MPI_HOT_FENCE();                                                                     \
+        type r_ = call;                                                                      \
+        MPI_HOT_FENCE();                                                                     \
+        return r_;                                                                           \
+    }
+#define MPI_SC MPI_HOT(memory_order_seq_cst)
+MPI_HOT_OP(uint32_t, mpi_load, (_Atomic uint32_t *p), atomic_load_explicit(p, MPI_SC))
+MPI_HOT_OP(uint32_t, mpi_exchange, (_Atomic uint32_t *p, uint32_t v),
+           atomic_exchange_explicit(p, v, MPI_SC))
+MPI_HOT_OP(uint32_t, mpi_exchange_release, (_Atomic uint32_t *p, uint32_t v),
+           atomic_exchange_explicit(p, v, MPI_HOT(memory_order_release)))
+MPI_HOT_OP(uint32_t, mpi_fetch_or, (_Atomic uint32_t *p, uint32_t v),
+           atomic_fetch_or_explicit(p, v, MPI_SC))
+MPI_HOT_OP(uint32_t, mpi_fetch_and, (_Atomic uint32_t *p, uint32_t v),
+           atomic_fetch_and_explicit(p, v, MPI_SC))
+MPI_HOT_OP(uint32_t, mpi_fetch_add, (_Atomic uint32_t *p, uint32_t v),
+           atomic_fetch_add_explicit(p, v, MPI_SC))
+MPI_HOT_OP(bool, mpi_cas_weak, (_Atomic uint32_t *p, uint32_t *expected, uint32_t desired),
+           atomic_compare_exchange_weak_explicit(p, expected, desired, MPI_SC, MPI_SC))
+MPI_HOT_OP(bool, mpi_cas, (_Atomic uint32_t *p, uint32_t *expected, uint32_t desired),
+           atomic_compare_exchange_strong_explicit(p, expected, desired, MPI_SC, MPI_SC))
+MPI_HOT_OP(bool, mpi_cas_acquire, (_Atomic uint32_t *p, uint32_t *expected, uint32_t desired),
+           atomic_compare_exchange_strong_explicit(p, expected, desired,
+                                                   MPI_HOT(memory_order_acquire),
+                                                   memory_order_relaxed))
 static inline void mpi_store(_Atomic uint32_t *p, uint32_t v)
 {
-    if (!MP_PORT_ONE_CPU) {
-        atomic_store(p, v);
-        return;
-    }
-    atomic_signal_fence(memory_order_seq_cst);
-    atomic_store_explicit(p, v, memory_order_relaxed);
-    atomic_signal_fence(memory_order_seq_cst);
-}
-static inline uint32_t mpi_exchange_release(_Atomic uint32_t *p, uint32_t v)
-{
-    if (!MP_PORT_ONE_CPU)
-        return atomic_exchange_explicit(p, v, memory_order_release);
-    MPI_ONE_CPU_RMW(atomic_exchange_explicit(p, v, memory_order_relaxed));
+    MPI_HOT_FENCE();
+    atomic_store_explicit(p, v, MPI_SC);
+    MPI_HOT_FENCE();
 }
 
 /* Every kind's table, by kind (NULL for the kinds that have none), for the code that
